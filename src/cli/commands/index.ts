@@ -1,0 +1,6 @@
+// The list of command modules; each bounded context adds one line here.
+import type { Command } from 'commander';
+
+export type RegisterCommands = (program: Command) => void;
+
+export const commandModules: RegisterCommands[] = [];

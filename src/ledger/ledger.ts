@@ -1,0 +1,71 @@
+// The ledger interface: an append-only store of credit records with row reads, columnar scans and export.
+import type { Catalogue } from '../core/catalogue.js';
+import type { CreditRecord, Subject } from '../core/types.js';
+
+/**
+ * A columnar snapshot of all records for engines: typed arrays, no object per record.
+ * Dates are epoch days (days since 1970-01-01) in Uint16 (good to 2149).
+ */
+export interface RecordColumns {
+  length: number;
+  /** Index into `subjects`. */
+  subject: Uint32Array;
+  /** Index into the catalogue's kinds (Catalogue.index). */
+  kind: Uint16Array;
+  /** Index into `agencies`. */
+  agency: Uint16Array;
+  occurred: Uint16Array;
+  reported: Uint16Array;
+  /** NaN when the record has no amount. */
+  amount: Float64Array;
+  /** Kind-local severity code (Catalogue.severityCode): 0 = none. */
+  severity: Uint8Array;
+  /** 0 = none, else 1 + index in ISSUER_LEVELS. */
+  level: Uint8Array;
+  /** 0 original, 1 correction, 2 withdrawal (index in RECORD_STATUSES). */
+  status: Uint8Array;
+  /**
+   * Sparse supersession pairs: record supersedeFrom[i] (a correction or withdrawal) supersedes record supersedeTo[i]
+   * from its own reported date on. A target not in the ledger is -1.
+   */
+  supersedeFrom: Int32Array;
+  supersedeTo: Int32Array;
+  /** Dictionary of subject ids. */
+  subjects: string[];
+  /** Dictionary of agency codes. */
+  agencies: string[];
+}
+
+export interface AppendResult {
+  inserted: number;
+  duplicates: number;
+}
+
+export type ExportFormat = 'parquet' | 'csv' | 'jsonl';
+
+export interface Ledger {
+  /** 'memory' | 'duckdb' | 'postgres' */
+  readonly adapter: string;
+  readonly catalogue: Catalogue;
+  /**
+   * Append a batch atomically and idempotently: every record is validated first and a single bad record rejects
+   * the whole batch (MosaicError listing each problem with its batch index); a record whose id is already stored,
+   * or that appears twice in the batch, is stored once.
+   */
+  append(records: readonly CreditRecord[]): Promise<AppendResult>;
+  /** Insert or replace register entries (register data, not credit statements). */
+  putSubjects(subjects: readonly Subject[]): Promise<void>;
+  getSubject(id: string): Promise<Subject | undefined>;
+  subjects(): Promise<Subject[]>;
+  /**
+   * One subject's statements known as of `asOf` (reportedAt <= asOf; all if omitted), ordered by
+   * occurredAt, reportedAt, id. Superseded statements are included: engines decide what they mean.
+   */
+  readSubject(id: string, asOf?: string): Promise<CreditRecord[]>;
+  /** All records as columns. */
+  scan(): Promise<RecordColumns>;
+  count(): Promise<number>;
+  /** Write every record to a file; returns the number of rows written. */
+  export(format: ExportFormat, file: string): Promise<number>;
+  close(): Promise<void>;
+}
