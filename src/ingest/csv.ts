@@ -1,0 +1,201 @@
+// A small streaming RFC 4180 CSV parser and writer: quoted fields, doubled quotes, CRLF/LF, line numbers for errors.
+
+export interface CsvRow {
+  /** 1-based physical line on which the record starts. */
+  line: number;
+  fields: string[];
+  /** Set when the record is malformed; the fields are then a best-effort reading. */
+  error?: { code: string; message: string };
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+const enum S {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** A quote inside a quoted field: either the closing quote or the first of a doubled pair. */
+  QuoteInQuoted,
+  /** After a closing quote and something that was neither a comma nor a line end. */
+  AfterClose,
+}
+
+/**
+ * Push text in any chunking, get complete records back. Fully empty lines are skipped; a record holding one empty
+ * field must be written as `""` (formatCsvRow does that), which keeps parse(format(rows)) equal to rows.
+ */
+export class CsvParser {
+  private state = S.FieldStart;
+  private field = '';
+  private fields: string[] = [];
+  private line = 1;
+  private recordLine = 1;
+  private quoted = false;
+  private pendingCr = false;
+  private error: CsvRow['error'];
+  private started = false;
+  /** Last character of the previous chunk, to see a CRLF split across chunks inside a quoted field. */
+  private lastChar = -1;
+
+  push(chunk: string): CsvRow[] {
+    const out: CsvRow[] = [];
+    let i = 0;
+    if (!this.started) {
+      this.started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    if (this.pendingCr && chunk.length > i) {
+      // A CR ended the previous chunk; a LF starting this one belongs to the same line end.
+      this.pendingCr = false;
+      if (chunk.charCodeAt(i) === LF) i++;
+    }
+    const n = chunk.length;
+    let start = i;
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      switch (this.state) {
+        case S.FieldStart:
+          if (c === QUOTE) {
+            this.state = S.Quoted;
+            this.quoted = true;
+            start = i + 1;
+          } else if (c === COMMA) this.endField('');
+          else if (c === LF || c === CR) {
+            this.endField('');
+            i = this.endRecord(chunk, i, out);
+          } else {
+            this.state = S.Unquoted;
+            start = i;
+          }
+          break;
+        case S.Unquoted:
+          if (c === COMMA) {
+            this.endField(this.field + chunk.slice(start, i));
+          } else if (c === LF || c === CR) {
+            this.endField(this.field + chunk.slice(start, i));
+            i = this.endRecord(chunk, i, out);
+          } else if (c === QUOTE) this.fail('csv.stray_quote', 'a quote inside an unquoted field');
+          break;
+        case S.Quoted:
+          if (c === QUOTE) {
+            this.field += chunk.slice(start, i);
+            this.state = S.QuoteInQuoted;
+          } else if (c === CR) this.line++;
+          else if (c === LF && (i > 0 ? chunk.charCodeAt(i - 1) : this.lastChar) !== CR) this.line++;
+          break;
+        case S.QuoteInQuoted:
+          if (c === QUOTE) {
+            this.field += '"';
+            this.state = S.Quoted;
+            start = i + 1;
+          } else if (c === COMMA) this.endField(this.field);
+          else if (c === LF || c === CR) {
+            this.endField(this.field);
+            i = this.endRecord(chunk, i, out);
+          } else {
+            this.fail('csv.stray_quote', 'text after the closing quote of a field');
+            this.state = S.AfterClose;
+            start = i;
+          }
+          break;
+        case S.AfterClose:
+          if (c === COMMA) this.endField(this.field + chunk.slice(start, i));
+          else if (c === LF || c === CR) {
+            this.endField(this.field + chunk.slice(start, i));
+            i = this.endRecord(chunk, i, out);
+          }
+          break;
+      }
+    }
+    if (n) this.lastChar = chunk.charCodeAt(n - 1);
+    // Carry the unfinished field text over to the next chunk.
+    if (this.state === S.Unquoted || this.state === S.Quoted || this.state === S.AfterClose) {
+      this.field += chunk.slice(start, n);
+    }
+    return out;
+  }
+
+  /** Flush the last record; reports an unterminated quoted field. */
+  end(): CsvRow[] {
+    const out: CsvRow[] = [];
+    switch (this.state) {
+      case S.FieldStart:
+        if (this.fields.length) this.endField('');
+        break;
+      case S.Quoted:
+        this.fail(
+          'csv.unterminated_quote',
+          `the quoted field opened on line ${this.recordLine} never closes`,
+        );
+        this.endField(this.field);
+        break;
+      default:
+        this.endField(this.field);
+    }
+    if (this.fields.length) this.emit(out);
+    return out;
+  }
+
+  private endField(value: string): void {
+    this.fields.push(value);
+    this.field = '';
+    this.state = S.FieldStart;
+  }
+
+  /** Finish the record at a line end at chunk[i]; returns the index of the last character of the line end. */
+  private endRecord(chunk: string, i: number, out: CsvRow[]): number {
+    if (chunk.charCodeAt(i) === CR) {
+      if (i + 1 < chunk.length) {
+        if (chunk.charCodeAt(i + 1) === LF) i++;
+      } else this.pendingCr = true;
+    }
+    // A line with nothing on it (one empty, unquoted field) is a blank line, not a record.
+    const blank = this.fields.length === 1 && this.fields[0] === '' && !this.quoted;
+    if (blank) this.reset();
+    else this.emit(out);
+    this.line++;
+    this.recordLine = this.line;
+    return i;
+  }
+
+  private emit(out: CsvRow[]): void {
+    const row: CsvRow = { line: this.recordLine, fields: this.fields };
+    if (this.error) row.error = this.error;
+    out.push(row);
+    this.reset();
+  }
+
+  private reset(): void {
+    this.fields = [];
+    this.quoted = false;
+    this.error = undefined;
+  }
+
+  private fail(code: string, message: string): void {
+    this.error ??= { code, message };
+  }
+}
+
+// A leading U+FEFF is quoted so that it cannot be taken for a byte-order mark when it starts the file.
+const NEEDS_QUOTES = /[",\r\n]|^\uFEFF/;
+
+/** One record as CSV text, without the line end. Quotes only where needed, and a lone empty field as `""`. */
+export function formatCsvRow(fields: readonly string[]): string {
+  if (fields.length === 1 && fields[0] === '') return '""';
+  let s = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (i) s += ',';
+    s += NEEDS_QUOTES.test(f) ? '"' + f.replaceAll('"', '""') + '"' : f;
+  }
+  return s;
+}
+
+/** Parse a whole string (tests and small inputs). */
+export function parseCsv(text: string): CsvRow[] {
+  const p = new CsvParser();
+  return [...p.push(text), ...p.end()];
+}
