@@ -1,4 +1,8 @@
 // A hand-made ten-person population with known disparities; its expected audit figures are worked out by hand in tests.
+import { Catalogue, levelCode, type RecordKind } from '../core/catalogue.js';
+import { toEpochDay } from '../core/dates.js';
+import { RECORD_STATUSES, type CreditRecord } from '../core/types.js';
+import type { RecordColumns } from '../ledger/ledger.js';
 import { encodeAttribute } from './groups.js';
 import type { PointsView, PopulationView, RuleLineInfo } from './views.js';
 
@@ -121,5 +125,63 @@ export function smallPoints(): PointsView {
       record: new Int32Array(ROWS.length).fill(-1),
     },
     lines: SMALL_LINES,
+  };
+}
+
+// ---- A hand-made ledger for the data-quality, legality and scrutiny checks ----
+
+export const SMALL_KINDS: RecordKind[] = [
+  kind('traffic.fine', 'negative', true, { unit: 'yuan' }),
+  kind('rural.straw_burning', 'negative', false),
+  kind('honour.volunteer_hours', 'positive', true, { unit: 'hours' }),
+  kind('discipline.party', 'negative', true, { severities: ['warning', 'serious_warning'] }),
+];
+
+function kind(
+  code: string,
+  polarity: RecordKind['polarity'],
+  national: boolean,
+  extra: Partial<RecordKind> = {},
+): RecordKind {
+  return {
+    code,
+    category: code.split('.')[0]!,
+    national,
+    subjects: ['natural'],
+    polarity,
+    zh: code,
+    en: code,
+    basis: 'test',
+    source: 'test',
+    marker: 'V',
+    ...extra,
+  };
+}
+
+export function smallCatalogue(): Catalogue {
+  return new Catalogue(SMALL_KINDS, 'small@1');
+}
+
+/** A columnar snapshot built directly from records (the shape Ledger.scan returns), for checks that need no engine. */
+export function columnsOf(records: readonly CreditRecord[], cat: Catalogue): RecordColumns {
+  const subjects = [...new Set(records.map((r) => r.subject))].sort();
+  const agencies = [...new Set(records.map((r) => r.agency))].sort();
+  const byId = new Map(records.map((r, i) => [r.id, i]));
+  const sup = records.flatMap((r, i) => (r.supersedes ? [[i, byId.get(r.supersedes) ?? -1]] : []));
+  return {
+    length: records.length,
+    subject: Uint32Array.from(records, (r) => subjects.indexOf(r.subject)),
+    kind: Uint16Array.from(records, (r) => cat.index(r.kind)),
+    agency: Uint16Array.from(records, (r) => agencies.indexOf(r.agency)),
+    occurred: Uint16Array.from(records, (r) => toEpochDay(r.occurredAt)),
+    reported: Uint16Array.from(records, (r) => toEpochDay(r.reportedAt)),
+    amount: Float64Array.from(records, (r) => r.amount ?? NaN),
+    severity: Uint8Array.from(records, (r) => cat.severityCode(cat.index(r.kind), r.severity)),
+    level: Uint8Array.from(records, (r) => levelCode(r.level)),
+    status: Uint8Array.from(records, (r) => RECORD_STATUSES.indexOf(r.status)),
+    supersedeFrom: Int32Array.from(sup, (p) => p[0]!),
+    supersedeTo: Int32Array.from(sup, (p) => p[1]!),
+    subjects,
+    agencies,
   };
 }
