@@ -1,0 +1,171 @@
+// Streams the rows of a CSV (with header) or JSONL file as plain objects with line numbers, chunk by chunk.
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { MosaicError, type Issue } from '../core/errors.js';
+import { CsvParser } from './csv.js';
+
+export type SourceFormat = 'csv' | 'jsonl';
+
+/** One input row: its fields as an object (CSV cells are strings, '' for empty), or the problems found reading it. */
+export interface SourceRow {
+  line: number;
+  value?: Record<string, unknown>;
+  issues: Issue[];
+}
+
+export function formatOf(file: string): SourceFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  throw new MosaicError({
+    code: 'ingest.unknown_format',
+    message: `cannot tell the format of ${file} from its extension: use .csv (with a header row) or .jsonl`,
+    location: { file },
+  });
+}
+
+/** Raw text chunks of a file, decoded strictly as UTF-8; `onBytes` receives the byte count of each chunk. */
+async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  try {
+    for await (const buf of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+      const text = decoder.decode(buf, { stream: true });
+      offset += buf.length;
+      onBytes?.(buf.length);
+      if (text) yield text;
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  } catch (err) {
+    if (err instanceof TypeError)
+      throw new MosaicError({
+        code: 'io.bad_encoding',
+        message: `not valid UTF-8 (near byte ${offset})`,
+        location: { file },
+      });
+    const e = err as NodeJS.ErrnoException;
+    throw new MosaicError({ code: 'io.read_failed', message: e.message, location: { file } });
+  }
+}
+
+/**
+ * Rows of a file, yielded in batches (one per read chunk). CSV header problems abort with a MosaicError; problems
+ * in a row are attached to that row so the caller can report them all. `onHeader` sees the CSV column names first
+ * and may throw to stop.
+ */
+export async function* readRows(
+  file: string,
+  format: SourceFormat = formatOf(file),
+  onBytes?: (n: number) => void,
+  onHeader?: (names: string[]) => void,
+): AsyncGenerator<SourceRow[]> {
+  if (format === 'csv') yield* csvRows(file, onBytes, onHeader);
+  else yield* jsonlRows(file, onBytes);
+}
+
+async function* csvRows(
+  file: string,
+  onBytes?: (n: number) => void,
+  onHeader?: (names: string[]) => void,
+): AsyncGenerator<SourceRow[]> {
+  const parser = new CsvParser();
+  let header: string[] | undefined;
+  const convert = (rows: ReturnType<CsvParser['push']>): SourceRow[] => {
+    const out: SourceRow[] = [];
+    for (const r of rows) {
+      if (!header) {
+        if (r.error)
+          throw new MosaicError({
+            code: r.error.code,
+            message: r.error.message,
+            location: { file, line: r.line },
+          });
+        header = r.fields.map((f) => f.trim());
+        onHeader?.(header);
+        continue;
+      }
+      const issues: Issue[] = [];
+      if (r.error)
+        issues.push({ code: r.error.code, message: r.error.message, location: { file, line: r.line } });
+      if (r.fields.length !== header.length) {
+        issues.push({
+          code: 'csv.field_count',
+          message: `${r.fields.length} fields where the header has ${header.length}`,
+          location: { file, line: r.line },
+        });
+        out.push({ line: r.line, issues });
+        continue;
+      }
+      const value: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) value[header[i]!] = r.fields[i];
+      out.push({ line: r.line, value, issues });
+    }
+    return out;
+  };
+  for await (const chunk of textChunks(file, onBytes)) {
+    const rows = convert(parser.push(chunk));
+    if (rows.length) yield rows;
+  }
+  const rows = convert(parser.end());
+  if (rows.length) yield rows;
+  if (!header)
+    throw new MosaicError({
+      code: 'csv.no_header',
+      message: 'the file is empty: no header row',
+      location: { file },
+    });
+}
+
+async function* jsonlRows(file: string, onBytes?: (n: number) => void): AsyncGenerator<SourceRow[]> {
+  let rest = '';
+  let line = 0;
+  let first = true;
+  const parseLine = (text: string, out: SourceRow[]) => {
+    line++;
+    if (first) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (!text.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (err) {
+      out.push({
+        line,
+        issues: [{ code: 'jsonl.syntax', message: (err as Error).message, location: { file, line } }],
+      });
+      return;
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      out.push({
+        line,
+        issues: [
+          {
+            code: 'jsonl.not_object',
+            message: 'each line must hold one JSON object',
+            location: { file, line },
+          },
+        ],
+      });
+    else out.push({ line, value: v as Record<string, unknown>, issues: [] });
+  };
+  for await (const chunk of textChunks(file, onBytes)) {
+    const out: SourceRow[] = [];
+    let at = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', at)) {
+      parseLine(rest + chunk.slice(at, nl), out);
+      rest = '';
+      at = nl + 1;
+    }
+    rest += chunk.slice(at);
+    if (out.length) yield out;
+  }
+  if (rest) {
+    const out: SourceRow[] = [];
+    parseLine(rest, out);
+    if (out.length) yield out;
+  }
+}
