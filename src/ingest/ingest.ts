@@ -13,6 +13,8 @@ export interface IngestOptions {
   batchSize?: number;
   /** Called as bytes are read; `total` counts both passes when the file is validated before it is stored. */
   onProgress?: (done: number, total: number) => void;
+  /** Runs once the file has passed validation, before the first record is stored (e.g. to store subjects). */
+  beforeStore?: () => Promise<void>;
   /** Keep at most this many issues (the count of bad rows is always exact). */
   maxIssues?: number;
 }
@@ -88,6 +90,7 @@ export async function ingestFile(
     summary.rejected = 0;
   }
 
+  await options.beforeStore?.();
   let batch: CreditRecord[] = [];
   const flush = async () => {
     if (!batch.length) return;
