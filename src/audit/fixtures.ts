@@ -3,7 +3,7 @@ import { Catalogue, levelCode, type RecordKind } from '../core/catalogue.js';
 import { toEpochDay } from '../core/dates.js';
 import { RECORD_STATUSES, type CreditRecord } from '../core/types.js';
 import type { RecordColumns } from '../ledger/ledger.js';
-import { encodeAttribute } from './groups.js';
+import { buildPopulation } from './population.js';
 import type { PointsView, PopulationView, RuleLineInfo } from './views.js';
 
 export const SMALL_LINES: RuleLineInfo[] = [
@@ -61,14 +61,15 @@ export const SMALL_LINES: RuleLineInfo[] = [
 export const SMALL_IDS = ['u0', 'u1', 'u2', 'u3', 'u4', 'r0', 'r1', 'r2', 'r3', 'r4'];
 
 export function smallPopulation(): PopulationView {
-  const hukou = SMALL_IDS.map((id) => (id.startsWith('u') ? 'urban' : 'rural'));
-  const sex = SMALL_IDS.map((_, i) => (i % 2 ? 'M' : 'F'));
-  return {
-    ids: SMALL_IDS,
-    index: new Map(SMALL_IDS.map((id, i) => [id, i])),
-    attributes: [encodeAttribute('hukou', hukou, ['urban', 'rural']), encodeAttribute('sex', sex)],
-    roles: new Map([['state_personnel', Uint8Array.from([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])]]),
-  };
+  return buildPopulation(
+    {
+      ids: SMALL_IDS,
+      hukou: SMALL_IDS.map((id) => (id.startsWith('u') ? 'urban' : 'rural')),
+      sex: SMALL_IDS.map((_, i) => (i % 2 ? 'M' : 'F')),
+      roles: { state_personnel: Uint8Array.from([1, 1, 0, 0, 0, 0, 0, 0, 0, 0]) },
+    },
+    '2024-01-01',
+  );
 }
 
 /** [subject, line, points, direct grade index + 1 or 0] — the counted contributions as of the audit date. */

@@ -199,6 +199,8 @@ export interface SpikeOptions {
 export interface Spikes {
   evaluationDates: string[];
   windowDays: number;
+  /** Bonus records entered per calendar month (YYYY-MM), for plotting. */
+  monthly: { month: string; count: number }[];
   overall: SpikeRow;
   byAgency: SpikeRow[];
 }
@@ -235,8 +237,14 @@ export function bonusSpikes(cols: RecordColumns, cat: Catalogue, opts: SpikeOpti
   const A = cols.agencies.length;
   const win = new Float64Array(A + 1);
   const out = new Float64Array(A + 1);
+  const months = new Map<string, number>();
+  const monthOf = new Map<number, string>();
   for (let i = 0; i < cols.length; i++) {
     if (!positive[cols.kind[i]!] || cols.status[i] !== ORIGINAL) continue;
+    const d = cols.reported[i]!;
+    let m = monthOf.get(d);
+    if (m === undefined) monthOf.set(d, (m = fromEpochDay(d).slice(0, 7)));
+    months.set(m, (months.get(m) ?? 0) + 1);
     const slot = inWindow[cols.reported[i]! - lo] ? win : out;
     slot[cols.agency[i]!]++;
     slot[A]++;
@@ -263,7 +271,10 @@ export function bonusSpikes(cols: RecordColumns, cat: Catalogue, opts: SpikeOpti
     .map((a, i) => row(a, i))
     .filter((r) => r.windowCount + r.otherCount > 0)
     .sort((x, y) => (y.z || 0) - (x.z || 0) || x.agency.localeCompare(y.agency));
-  return { evaluationDates: dates, windowDays: W, overall: row('all', A), byAgency };
+  const monthly = [...months]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([month, count]) => ({ month, count }));
+  return { evaluationDates: dates, windowDays: W, monthly, overall: row('all', A), byAgency };
 }
 
 export interface HeapingRow {

@@ -79,7 +79,8 @@ describe('disparity', () => {
 
   it('crosses two attributes and skips ineligible and missing subjects', () => {
     const pop = smallPopulation();
-    const x = intersect(pop.attributes[0]!, pop.attributes[1]!);
+    const sex = pop.attributes.find((a) => a.name === 'sex')!;
+    const x = intersect(pop.attributes[0]!, sex);
     expect(x.name).toBe('hukou×sex');
     expect(x.labels).toEqual(['urban×F', 'urban×M', 'rural×F', 'rural×M']);
     const o = belowA();
