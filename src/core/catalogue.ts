@@ -20,7 +20,8 @@ const RecordKindSchema = z
     national: z.boolean(),
     subjects: z.array(z.enum(['natural', 'legal'])).min(1),
     polarity: z.enum(['negative', 'positive', 'neutral']),
-    unit: z.enum(['yuan', 'hours', 'months', 'count', 'days']).optional(),
+    // 'points': the amount is a point change decided by the reporting body within a scheme's bounded range.
+    unit: z.enum(['yuan', 'hours', 'months', 'count', 'days', 'points']).optional(),
     severities: z.array(z.string().regex(/^[a-z0-9_]+$/)).optional(),
     zh: z.string().min(1),
     en: z.string().min(1),
