@@ -20,8 +20,6 @@ describe('shipped lists policy', () => {
     const ids = p.actions.map((a) => a.id);
     for (const k of ['receipt.denied', 'receipt.restricted', 'receipt.incentive', 'receipt.allowed'])
       expect(p.catalogue.get(k)?.severities, k).toEqual(ids);
-    for (const s of p.catalogue.get('court.consumption_exception_approved')?.severities ?? [])
-      expect(ids).toContain(s);
   });
 
   it('ships the 2016 defaulter memorandum with 44 signatories and an incentive memorandum for a redlist', () => {
