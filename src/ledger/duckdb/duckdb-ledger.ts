@@ -1,0 +1,502 @@
+// The DuckDB ledger (the default): one database file, dictionary-encoded columns written with the appender,
+// one transaction per batch, and an in-process id set that makes re-appends idempotent (docs/decisions/0010, 0011).
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  DuckDBInstance,
+  LIST,
+  listValue,
+  UINTEGER,
+  USMALLINT,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+} from '@duckdb/node-api';
+import type { Catalogue } from '../../core/catalogue.js';
+import { MosaicError, type Issue } from '../../core/errors.js';
+import type { CreditRecord, Subject } from '../../core/types.js';
+import { asOfDay, buildRecord } from '../codec.js';
+import { Dict, SubjectDict } from '../dict.js';
+import { IdSet, RowIdIndex } from '../id-index.js';
+import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import { RecordChecker, rejectBatch } from '../record-check.js';
+import { formatRecordId } from '../record-id.js';
+import { Serial } from '../serial.js';
+import { checkSubjects, cloneSubject, SUBJECT_LIST_FIELDS, SUBJECT_STRING_FIELDS } from '../subjects.js';
+import {
+  appendDict,
+  appendRecords,
+  appendSupersedes,
+  copyOut,
+  DICTS,
+  LAYOUT_VERSION,
+  layoutDdl,
+  type DictName,
+  type EncodedColumns,
+} from './physical.js';
+
+/** Files open in this process: two ledgers on one file would each trust their own id set. */
+const openFiles = new Set<string>();
+
+const SUBJECT_COLUMNS = [
+  ['id', 'VARCHAR PRIMARY KEY'],
+  ['type', 'VARCHAR NOT NULL'],
+  ['jurisdiction', 'VARCHAR NOT NULL'],
+  ['roles', 'VARCHAR[] NOT NULL'],
+  ...SUBJECT_STRING_FIELDS.map((f) => [f, 'VARCHAR']),
+  ...SUBJECT_LIST_FIELDS.map((f) => [f, 'VARCHAR[]']),
+] as const;
+
+interface ReadableVector {
+  getItem(i: number): unknown;
+}
+
+export class DuckDBLedger implements Ledger {
+  readonly adapter = 'duckdb';
+  private n = 0;
+  private ids: IdSet | undefined;
+  private readonly serial = new Serial();
+  private readonly dicts: Record<DictName, Dict>;
+  private readonly subjectDict = new SubjectDict();
+  /** Catalogue kind index → this file's kind dictionary index (-1 until first used). */
+  private readonly kindToDb: Int32Array;
+  /** Per catalogue kind: severity code - 1 → this file's severity dictionary index + 1. */
+  private readonly sevToDb: Int32Array[];
+  private readonly checker: RecordChecker;
+  private closed = false;
+
+  private constructor(
+    readonly catalogue: Catalogue,
+    readonly file: string,
+    private readonly db: DuckDBInstance,
+    private readonly con: DuckDBConnection,
+  ) {
+    this.dicts = {
+      subject: this.subjectDict,
+      kind: new Dict(65_536),
+      agency: new Dict(65_536),
+      basis: new Dict(),
+      severity: new Dict(65_535),
+    };
+    this.kindToDb = new Int32Array(catalogue.kinds.length).fill(-1);
+    this.sevToDb = catalogue.kinds.map((k) => new Int32Array(k.severities?.length ?? 0).fill(-1));
+    this.checker = new RecordChecker(catalogue, (s) => this.subjectDict.typeOf(s));
+  }
+
+  /** Open (creating if absent) the ledger in `file`; ':memory:' gives a throwaway database. */
+  static async open(file: string, catalogue: Catalogue): Promise<DuckDBLedger> {
+    const path = file === ':memory:' ? file : resolve(file);
+    if (path !== ':memory:') {
+      if (openFiles.has(path))
+        throw new MosaicError({
+          code: 'ledger.already_open',
+          message: `${path} is already open in this process; share the Ledger object instead`,
+        });
+      mkdirSync(dirname(path), { recursive: true });
+    }
+    let db: DuckDBInstance;
+    try {
+      db = await DuckDBInstance.create(path);
+    } catch (err) {
+      throw new MosaicError({
+        code: 'ledger.open_failed',
+        message: `cannot open DuckDB ledger ${path}: ${(err as Error).message}`,
+        location: { file: path },
+      });
+    }
+    const con = await db.connect();
+    const ledger = new DuckDBLedger(catalogue, path, db, con);
+    try {
+      await ledger.init();
+    } catch (err) {
+      con.closeSync();
+      db.closeSync();
+      throw err;
+    }
+    if (path !== ':memory:') openFiles.add(path);
+    return ledger;
+  }
+
+  private async init(): Promise<void> {
+    await this.con.run(layoutDdl());
+    await this.con.run(
+      `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
+    );
+    const meta = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'layout'`);
+    const version = meta.getRowsJS()[0]?.[0];
+    if (version === undefined)
+      await this.con.run(`INSERT INTO ledger_meta VALUES ('layout', '${LAYOUT_VERSION}')`);
+    else if (version !== LAYOUT_VERSION)
+      throw new MosaicError({
+        code: 'ledger.layout_version',
+        message: `${this.file} has ledger layout ${String(version)}; this Mosaic reads layout ${LAYOUT_VERSION}`,
+      });
+    for (const name of Object.keys(DICTS) as DictName[]) {
+      const res = await this.con.runAndReadAll(`SELECT text FROM ${DICTS[name]} ORDER BY ix`);
+      const dict = this.dicts[name];
+      for (const [text] of res.getRowsJS()) dict.add(text as string);
+    }
+    this.dicts.kind.strings.forEach((code, ix) => {
+      const k = this.catalogue.index(code);
+      if (k >= 0) this.kindToDb[k] = ix;
+    });
+    this.catalogue.kinds.forEach((k, ki) =>
+      (k.severities ?? []).forEach((s, si) => {
+        const ix = this.dicts.severity.get(s);
+        if (ix >= 0) this.sevToDb[ki]![si] = ix + 1;
+      }),
+    );
+    const c = await this.con.runAndReadAll(`SELECT count(*)::UBIGINT FROM ledger_records`);
+    this.n = Number(c.getRowsJS()[0]![0]);
+  }
+
+  /** The id set is built on the first append only: reads and exports never pay for it. */
+  private async idSet(): Promise<IdSet> {
+    if (this.ids) return this.ids;
+    const set = new IdSet(Math.max(10, Math.ceil(Math.log2((this.n + 1) / 0.7))));
+    const res = await this.con.stream(`SELECT id_hi, id_lo FROM ledger_records`);
+    for (let chunk = await res.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await res.fetchChunk()) {
+      const hi = chunk.getColumnVector(0) as unknown as ReadableVector;
+      const lo = chunk.getColumnVector(1) as unknown as ReadableVector;
+      for (let i = 0; i < chunk.rowCount; i++) set.add(hi.getItem(i) as number, lo.getItem(i) as number);
+    }
+    this.ids = set;
+    return set;
+  }
+
+  append(records: readonly CreditRecord[]): Promise<AppendResult> {
+    return this.serial.run(() => this.appendNow(records));
+  }
+
+  private async appendNow(records: readonly CreditRecord[]): Promise<AppendResult> {
+    this.assertOpen();
+    const ids = await this.idSet();
+    const len = records.length;
+    const cols: EncodedColumns = {
+      idHi: new Uint32Array(len),
+      idLo: new Uint32Array(len),
+      subject: new Uint32Array(len),
+      kind: new Uint16Array(len),
+      agency: new Uint16Array(len),
+      basis: new Uint32Array(len),
+      occurred: new Uint16Array(len),
+      reported: new Uint16Array(len),
+      amount: new Float64Array(len),
+      severity: new Uint16Array(len),
+      level: new Uint8Array(len),
+      status: new Uint8Array(len),
+    };
+    const marks = Object.fromEntries(
+      (Object.keys(DICTS) as DictName[]).map((d) => [d, this.dicts[d].size]),
+    ) as Record<DictName, number>;
+    const kindMarks = this.kindToDb.slice();
+    const sevMarks = this.sevToDb.map((a) => a.slice());
+    const sup: [number, number, number, number][] = [];
+    const ck = this.checker;
+    ck.beginBatch();
+    const bad: number[] = [];
+    const extra: Issue[] = [];
+    let k = 0;
+    let duplicates = 0;
+    for (let i = 0; i < len; i++) {
+      const r = records[i]!;
+      if (!ck.ok(r)) {
+        bad.push(i);
+        continue;
+      }
+      if (bad.length || extra.length) continue;
+      if (!ids.add(ck.idHi, ck.idLo)) {
+        duplicates++;
+        continue;
+      }
+      let s = this.subjectDict.lastIndex;
+      if (s < 0) s = this.subjectDict.addTyped(r.subject, ck.subjectType);
+      else if (this.subjectDict.typeOf(r.subject) === 0) this.subjectDict.addTyped(r.subject, ck.subjectType);
+      let kd = this.kindToDb[ck.kind]!;
+      if (kd < 0) kd = this.kindToDb[ck.kind] = this.dicts.kind.add(r.kind);
+      const a = this.dicts.agency.add(r.agency);
+      let sv = 0;
+      if (ck.severity > 0) {
+        const m = this.sevToDb[ck.kind]!;
+        sv = m[ck.severity - 1]!;
+        if (sv < 0) sv = m[ck.severity - 1] = this.dicts.severity.add(r.severity!) + 1;
+      }
+      if (a < 0 || kd < 0 || sv < 0) {
+        ids.remove(ck.idHi, ck.idLo);
+        extra.push({
+          code: 'ledger.dictionary_full',
+          message: 'this ledger already holds 65,536 distinct agencies, kinds or severities',
+          location: { path: ['records', i, a < 0 ? 'agency' : kd < 0 ? 'kind' : 'severity'] },
+        });
+        continue;
+      }
+      cols.idHi[k] = ck.idHi;
+      cols.idLo[k] = ck.idLo;
+      cols.subject[k] = s;
+      cols.kind[k] = kd;
+      cols.agency[k] = a;
+      cols.basis[k] = this.dicts.basis.add(r.basis);
+      cols.occurred[k] = ck.occurred;
+      cols.reported[k] = ck.reported;
+      cols.amount[k] = ck.amount;
+      cols.severity[k] = sv;
+      cols.level[k] = ck.level;
+      cols.status[k] = ck.status;
+      if (ck.hasSupersedes) sup.push([ck.idHi, ck.idLo, ck.supHi, ck.supLo]);
+      k++;
+    }
+    const undo = () => {
+      for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
+      for (const d of Object.keys(DICTS) as DictName[]) this.dicts[d].truncate(marks[d]);
+      this.kindToDb.set(kindMarks);
+      sevMarks.forEach((m, i) => this.sevToDb[i]!.set(m));
+    };
+    if (bad.length || extra.length) {
+      undo();
+      rejectBatch(records, bad, this.catalogue, extra);
+    }
+    if (k === 0) return { inserted: 0, duplicates };
+    try {
+      await this.con.run('BEGIN TRANSACTION');
+      for (const d of Object.keys(DICTS) as DictName[])
+        await appendDict(this.con, DICTS[d], marks[d], this.dicts[d].strings.slice(marks[d]));
+      await appendRecords(this.con, cols, 0, k);
+      await appendSupersedes(this.con, sup);
+      await this.con.run('COMMIT');
+    } catch (err) {
+      await this.con.run('ROLLBACK').catch(() => undefined);
+      undo();
+      throw new MosaicError({
+        code: 'ledger.write_failed',
+        message: `DuckDB rejected the batch, nothing was stored: ${(err as Error).message}`,
+      });
+    }
+    this.n += k;
+    return { inserted: k, duplicates };
+  }
+
+  putSubjects(subjects: readonly Subject[]): Promise<void> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      checkSubjects(subjects);
+      // Last entry wins within a batch, as it does across batches.
+      const byId = new Map(subjects.map((s) => [s.id, cloneSubject(s)]));
+      if (byId.size === 0) return;
+      await this.con.run(
+        `CREATE TEMP TABLE IF NOT EXISTS subjects_stage AS SELECT * FROM ledger_subjects LIMIT 0`,
+      );
+      await this.con.run(`DELETE FROM subjects_stage`);
+      const ap = await this.con.createAppender('subjects_stage');
+      const listType = LIST(VARCHAR);
+      try {
+        for (const s of byId.values()) {
+          const rec = s as unknown as Record<string, unknown>;
+          for (const [col] of SUBJECT_COLUMNS) {
+            const v = rec[col];
+            if (v === undefined) ap.appendNull();
+            else if (Array.isArray(v)) ap.appendList(listValue(v as string[]), listType);
+            else ap.appendVarchar(v as string);
+          }
+          ap.endRow();
+        }
+        ap.flushSync();
+      } finally {
+        ap.closeSync();
+      }
+      await this.con.run(`INSERT OR REPLACE INTO ledger_subjects SELECT * FROM subjects_stage`);
+      await this.con.run(`DELETE FROM subjects_stage`);
+    });
+  }
+
+  private async selectSubjects(where: string, params: string[]): Promise<Subject[]> {
+    const res = await this.con.runAndReadAll(
+      `SELECT ${SUBJECT_COLUMNS.map(([c]) => `"${c}"`).join(', ')} FROM ledger_subjects ${where} ORDER BY id`,
+      params,
+    );
+    return res.getRowObjectsJS().map((row) => {
+      const o: Record<string, unknown> = {};
+      for (const [col] of SUBJECT_COLUMNS) if (row[col] !== null) o[col] = row[col];
+      return cloneSubject(o as unknown as Subject);
+    });
+  }
+
+  getSubject(id: string): Promise<Subject | undefined> {
+    return this.serial.run(async () => (await this.selectSubjects('WHERE id = $1', [id]))[0]);
+  }
+
+  subjects(): Promise<Subject[]> {
+    return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const limit = asOfDay(asOf);
+      const s = this.subjectDict.get(id);
+      if (s < 0) return [];
+      const res = await this.con.runAndReadAll(
+        `SELECT r.id_hi, r.id_lo, r.kind, r.occurred, r.reported, r.agency, r.basis, r.amount, r.severity,
+                r.level, r.status, sp.sup_hi, sp.sup_lo
+         FROM ledger_records r LEFT JOIN ledger_supersedes sp ON sp.id_hi = r.id_hi AND sp.id_lo = r.id_lo
+         WHERE r.subject = $1 AND r.reported <= $2
+         ORDER BY r.occurred, r.reported, r.id_hi, r.id_lo`,
+        [s, Number.isFinite(limit) ? limit : 65_535],
+        [UINTEGER, USMALLINT],
+      );
+      const D = this.dicts;
+      return res.getRowsJS().map((row) => {
+        const [hi, lo, kind, occ, rep, agency, basis, amount, sev, level, status, supHi, supLo] =
+          row as number[];
+        return buildRecord(
+          formatRecordId(hi!, lo!),
+          id,
+          D.kind.strings[kind!]!,
+          occ!,
+          rep!,
+          D.agency.strings[agency!]!,
+          D.basis.strings[basis!]!,
+          amount!,
+          sev ? D.severity.strings[sev - 1] : undefined,
+          level!,
+          status!,
+          supHi === null ? undefined : formatRecordId(supHi!, supLo!),
+        );
+      });
+    });
+  }
+
+  scan(): Promise<RecordColumns> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const n = this.n;
+      const subject = new Uint32Array(n);
+      const kind = new Uint16Array(n);
+      const agency = new Uint16Array(n);
+      const occurred = new Uint16Array(n);
+      const reported = new Uint16Array(n);
+      const amount = new Float64Array(n);
+      const severity = new Uint8Array(n);
+      const level = new Uint8Array(n);
+      const status = new Uint8Array(n);
+      const supCount = Number(
+        (await this.con.runAndReadAll(`SELECT count(*)::UBIGINT FROM ledger_supersedes`)).getRowsJS()[0]![0],
+      );
+      const idHi = supCount > 0 ? new Uint32Array(n) : undefined;
+      const idLo = supCount > 0 ? new Uint32Array(n) : undefined;
+      const dbSev = new Uint16Array(n);
+      const targets: ArrayLike<number>[] = [
+        subject,
+        kind,
+        agency,
+        occurred,
+        reported,
+        amount,
+        dbSev,
+        level,
+        status,
+      ];
+      if (idHi && idLo) targets.push(idHi, idLo);
+      // Append order: a plain scan of an append-only table returns rows in insertion order
+      // (DuckDB's preserve_insertion_order, on by default).
+      const res = await this.con.stream(
+        `SELECT subject, kind, agency, occurred, reported, amount, severity, level, status${idHi ? ', id_hi, id_lo' : ''}
+         FROM ledger_records`,
+      );
+      let off = 0;
+      for (let chunk = await res.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await res.fetchChunk()) {
+        if (off + chunk.rowCount > n) throw new Error('ledger_records changed under an open ledger');
+        copyChunk(chunk, targets as (Uint8Array | Uint16Array | Uint32Array | Float64Array)[], off);
+        off += chunk.rowCount;
+      }
+      // Stored kind and severity indexes are this file's own; engines want the catalogue's.
+      const kindMap = this.dicts.kind.strings.map((code) => {
+        const k = this.catalogue.index(code);
+        return k < 0 ? 0xffff : k;
+      });
+      for (let i = 0; i < n; i++) {
+        const kd = kind[i]!;
+        const ck = kindMap[kd]!;
+        kind[i] = ck;
+        const sv = dbSev[i]!;
+        if (sv !== 0)
+          severity[i] =
+            ck === 0xffff
+              ? 0
+              : Math.max(0, this.catalogue.severityCode(ck, this.dicts.severity.strings[sv - 1]));
+      }
+      let supersedeFrom = new Int32Array(0);
+      let supersedeTo = new Int32Array(0);
+      if (idHi && idLo) {
+        const rows = (
+          await this.con.runAndReadAll(`SELECT id_hi, id_lo, sup_hi, sup_lo FROM ledger_supersedes`)
+        ).getRowsJS() as number[][];
+        const index = new RowIdIndex(
+          () => ({ hi: idHi, lo: idLo }),
+          Math.max(10, Math.ceil(Math.log2((n + 1) / 0.7))),
+        );
+        for (let i = 0; i < n; i++) index.insert(idHi[i]!, idLo[i]!, i);
+        const pairs = rows
+          .map(([a, b, c, d]) => [index.find(a!, b!), index.find(c!, d!)] as const)
+          .sort((x, y) => x[0] - y[0]);
+        supersedeFrom = Int32Array.from(pairs, (p) => p[0]);
+        supersedeTo = Int32Array.from(pairs, (p) => p[1]);
+      }
+      return {
+        length: n,
+        subject,
+        kind,
+        agency,
+        occurred,
+        reported,
+        amount,
+        severity,
+        level,
+        status,
+        supersedeFrom,
+        supersedeTo,
+        subjects: this.subjectDict.strings.slice(),
+        agencies: this.dicts.agency.strings.slice(),
+      };
+    });
+  }
+
+  count(): Promise<number> {
+    return this.serial.run(async () => this.n);
+  }
+
+  export(format: ExportFormat, file: string): Promise<number> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      return copyOut(this.con, 'credit_records', format, resolve(file));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.con.closeSync();
+      this.db.closeSync();
+      openFiles.delete(this.file);
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MosaicError({ code: 'ledger.closed', message: `${this.file} is closed` });
+  }
+}
+
+/** Copy each column of a result chunk into typed arrays at `offset`. */
+function copyChunk(
+  chunk: DuckDBDataChunk,
+  targets: (Uint8Array | Uint16Array | Uint32Array | Float64Array)[],
+  offset: number,
+): void {
+  const rows = chunk.rowCount;
+  for (let c = 0; c < targets.length; c++) {
+    const v = chunk.getColumnVector(c) as unknown as ReadableVector;
+    const t = targets[c]!;
+    for (let i = 0; i < rows; i++) t[offset + i] = v.getItem(i) as number;
+  }
+}

@@ -1,0 +1,96 @@
+// The id hash indexes against a Map under random inserts, removals and growth, with forced home-slot collisions.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.js';
+import { IdSet, RowIdIndex } from './id-index.js';
+
+type Op = ['add' | 'remove' | 'find', number, number];
+
+/** Ids drawn from a small pool so that adds repeat and removes hit; hi values cluster to force collisions. */
+const ops = fc.array(
+  fc.tuple(
+    fc.constantFrom<'add' | 'remove' | 'find'>('add', 'add', 'remove', 'find'),
+    fc.oneof(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+    fc.integer({ min: 0, max: 40 }),
+  ),
+  { maxLength: 3000 },
+) as fc.Arbitrary<Op[]>;
+
+const key = (hi: number, lo: number) => `${hi}:${lo}`;
+
+describe('IdSet', () => {
+  it('behaves as a set of (hi, lo) pairs', () => {
+    fc.assert(
+      fc.property(ops, (list) => {
+        const set = new IdSet(2);
+        const ref = new Set<string>();
+        for (const [op, hi, lo] of list) {
+          const k = key(hi, lo);
+          if (op === 'add') {
+            expect(set.add(hi, lo)).toBe(!ref.has(k));
+            ref.add(k);
+          } else if (op === 'remove') expect(set.remove(hi, lo)).toBe(ref.delete(k));
+          else expect(set.has(hi, lo)).toBe(ref.has(k));
+        }
+        expect(set.size).toBe(ref.size);
+        for (const k of ref) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(set.has(hi!, lo!)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('RowIdIndex', () => {
+  it('maps ids to rows through growth and backward-shift removal', () => {
+    fc.assert(
+      fc.property(ops, (list) => {
+        const hiCol: number[] = [];
+        const loCol: number[] = [];
+        const cols = { hi: new Uint32Array(4096), lo: new Uint32Array(4096) };
+        const index = new RowIdIndex(() => cols, 2);
+        const ref = new Map<string, number>();
+        for (const [op, hi, lo] of list) {
+          const k = key(hi, lo);
+          if (op === 'add') {
+            if (ref.has(k)) {
+              expect(index.find(hi, lo)).toBe(ref.get(k));
+              continue;
+            }
+            const row = hiCol.length;
+            hiCol.push(hi);
+            loCol.push(lo);
+            cols.hi[row] = hi;
+            cols.lo[row] = lo;
+            index.insert(hi, lo, row);
+            ref.set(k, row);
+          } else if (op === 'remove') expect(index.remove(hi, lo)).toBe(ref.delete(k));
+          else expect(index.find(hi, lo)).toBe(ref.get(k) ?? -1);
+        }
+        expect(index.size).toBe(ref.size);
+        for (const [k, row] of ref) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(index.find(hi!, lo!)).toBe(row);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('holds a million random ids', () => {
+    const n = 1_000_000;
+    const rng = new Rng(11);
+    const cols = { hi: new Uint32Array(n), lo: new Uint32Array(n) };
+    for (let i = 0; i < n; i++) {
+      cols.hi[i] = rng.nextU32();
+      cols.lo[i] = rng.nextU32();
+    }
+    const index = new RowIdIndex(() => cols);
+    for (let i = 0; i < n; i++) index.insert(cols.hi[i]!, cols.lo[i]!, i);
+    for (let i = 0; i < n; i += 997) expect(index.find(cols.hi[i]!, cols.lo[i]!)).toBe(i);
+    expect(index.find(cols.hi[0]!, cols.lo[0]! ^ 1)).toBe(-1);
+    expect(index.byteLength).toBe(4 * 2 ** 21);
+  });
+});

@@ -1,0 +1,229 @@
+// Open-addressing hash indexes over 64-bit record ids (two u32 halves): id → row for the in-memory columns,
+// and a plain id set for adapters whose rows live in a database.
+// Ids are already uniform hashes, so the high bits of `hi` pick the home slot directly (see docs/decisions/0013).
+
+const MAX_LOAD = 0.75;
+const ROW_BITS = 27;
+const ROW_MASK = (1 << ROW_BITS) - 1;
+/** Largest row number a RowIdIndex can hold: slots pack (5-bit tag, row + 1) into one u32. */
+export const MAX_INDEXED_ROWS = ROW_MASK - 1;
+
+/**
+ * Maps an id to its row in caller-owned id columns. A slot is a single u32: the row plus one in the low 27 bits
+ * and five bits of `lo` as a tag, so a probe rarely has to read the (cache-cold) id columns to reject a slot.
+ * 4 bytes per slot at a load between 0.375 and 0.75.
+ */
+export class RowIdIndex {
+  private slots: Uint32Array;
+  private shift: number;
+  private mask: number;
+  private count = 0;
+
+  /** `ids()` returns the current id columns (they may be reallocated as they grow). */
+  constructor(
+    private readonly ids: () => { hi: Uint32Array; lo: Uint32Array },
+    initialBits = 10,
+  ) {
+    this.slots = new Uint32Array(1 << initialBits);
+    this.shift = 32 - initialBits;
+    this.mask = (1 << initialBits) - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+  get byteLength(): number {
+    return this.slots.byteLength;
+  }
+
+  /** Row of the id, or -1. */
+  find(hi: number, lo: number): number {
+    const { hi: H, lo: L } = this.ids();
+    const slots = this.slots;
+    const tag = lo >>> ROW_BITS;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) return -1;
+      if (e >>> ROW_BITS === tag) {
+        const row = (e & ROW_MASK) - 1;
+        if (H[row] === hi && L[row] === lo) return row;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Add an id known to be absent. */
+  insert(hi: number, lo: number, row: number): void {
+    if (row > MAX_INDEXED_ROWS)
+      throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
+    if (this.count + 1 > this.slots.length * MAX_LOAD) this.grow();
+    this.place(hi, (((lo >>> ROW_BITS) << ROW_BITS) | (row + 1)) >>> 0);
+    this.count++;
+  }
+
+  private place(hi: number, entry: number): void {
+    const slots = this.slots;
+    let i = hi >>> this.shift;
+    while (slots[i] !== 0) i = (i + 1) & this.mask;
+    slots[i] = entry;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const { hi: H } = this.ids();
+    const bits = 32 - this.shift + 1;
+    this.slots = new Uint32Array(2 ** bits);
+    this.shift = 32 - bits;
+    this.mask = 2 ** bits - 1;
+    for (let i = 0; i < old.length; i++) {
+      const e = old[i]!;
+      if (e !== 0) this.place(H[(e & ROW_MASK) - 1]!, e);
+    }
+  }
+
+  /** Remove an id (used to undo a failed batch). Backward-shift deletion keeps probe chains intact. */
+  remove(hi: number, lo: number): boolean {
+    const { hi: H, lo: L } = this.ids();
+    const slots = this.slots;
+    const tag = lo >>> ROW_BITS;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) return false;
+      if (e >>> ROW_BITS === tag) {
+        const row = (e & ROW_MASK) - 1;
+        if (H[row] === hi && L[row] === lo) break;
+      }
+      i = (i + 1) & this.mask;
+    }
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & this.mask;
+      const e = slots[j]!;
+      if (e === 0) break;
+      const home = H[(e & ROW_MASK) - 1]! >>> this.shift;
+      // Move e back into the hole unless its home lies cyclically in (hole, j].
+      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!inRange) {
+        slots[hole] = e;
+        hole = j;
+      }
+    }
+    slots[hole] = 0;
+    this.count--;
+    return true;
+  }
+}
+
+/** A set of ids, each slot holding both halves (8 bytes per slot). Id (0, 0) is tracked by a flag. */
+export class IdSet {
+  private his: Uint32Array;
+  private los: Uint32Array;
+  private shift: number;
+  private mask: number;
+  private count = 0;
+  private hasZero = false;
+
+  constructor(initialBits = 10) {
+    this.his = new Uint32Array(1 << initialBits);
+    this.los = new Uint32Array(1 << initialBits);
+    this.shift = 32 - initialBits;
+    this.mask = (1 << initialBits) - 1;
+  }
+
+  get size(): number {
+    return this.count + (this.hasZero ? 1 : 0);
+  }
+  get byteLength(): number {
+    return this.his.byteLength * 2;
+  }
+
+  has(hi: number, lo: number): boolean {
+    if ((hi | lo) === 0) return this.hasZero;
+    const H = this.his;
+    const L = this.los;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const h = H[i]!;
+      const l = L[i]!;
+      if ((h | l) === 0) return false;
+      if (h === hi && l === lo) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Add; returns false if already present. */
+  add(hi: number, lo: number): boolean {
+    if ((hi | lo) === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
+      return true;
+    }
+    if (this.count + 1 > this.his.length * MAX_LOAD) this.grow();
+    const H = this.his;
+    const L = this.los;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const h = H[i]!;
+      const l = L[i]!;
+      if ((h | l) === 0) break;
+      if (h === hi && l === lo) return false;
+      i = (i + 1) & this.mask;
+    }
+    H[i] = hi;
+    L[i] = lo;
+    this.count++;
+    return true;
+  }
+
+  private grow(): void {
+    const oh = this.his;
+    const ol = this.los;
+    const bits = 32 - this.shift + 1;
+    this.his = new Uint32Array(2 ** bits);
+    this.los = new Uint32Array(2 ** bits);
+    this.shift = 32 - bits;
+    this.mask = 2 ** bits - 1;
+    this.count = 0;
+    for (let i = 0; i < oh.length; i++) if ((oh[i]! | ol[i]!) !== 0) this.add(oh[i]!, ol[i]!);
+  }
+
+  remove(hi: number, lo: number): boolean {
+    if ((hi | lo) === 0) {
+      const had = this.hasZero;
+      this.hasZero = false;
+      return had;
+    }
+    const H = this.his;
+    const L = this.los;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const h = H[i]!;
+      const l = L[i]!;
+      if ((h | l) === 0) return false;
+      if (h === hi && l === lo) break;
+      i = (i + 1) & this.mask;
+    }
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & this.mask;
+      const h = H[j]!;
+      const l = L[j]!;
+      if ((h | l) === 0) break;
+      const home = h >>> this.shift;
+      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!inRange) {
+        H[hole] = h;
+        L[hole] = l;
+        hole = j;
+      }
+    }
+    H[hole] = 0;
+    L[hole] = 0;
+    this.count--;
+    return true;
+  }
+}

@@ -1,0 +1,381 @@
+// The in-memory ledger: typed-array columns that grow in place, string dictionaries, and an id → row hash index.
+// Layout and its bytes-per-record arithmetic: docs/decisions/0012-typed-array-memory-ledger.md.
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Catalogue } from '../../core/catalogue.js';
+import { MosaicError, type Issue } from '../../core/errors.js';
+import type { CreditRecord, Subject } from '../../core/types.js';
+import { asOfDay, buildRecord, compareRecords } from '../codec.js';
+import { Dict, SubjectDict } from '../dict.js';
+import {
+  appendDict,
+  appendRecords,
+  appendSupersedes,
+  copyOut,
+  DICTS,
+  layoutDdl,
+} from '../duckdb/physical.js';
+import { Growable } from '../growable.js';
+import { MAX_INDEXED_ROWS, RowIdIndex } from '../id-index.js';
+import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import { RecordChecker, rejectBatch } from '../record-check.js';
+import { formatRecordId } from '../record-id.js';
+import { checkSubjects, cloneSubject } from '../subjects.js';
+
+/** Most records one in-memory ledger holds (the id index packs a row number into 27 bits). */
+export const MEMORY_MAX_RECORDS = MAX_INDEXED_ROWS + 1;
+
+export class MemoryLedger implements Ledger {
+  readonly adapter = 'memory';
+  private n = 0;
+
+  private readonly cSubject = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+  private readonly cKind = new Growable(Uint16Array, MEMORY_MAX_RECORDS);
+  private readonly cAgency = new Growable(Uint16Array, MEMORY_MAX_RECORDS);
+  private readonly cOccurred = new Growable(Uint16Array, MEMORY_MAX_RECORDS);
+  private readonly cReported = new Growable(Uint16Array, MEMORY_MAX_RECORDS);
+  private readonly cAmount = new Growable(Float64Array, MEMORY_MAX_RECORDS);
+  private readonly cSeverity = new Growable(Uint8Array, MEMORY_MAX_RECORDS);
+  private readonly cLevel = new Growable(Uint8Array, MEMORY_MAX_RECORDS);
+  private readonly cStatus = new Growable(Uint8Array, MEMORY_MAX_RECORDS);
+  private readonly cIdHi = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+  private readonly cIdLo = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+  /** Basis indexes start as Uint16 and widen to Uint32 once a 65,537th distinct basis arrives. */
+  private cBasis: Growable<Uint16Array> | Growable<Uint32Array> = new Growable(
+    Uint16Array,
+    MEMORY_MAX_RECORDS,
+  );
+
+  // Sparse supersession: supFrom is ascending (rows are appended in order); supTo is -1 until the target exists.
+  private readonly supFrom = new Growable(Int32Array, MEMORY_MAX_RECORDS);
+  private readonly supTo = new Growable(Int32Array, MEMORY_MAX_RECORDS);
+  private readonly supHi = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+  private readonly supLo = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+  private nSup = 0;
+  private unresolved = 0;
+
+  private readonly subjectDict = new SubjectDict();
+  private readonly agencies = new Dict(65_536);
+  private readonly bases = new Dict();
+  private readonly index = new RowIdIndex(() => ({ hi: this.cIdHi.array, lo: this.cIdLo.array }));
+  private readonly checker: RecordChecker;
+  private readonly register = new Map<string, Subject>();
+
+  constructor(readonly catalogue: Catalogue) {
+    this.checker = new RecordChecker(catalogue, (s) => this.subjectDict.typeOf(s));
+  }
+
+  private reserve(length: number): void {
+    for (const c of [
+      this.cSubject,
+      this.cKind,
+      this.cAgency,
+      this.cOccurred,
+      this.cReported,
+      this.cAmount,
+      this.cSeverity,
+      this.cLevel,
+      this.cStatus,
+      this.cIdHi,
+      this.cIdLo,
+      this.cBasis,
+    ])
+      c.reserve(length);
+  }
+
+  /** Switch the basis column to Uint32 once more than 65,536 distinct bases exist; rows [0, filled) are kept. */
+  private widenBasis(filled: number, capacity: number): void {
+    const wide = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
+    wide.reserve(capacity);
+    wide.array.set(this.cBasis.array.subarray(0, filled));
+    this.cBasis = wide;
+  }
+
+  async append(records: readonly CreditRecord[]): Promise<AppendResult> {
+    const start = this.n;
+    if (start + records.length > MEMORY_MAX_RECORDS)
+      throw new MosaicError({
+        code: 'ledger.capacity',
+        message: `an in-memory ledger holds at most ${MEMORY_MAX_RECORDS} records (${start} stored, ${records.length} offered)`,
+      });
+    this.reserve(start + records.length);
+    const marks = [this.subjectDict.size, this.agencies.size, this.bases.size, this.nSup, this.unresolved];
+    const ck = this.checker;
+    ck.beginBatch();
+    const bad: number[] = [];
+    const extra: Issue[] = [];
+    let duplicates = 0;
+    let n = start;
+    // Columns are fetched once: they grow in place, so these views stay valid for the whole batch.
+    const subject = this.cSubject.array;
+    const kind = this.cKind.array;
+    const agency = this.cAgency.array;
+    const occurred = this.cOccurred.array;
+    const reported = this.cReported.array;
+    const amount = this.cAmount.array;
+    const severity = this.cSeverity.array;
+    const level = this.cLevel.array;
+    const status = this.cStatus.array;
+    const idHi = this.cIdHi.array;
+    const idLo = this.cIdLo.array;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (!ck.ok(r)) {
+        bad.push(i);
+        continue;
+      }
+      // After the first bad record keep checking (to report every problem) but stop writing.
+      if (bad.length || extra.length) continue;
+      const hi = ck.idHi;
+      const lo = ck.idLo;
+      if (this.index.find(hi, lo) >= 0) {
+        duplicates++;
+        continue;
+      }
+      let s = this.subjectDict.lastIndex;
+      if (s < 0) s = this.subjectDict.addTyped(r.subject, ck.subjectType);
+      const a = this.agencies.add(r.agency);
+      if (a < 0) {
+        extra.push({
+          code: 'ledger.too_many_agencies',
+          message: 'an in-memory ledger holds at most 65,536 distinct agencies',
+          location: { path: ['records', i, 'agency'] },
+        });
+        continue;
+      }
+      const b = this.bases.add(r.basis);
+      if (b > 0xffff && this.cBasis.array instanceof Uint16Array) this.widenBasis(n, start + records.length);
+      subject[n] = s;
+      kind[n] = ck.kind;
+      agency[n] = a;
+      this.cBasis.array[n] = b;
+      occurred[n] = ck.occurred;
+      reported[n] = ck.reported;
+      amount[n] = ck.amount;
+      severity[n] = ck.severity;
+      level[n] = ck.level;
+      status[n] = ck.status;
+      idHi[n] = hi;
+      idLo[n] = lo;
+      this.index.insert(hi, lo, n);
+      if (ck.hasSupersedes) this.addPair(n, ck.supHi, ck.supLo);
+      n++;
+    }
+    this.n = n;
+    if (bad.length || extra.length) {
+      this.rollback(start, marks);
+      rejectBatch(records, bad, this.catalogue, extra);
+    }
+    if (this.unresolved > 0 && n > start) this.resolvePairs();
+    return { inserted: n - start, duplicates };
+  }
+
+  private addPair(row: number, hi: number, lo: number): void {
+    const k = this.nSup;
+    for (const c of [this.supFrom, this.supTo, this.supHi, this.supLo]) c.reserve(k + 1);
+    this.supFrom.array[k] = row;
+    this.supHi.array[k] = hi;
+    this.supLo.array[k] = lo;
+    const to = this.index.find(hi, lo);
+    this.supTo.array[k] = to;
+    if (to < 0) this.unresolved++;
+    this.nSup = k + 1;
+  }
+
+  /** Targets that arrive after the record superseding them are linked up here. */
+  private resolvePairs(): void {
+    let left = 0;
+    for (let k = 0; k < this.nSup; k++) {
+      if (this.supTo.array[k]! >= 0) continue;
+      const to = this.index.find(this.supHi.array[k]!, this.supLo.array[k]!);
+      this.supTo.array[k] = to;
+      if (to < 0) left++;
+    }
+    this.unresolved = left;
+  }
+
+  private rollback(start: number, marks: number[]): void {
+    for (let row = this.n - 1; row >= start; row--)
+      this.index.remove(this.cIdHi.array[row]!, this.cIdLo.array[row]!);
+    this.n = start;
+    this.subjectDict.truncate(marks[0]!);
+    this.agencies.truncate(marks[1]!);
+    this.bases.truncate(marks[2]!);
+    this.nSup = marks[3]!;
+    this.unresolved = marks[4]!;
+  }
+
+  async putSubjects(subjects: readonly Subject[]): Promise<void> {
+    checkSubjects(subjects);
+    for (const s of subjects) this.register.set(s.id, cloneSubject(s));
+  }
+  async getSubject(id: string): Promise<Subject | undefined> {
+    const s = this.register.get(id);
+    return s && cloneSubject(s);
+  }
+  async subjects(): Promise<Subject[]> {
+    return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
+  }
+
+  private supersedesOf(row: number): string | undefined {
+    // supFrom is ascending: binary search.
+    let lo = 0;
+    let hi = this.nSup - 1;
+    const from = this.supFrom.array;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = from[mid]!;
+      if (v === row) return formatRecordId(this.supHi.array[mid]!, this.supLo.array[mid]!);
+      if (v < row) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private recordAt(row: number): CreditRecord {
+    const k = this.cKind.array[row]!;
+    return buildRecord(
+      formatRecordId(this.cIdHi.array[row]!, this.cIdLo.array[row]!),
+      this.subjectDict.strings[this.cSubject.array[row]!]!,
+      this.catalogue.kinds[k]!.code,
+      this.cOccurred.array[row]!,
+      this.cReported.array[row]!,
+      this.agencies.strings[this.cAgency.array[row]!]!,
+      this.bases.strings[this.cBasis.array[row]!]!,
+      this.cAmount.array[row]!,
+      this.catalogue.severityName(k, this.cSeverity.array[row]!),
+      this.cLevel.array[row]!,
+      this.cStatus.array[row]!,
+      this.supersedesOf(row),
+    );
+  }
+
+  async readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
+    const limit = asOfDay(asOf);
+    const s = this.subjectDict.get(id);
+    if (s < 0) return [];
+    const out: CreditRecord[] = [];
+    const subject = this.cSubject.array;
+    const reported = this.cReported.array;
+    for (let row = 0; row < this.n; row++)
+      if (subject[row] === s && reported[row]! <= limit) out.push(this.recordAt(row));
+    return out.sort(compareRecords);
+  }
+
+  async scan(): Promise<RecordColumns> {
+    if (this.unresolved > 0) this.resolvePairs();
+    const n = this.n;
+    return {
+      length: n,
+      subject: this.cSubject.array.subarray(0, n),
+      kind: this.cKind.array.subarray(0, n),
+      agency: this.cAgency.array.subarray(0, n),
+      occurred: this.cOccurred.array.subarray(0, n),
+      reported: this.cReported.array.subarray(0, n),
+      amount: this.cAmount.array.subarray(0, n),
+      severity: this.cSeverity.array.subarray(0, n),
+      level: this.cLevel.array.subarray(0, n),
+      status: this.cStatus.array.subarray(0, n),
+      supersedeFrom: this.supFrom.array.subarray(0, this.nSup),
+      supersedeTo: this.supTo.array.subarray(0, this.nSup),
+      // Live dictionaries: they only ever grow, so indexes in this snapshot stay valid. Treat as read-only.
+      subjects: this.subjectDict.strings,
+      agencies: this.agencies.strings,
+    };
+  }
+
+  async count(): Promise<number> {
+    return this.n;
+  }
+
+  /** Resident bytes held by the columns, dictionaries' typed parts and the id index (not the JS strings). */
+  get columnBytes(): { columns: number; index: number } {
+    const cols = [
+      this.cSubject,
+      this.cKind,
+      this.cAgency,
+      this.cOccurred,
+      this.cReported,
+      this.cAmount,
+      this.cSeverity,
+      this.cLevel,
+      this.cStatus,
+      this.cIdHi,
+      this.cIdLo,
+      this.cBasis,
+      this.supFrom,
+      this.supTo,
+      this.supHi,
+      this.supLo,
+    ].reduce((s, c) => s + c.byteLength, 0);
+    return { columns: cols, index: this.index.byteLength };
+  }
+
+  /**
+   * Export through an in-memory DuckDB holding the same physical layout as the DuckDB adapter, so the file is
+   * written by the same statement (identical bytes across adapters) and decoding runs vectorised, not per row.
+   */
+  async export(format: ExportFormat, file: string): Promise<number> {
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    try {
+      await con.run(layoutDdl());
+      const n = this.n;
+      // Severity: catalogue code per kind → index into a name dictionary (what the DuckDB layout stores).
+      const names = new Dict();
+      const sevMap = this.catalogue.kinds.map((k) => (k.severities ?? []).map((s) => names.add(s) + 1));
+      const sev = new Uint16Array(n);
+      const kindCol = this.cKind.array;
+      const sevCol = this.cSeverity.array;
+      for (let i = 0; i < n; i++) {
+        const c = sevCol[i]!;
+        if (c !== 0) sev[i] = sevMap[kindCol[i]!]![c - 1]!;
+      }
+      await appendDict(con, DICTS.subject, 0, this.subjectDict.strings);
+      await appendDict(
+        con,
+        DICTS.kind,
+        0,
+        this.catalogue.kinds.map((k) => k.code),
+      );
+      await appendDict(con, DICTS.agency, 0, this.agencies.strings);
+      await appendDict(con, DICTS.basis, 0, this.bases.strings);
+      await appendDict(con, DICTS.severity, 0, names.strings);
+      const sup: [number, number, number, number][] = [];
+      for (let k = 0; k < this.nSup; k++) {
+        const row = this.supFrom.array[k]!;
+        sup.push([
+          this.cIdHi.array[row]!,
+          this.cIdLo.array[row]!,
+          this.supHi.array[k]!,
+          this.supLo.array[k]!,
+        ]);
+      }
+      await appendSupersedes(con, sup);
+      await appendRecords(
+        con,
+        {
+          idHi: this.cIdHi.array,
+          idLo: this.cIdLo.array,
+          subject: this.cSubject.array,
+          kind: kindCol,
+          agency: this.cAgency.array,
+          basis: this.cBasis.array,
+          occurred: this.cOccurred.array,
+          reported: this.cReported.array,
+          amount: this.cAmount.array,
+          severity: sev,
+          level: this.cLevel.array,
+          status: this.cStatus.array,
+        },
+        0,
+        n,
+      );
+      return await copyOut(con, 'credit_records', format, file);
+    } finally {
+      con.closeSync();
+      db.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,490 @@
+// The PostgreSQL ledger: plain columns with the id as primary key, batches streamed with COPY inside one
+// transaction; a batch holding an already-stored id falls back to COPY into a staging table and
+// INSERT … ON CONFLICT DO NOTHING (docs/decisions/0014-postgres-server-adapter.md).
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { levelCode, type Catalogue } from '../../core/catalogue.js';
+import { MosaicError } from '../../core/errors.js';
+import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
+import { asOfDay, compareRecords } from '../codec.js';
+import { Dict } from '../dict.js';
+import { copyOut, sqlString } from '../duckdb/physical.js';
+import { IdSet, RowIdIndex } from '../id-index.js';
+import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import { RecordChecker, rejectBatch } from '../record-check.js';
+import { formatRecordId } from '../record-id.js';
+import { Serial } from '../serial.js';
+import { checkSubjects, cloneSubject, SUBJECT_LIST_FIELDS, SUBJECT_STRING_FIELDS } from '../subjects.js';
+
+/** Columns COPY writes, in order (seq is an identity column filled by the server in COPY order). */
+const COPY_COLUMNS =
+  'id_hi, id_lo, subject, kind, occurred_at, reported_at, agency, basis, amount, severity, level, status, sup_hi, sup_lo';
+
+const RECORD_DDL = `
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  id_hi int4 NOT NULL,
+  id_lo int4 NOT NULL,
+  subject text NOT NULL,
+  kind text NOT NULL,
+  occurred_at date NOT NULL,
+  reported_at date NOT NULL,
+  agency text NOT NULL,
+  basis text NOT NULL,
+  amount float8,
+  severity text,
+  level text,
+  status text NOT NULL,
+  sup_hi int4,
+  sup_lo int4`;
+
+/** Staging for batches that hold stored ids: `ord` keeps COPY order for the INSERT … SELECT. */
+const STAGE_DDL = RECORD_DDL.replace('seq bigint', 'ord bigint');
+
+/** The table a raw-COPY peer writes in benchmarks: the same columns, no key, no index. */
+export const BARE_RECORD_DDL = RECORD_DDL.replace('GENERATED ALWAYS AS IDENTITY', '');
+export { COPY_COLUMNS as PG_COPY_COLUMNS };
+
+const SUBJECT_DDL = [
+  `id text PRIMARY KEY`,
+  `type text NOT NULL`,
+  `jurisdiction text NOT NULL`,
+  `roles text[] NOT NULL`,
+  ...SUBJECT_STRING_FIELDS.map((f) => `"${f}" ${f === 'birthDate' ? 'date' : 'text'}`),
+  ...SUBJECT_LIST_FIELDS.map((f) => `"${f}" text[]`),
+];
+const SUBJECT_FIELDS = [
+  'id',
+  'type',
+  'jurisdiction',
+  'roles',
+  ...SUBJECT_STRING_FIELDS,
+  ...SUBJECT_LIST_FIELDS,
+];
+
+const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+/** COPY text format: backslash, tab, newline and carriage return must be escaped. */
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+export function copyText(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+function unescapeCopy(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  return s.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}
+
+/** One record as a COPY text line (fields already validated; ids as signed int4 halves). */
+export function copyLine(
+  r: CreditRecord,
+  idHi: number,
+  idLo: number,
+  supHi: number,
+  supLo: number,
+  sup: boolean,
+) {
+  return (
+    `${idHi | 0}\t${idLo | 0}\t${r.subject}\t${r.kind}\t${r.occurredAt}\t${r.reportedAt}\t` +
+    `${copyText(r.agency)}\t${copyText(r.basis)}\t${r.amount === undefined ? '\\N' : String(r.amount)}\t` +
+    `${r.severity === undefined ? '\\N' : copyText(r.severity)}\t${r.level ?? '\\N'}\t${r.status}\t` +
+    (sup ? `${supHi | 0}\t${supLo | 0}\n` : '\\N\t\\N\n')
+  );
+}
+
+/** COPY FROM STDIN of `text` pieces; resolves when the server has consumed them. */
+export async function copyIn(client: pg.ClientBase, sql: string, pieces: readonly string[]): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  await pipeline(Readable.from(pieces), stream);
+}
+
+export class PostgresLedger implements Ledger {
+  readonly adapter = 'postgres';
+  private readonly serial = new Serial();
+  private readonly checker: RecordChecker;
+  private readonly t: { records: string; subjects: string; view: string; meta: string };
+  private closed = false;
+
+  private constructor(
+    readonly catalogue: Catalogue,
+    private readonly client: pg.Client,
+    readonly schema: string,
+  ) {
+    this.checker = new RecordChecker(catalogue);
+    const s = ident(schema);
+    this.t = {
+      records: `${s}.ledger_records`,
+      subjects: `${s}.ledger_subjects`,
+      view: `${s}.credit_records`,
+      meta: `${s}.ledger_meta`,
+    };
+  }
+
+  static async open(url: string, schema: string, catalogue: Catalogue): Promise<PostgresLedger> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined); // a dropped connection surfaces on the next query instead
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new MosaicError({
+        code: 'ledger.pg_unreachable',
+        message: `cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`,
+      });
+    }
+    const ledger = new PostgresLedger(catalogue, client, schema);
+    try {
+      await ledger.init();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return ledger;
+  }
+
+  private async init(): Promise<void> {
+    const { records, subjects, view, meta } = this.t;
+    const c = this.client;
+    await c.query('BEGIN');
+    try {
+      // Concurrent first opens would race on CREATE … IF NOT EXISTS; serialise them.
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('mosaic.ledger.ddl'))`);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${meta} (key text PRIMARY KEY, value text NOT NULL)`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
+      await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} (subject)`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
+      await c.query(`CREATE OR REPLACE VIEW ${view} AS
+        SELECT seq,
+          'r' || lpad(to_hex(id_hi), 8, '0') || lpad(to_hex(id_lo), 8, '0') AS id,
+          subject, kind, occurred_at AS "occurredAt", reported_at AS "reportedAt", agency, basis, amount,
+          severity, level, status,
+          CASE WHEN sup_hi IS NULL THEN NULL
+               ELSE 'r' || lpad(to_hex(sup_hi), 8, '0') || lpad(to_hex(sup_lo), 8, '0') END AS supersedes
+        FROM ${records}`);
+      await c.query(`INSERT INTO ${meta} VALUES ('layout', '1') ON CONFLICT (key) DO NOTHING`);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  append(records: readonly CreditRecord[]): Promise<AppendResult> {
+    return this.serial.run(() => this.appendNow(records));
+  }
+
+  private async appendNow(records: readonly CreditRecord[]): Promise<AppendResult> {
+    this.assertOpen();
+    const ck = this.checker;
+    ck.beginBatch();
+    const bad: number[] = [];
+    const seen = new IdSet(Math.max(10, Math.ceil(Math.log2((records.length + 1) / 0.7))));
+    const pieces: string[] = [];
+    let piece = '';
+    let unique = 0;
+    let duplicates = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (!ck.ok(r)) {
+        bad.push(i);
+        continue;
+      }
+      if (bad.length) continue;
+      if (!seen.add(ck.idHi, ck.idLo)) {
+        duplicates++;
+        continue;
+      }
+      piece += copyLine(r, ck.idHi, ck.idLo, ck.supHi, ck.supLo, ck.hasSupersedes);
+      if (piece.length > 1 << 16) {
+        pieces.push(piece);
+        piece = '';
+      }
+      unique++;
+    }
+    if (bad.length) rejectBatch(records, bad, this.catalogue);
+    if (piece) pieces.push(piece);
+    if (unique === 0) return { inserted: 0, duplicates };
+    const c = this.client;
+    let inserted = unique;
+    try {
+      await c.query('BEGIN');
+      await c.query('SAVEPOINT fast');
+      try {
+        // Fast path: new ids go straight into the table; the primary key still guards every row.
+        await copyIn(c, `COPY ${this.t.records} (${COPY_COLUMNS}) FROM STDIN`, pieces);
+        await c.query('RELEASE SAVEPOINT fast');
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505') throw err;
+        // Some ids are stored already (a re-ingest, or another writer): stage, then insert what is new.
+        await c.query('ROLLBACK TO SAVEPOINT fast');
+        await c.query(`CREATE TEMP TABLE IF NOT EXISTS ledger_stage (${STAGE_DDL}) ON COMMIT DELETE ROWS`);
+        await copyIn(c, `COPY ledger_stage (${COPY_COLUMNS}) FROM STDIN`, pieces);
+        const res = await c.query(
+          `INSERT INTO ${this.t.records} (${COPY_COLUMNS})
+           SELECT ${COPY_COLUMNS} FROM ledger_stage ORDER BY ord ON CONFLICT DO NOTHING`,
+        );
+        inserted = res.rowCount ?? 0;
+      }
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw new MosaicError({
+        code: 'ledger.write_failed',
+        message: `PostgreSQL rejected the batch, nothing was stored: ${(err as Error).message}`,
+      });
+    }
+    return { inserted, duplicates: duplicates + unique - inserted };
+  }
+
+  putSubjects(subjects: readonly Subject[]): Promise<void> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      checkSubjects(subjects);
+      const byId = [...new Map(subjects.map((s) => [s.id, cloneSubject(s)])).values()];
+      if (byId.length === 0) return;
+      const cols = SUBJECT_FIELDS.map(ident).join(', ');
+      const updates = SUBJECT_FIELDS.filter((f) => f !== 'id')
+        .map((f) => `${ident(f)} = EXCLUDED.${ident(f)}`)
+        .join(', ');
+      const c = this.client;
+      await c.query('BEGIN');
+      try {
+        for (let i = 0; i < byId.length; i += 10_000)
+          await c.query(
+            `INSERT INTO ${this.t.subjects} (${cols})
+             SELECT ${cols} FROM json_populate_recordset(NULL::${this.t.subjects}, $1::json)
+             ON CONFLICT (id) DO UPDATE SET ${updates}`,
+            [JSON.stringify(byId.slice(i, i + 10_000))],
+          );
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  private async selectSubjects(where: string, params: unknown[]): Promise<Subject[]> {
+    const cols = SUBJECT_FIELDS.map((f) =>
+      f === 'birthDate' ? `"birthDate"::text AS "birthDate"` : ident(f),
+    );
+    const res = await this.client.query(
+      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ORDER BY id COLLATE "C"`,
+      params,
+    );
+    return res.rows.map((row: Record<string, unknown>) => {
+      const o: Record<string, unknown> = {};
+      for (const f of SUBJECT_FIELDS) if (row[f] !== null) o[f] = row[f];
+      return cloneSubject(o as unknown as Subject);
+    });
+  }
+
+  getSubject(id: string): Promise<Subject | undefined> {
+    return this.serial.run(async () => (await this.selectSubjects('WHERE id = $1', [id]))[0]);
+  }
+
+  subjects(): Promise<Subject[]> {
+    return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      asOfDay(asOf); // validates
+      const res = await this.client.query(
+        `SELECT id_hi, id_lo, kind, occurred_at::text AS o, reported_at::text AS r, agency, basis, amount,
+                severity, level, status, sup_hi, sup_lo
+         FROM ${this.t.records} WHERE subject = $1 AND ($2::date IS NULL OR reported_at <= $2::date)`,
+        [id, asOf ?? null],
+      );
+      return res.rows
+        .map((row: Record<string, unknown>) => {
+          const rec: CreditRecord = {
+            id: formatRecordId(row.id_hi as number, row.id_lo as number),
+            subject: id,
+            kind: row.kind as string,
+            occurredAt: row.o as string,
+            reportedAt: row.r as string,
+            agency: row.agency as string,
+            basis: row.basis as string,
+            status: row.status as CreditRecord['status'],
+          };
+          if (row.amount !== null) rec.amount = row.amount as number;
+          if (row.severity !== null) rec.severity = row.severity as string;
+          if (row.level !== null) rec.level = row.level as CreditRecord['level'];
+          if (row.sup_hi !== null)
+            rec.supersedes = formatRecordId(row.sup_hi as number, row.sup_lo as number);
+          return rec;
+        })
+        .sort(compareRecords);
+    });
+  }
+
+  /** Streams the table with COPY TO (text) and dictionary-encodes it on the way in: no row objects. */
+  scan(): Promise<RecordColumns> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const n = Number((await this.client.query(`SELECT count(*) AS n FROM ${this.t.records}`)).rows[0].n);
+      const cols = {
+        subject: new Uint32Array(n),
+        kind: new Uint16Array(n),
+        agency: new Uint16Array(n),
+        occurred: new Uint16Array(n),
+        reported: new Uint16Array(n),
+        amount: new Float64Array(n),
+        severity: new Uint8Array(n),
+        level: new Uint8Array(n),
+        status: new Uint8Array(n),
+      };
+      const idHi = new Uint32Array(n);
+      const idLo = new Uint32Array(n);
+      const subjects = new Dict();
+      const agencies = new Dict(65_536);
+      const sup: [number, number, number][] = [];
+      const statusCode = new Map(RECORD_STATUSES.map((s, i) => [s, i]));
+      let row = 0;
+      let rest = '';
+      const stream = this.client.query(
+        copyTo(`COPY (SELECT id_hi, id_lo, subject, kind, occurred_at - DATE '1970-01-01',
+                  reported_at - DATE '1970-01-01', agency, amount, severity, level, status, sup_hi, sup_lo
+                FROM ${this.t.records} ORDER BY seq) TO STDOUT`),
+      );
+      const take = (line: string) => {
+        if (row >= n) throw new Error('ledger_records grew during scan');
+        const f = line.split('\t');
+        idHi[row] = Number(f[0]) >>> 0;
+        idLo[row] = Number(f[1]) >>> 0;
+        cols.subject[row] = subjects.add(unescapeCopy(f[2]!));
+        const k = this.catalogue.index(unescapeCopy(f[3]!));
+        cols.kind[row] = k < 0 ? 0xffff : k;
+        cols.occurred[row] = Number(f[4]);
+        cols.reported[row] = Number(f[5]);
+        const a = agencies.add(unescapeCopy(f[6]!));
+        if (a < 0)
+          throw new MosaicError({ code: 'ledger.dictionary_full', message: 'more than 65,536 agencies' });
+        cols.agency[row] = a;
+        cols.amount[row] = f[7] === '\\N' ? NaN : Number(f[7]);
+        cols.severity[row] =
+          f[8] === '\\N' || k < 0 ? 0 : Math.max(0, this.catalogue.severityCode(k, unescapeCopy(f[8]!)));
+        cols.level[row] = f[9] === '\\N' ? 0 : Math.max(0, levelCode(f[9]));
+        cols.status[row] = statusCode.get(f[10] as CreditRecord['status']) ?? 0;
+        if (f[11] !== '\\N') sup.push([row, Number(f[11]) >>> 0, Number(f[12]) >>> 0]);
+        row++;
+      };
+      for await (const buf of stream as AsyncIterable<Buffer>) {
+        const text = rest + buf.toString('utf8');
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          take(text.slice(start, nl));
+          start = nl + 1;
+        }
+        rest = text.slice(start);
+      }
+      if (rest) take(rest);
+      let supersedeFrom = new Int32Array(0);
+      let supersedeTo = new Int32Array(0);
+      if (sup.length) {
+        const index = new RowIdIndex(
+          () => ({ hi: idHi, lo: idLo }),
+          Math.max(10, Math.ceil(Math.log2((row + 1) / 0.7))),
+        );
+        for (let i = 0; i < row; i++) index.insert(idHi[i]!, idLo[i]!, i);
+        supersedeFrom = Int32Array.from(sup, (p) => p[0]);
+        supersedeTo = Int32Array.from(sup, (p) => index.find(p[1], p[2]));
+      }
+      const slice = <T extends { subarray(a: number, b: number): T }>(a: T) => a.subarray(0, row);
+      return {
+        length: row,
+        subject: slice(cols.subject),
+        kind: slice(cols.kind),
+        agency: slice(cols.agency),
+        occurred: slice(cols.occurred),
+        reported: slice(cols.reported),
+        amount: slice(cols.amount),
+        severity: slice(cols.severity),
+        level: slice(cols.level),
+        status: slice(cols.status),
+        supersedeFrom,
+        supersedeTo,
+        subjects: subjects.strings,
+        agencies: agencies.strings,
+      };
+    });
+  }
+
+  count(): Promise<number> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      return Number((await this.client.query(`SELECT count(*) AS n FROM ${this.t.records}`)).rows[0].n);
+    });
+  }
+
+  /**
+   * PostgreSQL streams the rows out as CSV (COPY TO STDOUT) into a temporary file; DuckDB reads that and writes
+   * the target with the same statement every adapter uses, so Parquet needs no PostgreSQL extension and the
+   * three adapters' exports are byte-identical.
+   */
+  export(format: ExportFormat, file: string): Promise<number> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const dir = mkdtempSync(join(tmpdir(), 'mosaic-pg-export-'));
+      const csv = join(dir, 'records.csv');
+      try {
+        const stream = this.client.query(
+          copyTo(`COPY (SELECT seq, id, subject, kind, "occurredAt", "reportedAt", agency, basis, amount,
+                         severity, level, status, supersedes FROM ${this.t.view} ORDER BY seq)
+                  TO STDOUT (FORMAT csv, HEADER true)`),
+        );
+        await pipeline(stream, createWriteStream(csv));
+        const db = await DuckDBInstance.create(':memory:');
+        const con = await db.connect();
+        try {
+          await con.run(`CREATE VIEW pg_export AS SELECT * FROM read_csv(${sqlString(csv)}, header = true,
+            allow_quoted_nulls = false, columns = {
+              'seq': 'BIGINT', 'id': 'VARCHAR', 'subject': 'VARCHAR', 'kind': 'VARCHAR', 'occurredAt': 'DATE',
+              'reportedAt': 'DATE', 'agency': 'VARCHAR', 'basis': 'VARCHAR', 'amount': 'DOUBLE',
+              'severity': 'VARCHAR', 'level': 'VARCHAR', 'status': 'VARCHAR', 'supersedes': 'VARCHAR'})`);
+          mkdirSync(dirname(resolve(file)), { recursive: true });
+          return await copyOut(con, 'pg_export', format, resolve(file));
+        } finally {
+          con.closeSync();
+          db.closeSync();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** Drop this ledger's schema and everything in it (tests use one schema per run). */
+  dropSchema(): Promise<void> {
+    return this.serial.run(async () => {
+      await this.client.query(`DROP SCHEMA IF EXISTS ${ident(this.schema)} CASCADE`);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      await this.client.end();
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed)
+      throw new MosaicError({ code: 'ledger.closed', message: `ledger schema ${this.schema} is closed` });
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

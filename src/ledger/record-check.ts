@@ -1,0 +1,301 @@
+// Validation at the ledger's door: the reference check (core validateRecord plus ledger rules) and a fast path
+// proven equal to it by differential tests, which also leaves each valid record's encoded fields behind.
+import { levelCode, validateRecord, type Catalogue } from '../core/catalogue.js';
+import { toEpochDay } from '../core/dates.js';
+import { MosaicError, type Issue } from '../core/errors.js';
+import { validateSubjectId } from '../core/identifiers.js';
+import { RECORD_STATUSES, recordId, type CreditRecord, type SubjectType } from '../core/types.js';
+import { idOut, parseRecordId, recordIdHalves } from './record-id.js';
+
+/** Columns hold dates as Uint16 epoch days (RecordColumns), so every adapter accepts exactly this range. */
+export const MIN_DAY = 0;
+export const MAX_DAY = 65_535;
+/** A batch error lists at most this many issues, then one `ledger.more_issues` summary. */
+export const MAX_BATCH_ISSUES = 1000;
+
+const REQUIRED_STRINGS = [
+  'id',
+  'subject',
+  'kind',
+  'occurredAt',
+  'reportedAt',
+  'agency',
+  'basis',
+  'status',
+] as const;
+
+function issue(code: string, message: string, field: string): Issue {
+  return { code, message, location: { path: [field] } };
+}
+
+/**
+ * The reference check of one record, in the order a reader would: shape, then core validateRecord, then the
+ * ledger's own rules (id equals recordId of the fields, dates fit the columns, supersedes names an id).
+ */
+export function checkRecord(r: unknown, cat: Catalogue): Issue[] {
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    return [{ code: 'record.not_object', message: 'a record must be an object', location: { path: [] } }];
+  const rec = r as Record<string, unknown>;
+  const shape: Issue[] = [];
+  for (const f of REQUIRED_STRINGS)
+    if (typeof rec[f] !== 'string')
+      shape.push(issue('record.bad_type', `${f} must be a string, got ${describe(rec[f])}`, f));
+  if (rec.amount !== undefined && typeof rec.amount !== 'number')
+    shape.push(issue('record.bad_type', `amount must be a number, got ${describe(rec.amount)}`, 'amount'));
+  for (const f of ['severity', 'level'] as const)
+    if (rec[f] !== undefined && typeof rec[f] !== 'string')
+      shape.push(issue('record.bad_type', `${f} must be a string, got ${describe(rec[f])}`, f));
+  if (rec.supersedes !== undefined && rec.supersedes !== null && typeof rec.supersedes !== 'string')
+    shape.push(
+      issue('record.bad_type', `supersedes must be a string, got ${describe(rec.supersedes)}`, 'supersedes'),
+    );
+  if (shape.length) return shape;
+  const cr = r as CreditRecord;
+  const out = validateRecord(cr, cat);
+  if (cr.id !== recordId(cr))
+    out.push(
+      issue(
+        'record.bad_id',
+        `id ${cr.id} is not the hash of the record's fields (expected ${recordId(cr)})`,
+        'id',
+      ),
+    );
+  for (const f of ['occurredAt', 'reportedAt'] as const) {
+    const day = toEpochDay(cr[f]);
+    if (!Number.isNaN(day) && (day < MIN_DAY || day > MAX_DAY))
+      out.push(issue('record.date_out_of_range', `${f} ${cr[f]} is outside 1970-01-01..2149-06-06`, f));
+  }
+  if (cr.supersedes && !parseRecordId(cr.supersedes))
+    out.push(
+      issue('record.bad_supersedes', `supersedes '${cr.supersedes}' is not a record id`, 'supersedes'),
+    );
+  return out;
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+const STATUS_CODE = new Map<string, number>(RECORD_STATUSES.map((s, i) => [s, i]));
+
+/**
+ * Days since 1970-01-01 of a YYYY-MM-DD string, NaN if it is not one. Same answer as core/dates toEpochDay for
+ * every input (including its rejection of years below 100, which Date.UTC would shift into the 1900s), by
+ * arithmetic instead of a regex and two Date objects.
+ */
+export function parseDay(s: string): number {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    y = y * 10 + d;
+  }
+  const m1 = s.charCodeAt(5) - 48;
+  const m2 = s.charCodeAt(6) - 48;
+  const d1 = s.charCodeAt(8) - 48;
+  const d2 = s.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return NaN;
+  const m = m1 * 10 + m2;
+  const d = d1 * 10 + d2;
+  if (y < 100 || m < 1 || m > 12 || d < 1) return NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (d > dim) return NaN;
+  // Days from civil (H. Hinnant); y >= 100 keeps every division non-negative.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Subject type codes used by the checker and the dictionaries: 0 unknown, 1 natural, 2 legal. */
+export type SubjectTypeCode = 0 | 1 | 2;
+export const subjectTypeCode = (t: SubjectType): SubjectTypeCode => (t === 'natural' ? 1 : 2);
+
+/**
+ * The fast path. `ok(r)` answers exactly `checkRecord(r, cat).length === 0` (differential tests hold it to that)
+ * and, when true, leaves r's encoded fields in the public slots below for the adapter to copy into its columns.
+ * Subject ids are validated once: `known` asks the adapter's dictionary, and a per-batch memo covers the rest.
+ */
+export class RecordChecker {
+  idHi = 0;
+  idLo = 0;
+  kind = 0;
+  occurred = 0;
+  reported = 0;
+  /** NaN when absent. */
+  amount = NaN;
+  severity = 0;
+  level = 0;
+  status = 0;
+  hasSupersedes = false;
+  supHi = 0;
+  supLo = 0;
+  subjectType: SubjectTypeCode = 0;
+
+  private readonly memo = new Map<string, SubjectTypeCode>();
+  private readonly kindSubjects: Uint8Array;
+  private readonly kindNeedsAmount: Uint8Array;
+
+  constructor(
+    readonly catalogue: Catalogue,
+    private readonly known: (subject: string) => SubjectTypeCode = () => 0,
+  ) {
+    const n = catalogue.kinds.length;
+    // Bit 1: natural persons allowed, bit 2: legal persons allowed.
+    this.kindSubjects = new Uint8Array(n);
+    this.kindNeedsAmount = new Uint8Array(n);
+    catalogue.kinds.forEach((k, i) => {
+      this.kindSubjects[i] =
+        (k.subjects.includes('natural') ? 1 : 0) | (k.subjects.includes('legal') ? 2 : 0);
+      this.kindNeedsAmount[i] = k.unit ? 1 : 0;
+    });
+  }
+
+  /** Forget the per-batch subject memo (adapters call this once per batch so it stays batch-sized). */
+  beginBatch(): void {
+    this.memo.clear();
+  }
+
+  private typeOf(subject: string): SubjectTypeCode {
+    const k = this.known(subject);
+    if (k !== 0) return k;
+    const m = this.memo.get(subject);
+    if (m !== undefined) return m;
+    const v = validateSubjectId(subject);
+    const t: SubjectTypeCode = v.ok ? (v.type === 'natural' ? 1 : 2) : 0;
+    this.memo.set(subject, t);
+    return t;
+  }
+
+  ok(r: CreditRecord): boolean {
+    if (typeof r !== 'object' || r === null) return false;
+    const {
+      id,
+      subject,
+      kind,
+      occurredAt,
+      reportedAt,
+      agency,
+      basis,
+      status,
+      amount,
+      severity,
+      level,
+      supersedes,
+    } = r;
+    if (
+      typeof id !== 'string' ||
+      typeof subject !== 'string' ||
+      typeof kind !== 'string' ||
+      typeof occurredAt !== 'string' ||
+      typeof reportedAt !== 'string' ||
+      typeof agency !== 'string' ||
+      typeof basis !== 'string' ||
+      typeof status !== 'string' ||
+      Array.isArray(r)
+    )
+      return false;
+    if (agency.length === 0 || basis.length === 0) return false;
+    const st = STATUS_CODE.get(status);
+    if (st === undefined) return false;
+    const ki = this.catalogue.index(kind);
+    if (ki < 0) return false;
+    const occ = parseDay(occurredAt);
+    const rep = parseDay(reportedAt);
+    // NaN fails every comparison, so this also rejects malformed dates.
+    if (!(occ >= MIN_DAY && occ <= MAX_DAY && rep >= MIN_DAY && rep <= MAX_DAY) || rep < occ) return false;
+    let amt = NaN;
+    if (amount !== undefined) {
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) return false;
+      amt = amount;
+    } else if (this.kindNeedsAmount[ki] === 1 && st !== 2) return false;
+    let sev = 0;
+    if (severity !== undefined) {
+      if (typeof severity !== 'string') return false;
+      sev = this.catalogue.severityCode(ki, severity);
+      if (sev <= 0) return false;
+    }
+    let lvl = 0;
+    if (level !== undefined) {
+      if (typeof level !== 'string') return false;
+      lvl = levelCode(level);
+      if (lvl <= 0) return false;
+    }
+    let hasSup = false;
+    if (supersedes !== undefined && supersedes !== null) {
+      if (typeof supersedes !== 'string') return false;
+      if (supersedes.length > 0) {
+        if (!parseRecordId(supersedes)) return false;
+        this.supHi = idOut.hi;
+        this.supLo = idOut.lo;
+        hasSup = true;
+      }
+    }
+    if (st !== 0 && !hasSup) return false;
+    const t = this.typeOf(subject);
+    if (t === 0 || (this.kindSubjects[ki]! & t) === 0) return false;
+    if (!parseRecordId(id)) return false;
+    const givenHi = idOut.hi;
+    const givenLo = idOut.lo;
+    recordIdHalves(r);
+    if (idOut.hi !== givenHi || idOut.lo !== givenLo) return false;
+    this.idHi = givenHi;
+    this.idLo = givenLo;
+    this.kind = ki;
+    this.occurred = occ;
+    this.reported = rep;
+    this.amount = amt;
+    this.severity = sev;
+    this.level = lvl;
+    this.status = st;
+    this.hasSupersedes = hasSup;
+    this.subjectType = t;
+    return true;
+  }
+}
+
+/** Issues for the records of a batch that fail the fast path, each located at ['records', index, field]. */
+export function batchIssues(records: readonly unknown[], bad: readonly number[], cat: Catalogue): Issue[] {
+  const out: Issue[] = [];
+  let more = 0;
+  for (const i of bad) {
+    for (const iss of checkRecord(records[i], cat)) {
+      if (out.length >= MAX_BATCH_ISSUES) {
+        more++;
+        continue;
+      }
+      out.push({
+        ...iss,
+        location: { ...iss.location, path: ['records', i, ...(iss.location?.path ?? [])] },
+      });
+    }
+  }
+  if (more)
+    out.push({
+      code: 'ledger.more_issues',
+      message: `${more} more issues in this batch were not listed`,
+      location: { path: ['records'] },
+    });
+  return out;
+}
+
+/** Throw the batch's MosaicError (the caller has stored nothing): issues of the `bad` records, then `extra`. */
+export function rejectBatch(
+  records: readonly unknown[],
+  bad: readonly number[],
+  cat: Catalogue,
+  extra: readonly Issue[] = [],
+): never {
+  const issues = [...batchIssues(records, bad, cat), ...extra];
+  // The fast path and the reference disagree only if there is a bug; say so rather than throw an empty error.
+  if (issues.length === 0)
+    issues.push({
+      code: 'ledger.internal',
+      message: `records ${bad.slice(0, 5).join(', ')} failed the fast check but pass the reference check`,
+    });
+  throw new MosaicError(issues);
+}
