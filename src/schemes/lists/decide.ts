@@ -107,8 +107,9 @@ export function sortReasons(rs: Reason[]): Reason[] {
       cmp(a.list, b.list) ||
       cmp(a.listed, b.listed) ||
       cmp(a.relation, b.relation) ||
-      cmp(a.case ?? '', b.case ?? '') ||
+      cmp(a.listedOn, b.listedOn) ||
       cmp(a.since, b.since) ||
+      cmp(a.case ?? '', b.case ?? '') ||
       cmp(a.memorandum ?? '', b.memorandum ?? '') ||
       cmp(a.measure, b.measure),
   );

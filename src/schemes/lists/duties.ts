@@ -54,27 +54,17 @@ export function dutiesOf(
 
   for (const e of entries) {
     const list = policy.list(e.list)!;
-    // Deletion once the term has run out.
+    // Deletion once the term has run out (the entry's end names the statement that recorded it, if any).
     const n = list.expiry_deadline_working_days;
     if (
       n !== undefined &&
       list.kinds.expiry &&
       e.termEnd !== null &&
       e.termEnd <= asOf &&
-      endedByTerm(e, list.kinds.expiry.severity)
+      e.end?.cause === 'term'
     ) {
       const from = e.termEnd - 1;
       const due = calendar.addWorkingDays(from, n);
-      const done =
-        e.end?.cause === 'deletion'
-          ? e.end.reported
-          : known.find(
-              (s) =>
-                s.kind === list.kinds.expiry!.kind &&
-                s.status !== 'withdrawal' &&
-                (s.basis === undefined || e.case === undefined || s.basis === e.case) &&
-                s.occurred >= e.listedOn,
-            )?.reported;
       add({
         code: 'list.duty.expiry_deletion',
         list: e.list,
@@ -82,13 +72,13 @@ export function dutiesOf(
         ...caseOf(e),
         from,
         due,
-        ...doneAt(done),
+        ...doneAt(e.end.reported),
         basis: list.deletion.basis,
       });
     }
     // Deletion once a ground arose.
     const m = list.deletion.deadline_working_days;
-    if (m !== undefined && e.end?.cause === 'deletion' && !endedByTerm(e, list.kinds.expiry?.severity)) {
+    if (m !== undefined && e.end?.cause === 'deletion') {
       const from = e.end.day;
       const due = calendar.addWorkingDays(from, m);
       add({
@@ -182,11 +172,6 @@ export function dutiesOf(
     }
   }
   return out.sort((a, b) => a.due - b.due || (a.code < b.code ? -1 : 1));
-}
-
-function endedByTerm(e: ListEntry, expirySeverity: string | undefined): boolean {
-  if (e.end?.cause === 'term') return true;
-  return e.end?.cause === 'deletion' && expirySeverity !== undefined && e.end.ground === expirySeverity;
 }
 
 const caseOf = (e: ListEntry) => ({ entryRef: e.ref, ...(e.case !== undefined ? { case: e.case } : {}) });

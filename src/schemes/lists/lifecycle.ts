@@ -278,33 +278,54 @@ function epochPieces(list: ListDef, inForce: ListStatement[], flag: (a: Anomaly)
       });
       continue;
     }
-    const exact = s.basis === undefined ? open : open.filter((e) => caseOf.get(e) === s.basis);
-    if (exact.length > 1 || (exact.length === 0 && open.length > 1))
+    // Without case numbers (a columnar scan) a statement is placed only when the subject has a single listing on
+    // the list; otherwise the engine needs the full records (DecisionIndex.sync). A follow-up citing a wrong case
+    // number on a single listing is only caught with case numbers (docs/decisions/0041).
+    const caseUnknown = s.basis === undefined || open.some((e) => caseOf.get(e) === undefined);
+    const owners = caseUnknown ? entries : open;
+    if (owners.length > 1)
       flag({
         code: 'list.anomaly.ambiguous_case',
         ref: s.ref,
         list: list.list,
-        message: `${s.kind} could belong to ${open.length} listings; the case number is needed`,
+        message: `${s.kind} could belong to ${owners.length} listings; the case number is needed`,
       });
-    const e = (exact.length ? exact : open)[(exact.length ? exact : open).length - 1]!;
+    const e = open[open.length - 1]!;
     if (s.kind === k.publication) {
       if (e.published === undefined) e.published = s.occurred;
-    } else if (isExpiry(s) && s.kind !== k.deletion) {
-      // An expiry statement records the deletion after the term; the term itself ends the listing.
-      if (e.termEnd !== null && s.occurred !== e.termEnd)
+    } else if (isExpiry(s) && e.termEnd !== null && s.occurred >= e.termEnd) {
+      // The owner records the deletion that follows the term; the term itself has already ended the entry.
+      if (s.occurred !== e.termEnd)
         flag({
           code: 'list.anomaly.expiry_date',
           ref: s.ref,
           list: list.list,
           message: `expiry dated ${s.occurred}, the term ends on ${e.termEnd}`,
         });
+      if (e.end?.cause === 'term' && e.end.ref === undefined) {
+        e.end = { cause: 'term', day: e.termEnd, ref: s.ref, reported: s.reported };
+        if (s.severity !== undefined) e.end.ground = s.severity;
+      } else if (e.end?.cause !== 'term')
+        flag({
+          code: 'list.anomaly.expiry_after_end',
+          ref: s.ref,
+          list: list.list,
+          message: 'the entry had already ended',
+        });
+    } else if (isExpiry(s) && s.kind !== k.deletion) {
+      flag({
+        code: 'list.anomaly.expiry_date',
+        ref: s.ref,
+        list: list.list,
+        message: `expiry dated ${s.occurred}, before the term ends${e.termEnd === null ? ' (no term)' : ` on ${e.termEnd}`}`,
+      });
     } else if (s.kind === k.deletion) {
-      if (isExpiry(s) && e.termEnd !== null && s.occurred < e.termEnd)
+      if (isExpiry(s))
         flag({
           code: 'list.anomaly.expiry_date',
           ref: s.ref,
           list: list.list,
-          message: `term-end removal dated ${s.occurred}, before the term ends on ${e.termEnd}`,
+          message: `term-end removal dated ${s.occurred}, before the term ends${e.termEnd === null ? ' (no term)' : ` on ${e.termEnd}`}`,
         });
       e.until = s.occurred;
       e.end = { cause: 'deletion', day: s.occurred, ref: s.ref, reported: s.reported };

@@ -2,6 +2,7 @@
 import type { Catalogue } from '../../core/catalogue.js';
 import { toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
+import { lintListPolicy } from './lint.js';
 import { INCENTIVE_EFFECTS, readListPolicy, type ListPolicyData } from './load.js';
 import {
   RELATIONS,
@@ -138,12 +139,15 @@ export class ListPolicy {
 }
 
 /**
- * Load the shipped (or given) lists policy. Throws MosaicError with every load issue (schema and cross-reference);
- * the legality lint (`lintListPolicy`) is separate so that `mosaic policy lint` can report it without refusing to run.
+ * Load the shipped (or given) lists policy. Throws MosaicError with every issue: schema, cross-reference and
+ * legality (`lintListPolicy`), so no engine ever runs a measure without a legal basis.
  */
 export function loadListPolicy(root?: string, catalogue?: Catalogue): ListPolicy {
   const { data, issues } = readListPolicy(root, catalogue);
   if (issues.length || !data) throw new MosaicError(issues);
+  // Strict legality: an engine never applies a measure the lint rejects (no legal basis, not in the catalogue).
+  const legality = lintListPolicy(data);
+  if (legality.length) throw new MosaicError(legality);
   return new ListPolicy(data);
 }
 
