@@ -1,8 +1,8 @@
 // Turns one input row (CSV cells or a JSON object) into a credit record, or into coded issues at file:line.
 import type { Catalogue } from '../core/catalogue.js';
-import { validateRecord } from '../core/catalogue.js';
 import type { Issue } from '../core/errors.js';
 import { makeRecord, type CreditRecord, type RecordInput } from '../core/types.js';
+import { checkRecord } from '../ledger/record-check.js';
 
 /** Record fields a row may carry, with accepted snake_case spellings. */
 const FIELDS = [
@@ -78,11 +78,14 @@ export function rowToRecord(
   const bad = (code: string, field: string, message: string) =>
     issues.push({ code, message: `${field}: ${message}`, location });
   if (!fromCsv) issues.push(...checkColumns(Object.keys(value), location, true));
-  const get = (f: Field): unknown => {
-    for (const [k, v] of Object.entries(value))
-      if (fieldOf(k) === f) return v === '' || v === null ? undefined : v;
-    return undefined;
-  };
+  // One pass over the row's keys to canonical fields; '' (empty CSV cell) and null mean absent.
+  const canon = new Map<Field, unknown>();
+  for (const k in value) {
+    const f = fieldOf(k);
+    const v = value[k];
+    if (f !== undefined && v !== '' && v !== null && v !== undefined && !canon.has(f)) canon.set(f, v);
+  }
+  const get = (f: Field): unknown => canon.get(f);
   const str = (f: Field): string | undefined => {
     const v = get(f);
     if (v === undefined || typeof v === 'string') return v;
@@ -112,11 +115,13 @@ export function rowToRecord(
     }
   if (issues.length) return { issues };
 
-  // Field types are checked above; status, level and the rest are checked by validateRecord below.
+  // Field types are checked above; status, level and the rest are checked by checkRecord below.
   const record = makeRecord(input as unknown as RecordInput);
   if (input.id !== undefined && input.id !== record.id)
     bad('record.id_mismatch', 'id', `${input.id} is not the id of this statement (${record.id})`);
-  for (const i of validateRecord(record, catalogue))
+  // The ledger's own door check (core validateRecord plus date range and supersedes format), so a file that passes
+  // here is never refused batch by batch later.
+  for (const i of checkRecord(record, catalogue))
     issues.push({ code: i.code, message: `${i.location?.path?.[0] ?? 'record'}: ${i.message}`, location });
   return issues.length ? { issues } : { record, issues };
 }

@@ -306,11 +306,14 @@ export function generateSample(
       message: `catalogue ${catalogue.version} has no kinds to sample`,
     });
   const want = options.records ?? 85;
+  // Children (entries with parents) get no random records; role-specific kinds go only to holders of the role.
+  const adults = subjects.filter((x) => !x.parents);
   for (let n = 0; n < want; n++) {
-    const subj = subjects[recRng.int(subjects.length)]!;
+    const subj = adults[recRng.int(adults.length)]!;
     const kinds = pool.filter((k) => k.subjects.includes(subj.type));
-    if (!kinds.length) continue;
-    const kind = recRng.pick(kinds);
+    const weights = kinds.map((k) => kindWeight(k, subj));
+    if (!weights.some((w) => w > 0)) continue;
+    const kind = kinds[recRng.weighted(weights)]!;
     const occurred = day();
     const domain = kind.code.split('.')[0]!;
     const basis = `${domain}-${fromEpochDay(occurred).slice(0, 4)}-${String(recRng.range(1, 999)).padStart(3, '0')}`;
@@ -393,6 +396,23 @@ function rec(
   });
 }
 
+/** Kind-code prefixes that only apply to subjects with a role or household type (municipal catalogue). */
+const GATES: [RegExp, (s: Subject) => boolean][] = [
+  [/^civil_servant\./, (s) => s.roles.includes('state_personnel')],
+  [/^cadre\./, (s) => s.roles.includes('village_cadre')],
+  [/^party\./, (s) => s.roles.includes('party_member')],
+  [/^rural\./, (s) => s.hukou === 'rural'],
+  [/^officer\./, (s) => s.roles.includes('legal_representative')],
+];
+/** Everyday kinds drawn more often, so the sample looks like a ledger rather than a catalogue tour. */
+const COMMON =
+  /^(traffic\.|volunteer\.|charity\.|health\.blood|utility\.fee|finance\.loan|admin\.penalty$|community\.garbage|tax\.|firm\.(police|fire)|civic\.good)/;
+
+function kindWeight(k: RecordKind, s: Subject): number {
+  for (const [re, ok] of GATES) if (re.test(k.code)) return ok(s) ? 4 : 0;
+  return COMMON.test(k.code) ? 6 : k.polarity === 'positive' ? 2 : 1;
+}
+
 function amountFor(kind: RecordKind, rng: Rng): number | undefined {
   switch (kind.unit) {
     case 'yuan':
@@ -405,8 +425,11 @@ function amountFor(kind: RecordKind, rng: Rng): number | undefined {
       return rng.range(1, 30);
     case 'count':
       return rng.range(1, 5);
-    default:
+    case undefined:
       return undefined;
+    default:
+      // A unit this generator does not know yet (e.g. 'points'): a small positive amount still validates.
+      return rng.range(1, 10);
   }
 }
 

@@ -1,0 +1,168 @@
+// ingestFile against the real in-memory ledger: all-or-nothing, --skip-invalid, batching and idempotency.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../core/catalogue.js';
+import { generateResidentId, generateUscc } from '../core/identifiers-gen.js';
+import { Rng } from '../core/rng.js';
+import { MemoryLedger } from '../ledger/memory/memory-ledger.js';
+import { formatCsvRow } from './csv.js';
+import { ingestFile } from './ingest.js';
+
+const cat = loadCatalogue(new URL('./testdata/catalogue.yaml', import.meta.url).pathname);
+const dir = mkdtempSync(join(tmpdir(), 'mosaic-ingest-'));
+const rng = new Rng(11);
+const people = Array.from({ length: 5 }, (_, i) =>
+  generateResidentId(rng, {
+    addressCode: '371082',
+    birthDate: `198${i}-0${i + 1}-1${i}`,
+    sex: i % 2 ? 'F' : 'M',
+  }),
+);
+const firm = generateUscc(rng, { typePair: '91', divisionCode: '371003' });
+
+const HEADER = [
+  'subject',
+  'kind',
+  'occurredAt',
+  'reportedAt',
+  'agency',
+  'basis',
+  'amount',
+  'severity',
+  'level',
+];
+function goodRows(n: number): string[][] {
+  return Array.from({ length: n }, (_, i) => {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    return i % 3 === 0
+      ? [
+          firm,
+          'tax.arrears',
+          `2025-03-${day}`,
+          `2025-04-${day}`,
+          'tax',
+          `税〔2025〕${i}号`,
+          String(100 + i),
+          '',
+          'county',
+        ]
+      : [
+          people[i % 5]!,
+          'traffic.drunk_driving',
+          `2025-03-${day}`,
+          `2025-03-${day}`,
+          'psb',
+          `公〔2025〕${i}号`,
+          '',
+          'warning',
+          '',
+        ];
+  });
+}
+function csvFile(name: string, rows: string[][]): string {
+  const file = join(dir, name);
+  writeFileSync(file, [HEADER, ...rows].map(formatCsvRow).join('\r\n') + '\r\n');
+  return file;
+}
+
+describe('ingestFile', () => {
+  it('stores every row in batches, and a second run stores nothing new', async () => {
+    const ledger = new MemoryLedger(cat);
+    const file = csvFile('good.csv', goodRows(40));
+    const progress: number[] = [];
+    const first = await ingestFile(ledger, file, {
+      batchSize: 7,
+      onProgress: (d, t) => progress.push(d / t),
+    });
+    expect(first).toMatchObject({
+      rows: 40,
+      inserted: 40,
+      duplicates: 0,
+      rejected: 0,
+      stored: true,
+      issues: [],
+    });
+    expect(await ledger.count()).toBe(40);
+    // Two passes: progress reaches 1 only at the end of the second.
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.some((p) => p === 0.5)).toBe(true);
+    const again = await ingestFile(ledger, file);
+    expect(again).toMatchObject({ rows: 40, inserted: 0, duplicates: 40 });
+    expect(await ledger.count()).toBe(40);
+  });
+
+  it('stores nothing when any row is bad, and reports each bad row at its line', async () => {
+    const ledger = new MemoryLedger(cat);
+    const rows = goodRows(20);
+    rows[4]![1] = 'no.such_kind';
+    rows[11]![2] = '2025-02-30';
+    rows[11]![3] = '2025-02-29';
+    rows[15]![0] = people[0]!.slice(0, 17) + (people[0]![17] === '0' ? '1' : '0');
+    let called = false;
+    const res = await ingestFile(ledger, csvFile('bad.csv', rows), {
+      beforeStore: async () => {
+        called = true;
+      },
+    });
+    expect(res).toMatchObject({ rows: 20, inserted: 0, rejected: 3, stored: false });
+    expect(res.issues.map((i) => [i.location?.line, i.code])).toEqual([
+      [6, 'record.unknown_kind'],
+      [13, 'record.bad_date'],
+      [13, 'record.bad_date'],
+      [17, 'id.check_digit'],
+    ]);
+    expect(called).toBe(false);
+    expect(await ledger.count()).toBe(0);
+  });
+
+  it('with skipInvalid stores the good rows and counts the rejected ones', async () => {
+    const ledger = new MemoryLedger(cat);
+    const rows = goodRows(10);
+    rows[2]![6] = 'lots';
+    const res = await ingestFile(ledger, csvFile('skip.csv', rows), { skipInvalid: true, batchSize: 3 });
+    expect(res).toMatchObject({ rows: 10, inserted: 9, rejected: 1, stored: true });
+    expect(res.issues).toEqual([
+      expect.objectContaining({
+        code: 'ingest.bad_amount',
+        location: { file: join(dir, 'skip.csv'), line: 4 },
+      }),
+    ]);
+    expect(await ledger.count()).toBe(9);
+  });
+
+  it('counts a statement repeated within the file once', async () => {
+    const ledger = new MemoryLedger(cat);
+    const rows = goodRows(6);
+    const res = await ingestFile(ledger, csvFile('dup.csv', [...rows, rows[1]!, rows[4]!]));
+    expect(res).toMatchObject({ rows: 8, inserted: 6, duplicates: 2 });
+  });
+
+  it('stops at a bad header, naming line 1', async () => {
+    const file = join(dir, 'header.csv');
+    writeFileSync(file, 'subject,kind,when,agency,basis\n');
+    await expect(ingestFile(new MemoryLedger(cat), file)).rejects.toMatchObject({
+      issues: [
+        expect.objectContaining({ code: 'ingest.unknown_column', location: { file, line: 1 } }),
+        expect.objectContaining({ code: 'ingest.missing_column' }),
+        expect.objectContaining({ code: 'ingest.missing_column' }),
+      ],
+    });
+  });
+
+  it('reads JSONL the same way', async () => {
+    const ledger = new MemoryLedger(cat);
+    const file = join(dir, 'r.jsonl');
+    const objs = goodRows(5).map((r) =>
+      Object.fromEntries(HEADER.map((h, i) => [h, r[i]]).filter(([, v]) => v !== '')),
+    );
+    for (const o of objs) if (o.amount !== undefined) o.amount = Number(o.amount);
+    writeFileSync(file, objs.map((o) => JSON.stringify(o)).join('\n') + '\n{"subject": 1}\n');
+    const res = await ingestFile(ledger, file);
+    expect(res.stored).toBe(false);
+    expect(res.issues.map((i) => [i.location?.line, i.code])).toContainEqual([6, 'ingest.bad_type']);
+    const ok = await ingestFile(ledger, file, { skipInvalid: true });
+    expect(ok).toMatchObject({ inserted: 5, rejected: 1 });
+  });
+});
