@@ -100,7 +100,8 @@ export function syntheticRecords(cat: Catalogue, opts: SyntheticOptions): Credit
         occurredAt: occurred,
         reportedAt: dayString(reportedDay),
         agency: target.agency,
-        basis: target.basis,
+        // A fresh basis (the correcting decision's number) keeps every generated statement distinct.
+        basis: `${target.basis}（更正${i}）`,
         amount: withdraw ? undefined : target.amount,
         severity: target.severity,
         level: target.level,
