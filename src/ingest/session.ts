@@ -21,8 +21,22 @@ export async function withLedger<T>(cmd: Command, fn: (ledger: Ledger) => Promis
   }
 }
 
+let pipeWatched = false;
+/** `mosaic demo | head` closes the pipe early: stop quietly instead of crashing on EPIPE. */
+function watchPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 /** Standard output and error, one line at a time (tests spy on process.stdout/stderr.write). */
-export const out = (line = ''): void => void process.stdout.write(line + '\n');
+export const out = (line = ''): void => {
+  watchPipe();
+  process.stdout.write(line + '\n');
+};
 export const err = (line = ''): void => void process.stderr.write(line + '\n');
 
 /** Print issues as `file:line: code: message`, one per line, on standard error. */
