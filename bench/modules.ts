@@ -1,4 +1,5 @@
 // The registry of benchmark modules; each bounded context adds one line.
 import type { BenchModule } from './types.js';
+import { auditBench } from './audit.js';
 
-export const benchModules: BenchModule[] = [];
+export const benchModules: BenchModule[] = [auditBench];

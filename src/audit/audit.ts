@@ -144,6 +144,13 @@ function binaryOutcome(
   return o;
 }
 
+function mapGrades(v: PointsView, test: (grade: number) => boolean): Uint8Array {
+  const table = Uint8Array.from({ length: 256 }, (_, g) => (test(g) ? 1 : 0));
+  const out = new Uint8Array(v.grade.length);
+  for (let i = 0; i < out.length; i++) out[i] = v.scored[i] ? table[v.grade[i]!]! : 0;
+  return out;
+}
+
 /** Every outcome the engines give, as 0/1 or numeric columns over the population. */
 export function outcomesOf(inputs: AuditInputs, opts: AuditOptions): Outcome[] {
   const n = inputs.population.ids.length;
@@ -156,7 +163,7 @@ export function outcomesOf(inputs: AuditInputs, opts: AuditOptions): Outcome[] {
         `${v.scheme}.below_${opts.targetGrade}`,
         `${v.label.en}: share below grade ${opts.targetGrade}`,
         `${v.label.zh}：低于${opts.targetGrade}级的比例`,
-        Uint8Array.from(v.grade, (g, i) => (v.scored[i] && g > T ? 1 : 0)),
+        mapGrades(v, (g) => g > T),
         'adverse',
         v.scored,
       ),
@@ -167,7 +174,7 @@ export function outcomesOf(inputs: AuditInputs, opts: AuditOptions): Outcome[] {
           `${v.scheme}.at_least_AA`,
           `${v.label.en}: share at AA or above`,
           `${v.label.zh}：AA级及以上的比例`,
-          Uint8Array.from(v.grade, (g, i) => (v.scored[i] && g <= aa ? 1 : 0)),
+          mapGrades(v, (g) => g <= aa),
           'favourable',
           v.scored,
         ),

@@ -61,8 +61,9 @@ export function bootstrapTable(
   const seed = `${opts.seed}|${o.name}|${attr.name}`;
   const rng = new Rng(seed);
   const groupIdx = table.rows.map((r) => attr.labels.indexOf(r.group));
-  const hist = valueHistograms(attr, o, groupIdx);
+  const hist = valueHistograms(attr, o, table, groupIdx);
   const G = groupIdx.length;
+  const scale = o.scale ?? 1;
   const drawn = Array.from({ length: G }, () => new Float64Array(B));
   const counts = hist.map((h) => new Float64Array(h.values.length));
   for (let b = 0; b < B; b++) {
@@ -78,7 +79,7 @@ export function bootstrapTable(
         multinomial(rng, h.n, h.probs, counts[j]!);
         let s = 0;
         for (let k = 0; k < h.values.length; k++) s += counts[j]![k]! * h.values[k]!;
-        drawn[j]![b] = s / h.n;
+        drawn[j]![b] = (scale * s) / h.n;
       }
     }
   }
@@ -108,28 +109,103 @@ interface Hist {
   probs: Float64Array;
 }
 
-function valueHistograms(attr: Attribute, o: Outcome, groupIdx: number[]): Hist[] {
+const levelCache = new WeakMap<Outcome, { levels: Float64Array; idx: Uint32Array }>();
+const NONE = 0xffffffff;
+
+/** Distinct values of a numeric outcome (sorted) and each subject's level index; cached per outcome. */
+function levelsOf(o: Outcome): { levels: Float64Array; idx: Uint32Array } {
+  const hit = levelCache.get(o);
+  if (hit) return hit;
+  const v = o.values;
+  const el = o.eligible;
+  const idx = new Uint32Array(v.length).fill(NONE);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integral = true;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x !== x || (el && !el[i])) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+    if (integral && !Number.isInteger(x)) integral = false;
+  }
+  let levels: Float64Array;
+  if (!Number.isFinite(lo)) levels = new Float64Array(0);
+  else if (integral && hi - lo < 1 << 20) {
+    // Integer values in a modest range: index by offset, then compact to the values that occur.
+    const seen = new Int32Array(hi - lo + 1).fill(-1);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x !== x || (el && !el[i])) continue;
+      seen[x - lo] = 0;
+    }
+    let L = 0;
+    for (let d = 0; d < seen.length; d++) if (seen[d] === 0) seen[d] = L++;
+    levels = new Float64Array(L);
+    for (let d = 0; d < seen.length; d++) if (seen[d]! >= 0) levels[seen[d]!] = lo + d;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x !== x || (el && !el[i])) continue;
+      idx[i] = seen[x - lo]!;
+    }
+  } else {
+    const set = new Set<number>();
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x === x && (!el || el[i])) set.add(x);
+    }
+    levels = Float64Array.from(set).sort();
+    const at = new Map<number, number>();
+    levels.forEach((x, j) => at.set(x, j));
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x === x && (!el || el[i])) idx[i] = at.get(x)!;
+    }
+  }
+  const out = { levels, idx };
+  levelCache.set(o, out);
+  return out;
+}
+
+function valueHistograms(attr: Attribute, o: Outcome, table: DisparityTable, groupIdx: number[]): Hist[] {
+  if (o.kind === 'binary')
+    return table.rows.map((r) => ({
+      n: r.n,
+      ones: r.sum,
+      values: new Float64Array(0),
+      probs: new Float64Array(0),
+    }));
+  const { levels, idx } = levelsOf(o);
+  const L = levels.length;
   const slot = new Int32Array(attr.labels.length).fill(-1);
   groupIdx.forEach((g, j) => (slot[g] = j));
-  const maps = groupIdx.map(() => new Map<number, number>());
-  const n = new Float64Array(groupIdx.length);
-  const ones = new Float64Array(groupIdx.length);
-  const binary = o.kind === 'binary';
-  for (let i = 0; i < attr.codes.length; i++) {
-    const c = attr.codes[i]!;
-    if (c === MISSING || (o.eligible && !o.eligible[i])) continue;
+  const counts = new Float64Array(groupIdx.length * L);
+  const codes = attr.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    const l = idx[i]!;
+    if (c === MISSING || l === NONE) continue;
     const j = slot[c]!;
-    if (j < 0) continue;
-    const x = o.values[i]!;
-    if (x !== x) continue;
-    n[j]++;
-    if (binary) ones[j] += x;
-    else maps[j]!.set(x, (maps[j]!.get(x) ?? 0) + 1);
+    if (j >= 0) counts[j * L + l]++;
   }
-  return maps.map((m, j) => {
-    // Sorted values make the multinomial order, hence every draw, independent of insertion order.
-    const values = Float64Array.from([...m.keys()].sort((a, b) => a - b));
-    const probs = values.map((v) => m.get(v)! / n[j]!);
-    return { n: n[j]!, ones: ones[j]!, values, probs };
+  return groupIdx.map((_, j) => {
+    const row = counts.subarray(j * L, (j + 1) * L);
+    let n = 0;
+    let K = 0;
+    for (let l = 0; l < L; l++)
+      if (row[l]) {
+        n += row[l]!;
+        K++;
+      }
+    // Only the values present in the group enter its multinomial, in ascending order (deterministic draws).
+    const values = new Float64Array(K);
+    const probs = new Float64Array(K);
+    K = 0;
+    for (let l = 0; l < L; l++)
+      if (row[l]) {
+        values[K] = levels[l]!;
+        probs[K++] = row[l]! / n;
+      }
+    return { n, ones: 0, values, probs };
   });
 }

@@ -2,6 +2,7 @@
 import { MISSING, type Attribute } from './groups.js';
 import { Fraction, sumFractions } from './fraction.js';
 import { shapleyThreshold } from './shapley.js';
+import { groupCounts } from './stats.js';
 import type { PointsView } from './views.js';
 
 /** A player's exact share of a gap. */
@@ -21,15 +22,6 @@ export interface GapDecomposition {
   contributions: Contribution[];
   /** Part the rule lines don't explain (the engine's value differs from the counted points); normally zero. */
   residual: Fraction;
-}
-
-function groupCounts(attr: Attribute, eligible: Uint8Array): Float64Array {
-  const n = new Float64Array(attr.labels.length);
-  for (let i = 0; i < attr.codes.length; i++) {
-    const c = attr.codes[i]!;
-    if (c !== MISSING && eligible[i]) n[c]++;
-  }
-  return n;
 }
 
 function sortContribs(cs: Contribution[]): Contribution[] {
@@ -54,23 +46,12 @@ export function decomposeMeanScore(
   if (g < 0 || r < 0) throw new RangeError(`unknown group ${g < 0 ? group : reference} of ${attr.name}`);
   const L = view.lines.length;
   const n = groupCounts(attr, view.scored);
+  const agg = meanAggregates(view, attr);
   const S = new Float64Array(2 * L);
-  const c = view.contrib;
-  for (let i = 0; i < c.length; i++) {
-    const s = c.subject[i]!;
-    if (!view.scored[s]) continue;
-    const code = attr.codes[s]!;
-    const slot = code === g ? 0 : code === r ? 1 : -1;
-    if (slot < 0 || c.line[i]! < 0) continue;
-    S[slot * L + c.line[i]!] += c.points[i]!;
-  }
-  let sumG = 0;
-  let sumR = 0;
-  for (let i = 0; i < attr.codes.length; i++) {
-    if (!view.scored[i]) continue;
-    if (attr.codes[i] === g) sumG += view.score[i]!;
-    else if (attr.codes[i] === r) sumR += view.score[i]!;
-  }
+  S.set(agg.lineSums.subarray(g * L, (g + 1) * L), 0);
+  S.set(agg.lineSums.subarray(r * L, (r + 1) * L), L);
+  const sumG = agg.scoreSums[g]!;
+  const sumR = agg.scoreSums[r]!;
   const ng = BigInt(n[g]!);
   const nr = BigInt(n[r]!);
   if (ng === 0n || nr === 0n) throw new RangeError(`empty group in ${attr.name}`);
@@ -92,6 +73,43 @@ export function decomposeMeanScore(
     contributions: sortContribs(contributions),
     residual,
   };
+}
+
+const meanCache = new WeakMap<
+  PointsView,
+  WeakMap<Attribute, { lineSums: Float64Array; scoreSums: Float64Array }>
+>();
+
+/** Per group: points counted on each line, and the sum of engine scores (one pass for all groups, cached). */
+function meanAggregates(
+  view: PointsView,
+  attr: Attribute,
+): { lineSums: Float64Array; scoreSums: Float64Array } {
+  let m = meanCache.get(view);
+  if (!m) meanCache.set(view, (m = new WeakMap()));
+  const hit = m.get(attr);
+  if (hit) return hit;
+  const G = attr.labels.length;
+  const L = view.lines.length;
+  const lineSums = new Float64Array(G * L);
+  const scoreSums = new Float64Array(G);
+  const codes = attr.codes;
+  const scored = view.scored;
+  const c = view.contrib;
+  for (let i = 0; i < c.length; i++) {
+    const s = c.subject[i]!;
+    const code = codes[s]!;
+    const l = c.line[i]!;
+    if (!scored[s] || code === MISSING || l < 0) continue;
+    lineSums[code * L + l] += c.points[i]!;
+  }
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (scored[i] && code !== MISSING) scoreSums[code] += view.score[i]!;
+  }
+  const out = { lineSums, scoreSums };
+  m.set(attr, out);
+  return out;
 }
 
 /**
@@ -118,19 +136,35 @@ export interface ShapleyEntries {
 }
 
 class EntryBuilder {
-  subject: number[] = [];
-  player: number[] = [];
-  num: number[] = [];
-  den: number[] = [];
+  private cap = 1024;
+  private n = 0;
+  subject = new Uint32Array(this.cap);
+  player = new Int32Array(this.cap);
+  num = new Float64Array(this.cap);
+  den = new Float64Array(this.cap);
   big: { subject: number; player: number; value: Fraction }[] = [];
   push(s: number, p: number, num: number | bigint, den: number | bigint, safeDen: number): void {
     if (num === 0 || num === 0n) return;
     if (typeof num === 'number' && typeof den === 'number' && den <= safeDen) {
-      this.subject.push(s);
-      this.player.push(p);
-      this.num.push(num);
-      this.den.push(den);
+      if (this.n === this.cap) this.grow();
+      this.subject[this.n] = s;
+      this.player[this.n] = p;
+      this.num[this.n] = num;
+      this.den[this.n] = den;
+      this.n++;
     } else this.big.push({ subject: s, player: p, value: new Fraction(BigInt(num), BigInt(den)) });
+  }
+  private grow(): void {
+    this.cap *= 2;
+    const g = <T extends Uint32Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(this.cap);
+      b.set(a);
+      return b;
+    };
+    this.subject = g(this.subject, (n) => new Uint32Array(n));
+    this.player = g(this.player, (n) => new Int32Array(n));
+    this.num = g(this.num, (n) => new Float64Array(n));
+    this.den = g(this.den, (n) => new Float64Array(n));
   }
   build(
     outcome: string,
@@ -143,11 +177,11 @@ class EntryBuilder {
       outcome,
       players,
       residualPlayer,
-      length: this.subject.length,
-      subject: Uint32Array.from(this.subject),
-      player: Int32Array.from(this.player),
-      num: Float64Array.from(this.num),
-      den: Float64Array.from(this.den),
+      length: this.n,
+      subject: this.subject.slice(0, this.n),
+      player: this.player.slice(0, this.n),
+      num: this.num.slice(0, this.n),
+      den: this.den.slice(0, this.n),
       big: this.big,
       outcomeValues,
       eligible,
@@ -180,39 +214,60 @@ export function shapleyBelowGrade(view: PointsView, target: string): ShapleyEntr
   const residual = L;
   const safeDen = Math.floor(2 ** 53 / Math.max(1, nSub));
   const b = new EntryBuilder();
-  const wByLine = new Map<number, { w: number; veto: boolean }>();
+  const v0 = view.base < thr ? 1 : 0;
+  // Scratch space for one subject's players (distinct lines), reused across subjects.
+  let cap = 64;
+  let pl = new Int32Array(cap);
+  let pw = new Float64Array(cap);
+  let pv = new Uint8Array(cap);
   for (let s = 0; s < nSub; s++) {
     if (!view.scored[s]) continue;
     const lo = start[s]!;
     const hi = start[s + 1]!;
-    let vAll = view.base < thr ? 1 : 0;
+    let vAll = v0;
     if (hi > lo) {
-      wByLine.clear();
+      let k = 0;
+      if (hi - lo > cap) {
+        cap = hi - lo;
+        pl = new Int32Array(cap);
+        pw = new Float64Array(cap);
+        pv = new Uint8Array(cap);
+      }
+      for (let r = lo; r < hi; r++) {
+        const i = order[r]!;
+        const l = c.line[i]!;
+        if (l < 0) continue;
+        let j = 0;
+        while (j < k && pl[j] !== l) j++;
+        if (j === k) {
+          pl[k] = l;
+          pw[k] = 0;
+          pv[k] = 0;
+          k++;
+        }
+        pw[j] += c.points[i]!;
+        if (c.direct[i]! > 0 && c.direct[i]! - 1 > T) pv[j] = 1;
+      }
       let negSum = 0;
       let total = 0;
       let anyVeto = false;
-      for (let k = lo; k < hi; k++) {
-        const i = order[k]!;
-        const l = c.line[i]!;
-        if (l < 0) continue;
-        const e = wByLine.get(l) ?? { w: 0, veto: false };
-        e.w += c.points[i]!;
-        if (c.direct[i]! > 0 && c.direct[i]! - 1 > T) e.veto = true;
-        wByLine.set(l, e);
-      }
-      for (const e of wByLine.values()) {
-        total += e.w;
-        if (e.w < 0) negSum += e.w;
-        anyVeto ||= e.veto;
+      for (let j = 0; j < k; j++) {
+        total += pw[j]!;
+        if (pw[j]! < 0) negSum += pw[j]!;
+        if (pv[j]) anyVeto = true;
       }
       vAll = anyVeto || view.base + total < thr ? 1 : 0;
       // Skip the game when no coalition can change the outcome (the common case: no deductions near the band edge).
-      if (anyVeto || view.base + negSum < thr) {
-        const lines = [...wByLine.keys()].sort((x, y) => x - y);
-        const w = lines.map((l) => wByLine.get(l)!.w);
-        const veto = lines.map((l) => wByLine.get(l)!.veto);
+      if (k === 1) {
+        // One player: it carries the whole outcome change.
+        if (vAll !== v0) b.push(s, pl[0]!, vAll - v0, 1, safeDen);
+      } else if (anyVeto || view.base + negSum < thr) {
+        // Players in line order, so the values never depend on record order.
+        const ord = Array.from({ length: k }, (_, j) => j).sort((x, y) => pl[x]! - pl[y]!);
+        const w = ord.map((j) => pw[j]!);
+        const veto = ord.map((j) => pv[j] === 1);
         const sh = shapleyThreshold(w, veto, view.base, thr);
-        lines.forEach((l, j) => b.push(s, l, sh.num[j]!, sh.den, safeDen));
+        ord.forEach((j, q) => b.push(s, pl[j]!, sh.num[q]!, sh.den, safeDen));
       }
     }
     if (vAll !== outcome[s]) b.push(s, residual, outcome[s]! - vAll, 1, safeDen);
@@ -266,47 +321,19 @@ export function decomposeShare(
   if (g < 0 || r < 0) throw new RangeError(`unknown group ${g < 0 ? group : reference} of ${attr.name}`);
   const n = groupCounts(attr, e.eligible);
   if (!n[g] || !n[r]) throw new RangeError(`empty group in ${attr.name}`);
-  // Sum numerators per (slot, player, denominator) in doubles: exact, as each |num| ≤ den ≤ 2^53 / subjects.
-  const sums = new Map<number, Map<number, number>>();
-  const key = (slot: number, p: number) => slot * (e.players + 1) + p;
-  for (let i = 0; i < e.length; i++) {
-    const code = attr.codes[e.subject[i]!]!;
-    const slot = code === g ? 0 : code === r ? 1 : -1;
-    if (slot < 0) continue;
-    const k = key(slot, e.player[i]!);
-    let m = sums.get(k);
-    if (!m) sums.set(k, (m = new Map()));
-    const d = e.den[i]!;
-    m.set(d, (m.get(d) ?? 0) + e.num[i]!);
-  }
-  const acc = new Map<number, Fraction>();
-  for (const [k, m] of sums) {
-    let f = Fraction.ZERO;
-    for (const [d, s] of m) f = f.add(new Fraction(BigInt(s), BigInt(d)));
-    acc.set(k, f);
-  }
-  for (const x of e.big) {
-    const code = attr.codes[x.subject]!;
-    const slot = code === g ? 0 : code === r ? 1 : -1;
-    if (slot < 0) continue;
-    const k = key(slot, x.player);
-    acc.set(k, (acc.get(k) ?? Fraction.ZERO).add(x.value));
-  }
-  let cg = 0;
-  let cr = 0;
-  for (let i = 0; i < attr.codes.length; i++) {
-    if (!e.eligible[i] || !e.outcomeValues[i]) continue;
-    if (attr.codes[i] === g) cg++;
-    else if (attr.codes[i] === r) cr++;
-  }
+  const agg = shareAggregates(e, attr);
+  const P = e.players;
+  const acc = (grp: number, p: number): Fraction | undefined => agg.fractions.get(grp * P + p);
+  const cg = agg.ones[g]!;
+  const cr = agg.ones[r]!;
   const ng = BigInt(n[g]!);
   const nr = BigInt(n[r]!);
   const total = new Fraction(BigInt(cg), ng).sub(new Fraction(BigInt(cr), nr));
   const contributions: Contribution[] = [];
   let residual = Fraction.ZERO;
   for (let p = 0; p < e.players; p++) {
-    const a = acc.get(key(0, p));
-    const bb = acc.get(key(1, p));
+    const a = acc(g, p);
+    const bb = acc(r, p);
     if (!a && !bb) continue;
     const v = (a ?? Fraction.ZERO)
       .mul(new Fraction(1n, ng))
@@ -323,6 +350,89 @@ export function decomposeShare(
     contributions: sortContribs(contributions),
     residual,
   };
+}
+
+const shareCache = new WeakMap<
+  ShapleyEntries,
+  WeakMap<Attribute, { fractions: Map<number, Fraction>; ones: Float64Array }>
+>();
+
+/**
+ * Per group and player: the exact sum of members' Shapley values (one pass for all groups, cached), and the count
+ * of members with the outcome. Numerators are summed per distinct denominator in doubles — exact, as each
+ * |num| ≤ den ≤ 2^53 / subjects — and turned into fractions once.
+ */
+function shareAggregates(
+  e: ShapleyEntries,
+  attr: Attribute,
+): { fractions: Map<number, Fraction>; ones: Float64Array } {
+  let m = shareCache.get(e);
+  if (!m) shareCache.set(e, (m = new WeakMap()));
+  const hit = m.get(attr);
+  if (hit) return hit;
+  const G = attr.labels.length;
+  const P = e.players;
+  const { dens, denIdx } = denominators(e);
+  const D = dens.length;
+  const sums = new Float64Array(G * P * D);
+  const used = new Uint8Array(G * P);
+  const codes = attr.codes;
+  for (let i = 0; i < e.length; i++) {
+    const code = codes[e.subject[i]!]!;
+    if (code === MISSING) continue;
+    const gp = code * P + e.player[i]!;
+    used[gp] = 1;
+    sums[gp * D + denIdx[i]!] += e.num[i]!;
+  }
+  const fractions = new Map<number, Fraction>();
+  for (let gp = 0; gp < G * P; gp++) {
+    if (!used[gp]) continue;
+    let f = Fraction.ZERO;
+    for (let d = 0; d < D; d++) {
+      const v = sums[gp * D + d]!;
+      if (v) f = f.add(new Fraction(BigInt(v), BigInt(dens[d]!)));
+    }
+    fractions.set(gp, f);
+  }
+  for (const x of e.big) {
+    const code = codes[x.subject]!;
+    if (code === MISSING) continue;
+    const gp = code * P + x.player;
+    fractions.set(gp, (fractions.get(gp) ?? Fraction.ZERO).add(x.value));
+  }
+  const ones = new Float64Array(G);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code !== MISSING && e.eligible[i] && e.outcomeValues[i]) ones[code]++;
+  }
+  const out = { fractions, ones };
+  m.set(attr, out);
+  return out;
+}
+
+const denCache = new WeakMap<ShapleyEntries, { dens: number[]; denIdx: Uint16Array }>();
+
+/** The few distinct denominators of a Shapley table (k! and k), and each entry's index among them. */
+function denominators(e: ShapleyEntries): { dens: number[]; denIdx: Uint16Array } {
+  const hit = denCache.get(e);
+  if (hit) return hit;
+  const at = new Map<number, number>();
+  const dens: number[] = [];
+  const denIdx = new Uint16Array(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const d = e.den[i]!;
+    let j = at.get(d);
+    if (j === undefined) {
+      j = dens.length;
+      if (j > 65535) throw new RangeError('too many distinct Shapley denominators');
+      at.set(d, j);
+      dens.push(d);
+    }
+    denIdx[i] = j;
+  }
+  const out = { dens, denIdx };
+  denCache.set(e, out);
+  return out;
 }
 
 /** Σ contributions + residual; equals `total` exactly (the identity the tests check). */

@@ -41,25 +41,32 @@ export function intersect(a: Attribute, b: Attribute): Attribute {
   const n = a.codes.length;
   if (b.codes.length !== n) throw new RangeError('attributes of different populations');
   const nb = b.labels.length;
-  const seen = new Map<number, number>();
-  const raw = new Int32Array(n).fill(-1);
+  const cells = a.labels.length * nb;
+  if (cells >= MISSING) throw new RangeError(`${a.name}×${b.name} has too many cells`);
+  const present = new Uint8Array(cells);
+  const raw = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const x = a.codes[i]!;
     const y = b.codes[i]!;
-    if (x === MISSING || y === MISSING) continue;
+    if (x === MISSING || y === MISSING) {
+      raw[i] = -1;
+      continue;
+    }
     const k = x * nb + y;
     raw[i] = k;
-    if (!seen.has(k)) seen.set(k, 0);
+    present[k] = 1;
   }
-  const keys = [...seen.keys()].sort((p, q) => p - q);
-  keys.forEach((k, j) => seen.set(k, j));
+  // Keep only the combinations that occur, numbered in (a, b) order.
+  const renum = new Int32Array(cells).fill(-1);
+  const labels: string[] = [];
+  for (let k = 0; k < cells; k++)
+    if (present[k]) {
+      renum[k] = labels.length;
+      labels.push(`${a.labels[Math.floor(k / nb)]}×${b.labels[k % nb]}`);
+    }
   const codes = new Uint16Array(n);
-  for (let i = 0; i < n; i++) codes[i] = raw[i]! < 0 ? MISSING : seen.get(raw[i]!)!;
-  return {
-    name: `${a.name}×${b.name}`,
-    labels: keys.map((k) => `${a.labels[Math.floor(k / nb)]}×${b.labels[k % nb]}`),
-    codes,
-  };
+  for (let i = 0; i < n; i++) codes[i] = raw[i]! < 0 ? MISSING : renum[raw[i]!]!;
+  return { name: `${a.name}×${b.name}`, labels, codes };
 }
 
 /** Age bands used by default (adults; the municipal schemes score people 18+). */
@@ -74,15 +81,22 @@ export const AGE_BANDS: readonly [string, number, number][] = [
 /** Age band on `onDay` (epoch day) from birth epoch days (NaN → MISSING). */
 export function ageBands(birthDays: ArrayLike<number>, onDay: number): Attribute {
   const codes = new Uint16Array(birthDays.length);
+  // Many people share a birthday: compute each distinct day's band once.
+  const cache = new Map<number, number>();
   for (let i = 0; i < birthDays.length; i++) {
     const b = birthDays[i]!;
     if (!Number.isFinite(b)) {
       codes[i] = MISSING;
       continue;
     }
-    const age = ageOn(b, onDay);
-    let c = MISSING;
-    for (let j = 0; j < AGE_BANDS.length; j++) if (age >= AGE_BANDS[j]![1] && age <= AGE_BANDS[j]![2]) c = j;
+    let c = cache.get(b);
+    if (c === undefined) {
+      const age = ageOn(b, onDay);
+      c = MISSING;
+      for (let j = 0; j < AGE_BANDS.length; j++)
+        if (age >= AGE_BANDS[j]![1] && age <= AGE_BANDS[j]![2]) c = j;
+      cache.set(b, c);
+    }
     codes[i] = c;
   }
   return { name: 'age_band', labels: AGE_BANDS.map((b) => b[0]), codes };

@@ -75,13 +75,16 @@ export function checkLegality(
   // 2. Records still counted in a score after the disclosure cap.
   for (const view of points) {
     const asOf = toEpochDay(view.asOf);
+    // The last occurrence day still inside the cap is found once, so the loop compares integers only.
+    let cutoff = addYears(asOf, -capYears) - 3;
+    while (addYears(cutoff + 1, capYears) <= asOf) cutoff++;
     const c = view.contrib;
     let count = 0;
     const examples: string[] = [];
     for (let i = 0; i < c.length; i++) {
       const r = c.record[i]!;
       if (r < 0 || (c.points[i]! >= 0 && c.direct[i]! === 0)) continue;
-      if (addYears(cols.occurred[r]!, capYears) <= asOf) {
+      if (cols.occurred[r]! <= cutoff) {
         count++;
         if (examples.length < maxEx)
           examples.push(

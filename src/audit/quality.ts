@@ -30,60 +30,86 @@ export interface Timeliness {
  */
 export function timeliness(cols: RecordColumns, cat: Catalogue): Timeliness {
   const n = cols.length;
-  const lag = new Int32Array(n);
-  const late = new Uint8Array(n);
-  const use = new Uint8Array(n);
-  const deadlineCache = new Map<number, number>();
+  const deadline = deadlineTable(cols);
+  const A = cols.agencies.length;
+  const K = cat.kinds.length;
+  // Lag histograms (days, capped at MAX_LAG) per agency, per kind and overall: exact medians without sorting 10M lags.
+  const histA = new Float64Array(A * (MAX_LAG + 1));
+  const histK = new Float64Array(K * (MAX_LAG + 1));
+  const histAll = new Float64Array(MAX_LAG + 1);
+  const lateA = new Float64Array(A);
+  const lateK = new Float64Array(K);
+  let lateAll = 0;
   for (let i = 0; i < n; i++) {
     if (cols.status[i] !== ORIGINAL) continue;
-    use[i] = 1;
     const occ = cols.occurred[i]!;
-    let dl = deadlineCache.get(occ);
-    if (dl === undefined) deadlineCache.set(occ, (dl = addMonths(occ, 1)));
-    lag[i] = cols.reported[i]! - occ;
-    late[i] = cols.reported[i]! > dl ? 1 : 0;
-  }
-  const rows = (keyOf: (i: number) => number, names: readonly string[]): TimelinessRow[] => {
-    const buckets = names.map(() => [] as number[]);
-    const lates = new Float64Array(names.length);
-    for (let i = 0; i < n; i++) {
-      if (!use[i]) continue;
-      const k = keyOf(i);
-      buckets[k]!.push(lag[i]!);
-      lates[k] += late[i]!;
+    const rep = cols.reported[i]!;
+    const lag = Math.min(MAX_LAG, Math.max(0, rep - occ));
+    const a = cols.agency[i]!;
+    const k = cols.kind[i]!;
+    histA[a * (MAX_LAG + 1) + lag]++;
+    histK[k * (MAX_LAG + 1) + lag]++;
+    histAll[lag]++;
+    if (rep > deadline.at(occ)) {
+      lateA[a]++;
+      lateK[k]++;
+      lateAll++;
     }
-    return names
-      .map((name, k) => summarise(name, buckets[k]!, lates[k]!))
+  }
+  const rows = (hist: Float64Array, late: Float64Array, names: readonly string[]) =>
+    names
+      .map((name, k) => summarise(name, hist.subarray(k * (MAX_LAG + 1), (k + 1) * (MAX_LAG + 1)), late[k]!))
       .filter((r) => r.n > 0)
       .sort((a, b) => a.onTimeShare - b.onTimeShare || a.key.localeCompare(b.key));
-  };
-  const all: number[] = [];
-  let lateAll = 0;
-  for (let i = 0; i < n; i++)
-    if (use[i]) {
-      all.push(lag[i]!);
-      lateAll += late[i]!;
-    }
   return {
     rule: 'entered within 1 month of arising (Wendeng Art. 20; DOMAIN §2.4.1)',
-    overall: summarise('all', all, lateAll),
-    byAgency: rows((i) => cols.agency[i]!, cols.agencies),
+    overall: summarise('all', histAll, lateAll),
+    byAgency: rows(histA, lateA, cols.agencies),
     byKind: rows(
-      (i) => cols.kind[i]!,
+      histK,
+      lateK,
       cat.kinds.map((k) => k.code),
     ),
   };
 }
 
-function summarise(key: string, lags: number[], late: number): TimelinessRow {
-  const a = Int32Array.from(lags).sort();
-  const q = (p: number) =>
-    a.length ? a[Math.min(a.length - 1, Math.floor(p * (a.length - 1) + 0.5))]! : NaN;
+/** Lags are counted exactly up to this many days; longer ones count as MAX_LAG in the percentiles. */
+export const MAX_LAG = 4000;
+
+/** occurred + 1 calendar month for every day in the data's range, so the hot loop does no date arithmetic. */
+function deadlineTable(cols: RecordColumns): { at(day: number): number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < cols.length; i++) {
+    const d = cols.occurred[i]!;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  if (!Number.isFinite(lo)) return { at: (d) => addMonths(d, 1) };
+  const t = new Int32Array(hi - lo + 1);
+  for (let d = lo; d <= hi; d++) t[d - lo] = addMonths(d, 1);
+  return { at: (d) => t[d - lo]! };
+}
+
+/** Percentiles by the nearest-rank rule on the (sorted) lags: index round(p·(n−1)). */
+function summarise(key: string, hist: Float64Array, late: number): TimelinessRow {
+  let n = 0;
+  for (let i = 0; i < hist.length; i++) n += hist[i]!;
+  const q = (p: number) => {
+    if (!n) return NaN;
+    const target = Math.min(n - 1, Math.floor(p * (n - 1) + 0.5));
+    let c = 0;
+    for (let i = 0; i < hist.length; i++) {
+      c += hist[i]!;
+      if (c > target) return i;
+    }
+    return hist.length - 1;
+  };
   return {
     key,
-    n: a.length,
+    n,
     late,
-    onTimeShare: a.length ? (a.length - late) / a.length : NaN,
+    onTimeShare: n ? (n - late) / n : NaN,
     medianLagDays: q(0.5),
     p90LagDays: q(0.9),
   };
@@ -131,6 +157,7 @@ export function suzhouKpi(cols: RecordColumns, cat: Catalogue, threshold = 0.95)
   const needSeverity = cat.kinds.map((k) => (k.severities?.length ?? 0) > 0);
   const needLevel = cat.kinds.map((k) => k.polarity === 'positive');
   const needAmount = cat.kinds.map((k) => k.unit !== undefined);
+  const deadline = deadlineTable(cols);
   for (let i = 0; i < n; i++) {
     if (cols.status[i] !== ORIGINAL) continue;
     const a = cols.agency[i]!;
@@ -139,12 +166,20 @@ export function suzhouKpi(cols: RecordColumns, cat: Catalogue, threshold = 0.95)
       (!needSeverity[k] || cols.severity[i]! > 0) &&
       (!needLevel[k] || cols.level[i]! > 0) &&
       (!needAmount[k] || cols.amount[i] === cols.amount[i]);
-    const ok = cols.reported[i]! <= addMonths(cols.occurred[i]!, 1);
-    for (const slot of [a, A]) {
-      sub[slot]++;
-      if (!superseded[i]) val[slot]++;
-      if (complete) comp[slot]++;
-      if (ok) onTime[slot]++;
+    const ok = cols.reported[i]! <= deadline.at(cols.occurred[i]!);
+    sub[a]++;
+    sub[A]++;
+    if (!superseded[i]) {
+      val[a]++;
+      val[A]++;
+    }
+    if (complete) {
+      comp[a]++;
+      comp[A]++;
+    }
+    if (ok) {
+      onTime[a]++;
+      onTime[A]++;
     }
   }
   const row = (agency: string, s: number): KpiRow => {

@@ -7,9 +7,22 @@ import { MISSING, type Attribute } from './groups.js';
 import type { Outcome } from './stats.js';
 import type { PopulationView, RuleLineInfo } from './views.js';
 
-/** Map the ledger's subject dictionary onto population rows (-1 = not in the population, e.g. a firm). */
+const mapCache = new WeakMap<RecordColumns, WeakMap<PopulationView, Int32Array>>();
+
+/** Map the ledger's subject dictionary onto population rows (-1 = not in the population, e.g. a firm). Cached. */
 export function subjectMap(cols: RecordColumns, pop: PopulationView): Int32Array {
-  return Int32Array.from(cols.subjects, (id) => pop.index.get(id) ?? -1);
+  let m = mapCache.get(cols);
+  if (!m) mapCache.set(cols, (m = new WeakMap()));
+  let map = m.get(pop);
+  if (!map) {
+    // A ledger scanned with the register's own dictionary needs no lookups.
+    map =
+      cols.subjects === pop.ids
+        ? Int32Array.from({ length: pop.ids.length }, (_, i) => i)
+        : Int32Array.from(cols.subjects, (id) => pop.index.get(id) ?? -1);
+    m.set(pop, map);
+  }
+  return map;
 }
 
 /**
@@ -41,7 +54,6 @@ export function recordsPerPersonYear(
     const s = map[cols.subject[i]!]!;
     if (s >= 0) counts[s]++;
   }
-  for (let s = 0; s < counts.length; s++) counts[s] /= years;
   const what = polarity === 'negative' ? 'deduction ' : polarity === 'positive' ? 'bonus ' : '';
   const zhWhat = polarity === 'negative' ? '失信' : polarity === 'positive' ? '守信' : '';
   return {
@@ -49,7 +61,9 @@ export function recordsPerPersonYear(
     label: { en: `${what}records per person per year`, zh: `人均每年${zhWhat}记录数` },
     kind: 'numeric',
     polarity: 'neutral',
+    // Integer counts over the period, reported per year: exact sums, compact bootstrap levels.
     values: counts,
+    scale: 1 / years,
   };
 }
 
@@ -95,19 +109,43 @@ export interface DetectionRow {
   ratio: number;
 }
 
+const perSubjectCache = new WeakMap<EventColumns, { events: Float64Array; recorded: Float64Array }>();
+
+/** True events and recorded ones per population row, from one pass over the events (cached). */
+function eventsPerSubject(
+  ev: EventColumns,
+  nSubjects: number,
+): { events: Float64Array; recorded: Float64Array } {
+  const hit = perSubjectCache.get(ev);
+  if (hit && hit.events.length === nSubjects) return hit;
+  const events = new Float64Array(nSubjects);
+  const recorded = new Float64Array(nSubjects);
+  const subj = ev.subject;
+  const fab = ev.fabricated;
+  const rec = ev.recorded;
+  for (let i = 0; i < ev.length; i++) {
+    const s = subj[i]!;
+    if (s < 0 || fab[i]) continue;
+    events[s]++;
+    recorded[s] += rec[i]!;
+  }
+  const out = { events, recorded };
+  perSubjectCache.set(ev, out);
+  return out;
+}
+
 /** Probability that a true (not fabricated) event was recorded, by group; reference as in the disparity tables. */
 export function detectionByGroup(ev: EventColumns, attr: Attribute, reference?: string): DetectionRow[] {
   const G = attr.labels.length;
   const n = new Float64Array(G);
   const r = new Float64Array(G);
-  for (let i = 0; i < ev.length; i++) {
-    if (ev.fabricated[i]) continue;
-    const s = ev.subject[i]!;
-    if (s < 0) continue;
-    const c = attr.codes[s]!;
+  const per = eventsPerSubject(ev, attr.codes.length);
+  const codes = attr.codes;
+  for (let s = 0; s < codes.length; s++) {
+    const c = codes[s]!;
     if (c === MISSING) continue;
-    n[c]++;
-    r[c] += ev.recorded[i]!;
+    n[c] += per.events[s]!;
+    r[c] += per.recorded[s]!;
   }
   let ref = reference ? attr.labels.indexOf(reference) : -1;
   if (ref < 0 || !n[ref]) {

@@ -27,22 +27,30 @@ export function shapleyThreshold(
   return shapleyThresholdDP(w, veto, base, threshold);
 }
 
+// Scratch tables for enumeration, sized for ENUM_MAX players and reused (the audit calls this per person).
+const M_MAX = 1 << ENUM_MAX;
+const SUM = new Float64Array(M_MAX);
+const VET = new Uint8Array(M_MAX);
+const SIZE = new Uint8Array(M_MAX);
+const V = new Uint8Array(M_MAX);
+
 function enumerate(w: readonly number[], veto: readonly boolean[], base: number, thr: number) {
   const k = w.length;
+  const v0 = base < thr ? 1 : 0;
+  if (k === 1) return { num: [(veto[0] || base + w[0]! < thr ? 1 : 0) - v0], den: 1 };
   const M = 1 << k;
-  const sum = new Float64Array(M);
-  const vet = new Uint8Array(M);
-  const size = new Uint8Array(M);
-  const v = new Uint8Array(M);
-  v[0] = base < thr ? 1 : 0;
+  V[0] = v0;
+  SUM[0] = 0;
+  VET[0] = 0;
+  SIZE[0] = 0;
   for (let m = 1; m < M; m++) {
     const low = m & -m;
     const j = 31 - Math.clz32(low);
     const rest = m ^ low;
-    sum[m] = sum[rest]! + w[j]!;
-    vet[m] = vet[rest]! | (veto[j] ? 1 : 0);
-    size[m] = size[rest]! + 1;
-    v[m] = vet[m] || base + sum[m]! < thr ? 1 : 0;
+    SUM[m] = SUM[rest]! + w[j]!;
+    VET[m] = VET[rest]! | (veto[j] ? 1 : 0);
+    SIZE[m] = SIZE[rest]! + 1;
+    V[m] = VET[m] || base + SUM[m]! < thr ? 1 : 0;
   }
   const num = new Array<number>(k).fill(0);
   for (let j = 0; j < k; j++) {
@@ -50,8 +58,8 @@ function enumerate(w: readonly number[], veto: readonly boolean[], base: number,
     let acc = 0;
     for (let m = 0; m < M; m++) {
       if (m & bit) continue;
-      const d = v[m | bit]! - v[m]!;
-      if (d !== 0) acc += d * FACT[size[m]!]! * FACT[k - size[m]! - 1]!;
+      const d = V[m | bit]! - V[m]!;
+      if (d !== 0) acc += d * FACT[SIZE[m]!]! * FACT[k - SIZE[m]! - 1]!;
     }
     num[j] = acc;
   }

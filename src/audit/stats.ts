@@ -14,6 +14,8 @@ export interface Outcome {
   polarity: 'adverse' | 'favourable' | 'neutral';
   values: Uint8Array | Int32Array | Float64Array;
   eligible?: Uint8Array;
+  /** Reported rates and means are the raw ones × scale (e.g. integer counts per person ÷ years). Default 1. */
+  scale?: number;
 }
 
 export interface GroupSums {
@@ -22,27 +24,92 @@ export interface GroupSums {
   sumSq: Float64Array;
 }
 
-/** One pass: per-group count, sum and sum of squares (integers stay exact below 2^53). */
+const countCache = new WeakMap<Attribute, Map<Uint8Array | null, Float64Array>>();
+const onesCache = new WeakMap<Outcome, Uint32Array>();
+
+/** Members per group among the eligible (cached: every 0/1 outcome with the same eligibility shares it). */
+export function groupCounts(attr: Attribute, eligible?: Uint8Array): Float64Array {
+  let m = countCache.get(attr);
+  if (!m) countCache.set(attr, (m = new Map()));
+  const key = eligible ?? null;
+  let n = m.get(key);
+  if (n) return n;
+  n = new Float64Array(attr.labels.length);
+  const codes = attr.codes;
+  if (eligible) {
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c !== MISSING && eligible[i]) n[c]++;
+    }
+  } else
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c !== MISSING) n[c]++;
+    }
+  m.set(key, n);
+  return n;
+}
+
+/** Eligible subjects whose 0/1 outcome is 1 (cached per outcome). */
+export function onesOf(o: Outcome): Uint32Array {
+  let ones = onesCache.get(o);
+  if (ones) return ones;
+  const v = o.values;
+  const el = o.eligible;
+  let k = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === 1 && (!el || el[i])) k++;
+  ones = new Uint32Array(k);
+  k = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === 1 && (!el || el[i])) ones[k++] = i;
+  onesCache.set(o, ones);
+  return ones;
+}
+
+/**
+ * Per-group count, sum and sum of squares of the raw values (integers stay exact below 2^53). 0/1 outcomes visit
+ * only their ones and share the group counts; numeric ones take one pass.
+ */
 export function groupSums(attr: Attribute, o: Outcome): GroupSums {
   const g = attr.labels.length;
+  const codes = attr.codes;
+  const v = o.values;
+  if (v.length !== codes.length)
+    throw new RangeError(`outcome ${o.name} and attribute ${attr.name} differ in length`);
+  if (o.kind === 'binary' && !(v instanceof Float64Array)) {
+    const n = groupCounts(attr, o.eligible);
+    const sum = new Float64Array(g);
+    const ones = onesOf(o);
+    for (let j = 0; j < ones.length; j++) {
+      const c = codes[ones[j]!]!;
+      if (c !== MISSING) sum[c]++;
+    }
+    return { n, sum, sumSq: sum };
+  }
   const n = new Float64Array(g);
   const sum = new Float64Array(g);
   const sumSq = new Float64Array(g);
-  const codes = attr.codes;
-  const v = o.values;
   const el = o.eligible;
-  const len = codes.length;
-  if (v.length !== len) throw new RangeError(`outcome ${o.name} and attribute ${attr.name} differ in length`);
-  for (let i = 0; i < len; i++) {
+  const x64 = asFloat64(o);
+  for (let i = 0; i < codes.length; i++) {
     const c = codes[i]!;
-    if (c === MISSING || (el && !el[i])) continue;
-    const x = v[i]!;
+    if (c === MISSING || (el !== undefined && el[i] === 0)) continue;
+    const x = x64[i]!;
     if (x !== x) continue;
     n[c]++;
     sum[c] += x;
     sumSq[c] += x * x;
   }
   return { n, sum, sumSq };
+}
+
+const f64Cache = new WeakMap<Outcome, Float64Array>();
+
+/** The outcome's values as doubles, so the hot loops see one array type (cached). */
+function asFloat64(o: Outcome): Float64Array {
+  if (o.values instanceof Float64Array) return o.values;
+  let f = f64Cache.get(o);
+  if (!f) f64Cache.set(o, (f = Float64Array.from(o.values)));
+  return f;
 }
 
 export type ReferenceChoice = 'largest' | 'best' | { label: string };
@@ -95,7 +162,8 @@ export function disparity(attr: Attribute, o: Outcome, opts: DisparityOptions = 
   const minN = opts.minGroupSize ?? 30;
   const s = groupSums(attr, o);
   const G = attr.labels.length;
-  const rate = (g: number) => (s.n[g]! > 0 ? s.sum[g]! / s.n[g]! : NaN);
+  const k = o.kind === 'numeric' ? (o.scale ?? 1) : 1;
+  const rate = (g: number) => (s.n[g]! > 0 ? (k * s.sum[g]!) / s.n[g]! : NaN);
   const present = [...Array(G).keys()].filter((g) => s.n[g]! > 0);
   const ref = pickReference(attr, o, s, present, opts.reference ?? 'largest');
   const refRate = ref < 0 ? NaN : rate(ref);
@@ -110,13 +178,13 @@ export function disparity(attr: Attribute, o: Outcome, opts: DisparityOptions = 
     const n = s.n[g]!;
     const r = rate(g);
     totN += n;
-    totSum += s.sum[g]!;
+    totSum += k * s.sum[g]!;
     const ratio = refRate === 0 ? NaN : r / refRate;
     const small = n < minN;
     const row: DisparityRow = {
       group: attr.labels[g]!,
       n,
-      sum: s.sum[g]!,
+      sum: k * s.sum[g]!,
       rate: r,
       diff: r - refRate,
       ratio,
@@ -125,7 +193,7 @@ export function disparity(attr: Attribute, o: Outcome, opts: DisparityOptions = 
       small,
     };
     if (!binary)
-      row.sd = n > 1 ? Math.sqrt(Math.max(0, (s.sumSq[g]! - (s.sum[g]! * s.sum[g]!) / n) / (n - 1))) : 0;
+      row.sd = n > 1 ? k * Math.sqrt(Math.max(0, (s.sumSq[g]! - (s.sum[g]! * s.sum[g]!) / n) / (n - 1))) : 0;
     if (binary && o.polarity !== 'neutral' && bestFav > 0) {
       row.favourableRatio = fav(g) / bestFav;
       row.fourFifthsFlag = !small && row.favourableRatio < tau;
