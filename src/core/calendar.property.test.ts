@@ -37,7 +37,7 @@ function refAdd(d: number, n: number): number {
 function refBetween(a: number, b: number): number {
   let c = 0;
   for (let d = Math.min(a, b) + 1; d <= Math.max(a, b); d++) if (refWorking(d)) c++;
-  return b >= a ? c : -c;
+  return b >= a ? c : 0 - c; // 0 - c, not -c: no negative zero when a > b with no working day between
 }
 
 const covered = fc.integer({ min: FIRST, max: LAST });
