@@ -1,5 +1,6 @@
 // The registry of benchmark modules; each bounded context adds one line.
 import type { BenchModule } from './types.js';
 import { auditBench } from './audit.js';
+import { ledgerBench } from './ledger.js';
 
-export const benchModules: BenchModule[] = [auditBench];
+export const benchModules: BenchModule[] = [auditBench, ledgerBench];

@@ -101,9 +101,56 @@ export function copyLine(
 }
 
 /** COPY FROM STDIN of `text` pieces; resolves when the server has consumed them. */
-export async function copyIn(client: pg.ClientBase, sql: string, pieces: readonly string[]): Promise<void> {
+export async function copyIn(client: pg.ClientBase, sql: string, pieces: Iterable<string>): Promise<void> {
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from(pieces), stream);
+}
+
+/** Turns a batch into COPY text piece by piece, validating as it goes; can resume after the stream is torn down. */
+class CopyEncoder {
+  readonly bad: number[] = [];
+  readonly pieces: string[] = [];
+  unique = 0;
+  duplicates = 0;
+  private i = 0;
+  private readonly seen: IdSet;
+
+  constructor(
+    private readonly records: readonly CreditRecord[],
+    private readonly ck: RecordChecker,
+  ) {
+    ck.beginBatch();
+    this.seen = new IdSet(Math.max(10, Math.ceil(Math.log2((records.length + 1) / 0.7))));
+  }
+
+  /** The next piece of about 64 KiB, or undefined when the batch is done. */
+  next(): string | undefined {
+    const { records, ck } = this;
+    let piece = '';
+    while (this.i < records.length && piece.length < 1 << 16) {
+      const i = this.i++;
+      const r = records[i]!;
+      if (!ck.ok(r)) {
+        this.bad.push(i);
+        continue;
+      }
+      if (this.bad.length) continue;
+      if (!this.seen.add(ck.idHi, ck.idLo)) {
+        this.duplicates++;
+        continue;
+      }
+      piece += copyLine(r, ck.idHi, ck.idLo, ck.supHi, ck.supLo, ck.hasSupersedes);
+      this.unique++;
+    }
+    if (piece) this.pieces.push(piece);
+    return piece || this.i < records.length ? piece : undefined;
+  }
+
+  /** Pieces for COPY; throws at the end (failing the COPY) if any record was bad. */
+  *stream(): Generator<string> {
+    for (let p = this.next(); p !== undefined; p = this.next()) if (p) yield p;
+    if (this.bad.length) throw new Error('batch has invalid records');
+  }
 }
 
 export class PostgresLedger implements Ledger {
@@ -183,50 +230,30 @@ export class PostgresLedger implements Ledger {
 
   private async appendNow(records: readonly CreditRecord[]): Promise<AppendResult> {
     this.assertOpen();
-    const ck = this.checker;
-    ck.beginBatch();
-    const bad: number[] = [];
-    const seen = new IdSet(Math.max(10, Math.ceil(Math.log2((records.length + 1) / 0.7))));
-    const pieces: string[] = [];
-    let piece = '';
-    let unique = 0;
-    let duplicates = 0;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      if (!ck.ok(r)) {
-        bad.push(i);
-        continue;
-      }
-      if (bad.length) continue;
-      if (!seen.add(ck.idHi, ck.idLo)) {
-        duplicates++;
-        continue;
-      }
-      piece += copyLine(r, ck.idHi, ck.idLo, ck.supHi, ck.supLo, ck.hasSupersedes);
-      if (piece.length > 1 << 16) {
-        pieces.push(piece);
-        piece = '';
-      }
-      unique++;
-    }
-    if (bad.length) rejectBatch(records, bad, this.catalogue);
-    if (piece) pieces.push(piece);
-    if (unique === 0) return { inserted: 0, duplicates };
+    if (records.length === 0) return { inserted: 0, duplicates: 0 };
+    const enc = new CopyEncoder(records, this.checker);
     const c = this.client;
-    let inserted = unique;
+    const finish = (): void => {
+      while (enc.next() !== undefined);
+      if (enc.bad.length) rejectBatch(records, enc.bad, this.catalogue);
+    };
+    let inserted: number;
     try {
       await c.query('BEGIN');
       await c.query('SAVEPOINT fast');
       try {
-        // Fast path: new ids go straight into the table; the primary key still guards every row.
-        await copyIn(c, `COPY ${this.t.records} (${COPY_COLUMNS}) FROM STDIN`, pieces);
+        // Fast path: validation and encoding run while the server ingests what was already sent (a bad record
+        // ends the stream with an error, so the COPY and the transaction fail); the primary key guards every row.
+        await copyIn(c, `COPY ${this.t.records} (${COPY_COLUMNS}) FROM STDIN`, enc.stream());
+        inserted = enc.unique;
         await c.query('RELEASE SAVEPOINT fast');
       } catch (err) {
+        finish();
         if ((err as { code?: string }).code !== '23505') throw err;
         // Some ids are stored already (a re-ingest, or another writer): stage, then insert what is new.
         await c.query('ROLLBACK TO SAVEPOINT fast');
         await c.query(`CREATE TEMP TABLE IF NOT EXISTS ledger_stage (${STAGE_DDL}) ON COMMIT DELETE ROWS`);
-        await copyIn(c, `COPY ledger_stage (${COPY_COLUMNS}) FROM STDIN`, pieces);
+        await copyIn(c, `COPY ledger_stage (${COPY_COLUMNS}) FROM STDIN`, enc.pieces);
         const res = await c.query(
           `INSERT INTO ${this.t.records} (${COPY_COLUMNS})
            SELECT ${COPY_COLUMNS} FROM ledger_stage ORDER BY ord ON CONFLICT DO NOTHING`,
@@ -236,12 +263,13 @@ export class PostgresLedger implements Ledger {
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
+      if (err instanceof MosaicError) throw err;
       throw new MosaicError({
         code: 'ledger.write_failed',
         message: `PostgreSQL rejected the batch, nothing was stored: ${(err as Error).message}`,
       });
     }
-    return { inserted, duplicates: duplicates + unique - inserted };
+    return { inserted, duplicates: enc.duplicates + enc.unique - inserted };
   }
 
   putSubjects(subjects: readonly Subject[]): Promise<void> {
