@@ -1,6 +1,11 @@
 // Deterministic synthetic ledgers for benchmarks and kill tests: valid fictional subjects and records from a seed.
 import type { Catalogue } from '../core/catalogue.js';
 import { fromEpochDay } from '../core/dates.js';
+import {
+  FICTIONAL_ORG_PREFIX,
+  FICTIONAL_SEQUENCE_MAX,
+  FICTIONAL_SEQUENCE_MIN,
+} from '../core/identifiers-gen.js';
 import { orgCodeCheckChar, residentIdCheckChar, usccCheckChar } from '../core/identifiers.js';
 import { Rng } from '../core/rng.js';
 import { ISSUER_LEVELS, makeRecord, type CreditRecord, type IssuerLevel } from '../core/types.js';
@@ -13,23 +18,25 @@ const BIRTH_EPOCH_DAY = -7305; // 1950-01-01
 const BIRTH_SPAN = 20_000; // days, ~55 years
 
 /**
- * The i-th fictional resident ID: unique for i < 8 × 999 × 20,000, valid under GB 11643 (checked in tests).
- * Address, sequence and birth date are a bijection of i, so no set is needed to avoid repeats.
+ * The i-th fictional resident ID: unique for i < 8 × 96 × 20,000, valid under GB 11643 (checked in tests).
+ * Address, sequence and birth date are a bijection of i, so no set is needed to avoid repeats. Sequence codes stay
+ * in 900–995, away from real issuance (docs/decisions/0020).
  */
 export function residentIdAt(i: number): string {
   const addr = DIVISIONS[i % DIVISIONS.length]!;
   const rest = Math.floor(i / DIVISIONS.length);
-  const seq = 1 + (rest % 999);
-  const dayIdx = Math.floor(rest / 999);
+  const span = FICTIONAL_SEQUENCE_MAX - FICTIONAL_SEQUENCE_MIN + 1;
+  const seq = FICTIONAL_SEQUENCE_MIN + (rest % span);
+  const dayIdx = Math.floor(rest / span);
   const birth = fromEpochDay(BIRTH_EPOCH_DAY + ((dayIdx * 7919) % BIRTH_SPAN)).replace(/-/g, '');
-  const first17 = addr + birth + String(seq).padStart(3, '0');
+  const first17 = addr + birth + String(seq);
   return first17 + residentIdCheckChar(first17);
 }
 
-/** The i-th fictional USCC of an enterprise (type 91), valid under GB 32100 and GB 11714. */
+/** The i-th fictional USCC of an enterprise (type 91), valid under GB 32100 and GB 11714; body starts with Y. */
 export function usccAt(i: number): string {
   const division = DIVISIONS[i % DIVISIONS.length]!;
-  const body = String(10_000_000 + Math.floor(i / DIVISIONS.length)).slice(-8);
+  const body = FICTIONAL_ORG_PREFIX + String(10_000_000 + Math.floor(i / DIVISIONS.length)).slice(-7);
   const first17 = '91' + division + body + orgCodeCheckChar(body);
   return first17 + usccCheckChar(first17);
 }
