@@ -162,6 +162,9 @@ export const BehaviourFile = z
             deletion: Stage,
             lifted: Stage,
             firmArrears: Stage,
+            /** Statements the credit office enters about an officer when the officer's firm is listed or performs. */
+            officerListed: Stage,
+            officerPerformed: Stage,
             ...prov,
           })
           .strict(),
@@ -178,8 +181,9 @@ export const BehaviourFile = z
               )
               .min(1),
             /** Petitioning again after signing a commitment (direct downgrade to C in Wendeng Art. 12). */
-            relapseKind: KindCode,
-            commitmentKind: KindCode.optional(),
+            relapse: Stage,
+            /** The signed credit commitment (the repair trigger of Wendeng Art. 19). */
+            commitment: Stage,
             agency: Id,
             ...prov,
           })
@@ -270,6 +274,8 @@ export const Agency = z
         bonusCoverage: share,
         /** Recorded amount (e.g. hours) ÷ true amount for positive events in the lead window. */
         amountInflation: z.number().min(1),
+        /** Who fabricates: one recorder per village (collectors) or one per district (the agency's office). */
+        recorders: z.enum(['village', 'district']),
         /** Fabricated records per recorder-year (no underlying event); 0 switches fabrication off. */
         fabricationPerYear: nonneg,
         fabricatedOutcomes: z
@@ -411,6 +417,8 @@ export function crossCheckBehaviour(
     for (const st of stageNames) needAgency(proc[st]!.agency, ['processes', name, st, 'agency']);
   }
   needAgency(P.petition.agency, ['processes', 'petition', 'agency']);
+  needAgency(P.petition.relapse.agency, ['processes', 'petition', 'relapse', 'agency']);
+  needAgency(P.petition.commitment.agency, ['processes', 'petition', 'commitment', 'agency']);
   needAgency(P.appraisal.agency, ['processes', 'appraisal', 'agency']);
   needAgency(P.collectors.agency, ['processes', 'collectors', 'agency']);
   needAgency(P.consumption.agency, ['processes', 'consumption', 'agency']);

@@ -1,11 +1,11 @@
 // Identifier strings for simulated subjects, built from columns (district, birth day, sequence) so no string is stored per agent.
-import { fromEpochDay } from '../core/dates.js';
 import { MosaicError } from '../core/errors.js';
 import {
   FICTIONAL_ORG_PREFIX,
   FICTIONAL_SEQUENCE_MAX,
   FICTIONAL_SEQUENCE_MIN,
 } from '../core/identifiers-gen.js';
+import { compact } from './days.js';
 import { USCC_CHARSET, orgCodeCheckChar, residentIdCheckChar, usccCheckChar } from '../core/identifiers.js';
 
 /** How many distinct sequence codes of one parity the fictional range holds (48 for 900..995). */
@@ -36,7 +36,7 @@ export class SequenceCounter {
 }
 
 export function residentId(divisionCode: string, birthDay: number, seq: number): string {
-  const first17 = divisionCode + fromEpochDay(birthDay).replaceAll('-', '') + String(seq).padStart(3, '0');
+  const first17 = divisionCode + compact(birthDay) + String(seq).padStart(3, '0');
   return first17 + residentIdCheckChar(first17);
 }
 

@@ -2,10 +2,11 @@
 // provenance, cross-references checked, all problems reported at once as coded issues with file:line:column.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { toEpochDay } from '../core/dates.js';
 import { MosaicError, type Issue } from '../core/errors.js';
+import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
@@ -87,6 +88,12 @@ export function loadScenario(dir: string, opts: LoadOptions = {}): Scenario {
     ...(values as unknown as Omit<Scenario, 'dir' | 'hash' | 'docs' | 'overrides'>),
     docs,
   };
+}
+
+/** Policy paths in scenario.yaml: `./x` is relative to the scenario folder, anything else to the package root. */
+export function resolvePolicyPath(s: Pick<Scenario, 'dir'>, p: string): string {
+  if (isAbsolute(p)) return p;
+  return p.startsWith('./') || p.startsWith('../') ? resolve(s.dir, p) : shipped(p);
 }
 
 const PROVENANCE_KEYS = new Set(['source', 'marker', 'assumption', 'note']);

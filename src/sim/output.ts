@@ -1,0 +1,229 @@
+// Writes a run directory (docs/RUN-FORMAT.md): events and time series streamed to CSV while the run goes, then
+// population, firms, events and time series converted to Parquet with DuckDB at the end.
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { fromEpochDay } from '../core/dates.js';
+import type { EventBuffers } from './district.js';
+import {
+  EDU_NAMES,
+  OCC_NAMES,
+  ROLE_CADRE,
+  ROLE_COLLECTOR,
+  ROLE_LEGAL_REP,
+  ROLE_PARTY,
+  ROLE_STATE,
+  type World,
+} from './world.js';
+
+/** A CSV stream with backpressure: awaits 'drain' when the kernel buffer is full. */
+export class CsvStream {
+  private readonly s: WriteStream;
+  private buf: string[] = [];
+  private size = 0;
+  constructor(file: string, header: string) {
+    this.s = createWriteStream(file);
+    this.buf.push(header + '\n');
+  }
+  line(text: string): void {
+    this.buf.push(text + '\n');
+    this.size += text.length;
+  }
+  async flush(): Promise<void> {
+    if (!this.buf.length) return;
+    const chunk = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    if (!this.s.write(chunk)) await new Promise<void>((r) => this.s.once('drain', () => r()));
+  }
+  get pending(): number {
+    return this.size;
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) =>
+      this.s.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    );
+  }
+}
+
+const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+export class RunWriter {
+  readonly dir: string;
+  readonly scratch: string;
+  private readonly events: CsvStream;
+  private readonly timeseries: CsvStream;
+  eventRows = 0;
+  timeseriesRows = 0;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+    this.scratch = join(dir, '.scratch');
+    rmSync(this.scratch, { recursive: true, force: true });
+    mkdirSync(this.scratch, { recursive: true });
+    this.events = new CsvStream(
+      join(this.scratch, 'events.csv'),
+      'event_id,subject_ix,type,day,amount,agency,recorded,record_id,fabricated',
+    );
+    this.timeseries = new CsvStream(join(dir, 'timeseries.csv'), 'date,collector,group,value');
+  }
+
+  async writeEvents(e: EventBuffers): Promise<void> {
+    const n = e.id.length;
+    for (let k = 0; k < n; k++) {
+      const amt = e.amount[k]!;
+      this.events.line(
+        `${e.id[k]},${e.subject[k]},${e.type[k]},${e.day[k]},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : e.agency[k]},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`,
+      );
+      if (this.events.pending > 1 << 22) await this.events.flush();
+    }
+    this.eventRows += n;
+    await this.events.flush();
+  }
+
+  async writeTimeseries(day: number, rows: [string, string, number][]): Promise<void> {
+    const date = fromEpochDay(day);
+    for (const [collector, group, value] of rows)
+      this.timeseries.line(`${date},${collector},"${group}",${value}`);
+    this.timeseriesRows += rows.length;
+    await this.timeseries.flush();
+  }
+
+  /**
+   * Convert everything to Parquet. `unrecorded` are record ids that were decided but not yet reported when the run
+   * ended: their events are written as not recorded, since no statement reached the ledger.
+   */
+  async finish(opts: {
+    world: World;
+    ids: string[];
+    eventTypes: string[];
+    eventKinds: string[];
+    eventSeverities: (string | undefined)[];
+    agencyCodes: string[];
+    unrecorded: string[];
+    threads: number;
+  }): Promise<{ population: number; firms: number; events: number }> {
+    await this.events.close();
+    await this.timeseries.close();
+    const { world, ids } = opts;
+    const P = world.persons;
+    const F = world.firms;
+    const S = this.scratch;
+    // population and firms as CSV (strings built once), then typed by DuckDB
+    const pop = new CsvStream(
+      join(S, 'population.csv'),
+      'id,household,district,village,hukou,sex,birth_date,death_date,education,income,occupation,state_personnel,village_cadre,party_member,collector,legal_representative,consent,driver,mother,father,spouse,employer',
+    );
+    let population = 0;
+    for (const d of world.layout.districts) {
+      for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
+        if (P.birth[i]! > 0x7ffffff0) continue;
+        const r = P.roles[i]!;
+        const opt = (j: number) => (j >= 0 ? ids[j]! : '');
+        pop.line(
+          [
+            ids[i],
+            P.household[i],
+            d.code,
+            P.village[i]! >= 0 ? P.village[i] : '',
+            P.hukou[i] ? 'rural' : 'urban',
+            P.sex[i] ? 'M' : 'F',
+            fromEpochDay(P.birth[i]!),
+            P.death[i]! < 0x7fffffff ? fromEpochDay(P.death[i]!) : '',
+            EDU_NAMES[P.education[i]!],
+            Math.round(P.income[i]!),
+            OCC_NAMES[P.occupation[i]!],
+            r & ROLE_STATE ? 'true' : 'false',
+            r & ROLE_CADRE ? 'true' : 'false',
+            r & ROLE_PARTY ? 'true' : 'false',
+            r & ROLE_COLLECTOR ? 'true' : 'false',
+            r & ROLE_LEGAL_REP ? 'true' : 'false',
+            P.consent[i] ? 'true' : 'false',
+            P.driver[i] ? 'true' : 'false',
+            opt(P.mother[i]!),
+            opt(P.father[i]!),
+            opt(P.spouse[i]!),
+            P.employer[i]! >= 0 ? ids[P.length + P.employer[i]!] : '',
+          ].join(','),
+        );
+        population++;
+        if (pop.pending > 1 << 22) await pop.flush();
+      }
+    }
+    await pop.close();
+    const firms = new CsvStream(
+      join(S, 'firms.csv'),
+      'id,sector,size,founded,district,village,legal_rep,actual_controller,employees',
+    );
+    for (let f = 0; f < F.length; f++) {
+      firms.line(
+        [
+          ids[P.length + f],
+          world.sectorNames[F.sector[f]!],
+          world.sizeNames[F.size[f]!],
+          fromEpochDay(F.founded[f]!),
+          world.layout.districts[F.district[f]!]!.code,
+          F.village[f]! >= 0 ? F.village[f] : '',
+          F.legalRep[f]! >= 0 ? ids[F.legalRep[f]!] : '',
+          F.controller[f]! >= 0 ? ids[F.controller[f]!] : '',
+          F.employees[f],
+        ].join(','),
+      );
+      if (firms.pending > 1 << 22) await firms.flush();
+    }
+    await firms.close();
+    // dimension tables for the event codes
+    const dims = new CsvStream(join(S, 'types.csv'), 'type,family,kind,severity');
+    opts.eventTypes.forEach((t, k) =>
+      dims.line(`${k},${t},${opts.eventKinds[k]},${opts.eventSeverities[k] ?? ''}`),
+    );
+    await dims.close();
+    const ag = new CsvStream(join(S, 'agencies.csv'), 'agency_ix,agency');
+    opts.agencyCodes.forEach((c, k) => ag.line(`${k},${c}`));
+    await ag.close();
+    const subj = new CsvStream(join(S, 'subjects.csv'), 'subject_ix,subject');
+    ids.forEach((id, k) => id && subj.line(`${k},${id}`));
+    await subj.close();
+    const un = new CsvStream(join(S, 'unrecorded.csv'), 'record_id');
+    for (const id of opts.unrecorded) un.line(id);
+    await un.close();
+
+    const db = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, opts.threads)) });
+    const c = await db.connect();
+    try {
+      const csv = (f: string, types: string) =>
+        `read_csv(${q(join(S, f))}, header = true, columns = ${types})`;
+      await c.run(
+        `COPY (SELECT * FROM ${csv('population.csv', `{'id':'VARCHAR','household':'INTEGER','district':'VARCHAR','village':'INTEGER','hukou':'VARCHAR','sex':'VARCHAR','birth_date':'DATE','death_date':'DATE','education':'VARCHAR','income':'INTEGER','occupation':'VARCHAR','state_personnel':'BOOLEAN','village_cadre':'BOOLEAN','party_member':'BOOLEAN','collector':'BOOLEAN','legal_representative':'BOOLEAN','consent':'BOOLEAN','driver':'BOOLEAN','mother':'VARCHAR','father':'VARCHAR','spouse':'VARCHAR','employer':'VARCHAR'}`)}) TO ${q(join(this.dir, 'population.parquet'))} (FORMAT parquet)`,
+      );
+      await c.run(
+        `COPY (SELECT * FROM ${csv('firms.csv', `{'id':'VARCHAR','sector':'VARCHAR','size':'VARCHAR','founded':'DATE','district':'VARCHAR','village':'INTEGER','legal_rep':'VARCHAR','actual_controller':'VARCHAR','employees':'INTEGER'}`)}) TO ${q(join(this.dir, 'firms.parquet'))} (FORMAT parquet)`,
+      );
+      await c.run(
+        `COPY (
+           SELECT e.event_id::BIGINT AS event_id, s.subject, t.family, t.kind, (DATE '1970-01-01' + e.day) AS day,
+                  t.severity, e.amount, a.agency,
+                  (e.recorded AND u.record_id IS NULL) AS recorded,
+                  CASE WHEN u.record_id IS NULL THEN e.record_id END AS record_id,
+                  e.fabricated
+           FROM ${csv('events.csv', `{'event_id':'DOUBLE','subject_ix':'INTEGER','type':'INTEGER','day':'INTEGER','amount':'DOUBLE','agency':'INTEGER','recorded':'BOOLEAN','record_id':'VARCHAR','fabricated':'BOOLEAN'}`)} e
+           JOIN ${csv('subjects.csv', `{'subject_ix':'INTEGER','subject':'VARCHAR'}`)} s USING (subject_ix)
+           JOIN ${csv('types.csv', `{'type':'INTEGER','family':'VARCHAR','kind':'VARCHAR','severity':'VARCHAR'}`)} t USING (type)
+           LEFT JOIN ${csv('agencies.csv', `{'agency_ix':'INTEGER','agency':'VARCHAR'}`)} a ON a.agency_ix = e.agency
+           LEFT JOIN ${csv('unrecorded.csv', `{'record_id':'VARCHAR'}`)} u ON u.record_id = e.record_id
+           ORDER BY e.day, e.event_id
+         ) TO ${q(join(this.dir, 'events.parquet'))} (FORMAT parquet)`,
+      );
+      await c.run(
+        `COPY (SELECT * FROM read_csv(${q(join(this.dir, 'timeseries.csv'))}, header = true, columns = {'date':'DATE','collector':'VARCHAR','group':'VARCHAR','value':'DOUBLE'})) TO ${q(join(this.dir, 'timeseries.parquet'))} (FORMAT parquet)`,
+      );
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+    rmSync(S, { recursive: true, force: true });
+    return { population, firms: F.length, events: this.eventRows };
+  }
+}

@@ -1,0 +1,83 @@
+// The seam to the municipal points engine: monthly rescoring of every subject with the fast evaluator (issue 3),
+// fed by the record mirror and typed subject columns, written into the snapshot the behaviour model reads.
+import type { Catalogue } from '../core/catalogue.js';
+import { compileScheme, type CompiledScheme, type ScoreTable } from '../schemes/municipal/compile.js';
+import { loadSchemePack } from '../schemes/municipal/load.js';
+import { allocSubjectColumns, isResident, type SubjectColumns } from '../schemes/municipal/subjects.js';
+import { GRADE_NONE, type SchemePack } from '../schemes/municipal/types.js';
+import type { RecordMirror } from './mirror.js';
+import { F_NEAR_THRESHOLD, type Snapshot } from './snapshot.js';
+import type { World } from './world.js';
+
+const ROLE_MASK = 15; // the simulation's role bits 1..8 coincide with the municipal ROLE_BITS; 16 (collector) is ours
+
+export class Scoring {
+  readonly pack: SchemePack;
+  private readonly scheme: CompiledScheme;
+  private readonly cols: SubjectColumns;
+  private table: ScoreTable | undefined;
+  private readonly w: World;
+  private readonly residentDistricts: Uint8Array;
+  /** Lower bound of each band above the subject's current one, ascending (for the threshold response). */
+  private readonly thresholds: number[];
+  private readonly window: number;
+
+  constructor(dir: string, cat: Catalogue, world: World, responseWindow: number) {
+    this.pack = loadSchemePack(dir, cat);
+    this.scheme = compileScheme(this.pack, cat);
+    this.w = world;
+    const n = world.persons.length + world.firms.length;
+    this.cols = allocSubjectColumns(n);
+    this.residentDistricts = Uint8Array.from(
+      world.layout.districts.map((d) => (isResident(d.code, this.pack) ? 1 : 0)),
+    );
+    this.thresholds = this.pack.meta.bands
+      .map((b) => b.min)
+      .filter((m): m is number => m !== undefined)
+      .sort((a, b) => a - b);
+    this.window = responseWindow;
+  }
+
+  get schemeId(): string {
+    return this.pack.id;
+  }
+
+  /** Rescore everyone as of `day` and publish grades, scores and the near-threshold flag into the snapshot. */
+  rescore(mirror: RecordMirror, day: number, snap: Snapshot): ScoreTable {
+    const P = this.w.persons;
+    const F = this.w.firms;
+    const c = this.cols;
+    for (let i = 0; i < P.length; i++) {
+      c.type[i] = 0;
+      c.roles[i] = P.roles[i]! & ROLE_MASK;
+      c.birthDay[i] = P.birth[i]! <= day && P.death[i]! > day ? P.birth[i]! : -2147483648;
+      c.consent[i] = P.consent[i]!;
+      c.resident[i] = P.birth[i]! <= day && P.death[i]! > day ? this.residentDistricts[P.district[i]!]! : 0;
+    }
+    for (let f = 0; f < F.length; f++) {
+      const i = P.length + f;
+      c.type[i] = 1;
+      c.roles[i] = 0;
+      c.consent[i] = 1;
+      c.resident[i] = F.founded[f]! <= day ? this.residentDistricts[F.district[f]!]! : 0;
+    }
+    const t = this.scheme.scoreAll(mirror.columns(), c, day, this.table);
+    this.table = t;
+    for (let i = 0; i < t.length; i++) {
+      const g = t.grade[i]!;
+      snap.grade[i] = g;
+      snap.score[i] = g === GRADE_NONE ? NaN : t.score[i]!;
+      let f = snap.flags[i]! & ~F_NEAR_THRESHOLD;
+      if (g !== GRADE_NONE && i < P.length) {
+        const s = t.score[i]!;
+        for (const th of this.thresholds)
+          if (th > s) {
+            if (th - s <= this.window) f |= F_NEAR_THRESHOLD;
+            break;
+          }
+      }
+      snap.flags[i] = f;
+    }
+    return t;
+  }
+}

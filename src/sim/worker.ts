@@ -1,0 +1,46 @@
+// Worker-thread entry: owns a fixed set of districts for the whole run and simulates them epoch by epoch on request.
+import { parentPort, workerData } from 'node:worker_threads';
+import { MosaicError } from '../core/errors.js';
+import { makeDistricts, type RunnerInit } from './runner.js';
+import type { DistrictOutput } from './district.js';
+
+const { init, districts } = workerData as { init: RunnerInit; districts: number[] };
+const port = parentPort!;
+
+try {
+  const sims = makeDistricts(init, districts);
+  port.on('message', (m: { type: 'epoch' | 'pending'; from: number; to: number; inboxes: Int32Array[] }) => {
+    if (m.type === 'pending') {
+      port.postMessage({
+        type: 'pending',
+        pending: sims.map((s) => ({ district: s.d.index, ids: s.pendingIds() })),
+      });
+      return;
+    }
+    try {
+      const outputs: DistrictOutput[] = sims.map((s, k) => s.runEpoch(m.from, m.to, m.inboxes[k]!));
+      const transfer: ArrayBuffer[] = [];
+      for (const o of outputs) {
+        transfer.push(
+          o.recordSubject.buffer as ArrayBuffer,
+          o.outbox.buffer as ArrayBuffer,
+          o.births.buffer as ArrayBuffer,
+        );
+        for (const v of Object.values(o.events))
+          if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
+        for (const v of Object.values(o.attempts))
+          transfer.push((v as ArrayBufferView).buffer as ArrayBuffer);
+      }
+      port.postMessage({ type: 'epoch', outputs }, transfer);
+    } catch (e) {
+      port.postMessage({
+        type: 'error',
+        error: (e as Error).stack ?? String(e),
+        issues: e instanceof MosaicError ? e.issues : undefined,
+      });
+    }
+  });
+  port.postMessage({ type: 'ready' });
+} catch (e) {
+  port.postMessage({ type: 'error', error: (e as Error).stack ?? String(e) });
+}
