@@ -1,7 +1,8 @@
 // The list of command modules; each bounded context adds one line here.
 import type { Command } from 'commander';
 import { registerCoreCommands } from './demo.js';
+import { registerListCommands } from './list.js';
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerCoreCommands];
+export const commandModules: RegisterCommands[] = [registerCoreCommands, registerListCommands];
