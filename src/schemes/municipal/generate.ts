@@ -1,0 +1,216 @@
+// Seeded random ledgers in columnar form, shaped by a pack's rules: for differential tests and the benchmark.
+import type { Catalogue } from '../../core/catalogue.js';
+import { toEpochDay } from '../../core/dates.js';
+import { Rng } from '../../core/rng.js';
+import { ISSUER_LEVELS } from '../../core/types.js';
+import type { RecordColumns } from '../../ledger/ledger.js';
+import type { Interval } from '../../policy/interval.js';
+import { allocSubjectColumns, type SubjectColumns } from './subjects.js';
+import type { SchemePack } from './types.js';
+
+export interface GenerateOptions {
+  subjects: number;
+  records: number;
+  seed: number | string;
+  /** First occurred day and span (default 2016-01-01, 8 years). */
+  startDay?: number;
+  days?: number;
+  legalShare?: number;
+  /** Share of records that correct or withdraw an earlier record of the same subject. */
+  correctionShare?: number;
+  /** Share of records whose kind no rule of the pack uses (noise the engine must skip). */
+  noiseShare?: number;
+}
+
+export interface GeneratedLedger {
+  cols: RecordColumns;
+  subjects: SubjectColumns;
+}
+
+/**
+ * Records land in random subject and time order, as a time-ordered ingest of a city would look to a scan. Kinds are
+ * those the pack uses, with direct-grading causes and repair triggers rarer than point items; amounts favour the
+ * pack's band edges so inclusive and exclusive bounds are exercised.
+ */
+export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: GenerateOptions): GeneratedLedger {
+  const rng = new Rng(o.seed);
+  const nS = o.subjects;
+  const n = o.records;
+  const start = o.startDay ?? toEpochDay('2016-01-01');
+  const days = o.days ?? 8 * 365;
+  const legalShare = o.legalShare ?? 0.1;
+  const corrShare = o.correctionShare ?? 0.02;
+  const noiseShare = o.noiseShare ?? 0.05;
+
+  const pointKinds = [...new Set(pack.rules.map((r) => r.kind))].map((k) => catalogue.index(k));
+  const directKinds = [...new Set(pack.direct.map((r) => r.kind))].map((k) => catalogue.index(k));
+  const triggerKinds = [...new Set(pack.repairs.flatMap((r) => r.triggers.map((t) => t.kind)))].map((k) =>
+    catalogue.index(k),
+  );
+  const used = new Set([...pointKinds, ...directKinds, ...triggerKinds]);
+  const noiseKinds = catalogue.kinds.map((_, i) => i).filter((i) => !used.has(i));
+  const edges = new Map<number, number[]>();
+  const addEdges = (kind: string, iv: Interval | undefined) => {
+    if (!iv) return;
+    const k = catalogue.index(kind);
+    const l = edges.get(k) ?? [];
+    for (const x of [iv.over, iv.atLeast, iv.upTo, iv.below])
+      if (x !== undefined) l.push(x, x + 0.5, Math.max(0, x - 0.5));
+    edges.set(k, l);
+  };
+  for (const r of pack.rules) for (const c of r.cases) addEdges(r.kind, c.when.amount);
+  for (const r of pack.rules) for (const t of r.tiers ?? []) addEdges(r.kind, { atLeast: t.atLeast });
+
+  const subjects = allocSubjectColumns(nS);
+  const ids: string[] = new Array(nS);
+  const d0 = toEpochDay('1940-01-01');
+  const d1 = toEpochDay('2012-12-31');
+  for (let s = 0; s < nS; s++) {
+    ids[s] = `S${s}`;
+    const legal = rng.next() < legalShare;
+    subjects.type[s] = legal ? 1 : 0;
+    if (!legal) {
+      subjects.roles[s] =
+        (rng.next() < 0.06 ? 1 : 0) | (rng.next() < 0.04 ? 2 : 0) | (rng.next() < 0.1 ? 4 : 0);
+      subjects.birthDay[s] = rng.range(d0, d1);
+    }
+    subjects.consent[s] = rng.next() < 0.8 ? 1 : 0;
+    subjects.resident[s] = rng.next() < 0.95 ? 1 : 0;
+  }
+
+  const cols: RecordColumns = {
+    length: n,
+    subject: new Uint32Array(n),
+    kind: new Uint16Array(n),
+    agency: new Uint16Array(n),
+    occurred: new Uint16Array(n),
+    reported: new Uint16Array(n),
+    amount: new Float64Array(n),
+    severity: new Uint8Array(n),
+    level: new Uint8Array(n),
+    status: new Uint8Array(n),
+    supersedeFrom: new Int32Array(0),
+    supersedeTo: new Int32Array(0),
+    subjects: ids,
+    agencies: ['court', 'police', 'tax', 'samr', 'district', 'village'],
+  };
+  const last = new Int32Array(nS).fill(-1);
+  // Rows holding repairable causes, by the trigger kinds that repair them (a trigger with no cause converts nothing).
+  const causeKindsOf = new Map<number, Set<number>>();
+  const triggerSeverities = new Map<number, string[]>();
+  for (const rp of pack.repairs)
+    for (const t of rp.triggers) {
+      const tk = catalogue.index(t.kind);
+      const set = causeKindsOf.get(tk) ?? new Set<number>();
+      for (const id of rp.cancels) set.add(catalogue.index(pack.direct.find((d) => d.id === id)!.kind));
+      causeKindsOf.set(tk, set);
+      triggerSeverities.set(tk, [...(triggerSeverities.get(tk) ?? []), ...(t.when.severity ?? [])]);
+    }
+  const repairable = [...new Set([...causeKindsOf.values()].flatMap((x) => [...x]))];
+  const causeRows = new Map<number, number[]>();
+  // Kinds whose records add up per subject (annual caps, cumulative tiers) come in longer runs.
+  const runKinds = new Set(
+    pack.rules.filter((r) => r.annualCap !== undefined || r.tiers).map((r) => catalogue.index(r.kind)),
+  );
+  const from: number[] = [];
+  const to: number[] = [];
+  const L = ISSUER_LEVELS.length + 1;
+  for (let i = 0; i < n; i++) {
+    // A few busy subjects and a long tail, as in a real city.
+    const s = rng.next() < 0.3 ? rng.int(Math.max(1, nS >> 6)) : rng.int(nS);
+    cols.subject[i] = s;
+    cols.agency[i] = rng.int(cols.agencies.length);
+    const prev = last[s]!;
+    if (prev >= 0 && rng.next() < corrShare) {
+      // A correction or withdrawal of this subject's previous record, reported later.
+      const withdrawal = rng.next() < 0.4;
+      cols.kind[i] = cols.kind[prev]!;
+      cols.occurred[i] = cols.occurred[prev]!;
+      cols.reported[i] = Math.min(0xfffe, cols.reported[prev]! + 1 + rng.int(200));
+      cols.severity[i] = cols.severity[prev]!;
+      cols.level[i] = cols.level[prev]!;
+      cols.amount[i] = withdrawal ? cols.amount[prev]! : tweak(rng, cols.amount[prev]!);
+      cols.status[i] = withdrawal ? 2 : 1;
+      from.push(i);
+      to.push(prev);
+      last[s] = i;
+      continue;
+    }
+    if (i > 0 && cols.status[i - 1] === 0 && rng.next() < (runKinds.has(cols.kind[i - 1]!) ? 0.8 : 0.15)) {
+      // A run of the same conduct by the same subject (donations in one year, hours adding up, repeated fines).
+      const p = i - 1;
+      cols.subject[i] = cols.subject[p]!;
+      cols.kind[i] = cols.kind[p]!;
+      cols.severity[i] = cols.severity[p]!;
+      cols.level[i] = cols.level[p]!;
+      const kind = catalogue.kinds[cols.kind[p]!]!;
+      cols.amount[i] = kind.unit ? amountFor(rng, kind.unit, edges.get(cols.kind[p]!)) : NaN;
+      cols.occurred[i] = Math.min(start + days - 1, cols.occurred[p]! + rng.int(60));
+      cols.reported[i] = Math.min(0xfffe, cols.occurred[i]! + rng.int(31));
+      cols.status[i] = 0;
+      last[cols.subject[i]!] = i;
+      continue;
+    }
+    const u = rng.next();
+    const k =
+      u < noiseShare && noiseKinds.length
+        ? rng.pick(noiseKinds)
+        : u < noiseShare + 0.01 && directKinds.length
+          ? rng.pick(directKinds)
+          : u < noiseShare + 0.02 && triggerKinds.length
+            ? rng.pick(triggerKinds)
+            : u < noiseShare + 0.025 && repairable.length
+              ? rng.pick(repairable)
+              : rng.pick(pointKinds);
+    const kind = catalogue.kinds[k]!;
+    cols.kind[i] = k;
+    const nSev = kind.severities?.length ?? 0;
+    cols.severity[i] = nSev ? (rng.next() < 0.05 ? 0 : 1 + rng.int(nSev)) : 0;
+    cols.level[i] = rng.next() < 0.5 ? 0 : rng.int(L);
+    cols.amount[i] = kind.unit ? amountFor(rng, kind.unit, edges.get(k)) : NaN;
+    let occ = start + rng.int(days);
+    const followable = [...(causeKindsOf.get(k) ?? [])].flatMap((ck) => causeRows.get(ck) ?? []);
+    if (followable.length && rng.next() < 0.8) {
+      // Most triggers follow a cause of the same subject, some inside its window and some after it.
+      const c = rng.pick(followable);
+      cols.subject[i] = cols.subject[c]!;
+      occ = Math.min(start + days - 1, cols.occurred[c]! + rng.int(1500));
+      const want = triggerSeverities.get(k) ?? [];
+      if (want.length && rng.next() < 0.7) cols.severity[i] = catalogue.severityCode(k, rng.pick(want));
+    }
+    if (causeRows.has(k) || repairable.includes(k)) {
+      const l = causeRows.get(k) ?? [];
+      l.push(i);
+      causeRows.set(k, l);
+    }
+    cols.occurred[i] = occ;
+    const lag = rng.next() < 0.05 ? 30 + rng.int(400) : rng.int(31);
+    cols.reported[i] = Math.min(0xfffe, occ + lag);
+    cols.status[i] = 0;
+    last[cols.subject[i]!] = i;
+  }
+  cols.supersedeFrom = Int32Array.from(from);
+  cols.supersedeTo = Int32Array.from(to);
+  return { cols, subjects };
+}
+
+function amountFor(rng: Rng, unit: string, edges: number[] | undefined): number {
+  if (edges?.length && rng.next() < 0.3) return rng.pick(edges);
+  switch (unit) {
+    case 'yuan':
+      return Math.round(Math.exp(rng.next() * 16) * 100) / 100;
+    case 'hours':
+      return Math.round(rng.next() * 400) / 10;
+    case 'months':
+      return 1 + rng.int(24);
+    case 'points':
+      return rng.int(70);
+    default:
+      return rng.int(100);
+  }
+}
+
+function tweak(rng: Rng, a: number): number {
+  if (Number.isNaN(a)) return a;
+  return Math.round(a * (0.5 + rng.next()) * 100) / 100;
+}
