@@ -40,23 +40,32 @@ export function formatRecordId(hi: number, lo: number): string {
 
 /**
  * recordId(r) as halves in idOut: the same key and the same hash64 as core/types.ts recordId, without formatting
- * the result as hex (a test holds the two equal). Joining first and hashing one flat string measured faster than
- * hashing the fields one by one: the fields come in several V8 string representations, the joined key in one.
+ * the result as hex (a test holds the two equal). Building the key by concatenation and hashing one string measured
+ * faster than Array.join, and faster than hashing the fields one by one (they come in several V8 string
+ * representations, which makes the per-character loop polymorphic).
  */
 export function recordIdHalves(r: Omit<CreditRecord, 'id'>): void {
+  const S = '\u001f';
   const [hi, lo] = hash64(
-    [
-      r.subject,
-      r.kind,
-      r.occurredAt,
-      r.agency,
-      r.basis,
-      r.amount ?? '',
-      r.severity ?? '',
-      r.level ?? '',
-      r.status,
-      r.supersedes ?? '',
-    ].join('\u001f'),
+    r.subject +
+      S +
+      r.kind +
+      S +
+      r.occurredAt +
+      S +
+      r.agency +
+      S +
+      r.basis +
+      S +
+      (r.amount ?? '') +
+      S +
+      (r.severity ?? '') +
+      S +
+      (r.level ?? '') +
+      S +
+      r.status +
+      S +
+      (r.supersedes ?? ''),
   );
   idOut.hi = hi;
   idOut.lo = lo;
