@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerCoreCommands } from './demo.js';
 import { registerListCommands } from './list.js';
+import { registerSimCommands } from './sim.js';
+import { register as registerAudit } from './audit.js';
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerCoreCommands, registerListCommands];
+export const commandModules: RegisterCommands[] = [registerCoreCommands, registerListCommands, registerSimCommands, registerAudit];
