@@ -373,6 +373,22 @@ export class DecisionIndex {
     return st ? entriesOf(this.policy, st).entries : [];
   }
 
+  /** The raw contributions on subject index `s` (for exports, audits and peers built from the same state). */
+  contributionsOf(
+    s: number,
+  ): { from: number; until: number; deny: number; restrict: number; incentive: number }[] {
+    const out = [];
+    for (let c = s < 0 ? -1 : this.head[s]!; c >= 0; c = this.cNext[c]!)
+      out.push({
+        from: this.cFrom[c]!,
+        until: this.cUntil[c]!,
+        deny: this.cDeny[c]!,
+        restrict: this.cRestrict[c]!,
+        incentive: this.cIncent[c]!,
+      });
+    return out;
+  }
+
   stats(): { subjects: number; sources: number; contributions: number; pending: number } {
     return {
       subjects: this.ids.length,
