@@ -186,7 +186,14 @@ export function factsFromRegister(
   ids: readonly string[],
   subjectOf: (id: string) => Subject | undefined,
 ): (i: number) => SubjectFacts {
-  return (i) => subjectFacts(subjectOf(ids[i]!) ?? subjectFromId(ids[i]!), pack);
+  return (i) => {
+    const s = subjectOf(ids[i]!) ?? subjectFromId(ids[i]!);
+    const f = subjectFacts(s, pack);
+    // Consent may name the scheme ('meritown-points') or the pack version ('meritown-points@2021'): the simulation
+    // writes the latter, the municipal engine reads the former. Either is consent to this scheme.
+    if (!f.consented && (s.consents ?? []).includes(pack.id)) f.consented = true;
+    return f;
+  };
 }
 
 /**

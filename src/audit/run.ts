@@ -29,6 +29,7 @@ export interface RunManifest {
   population?: number;
   start?: string;
   end?: string;
+  scenarioDir?: string;
   policies?: { catalogue?: string; municipal?: string[]; lists?: string[] };
   [k: string]: unknown;
 }
@@ -42,8 +43,11 @@ export interface LoadOptions {
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-function policyPath(p: string, root: string): string {
-  return isAbsolute(p) ? p : resolve(root, p);
+/** Scenario convention: './x' is relative to the scenario folder, other relative paths to the package root. */
+function policyPath(p: string, root: string, scenarioDir?: string): string {
+  if (isAbsolute(p)) return p;
+  if ((p.startsWith('./') || p.startsWith('../')) && scenarioDir) return resolve(root, scenarioDir, p);
+  return resolve(root, p);
 }
 
 /** Everything the audit needs from a run directory, computed from its ledger with the engines. */
@@ -57,7 +61,9 @@ export async function loadRun(dir: string, opts: LoadOptions = {}): Promise<Audi
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
   const root = opts.root ?? projectRoot();
   const catalogue = loadCatalogue(
-    manifest.policies?.catalogue ? policyPath(manifest.policies.catalogue, root) : defaultCataloguePath(),
+    manifest.policies?.catalogue
+      ? policyPath(manifest.policies.catalogue, root, manifest.scenarioDir)
+      : defaultCataloguePath(),
   );
   const ledger = await openLedger({ adapter: 'duckdb', file: join(dir, 'ledger.duckdb'), catalogue });
   try {
@@ -115,7 +121,7 @@ export async function loadFromLedger(
   const missing: AuditInputs['missing'] = [];
   const municipal = ctx.manifest.policies?.municipal ?? [];
   const points = municipal.map((d) => {
-    const pack = loadSchemePack(policyPath(d, ctx.root), catalogue);
+    const pack = loadSchemePack(policyPath(d, ctx.root, ctx.manifest.scenarioDir), catalogue);
     return pointsViewByInterpreter(
       pack,
       ids,
@@ -140,7 +146,7 @@ export async function loadFromLedger(
     missing,
   };
   if (listRoots.length) {
-    const policy = loadListPolicy(policyPath(listRoots[0]!, ctx.root), catalogue);
+    const policy = loadListPolicy(policyPath(listRoots[0]!, ctx.root, ctx.manifest.scenarioDir), catalogue);
     inputs.lists = listsViewByReference(policy, register, ids, listStatements(policy, records), asOf);
   } else missing.push({ engine: 'lists', reason: 'the manifest names no lists policy' });
   const evFile = ctx.dir ? join(ctx.dir, 'events.parquet') : '';
