@@ -3,5 +3,6 @@ import type { BenchModule } from './types.js';
 import { auditBench } from './audit.js';
 import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
+import { simBench } from './sim.js';
 
-export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench];
+export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, simBench];

@@ -382,8 +382,11 @@ function assignParty(
 ): void {
   const W = pop.party.weights;
   let total = 0;
-  const idx: number[] = [];
-  const w: number[] = [];
+  let n = 0;
+  for (const d of districts) n += d.personInitial;
+  const idx = new Int32Array(n);
+  const w = new Float64Array(n);
+  let m = 0;
   for (const d of districts) {
     total += d.personInitial;
     for (let i = d.personStart; i < d.personStart + d.personInitial; i++) {
@@ -395,14 +398,21 @@ function assignParty(
       if (P.roles[i]! & ROLE_STATE) x *= W.statePersonnel;
       if (P.roles[i]! & ROLE_CADRE) x *= W.villageCadre;
       if (a < 30) x *= W.age18to29;
-      idx.push(i);
-      w.push(x);
+      idx[m] = i;
+      w[m++] = x;
     }
   }
   const target = pop.party.share.value * total;
   let lo = 0;
   let hi = 1;
-  const expected = (s: number) => w.reduce((acc, x) => acc + Math.min(1, s * x), 0);
+  const expected = (s: number) => {
+    let acc = 0;
+    for (let j = 0; j < m; j++) {
+      const p = s * w[j]!;
+      acc += p < 1 ? p : 1;
+    }
+    return acc;
+  };
   while (expected(hi) < target && hi < 1e6) hi *= 2;
   for (let it = 0; it < 50; it++) {
     const mid = (lo + hi) / 2;
