@@ -305,7 +305,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     await appending.catch(() => undefined);
     throw e;
   }
-  let ts = performance.now();
+  const ts = performance.now();
   await appending;
   ioMs += performance.now() - ts;
   timings.step = Math.round(stepMs);
