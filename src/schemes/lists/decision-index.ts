@@ -366,6 +366,12 @@ export class DecisionIndex {
     };
   }
 
+  /** The lifecycle statements the index holds for a subject (what `requestListing` and `dutiesOf` take). */
+  statementsOf(subject: string): readonly ListStatement[] {
+    const s = this.indexOf(subject);
+    return (s < 0 ? undefined : this.statements.get(s)) ?? [];
+  }
+
   /** The subject's own list entries (as a listed party), as the index holds them. */
   entriesOf(subject: string): ListEntry[] {
     const s = this.indexOf(subject);

@@ -150,4 +150,21 @@ registerPackKind({
     const here = resolve(dir);
     return lintListRoot(root).filter((i) => !i.location?.file || resolve(i.location.file).startsWith(here));
   },
+  // The case corpus lives in lists/cases; the other three folders have none.
+  test: async (dir) => {
+    const { runCases } = await import('./cases.js');
+    const { loadListPolicy } = await import('./policy.js');
+    const { shippedCalendar } = await import('../../core/calendar.js');
+    const results = runCases(
+      loadListPolicy(dirname(resolve(dir))),
+      shippedCalendar({ fallback: 'weekends' }),
+      join(dir, 'cases'),
+    );
+    const failed = results.filter((r) => r.failures.length);
+    return {
+      passed: results.length - failed.length,
+      failed: failed.length,
+      lines: failed.flatMap((r) => r.failures.map((f) => `${r.file}: ${r.name}: ${f}`)),
+    };
+  },
 });

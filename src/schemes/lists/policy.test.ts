@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shipped } from '../../core/paths.js';
 import { readListPolicy } from './load.js';
+import { findPacks } from '../../policy/registry.js';
 import { isListPackDir, lintListPolicy, lintListRoot } from './lint.js';
 import { shippedListPolicy } from './policy.js';
 
@@ -31,6 +32,21 @@ describe('shipped lists policy', () => {
     const inc = p.memoranda.filter((m) => m.type === 'incentive');
     expect(inc.length).toBeGreaterThan(0);
     for (const m of inc) for (const t of m.target_lists) expect(p.list(t)?.type).toBe('redlist');
+  });
+
+  it('lints clean and runs its corpus through the policy pack registry', async () => {
+    const packs = findPacks(shipped('policies')).filter((p) => p.kind.name === 'lists');
+    expect(packs.map((p) => p.dir.split('/').pop()).sort()).toEqual([
+      'actions',
+      'lists',
+      'measures',
+      'memoranda',
+    ]);
+    for (const p of packs) expect(await p.kind.lint(p.dir)).toEqual([]);
+    const lists = packs.find((p) => p.dir.endsWith('lists'))!;
+    const res = await lists.kind.test!(lists.dir);
+    expect(res.failed).toBe(0);
+    expect(res.passed).toBeGreaterThanOrEqual(30);
   });
 
   it('recognises the four policy folders as lists packs', () => {
