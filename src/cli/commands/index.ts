@@ -4,7 +4,14 @@ import { registerCoreCommands } from './demo.js';
 import { registerListCommands } from './list.js';
 import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
+import { register as registerExplain } from './explain.js';
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerCoreCommands, registerListCommands, registerSimCommands, registerAudit];
+export const commandModules: RegisterCommands[] = [
+  registerCoreCommands,
+  registerListCommands,
+  registerSimCommands,
+  registerAudit,
+  registerExplain,
+];
