@@ -109,7 +109,10 @@ export function explainSubject(input: {
           if (l.ruleId) {
             x.rule = l.ruleId;
             const r = rules.get(l.ruleId);
-            if (r) ((x.ruleEn = r.en), (x.ruleZh = r.zh));
+            if (r) {
+              x.ruleEn = r.en;
+              x.ruleZh = r.zh;
+            }
           }
           if (l.points !== undefined) x.points = l.points;
           if (l.grade) x.grade = l.grade;
