@@ -445,6 +445,33 @@ export function headlines(r: AuditResult, inputs: AuditInputs, opts: AuditOption
     if (ci) h.ci = ci.diff;
     out.push(h);
   }
+  for (const v of inputs.points) {
+    const t = r.disparity.find((x) => x.outcome === `${v.scheme}.at_least_AA` && x.attribute === 'hukou');
+    const rural = t?.rows.find((x) => x.group === 'rural');
+    const urban = t?.rows.find((x) => x.group === 'urban');
+    if (!t || !rural || !urban || t.reference !== 'urban') continue;
+    const ci = r.bootstrap
+      .find((b) => b.outcome === t.outcome && b.attribute === 'hukou')
+      ?.groups.find((g) => g.group === 'rural');
+    const d = r.decompositions.find(
+      (x) =>
+        x.measure === 'mean_score' &&
+        x.outcome === `${v.scheme}.score` &&
+        x.attribute === 'hukou' &&
+        x.group === 'rural',
+    );
+    const h: Headline = {
+      key: `${v.scheme}.at_least_AA.rural_urban`,
+      en: `${v.label.en}: share at AA or above, rural ${pct(rural.rate)} vs urban ${pct(urban.rate)} — gap ${(100 * rural.diff).toFixed(2)} percentage points${rural.fourFifthsFlag ? ' (four-fifths flag)' : ''}; mean score gap ${d ? d.total.valueOf().toFixed(2) : '–'} points`,
+      zh: `${v.label.zh}：AA级及以上比例，农村${pct(rural.rate)}，城镇${pct(urban.rate)}，差距${(100 * rural.diff).toFixed(2)}个百分点${rural.fourFifthsFlag ? '（触发五分之四规则）' : ''}`,
+      value: rural.diff,
+      detail: (d?.contributions ?? [])
+        .slice(0, opts.topContributions)
+        .map((c) => `mean score: ${c.id} (${c.en}): ${c.value.valueOf().toFixed(3)} points`),
+    };
+    if (ci) h.ci = ci.diff;
+    out.push(h);
+  }
   const rec = r.disparity.find(
     (x) => x.outcome === 'scrutiny.all_records_per_year' && x.attribute === 'state_personnel',
   );
