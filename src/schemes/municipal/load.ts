@@ -10,6 +10,7 @@ import {
 } from '../../core/catalogue.js';
 import { MosaicError, type Issue, type Location } from '../../core/errors.js';
 import type { IssuerLevel } from '../../core/types.js';
+import { isScalar } from 'yaml';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../../core/yaml-doc.js';
 import { parseFormula } from '../../policy/expr.js';
 import {
@@ -87,6 +88,8 @@ interface Item<T> {
   value: T;
   /** Location of a path inside the item. */
   at: (sub?: (string | number)[]) => Location;
+  /** Is the scalar at a path inside the item quoted (its text starts one column after the node)? */
+  quoted: (sub: (string | number)[]) => boolean;
   origin: string;
 }
 
@@ -127,6 +130,30 @@ export function checkSchemePack(
   return issues.length ? { issues } : { pack, issues };
 }
 
+// Parsed documents are immutable once built, so identical text is parsed once: packs that extend a parent, the CLI
+// loading several versions, and the fuzzer (which mutates one file at a time) all reuse the parse.
+const parseCache = new Map<string, ParsedYaml>();
+const PARSE_CACHE_MAX = 256;
+
+function parseCached(text: string, file: string): ParsedYaml {
+  const key = `${file}\u0000${text}`;
+  let p = parseCache.get(key);
+  if (!p) {
+    // The YAML library builds an Error per syntax problem; their stack traces are never used (problems become
+    // coded issues) and capturing them dominated the cost of loading broken files.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      p = parseYaml(text, file);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+    parseCache.set(key, p);
+  }
+  return p;
+}
+
 function parseFile<T>(
   dir: string,
   name: PackFileName,
@@ -134,7 +161,7 @@ function parseFile<T>(
   schema: z.ZodType<T>,
   issues: Issue[],
 ): { value: T; parsed: ParsedYaml } | undefined {
-  const parsed = parseYaml(text, join(dir, name));
+  const parsed = parseCached(text, join(dir, name));
   if (!parsed.issues.length && (parsed.value === null || typeof parsed.value !== 'object')) {
     issues.push({
       code: 'policy.invalid_type',
@@ -166,7 +193,7 @@ function readRaw(dir: string, reader: PackReader, issues: Issue[], seen: string[
     return undefined;
   }
   // Peek at `extends` to pick the schema: a child may leave inherited keys out.
-  const peek = parseYaml(schemeText, join(dir, 'scheme.yaml'));
+  const peek = parseCached(schemeText, join(dir, 'scheme.yaml'));
   const isChild =
     peek.value !== null &&
     typeof peek.value === 'object' &&
@@ -241,6 +268,10 @@ function readRaw(dir: string, reader: PackReader, issues: Issue[], seen: string[
     const mine = list.map((value, i) => ({
       value,
       at: (sub: (string | number)[] = []) => locate(f.parsed, [key, i, ...sub]),
+      quoted: (sub: (string | number)[]) => {
+        const node = f.parsed.doc.getIn([key, i, ...sub], true);
+        return isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+      },
       origin: id,
     }));
     if (f.value.mode === 'replace') return mine;
@@ -296,7 +327,13 @@ function readRaw(dir: string, reader: PackReader, issues: Issue[], seen: string[
   const vtext = src.files['validity.yaml'];
   if (vtext !== undefined) {
     const v = parseFile(dir, 'validity.yaml', vtext, ValidityFileSchema, issues);
-    if (v) raw.validity = { value: v.value, at: (sub = []) => locate(v.parsed, sub), origin: id };
+    if (v)
+      raw.validity = {
+        value: v.value,
+        at: (sub = []) => locate(v.parsed, sub),
+        quoted: () => false,
+        origin: id,
+      };
   }
   const ltext = src.files['labels.yaml'];
   if (ltext !== undefined) {
@@ -331,7 +368,8 @@ interface Matcher {
   sev?: Set<string>;
   lvl?: Set<string>;
   amt: NormInterval;
-  at: Location;
+  /** Computed only when an issue is reported: locating nodes is the loader's main cost on valid packs. */
+  at: () => Location;
 }
 
 function classesIntersect(a: SubjectClass[], b: SubjectClass[]): boolean {
@@ -358,43 +396,47 @@ function overlaps(a: Matcher, b: Matcher): boolean {
 }
 
 function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack {
-  const ids = new Map<string, Location>();
-  const claimId = (id: string, at: Location) => {
+  const ids = new Map<string, () => Location>();
+  const claimId = (id: string, at: () => Location) => {
     const prev = ids.get(id);
     if (prev)
       issues.push({
         code: 'policy.duplicate_id',
-        message: `id ${id} is already used at ${prev.file}:${prev.line}`,
-        location: at,
+        message: `id ${id} is already used at ${prev().file}:${prev().line}`,
+        location: at(),
       });
     else ids.set(id, at);
   };
-  const kindOf = (code: string, at: Location): RecordKind | undefined => {
+  const kindOf = (code: string, at: () => Location): RecordKind | undefined => {
     const k = cat.get(code);
     if (!k)
       issues.push({
         code: 'policy.unknown_kind',
         message: `record kind '${code}' is not in catalogue ${cat.version}`,
-        location: at,
+        location: at(),
       });
     return k;
   };
-  const checkSubjects = (classes: SubjectClass[], kind: RecordKind | undefined, at: Location) => {
+  const checkSubjects = (classes: SubjectClass[], kind: RecordKind | undefined, at: () => Location) => {
     if (!kind) return;
     if (classes.includes('legal_person') && !kind.subjects.includes('legal'))
       issues.push({
         code: 'policy.subject_kind_mismatch',
         message: `kind ${kind.code} is never about legal persons`,
-        location: at,
+        location: at(),
       });
     if (classes.some((c) => c !== 'legal_person') && !kind.subjects.includes('natural'))
       issues.push({
         code: 'policy.subject_kind_mismatch',
         message: `kind ${kind.code} is never about natural persons`,
-        location: at,
+        location: at(),
       });
     if (new Set(classes).size !== classes.length)
-      issues.push({ code: 'policy.invalid_value', message: 'a subject class is listed twice', location: at });
+      issues.push({
+        code: 'policy.invalid_value',
+        message: 'a subject class is listed twice',
+        location: at(),
+      });
   };
   const checkConditions = (
     c: Conditions,
@@ -443,7 +485,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
     if (c.amount) out.amount = c.amount as Interval;
     return out;
   };
-  const matcher = (ruleId: string, classes: SubjectClass[], c: Conditions, at: Location): Matcher => {
+  const matcher = (ruleId: string, classes: SubjectClass[], c: Conditions, at: () => Location): Matcher => {
     const m: Matcher = { ruleId, classes, amt: normalize(c.amount), at };
     if (c.severity) m.sev = new Set(c.severity);
     if (c.level) m.lvl = new Set(c.level);
@@ -484,10 +526,10 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   for (const it of raw.rules) {
     const r = it.value;
     const at = it.at;
-    claimId(r.id, at(['id']));
-    const kind = kindOf(r.kind, at(['kind']));
+    claimId(r.id, () => at(['id']));
+    const kind = kindOf(r.kind, () => at(['kind']));
     const classes = r.subjects as SubjectClass[];
-    checkSubjects(classes, kind, at(['subjects']));
+    checkSubjects(classes, kind, () => at(['subjects']));
     if (!raw.labelsFailed && !Object.hasOwn(labels.domains, r.domain))
       issues.push({
         code: 'policy.missing_label',
@@ -509,7 +551,12 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
     }
     const ruleWhen = conds(r.when);
     const cases: RuleCase[] = [];
-    const rawCases: { c: Conditions; eff: CaseIn; at: (sub: (string | number)[]) => Location }[] = [];
+    const rawCases: {
+      c: Conditions;
+      eff: CaseIn;
+      at: (sub: (string | number)[]) => Location;
+      quoted: boolean;
+    }[] = [];
     if (r.cases) {
       r.cases.forEach((c, i) => {
         const cc = conds(c);
@@ -520,7 +567,12 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
               message: `${f} is set both on the rule's when and on the case`,
               location: at(['cases', i, f]),
             });
-        rawCases.push({ c: { ...ruleWhen, ...cc }, eff: c, at: (sub) => at(['cases', i, ...sub]) });
+        rawCases.push({
+          c: { ...ruleWhen, ...cc },
+          eff: c,
+          at: (sub) => at(['cases', i, ...sub]),
+          quoted: it.quoted(['cases', i, 'formula']),
+        });
       });
     } else if (!r.tiers) {
       rawCases.push({
@@ -528,6 +580,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
         eff: r as CaseIn,
         at: (sub) =>
           at(sub[0] === 'severity' || sub[0] === 'level' || sub[0] === 'amount' ? ['when', ...sub] : sub),
+        quoted: it.quoted(['formula']),
       });
     }
     for (const rc of rawCases) {
@@ -541,21 +594,21 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
         });
         continue;
       }
-      const effect = caseEffect(rc.eff, kind, rc.c, rc.at, issues);
+      const effect = caseEffect(rc.eff, kind, rc.c, rc.at, rc.quoted, issues);
       if (!effect) continue;
       const rcase: RuleCase = { when: rc.c, effect };
       if (rc.eff.note !== undefined) rcase.note = rc.eff.note;
       cases.push(rcase);
     }
     // Overlap within the rule, then gaps between amount bands that share severity and level.
-    const ms = rawCases.map((rc) => matcher(r.id, classes, rc.c, rc.at([])));
+    const ms = rawCases.map((rc) => matcher(r.id, classes, rc.c, () => rc.at([])));
     for (let i = 0; i < ms.length; i++)
       for (let j = i + 1; j < ms.length; j++)
         if (overlaps(ms[i]!, ms[j]!))
           issues.push({
             code: 'policy.overlapping_cases',
             message: `cases ${i + 1} and ${j + 1} of ${r.id} can match the same record`,
-            location: ms[j]!.at,
+            location: ms[j]!.at(),
           });
     checkGaps(
       rawCases.map((rc) => ({ c: rc.c, at: rc.at([]) })),
@@ -578,7 +631,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
           });
       });
       if (r.when) checkConditions(ruleWhen, [kind], (sub) => at(['when', ...sub]));
-      ms.push(matcher(r.id, classes, ruleWhen, at([])));
+      ms.push(matcher(r.id, classes, ruleWhen, () => at([])));
     }
     if (r.capGroup !== undefined && r.annualCap === undefined)
       issues.push({
@@ -610,7 +663,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
           issues.push({
             code: 'policy.overlapping_rules',
             message: `${m.ruleId} and ${o.ruleId} can both score the same ${r.kind} record`,
-            location: m.at,
+            location: m.at(),
           });
     list.push(...ms);
     pointMatchers.set(r.kind, list);
@@ -640,20 +693,20 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   const directMatchers = new Map<string, Matcher[]>();
   for (const it of raw.direct) {
     const d = it.value;
-    claimId(d.id, it.at(['id']));
-    const kind = kindOf(d.kind, it.at(['kind']));
+    claimId(d.id, () => it.at(['id']));
+    const kind = kindOf(d.kind, () => it.at(['kind']));
     const classes = d.subjects as SubjectClass[];
-    checkSubjects(classes, kind, it.at(['subjects']));
+    checkSubjects(classes, kind, () => it.at(['subjects']));
     const when = conds(d.when);
     checkConditions(when, [kind], (sub) => it.at(['when', ...sub]));
-    const m = matcher(d.id, classes, when, it.at([]));
+    const m = matcher(d.id, classes, when, () => it.at([]));
     const list = directMatchers.get(d.kind) ?? [];
     for (const o of list)
       if (overlaps(m, o))
         issues.push({
           code: 'policy.overlapping_rules',
           message: `direct-grading rules ${d.id} and ${o.ruleId} can both match the same ${d.kind} record`,
-          location: m.at,
+          location: m.at(),
         });
     list.push(m);
     directMatchers.set(d.kind, list);
@@ -676,11 +729,11 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   const repairs: RepairRule[] = [];
   for (const it of raw.repairs) {
     const r = it.value;
-    claimId(r.id, it.at(['id']));
+    claimId(r.id, () => it.at(['id']));
     const classes = r.subjects as SubjectClass[];
     const triggers = r.triggers.map((t, i) => {
-      const kind = kindOf(t.kind, it.at(['triggers', i, 'kind']));
-      checkSubjects(classes, kind, it.at(['triggers', i, 'kind']));
+      const kind = kindOf(t.kind, () => it.at(['triggers', i, 'kind']));
+      checkSubjects(classes, kind, () => it.at(['triggers', i, 'kind']));
       const when = conds(t.when);
       checkConditions(when, [kind], (sub) => it.at(['triggers', i, 'when', ...sub]));
       return { kind: t.kind, when };
@@ -717,7 +770,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   // ---- interactions and exclusions ----
   const interactions: Interaction[] = raw.interactions.map((it) => {
     const x = it.value;
-    claimId(x.id, it.at(['id']));
+    claimId(x.id, () => it.at(['id']));
     return {
       ...prov(x, it.at([]), it.origin),
       id: x.id,
@@ -729,9 +782,9 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   });
   const exclusions: Exclusion[] = raw.exclusions.map((it) => {
     const x = it.value;
-    claimId(x.id, it.at(['id']));
+    claimId(x.id, () => it.at(['id']));
     x.kinds.forEach((k, i) => {
-      kindOf(k, it.at(['kinds', i]));
+      kindOf(k, () => it.at(['kinds', i]));
       const scored =
         [...rules, ...direct].find((r) => r.kind === k) ??
         repairs.find((r) => r.triggers.some((t) => t.kind === k));
@@ -842,6 +895,7 @@ function caseEffect(
   kind: RecordKind | undefined,
   c: Conditions,
   at: (sub: (string | number)[]) => Location,
+  quoted: boolean,
   issues: Issue[],
 ): Effect | undefined {
   if (eff.points !== undefined) return { type: 'fixed', points: eff.points };
@@ -878,7 +932,8 @@ function caseEffect(
   const r = parseFormula(text);
   if ('error' in r) {
     const loc = at(['formula']);
-    const col = loc.column !== undefined ? loc.column + r.error.column - 1 : undefined;
+    // The formula's first character is the node's column, or the next one after an opening quote.
+    const col = loc.column !== undefined ? loc.column + r.error.column - (quoted ? 0 : 1) : undefined;
     issues.push({
       code: r.error.code,
       message: `${r.error.message} (formula column ${r.error.column})`,

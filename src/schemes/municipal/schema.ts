@@ -172,7 +172,7 @@ export const ValidityFileSchema = z
           .strict(),
       )
       .min(1),
-    bonuses: z.object({ byLevel: z.record(Level, Years), default: Years }).strict(),
+    bonuses: z.object({ byLevel: z.partialRecord(Level, Years), default: Years }).strict(),
     direct: z.object({ B: Years, C: Years, D: Years }).strict(),
     notes: z.array(z.string()).optional(),
     ...Provenance,
@@ -183,7 +183,7 @@ const LabelSchema = z.object({ zh: Text, en: Text }).strict();
 
 export const LabelsFileSchema = z
   .object({
-    grades: z.record(z.enum(GRADES), LabelSchema).optional(),
+    grades: z.partialRecord(z.enum(GRADES), LabelSchema).optional(),
     domains: z.record(Id, LabelSchema).optional(),
   })
   .strict();
