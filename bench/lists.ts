@@ -38,7 +38,7 @@ interface World {
 }
 
 /** A register and a columnar ledger: list statements for `listed` subjects, the rest filler of unrelated kinds. */
-function buildWorld(
+export function buildWorld(
   policy: ListPolicy,
   nSubjects: number,
   nListed: number,
@@ -199,8 +199,11 @@ export const listsBench: BenchModule = {
     globalThis.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     const t0 = process.hrtime.bigint();
+    const u0 = process.cpuUsage();
     const ix = DecisionIndex.fromColumns(policy, w.cols, w.subjects, policy.catalogue);
     const buildS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const u1 = process.cpuUsage(u0);
+    const buildCpu = (u1.user + u1.system) / 1e6;
     globalThis.gc?.();
     const heapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
     const st = ix.stats();
@@ -223,29 +226,36 @@ export const listsBench: BenchModule = {
       const s = rng.int(nSubjects);
       const subj = w.subjects[s]!;
       const act = rng.pick(subj.type === 'natural' ? natActs : legActs);
-      qs[q] = ix.indexOf(subj.id);
       qa[q] = act.i;
       qd[q] = rng.range(FROM, TO);
       qid[q] = subj.id;
       qaction[q] = act.a.id;
     }
-    // Best of three ~0.4 s windows: the machine is shared, and the best window is the least disturbed one.
-    const time = (fn: () => number): { rate: number; sum: number } => {
+    // Rates per CPU-second of this process (process.cpuUsage), best of three ~0.4 s windows: the machine is shared by
+    // several jobs, and wall-clock rates would measure the neighbours. The note gives the wall-clock rate too.
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    const time = (fn: () => number): { rate: number; wall: number; sum: number } => {
       fn(); // warm-up
       let best = 0;
+      let wallBest = 0;
       let sum = 0;
       for (let w = 0; w < 3; w++) {
         let n = 0;
         const start = process.hrtime.bigint();
+        const c0 = cpu();
         let el = 0;
         while (el < 4e8) {
           sum += fn();
           n += Q;
           el = Number(process.hrtime.bigint() - start);
         }
-        best = Math.max(best, n / (el / 1e9));
+        best = Math.max(best, n / Math.max(cpu() - c0, 1e-9));
+        wallBest = Math.max(wallBest, n / (el / 1e9));
       }
-      return { rate: best, sum };
+      return { rate: best, wall: wallBest, sum };
     };
     const idMap = new Map(w.subjects.map((x, i) => [x.id, i]));
     const plain = time(() => {
@@ -253,15 +263,20 @@ export const listsBench: BenchModule = {
       for (let q = 0; q < Q; q++) s += idMap.get(qid[q]!) ?? 0;
       return s;
     });
-    ctx.log(`a bare Map.get(id) over the same queries: ${(plain.rate / 1e6).toFixed(1)}M lookups/s`);
-    const byIndex = time(() => {
-      let s = 0;
-      for (let q = 0; q < Q; q++) s += ix.decideIdx(qs[q]!, qa[q]!, qd[q]!);
-      return s;
-    });
+    ctx.log(
+      `a bare Map.get(id) over the same queries: ${(plain.rate / 1e6).toFixed(1)}M lookups per CPU-second`,
+    );
+    // By id first, while the index holds slots only for subjects something reached (as a fresh rebuild does).
     const byId = time(() => {
       let s = 0;
       for (let q = 0; q < Q; q++) s += ix.decideIdx(ix.indexOf(qid[q]!), qa[q]!, qd[q]!);
+      return s;
+    });
+    // A caller that keeps indexes (the simulation) takes a slot for every subject once.
+    for (let q = 0; q < Q; q++) qs[q] = ix.slot(qid[q]!);
+    const byIndex = time(() => {
+      let s = 0;
+      for (let q = 0; q < Q; q++) s += ix.decideIdx(qs[q]!, qa[q]!, qd[q]!);
       return s;
     });
 
@@ -322,7 +337,7 @@ export const listsBench: BenchModule = {
         },
         ratio: byId.rate / peer.rate,
         target: '≥ 5M decisions/s',
-        note: `${(denied * 100).toFixed(1)}% of answers not 'allow'; one core`,
+        note: `per CPU-second; wall-clock ${(byId.wall / 1e6).toFixed(2)}M/s (peer ${(peer.wall / 1e6).toFixed(2)}M/s); ${(denied * 100).toFixed(1)}% of answers not 'allow'`,
       },
       {
         name: 'In-process decisions by subject index (the hot path)',
@@ -331,19 +346,21 @@ export const listsBench: BenchModule = {
         peer: { name: 'plain Map lookup, OpenSanctions-style', value: peer.rate, unit: 'decisions/s' },
         ratio: byIndex.rate / peer.rate,
         target: '≥ 5M decisions/s',
+        note: `per CPU-second; wall-clock ${(byIndex.wall / 1e6).toFixed(1)}M/s`,
       },
       {
         name: 'In-process decisions, listed subjects only (worst case: every query walks a chain)',
         value: listedOnly.rate,
         unit: 'decisions/s',
         target: '≥ 5M decisions/s',
+        note: `per CPU-second; wall-clock ${(listedOnly.wall / 1e6).toFixed(1)}M/s`,
       },
       {
         name: `Rebuilding the decision index from a ${nRecords}-record ledger (columnar scan)`,
         value: buildS,
         unit: 's',
         target: 'state the time',
-        note: `${w.listRows} lifecycle rows, ${st.contributions} contributions, ~${heapMb.toFixed(0)} MB heap incl. ${nSubjects} register entries`,
+        note: `wall clock; ${buildCpu.toFixed(2)} s CPU; ${w.listRows} lifecycle rows, ${st.contributions} contributions, ~${heapMb.toFixed(0)} MB heap incl. ${nSubjects} register entries`,
       },
     ];
   },

@@ -60,7 +60,6 @@ export class DecisionIndex {
     this.policy = policy;
     this.register = new Register(subjects);
     this.relevantKinds = new Set(policy.lifecycleKinds());
-    for (const s of this.register.all()) this.ensure(s.id);
     this.grow(1024);
   }
 
@@ -312,9 +311,17 @@ export class DecisionIndex {
 
   // ---- the hot path ----
 
-  /** Subject index for `decideIdx`, or -1 if the index has never heard of the subject (nothing applies). */
+  /**
+   * Subject index for `decideIdx`, or -1 when nothing has ever reached the subject (the answer is then 'allow').
+   * A subject first reached later gets an index then: callers that keep indexes should use `slot`.
+   */
   indexOf(subject: string): number {
     return this.idx.get(subject) ?? -1;
+  }
+
+  /** A stable index for `decideIdx`, allocated now if need be (slots exist only for subjects asked about or reached). */
+  slot(subject: string): number {
+    return this.ensure(subject);
   }
 
   /**

@@ -25,41 +25,51 @@ export interface Link {
  */
 export class Register {
   private readonly byId = new Map<string, Subject>();
-  /** person → entities that name the person as an officer. */
-  private readonly officerOf = new Map<string, Link[]>();
-  /** parent → children. */
-  private readonly children = new Map<string, string[]>();
+  /** Reverse links, built on first use (a 1M-subject register is loaded far more often than it is walked). */
+  private rev?: { officerOf: Map<string, Link[]>; children: Map<string, string[]> };
 
   constructor(subjects: Iterable<Subject> = []) {
-    for (const s of subjects) this.put(s);
+    for (const s of subjects) this.byId.set(s.id, s);
   }
 
   /** Insert or replace a subject and its links. */
   put(s: Subject): void {
     const old = this.byId.get(s.id);
-    if (old) this.unlink(old);
+    if (this.rev && old) this.unlink(this.rev, old);
     this.byId.set(s.id, s);
-    for (const rel of OFFICER_RELATIONS) {
-      const person = s[FIELD[rel]];
-      if (person) push(this.officerOf, person, { source: s.id, relation: rel });
-    }
-    for (const p of s.parents ?? []) push(this.children, p, s.id);
+    if (this.rev) this.link(this.rev, s);
   }
 
-  private unlink(s: Subject): void {
+  private reverse(): NonNullable<Register['rev']> {
+    if (!this.rev) {
+      const rev = { officerOf: new Map<string, Link[]>(), children: new Map<string, string[]>() };
+      for (const s of this.byId.values()) this.link(rev, s);
+      this.rev = rev;
+    }
+    return this.rev;
+  }
+
+  private link(rev: NonNullable<Register['rev']>, s: Subject): void {
+    if (s.legalRepresentative)
+      push(rev.officerOf, s.legalRepresentative, { source: s.id, relation: 'legal_representative' });
+    if (s.principal) push(rev.officerOf, s.principal, { source: s.id, relation: 'principal' });
+    if (s.actualController)
+      push(rev.officerOf, s.actualController, { source: s.id, relation: 'actual_controller' });
+    if (s.parents) for (const p of s.parents) push(rev.children, p, s.id);
+  }
+
+  private unlink(rev: NonNullable<Register['rev']>, s: Subject): void {
     for (const rel of OFFICER_RELATIONS) {
       const person = s[FIELD[rel]];
       if (!person) continue;
-      const arr = (this.officerOf.get(person) ?? []).filter(
-        (l) => !(l.source === s.id && l.relation === rel),
-      );
-      if (arr.length) this.officerOf.set(person, arr);
-      else this.officerOf.delete(person);
+      const arr = (rev.officerOf.get(person) ?? []).filter((l) => !(l.source === s.id && l.relation === rel));
+      if (arr.length) rev.officerOf.set(person, arr);
+      else rev.officerOf.delete(person);
     }
     for (const p of s.parents ?? []) {
-      const arr = (this.children.get(p) ?? []).filter((c) => c !== s.id);
-      if (arr.length) this.children.set(p, arr);
-      else this.children.delete(p);
+      const arr = (rev.children.get(p) ?? []).filter((c) => c !== s.id);
+      if (arr.length) rev.children.set(p, arr);
+      else rev.children.delete(p);
     }
   }
 
@@ -92,7 +102,7 @@ export class Register {
   /** Who `subject` stands for: each listed party whose measures could reach `subject`, and through what link. */
   sourcesOf(subject: string): Link[] {
     const out: Link[] = [{ source: subject, relation: 'listed_subject' }];
-    out.push(...(this.officerOf.get(subject) ?? []));
+    out.push(...(this.reverse().officerOf.get(subject) ?? []));
     for (const p of this.byId.get(subject)?.parents ?? []) out.push({ source: p, relation: 'child' });
     return out;
   }
@@ -100,7 +110,7 @@ export class Register {
   /** Whom the measures on `source` reach through `relation`. */
   targetsOf(source: string, relation: Relation): string[] {
     if (relation === 'listed_subject') return [source];
-    if (relation === 'child') return this.children.get(source) ?? [];
+    if (relation === 'child') return this.reverse().children.get(source) ?? [];
     const o = this.officer(source, relation);
     return o ? [o] : [];
   }
