@@ -118,7 +118,8 @@ export class DistrictSim {
   private readonly w: World;
   private readonly m: Model;
   private readonly s: Scenario;
-  private readonly snap: Snapshot;
+  private readonly snaps: Snapshot[];
+  private snap: Snapshot;
   private readonly cal: WorkingCalendar;
   private readonly stepDays: number;
   private readonly defaulterMask: number;
@@ -170,14 +171,15 @@ export class DistrictSim {
     world: World,
     model: Model,
     scenario: Scenario,
-    snap: Snapshot,
+    snaps: Snapshot[],
     cal: WorkingCalendar,
     init: DistrictInit,
   ) {
     this.w = world;
     this.m = model;
     this.s = scenario;
-    this.snap = snap;
+    this.snaps = snaps;
+    this.snap = snaps[0]!;
     this.cal = cal;
     this.d = init.district;
     this.stepDays = init.stepDays;
@@ -249,8 +251,12 @@ export class DistrictSim {
 
   // ---------------------------------------------------------------- epoch
 
-  /** Simulate days [from, to). `inbox` holds (type, target, day) triples addressed to this district. */
-  runEpoch(from: number, to: number, inbox: Int32Array): DistrictOutput {
+  /**
+   * Simulate days [from, to). `inbox` holds (type, target, day) triples addressed to this district; `snapshot` picks the
+   * published engine state to read (the main thread writes the other one meanwhile, see docs/decisions/0052).
+   */
+  runEpoch(from: number, to: number, inbox: Int32Array, snapshot = 0): DistrictOutput {
+    this.snap = this.snaps[snapshot]!;
     this.epochEnd = to;
     this.ev = newEvents();
     this.recs = [];

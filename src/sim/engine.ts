@@ -7,14 +7,14 @@ import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { shippedCalendar, type WorkingCalendar } from '../core/calendar.js';
 import { loadCatalogue } from '../core/catalogue.js';
-import { addMonths, addYears, fromEpochDay } from '../core/dates.js';
+import { addMonths, addYears } from '../core/dates.js';
+import { iso } from './days.js';
 import { projectRoot } from '../core/paths.js';
 import { makeRecord, type CreditRecord } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { openLedger } from '../ledger/open.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { GROUPS, MonthCounts, collectors, groupsOf, monthState } from './collectors.js';
-import { columnBuffers } from './columns.js';
 import { MSG_LISTING_ENDED, type DistrictOutput, type EventBuffers } from './district.js';
 import { firmUscc, residentId } from './ids.js';
 import { ListsSeam, registerEntry } from './lists.js';
@@ -25,7 +25,7 @@ import { InlineRunner, WorkerRunner, type DistrictRunner, type RunnerInit } from
 import { loadScenario, resolvePolicyPath } from './scenario.js';
 import { Scoring } from './scoring.js';
 import { buildWorld, districtSeeds } from './setup.js';
-import { allocSnapshot, type Snapshot } from './snapshot.js';
+import { allocSnapshot, snapshotBuffers, type Snapshot } from './snapshot.js';
 import { transferWorld, type World } from './world.js';
 
 export interface SimOptions {
@@ -153,21 +153,29 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   await registerSubjects(ledger, world, ids, 0, world.persons.length + world.firms.length, scoring?.schemeId);
   lap('engines', t);
 
+  // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
+  // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
+  // workers; docs/decisions/0052).
+  const published = [allocSnapshot(snap.length), allocSnapshot(snap.length)];
+  const publish = (k: number): void => {
+    const b = published[k % 2]!;
+    b.grade.set(snap.grade);
+    b.score.set(snap.score);
+    b.lists.set(snap.lists);
+    b.flags.set(snap.flags);
+  };
   const init: RunnerInit = {
     scenarioDir: scenario.dir,
     overrides: scenario.overrides,
     world: transferWorld(world),
-    snapshot: columnBuffers(
-      { grade: Uint8Array, score: Float32Array, lists: Uint8Array, flags: Uint8Array },
-      snap,
-    ),
+    snapshots: published.map(snapshotBuffers),
     seeds: districtSeeds(seed, world.layout.districts.length),
     stepDays,
     defaulterBit: lists.defaulterBit,
   };
   t = performance.now();
   const runner: DistrictRunner =
-    workers === 0 ? new InlineRunner(init, scenario, world, snap) : new WorkerRunner(init, workers);
+    workers === 0 ? new InlineRunner(init, scenario, world, published) : new WorkerRunner(init, workers);
   const cal = shippedCalendar({ fallback: 'weekends' });
   const start = world.layout.startDay;
   const whole = Math.floor(years);
@@ -177,7 +185,26 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const timeseries: [string, string, string, number][] = [];
   const recHash = createHash('sha256');
   const evHash = createHash('sha256');
-  let inboxes: number[][] = world.layout.districts.map(() => []);
+  const epochs: [number, number][] = [];
+  for (let from = start; from < end;) {
+    const to = Math.min(end, epochKind === 'week' ? from + 7 : addMonths(monthStart(from), 1));
+    epochs.push([from, to]);
+    from = to;
+  }
+  /** Messages for each epoch, per district: what epoch k produces is delivered to epoch k+2 (the lag above). */
+  const inbox: number[][][] = epochs.map(() => world.layout.districts.map(() => []));
+  const send = (k: number, district: number, ...msg: number[]) => inbox[k]?.[district]!.push(...msg);
+  const start_ = (k: number) => {
+    publish(k);
+    const p = runner.run(
+      epochs[k]![0],
+      epochs[k]![1],
+      inbox[k]!.map((a) => Int32Array.from(a)),
+      k % 2,
+    );
+    p.catch(() => undefined);
+    return p;
+  };
   let appending: Promise<void> = Promise.resolve();
   let agentDays = 0;
   let recordsTotal = 0;
@@ -203,17 +230,14 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     s < world.persons.length ? world.persons.district[s]! : world.firms.district[s - world.persons.length]!;
 
   try {
-    for (let from = start; from < end;) {
-      const to = Math.min(end, epochKind === 'week' ? from + 7 : addMonths(monthStart(from), 1));
-      // ---- 1. districts live through the epoch (in parallel) ----
+    let inflight = epochs.length ? start_(0) : undefined;
+    for (let k = 0; k < epochs.length; k++) {
+      const [from, to] = epochs[k]!;
+      // ---- 1. districts live through the epoch (in parallel); the next epoch starts at once ----
       let ts = performance.now();
-      const outputs = await runner.run(
-        from,
-        to,
-        inboxes.map((a) => Int32Array.from(a)),
-      );
+      const outputs = await inflight!;
       stepMs += performance.now() - ts;
-      inboxes = world.layout.districts.map(() => []);
+      inflight = k + 1 < epochs.length ? start_(k + 1) : undefined;
       // ---- 2. merge in district order: births, events, records, cross-partition messages ----
       ts = performance.now();
       const batch: CreditRecord[] = [];
@@ -229,12 +253,12 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         births += d.births.length;
         counts.births += d.births.length;
         if (d.births.length) await registerList(ledger, world, ids, Array.from(d.births), scoring?.schemeId);
-        for (let k = 0; k + 2 < d.outbox.length; k += 3)
-          inboxes[districtOf(d.outbox[k + 1]!)]!.push(d.outbox[k]!, d.outbox[k + 1]!, d.outbox[k + 2]!);
+        for (let q = 0; q + 2 < d.outbox.length; q += 3)
+          send(k + 2, districtOf(d.outbox[q + 1]!), d.outbox[q]!, d.outbox[q + 1]!, d.outbox[q + 2]!);
         await takeEvents(d.events);
-        d.records.forEach((r, k) => {
+        d.records.forEach((r, j) => {
           batch.push(r);
-          batchSubj.push(d.recordSubject[k]!);
+          batchSubj.push(d.recordSubject[j]!);
         });
       }
       // ---- 3. statements of central agencies: officer entries, receipts of refused purchases ----
@@ -248,9 +272,9 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       ioMs += performance.now() - ts;
       ts = performance.now();
       // ---- 4. the ledger and the engines take in the epoch's statements ----
-      for (let k = 0; k < batch.length; k++) {
-        const r = batch[k]!;
-        const s = batchSubj[k]!;
+      for (let b = 0; b < batch.length; b++) {
+        const r = batch[b]!;
+        const s = batchSubj[b]!;
         lists.apply(r, s);
         mirror.append(r, s);
         if (s < world.persons.length) {
@@ -273,9 +297,9 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       const { expiries, sizes } = lists.refresh(snap, last, from, to);
       for (const e of expiries) {
         main.expiry(e.subject, e.kind, e.entry.termEnd!, e.entry.agency, e.entry.case);
-        inboxes[districtOf(e.subject)]!.push(MSG_LISTING_ENDED, e.subject, e.entry.termEnd!);
+        send(k + 2, districtOf(e.subject), MSG_LISTING_ENDED, e.subject, e.entry.termEnd!);
       }
-      const monthEnd = epochKind === 'month' || fromEpochDay(to).slice(8) === '01' || to === end;
+      const monthEnd = epochKind === 'month' || iso(to - 1).slice(0, 7) !== iso(to).slice(0, 7) || to === end;
       if (scoring && monthEnd) scoring.rescore(mirror, last, snap);
       engineMs += performance.now() - ts;
       // ---- 6. collectors, monthly ----
@@ -284,7 +308,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         const rows: [string, string, number][] = [];
         for (const [name, fn] of Object.entries(collectors))
           for (const [g, v] of fn(st)) rows.push([name, g, v]);
-        const date = fromEpochDay(last);
+        const date = iso(last);
         for (const [c, g, v] of rows) timeseries.push([date, c, g, v]);
         if (writer) await writer.writeTimeseries(last, rows);
         counts.reset();
@@ -298,7 +322,6 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         events: eventsTotal,
         elapsedMs: performance.now() - t0,
       });
-      from = to;
     }
   } catch (e) {
     await runner.close();
@@ -341,8 +364,8 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     seed,
     population,
     years,
-    start: fromEpochDay(start),
-    end: fromEpochDay(end - 1),
+    start: iso(start),
+    end: iso(end - 1),
     step: stepDays === 7 ? 'week' : 'day',
     epoch: epochKind,
     workers,
@@ -385,8 +408,8 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
 }
 
 function monthStart(day: number): number {
-  const iso = fromEpochDay(day);
-  return Math.round(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, 1) / 86_400_000);
+  const d = iso(day);
+  return Math.round(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, 1) / 86_400_000);
 }
 
 function personId(w: World, i: number): string {
@@ -530,12 +553,10 @@ class MainAgencies {
     const input: Parameters<typeof makeRecord>[0] = {
       subject: this.ids[subject]!,
       kind,
-      occurredAt: fromEpochDay(day),
-      reportedAt: fromEpochDay(reported),
+      occurredAt: iso(day),
+      reportedAt: iso(reported),
       agency: a.code,
-      basis:
-        basis ??
-        `${a.basis}; ${a.docPrefix} [${fromEpochDay(day).slice(0, 4)}] central-${++this.seq[a.index]!}`,
+      basis: basis ?? `${a.basis}; ${a.docPrefix} [${iso(day).slice(0, 4)}] central-${++this.seq[a.index]!}`,
     };
     if (severity !== undefined) input.severity = severity;
     const r = makeRecord(input);

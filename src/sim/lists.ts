@@ -2,7 +2,7 @@
 // between epochs it answers who is on which list and whom measures reach, resolves attempts at restricted actions,
 // and reports listings that ran out their term so the court can write the expiry statement.
 import { MosaicError } from '../core/errors.js';
-import { fromEpochDay } from '../core/dates.js';
+import { iso } from './days.js';
 import type { CreditRecord, Role, Subject } from '../core/types.js';
 import { DecisionIndex } from '../schemes/lists/decision-index.js';
 import type { ListEntry } from '../schemes/lists/lifecycle.js';
@@ -198,7 +198,7 @@ export function registerEntry(w: World, ids: string[], i: number, consentScheme?
       jurisdiction: d.code,
       hukou: P.hukou[i] ? 'rural' : 'urban',
       roles: ROLE_NAMES.filter(([b]) => P.roles[i]! & b).map(([, r]) => r),
-      birthDate: fromEpochDay(P.birth[i]!),
+      birthDate: iso(P.birth[i]!),
       sex: P.sex[i] ? 'M' : 'F',
       district: d.code,
     };

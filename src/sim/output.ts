@@ -3,7 +3,7 @@
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { fromEpochDay } from '../core/dates.js';
+import { iso } from './days.js';
 import type { EventBuffers } from './district.js';
 import {
   EDU_NAMES,
@@ -84,7 +84,7 @@ export class RunWriter {
   }
 
   async writeTimeseries(day: number, rows: [string, string, number][]): Promise<void> {
-    const date = fromEpochDay(day);
+    const date = iso(day);
     for (const [collector, group, value] of rows)
       this.timeseries.line(`${date},${collector},"${group}",${value}`);
     this.timeseriesRows += rows.length;
@@ -130,8 +130,8 @@ export class RunWriter {
             P.village[i]! >= 0 ? P.village[i] : '',
             P.hukou[i] ? 'rural' : 'urban',
             P.sex[i] ? 'M' : 'F',
-            fromEpochDay(P.birth[i]!),
-            P.death[i]! < 0x7fffffff ? fromEpochDay(P.death[i]!) : '',
+            iso(P.birth[i]!),
+            P.death[i]! < 0x7fffffff ? iso(P.death[i]!) : '',
             EDU_NAMES[P.education[i]!],
             Math.round(P.income[i]!),
             OCC_NAMES[P.occupation[i]!],
@@ -163,7 +163,7 @@ export class RunWriter {
           ids[P.length + f],
           world.sectorNames[F.sector[f]!],
           world.sizeNames[F.size[f]!],
-          fromEpochDay(F.founded[f]!),
+          iso(F.founded[f]!),
           world.layout.districts[F.district[f]!]!.code,
           F.village[f]! >= 0 ? F.village[f] : '',
           F.legalRep[f]! >= 0 ? ids[F.legalRep[f]!] : '',

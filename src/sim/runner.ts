@@ -18,14 +18,15 @@ export interface RunnerInit {
   scenarioDir: string;
   overrides: Record<string, unknown>;
   world: WorldTransfer;
-  snapshot: ColumnBuffers;
+  /** The two published snapshot buffers (epoch k reads buffer k mod 2). */
+  snapshots: ColumnBuffers[];
   seeds: number[];
   stepDays: number;
   defaulterBit: number;
 }
 
 export interface DistrictRunner {
-  run(from: number, to: number, inboxes: Int32Array[]): Promise<DistrictOutput[]>;
+  run(from: number, to: number, inboxes: Int32Array[], snapshot: number): Promise<DistrictOutput[]>;
   /** Ids of records decided but not yet reported (their report day lies after the last epoch). */
   pending(): Promise<string[]>;
   close(): Promise<void>;
@@ -37,13 +38,13 @@ export function makeDistricts(
   districts: number[],
   scenario?: Scenario,
   world?: World,
-  snap?: Snapshot,
+  snaps?: Snapshot[],
 ): DistrictSim[] {
   const s = scenario ?? loadScenario(init.scenarioDir, { overrides: init.overrides });
   const cat = loadCatalogue(resolvePolicyPath(s, s.scenario.policies.catalogue));
   const model = compileModel(s, cat);
   const w = world ?? receiveWorld(init.world);
-  const sn = snap ?? receiveSnapshot(init.snapshot);
+  const sn = snaps ?? init.snapshots.map(receiveSnapshot);
   const cal = shippedCalendar({ fallback: 'weekends' });
   return districts.map(
     (d) =>
@@ -58,17 +59,17 @@ export function makeDistricts(
 
 export class InlineRunner implements DistrictRunner {
   private readonly sims: DistrictSim[];
-  constructor(init: RunnerInit, scenario: Scenario, world: World, snap: Snapshot) {
+  constructor(init: RunnerInit, scenario: Scenario, world: World, snaps: Snapshot[]) {
     this.sims = makeDistricts(
       init,
       world.layout.districts.map((d) => d.index),
       scenario,
       world,
-      snap,
+      snaps,
     );
   }
-  async run(from: number, to: number, inboxes: Int32Array[]): Promise<DistrictOutput[]> {
-    return this.sims.map((s) => s.runEpoch(from, to, inboxes[s.d.index]!));
+  async run(from: number, to: number, inboxes: Int32Array[], snapshot: number): Promise<DistrictOutput[]> {
+    return this.sims.map((s) => s.runEpoch(from, to, inboxes[s.d.index]!, snapshot));
   }
   async pending(): Promise<string[]> {
     return this.sims.flatMap((s) => s.pendingIds());
@@ -128,7 +129,7 @@ export class WorkerRunner implements DistrictRunner {
     });
   }
 
-  async run(from: number, to: number, inboxes: Int32Array[]): Promise<DistrictOutput[]> {
+  async run(from: number, to: number, inboxes: Int32Array[], snapshot: number): Promise<DistrictOutput[]> {
     await Promise.all(this.ready);
     const parts = await Promise.all(
       this.workers.map(
@@ -147,7 +148,13 @@ export class WorkerRunner implements DistrictRunner {
                   );
               },
             );
-            w.postMessage({ type: 'epoch', from, to, inboxes: this.assignment[k]!.map((d) => inboxes[d]!) });
+            w.postMessage({
+              type: 'epoch',
+              from,
+              to,
+              snapshot,
+              inboxes: this.assignment[k]!.map((d) => inboxes[d]!),
+            });
           }),
       ),
     );

@@ -9,37 +9,42 @@ const port = parentPort!;
 
 try {
   const sims = makeDistricts(init, districts);
-  port.on('message', (m: { type: 'epoch' | 'pending'; from: number; to: number; inboxes: Int32Array[] }) => {
-    if (m.type === 'pending') {
-      port.postMessage({
-        type: 'pending',
-        pending: sims.map((s) => ({ district: s.d.index, ids: s.pendingIds() })),
-      });
-      return;
-    }
-    try {
-      const outputs: DistrictOutput[] = sims.map((s, k) => s.runEpoch(m.from, m.to, m.inboxes[k]!));
-      const transfer: ArrayBuffer[] = [];
-      for (const o of outputs) {
-        transfer.push(
-          o.recordSubject.buffer as ArrayBuffer,
-          o.outbox.buffer as ArrayBuffer,
-          o.births.buffer as ArrayBuffer,
-        );
-        for (const v of Object.values(o.events))
-          if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
-        for (const v of Object.values(o.attempts))
-          transfer.push((v as ArrayBufferView).buffer as ArrayBuffer);
+  port.on(
+    'message',
+    (m: { type: 'epoch' | 'pending'; from: number; to: number; snapshot: number; inboxes: Int32Array[] }) => {
+      if (m.type === 'pending') {
+        port.postMessage({
+          type: 'pending',
+          pending: sims.map((s) => ({ district: s.d.index, ids: s.pendingIds() })),
+        });
+        return;
       }
-      port.postMessage({ type: 'epoch', outputs }, transfer);
-    } catch (e) {
-      port.postMessage({
-        type: 'error',
-        error: (e as Error).stack ?? String(e),
-        issues: e instanceof MosaicError ? e.issues : undefined,
-      });
-    }
-  });
+      try {
+        const outputs: DistrictOutput[] = sims.map((s, k) =>
+          s.runEpoch(m.from, m.to, m.inboxes[k]!, m.snapshot),
+        );
+        const transfer: ArrayBuffer[] = [];
+        for (const o of outputs) {
+          transfer.push(
+            o.recordSubject.buffer as ArrayBuffer,
+            o.outbox.buffer as ArrayBuffer,
+            o.births.buffer as ArrayBuffer,
+          );
+          for (const v of Object.values(o.events))
+            if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
+          for (const v of Object.values(o.attempts))
+            transfer.push((v as ArrayBufferView).buffer as ArrayBuffer);
+        }
+        port.postMessage({ type: 'epoch', outputs }, transfer);
+      } catch (e) {
+        port.postMessage({
+          type: 'error',
+          error: (e as Error).stack ?? String(e),
+          issues: e instanceof MosaicError ? e.issues : undefined,
+        });
+      }
+    },
+  );
   port.postMessage({ type: 'ready' });
 } catch (e) {
   port.postMessage({ type: 'error', error: (e as Error).stack ?? String(e) });
