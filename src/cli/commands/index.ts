@@ -5,6 +5,7 @@ import { registerListCommands } from './list.js';
 import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerExplain } from './explain.js';
+import { register as registerPolicy } from './policy.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -14,4 +15,5 @@ export const commandModules: RegisterCommands[] = [
   registerSimCommands,
   registerAudit,
   registerExplain,
+  registerPolicy,
 ];
