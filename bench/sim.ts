@@ -40,8 +40,8 @@ async function measured(
     const m = r.manifest;
     log(
       `${population.toLocaleString('en')} residents × ${years} y, ${workers} workers: ${seconds.toFixed(1)} s total ` +
-        `(setup ${((m.timings.load! + m.timings.ids! + m.timings.engines!) / 1000).toFixed(1)} s, step loop ${(m.timings.simulate! / 1000).toFixed(1)} s ` +
-        `[districts ${(m.timings.step! / 1000).toFixed(1)}, engines ${(m.timings.engines! / 1000).toFixed(1)}, merge+io ${(m.timings.merge_io! / 1000).toFixed(1)}], ` +
+        `(setup ${((m.timings.load! + m.timings.world! + m.timings.engines_setup!) / 1000).toFixed(1)} s, step loop ${(m.timings.simulate! / 1000).toFixed(1)} s ` +
+        `[districts ${(m.timings.step! / 1000).toFixed(1)}, engines ${(m.timings.engine_updates! / 1000).toFixed(1)}, merge+io ${(m.timings.merge_io! / 1000).toFixed(1)}], ` +
         `write ${(m.timings.write! / 1000).toFixed(1)} s), ${m.counts.records!.toLocaleString('en')} records, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB`,
     );
     return { manifest: m, seconds, peakRss: Math.max(peak, process.memoryUsage().rss) };

@@ -99,7 +99,13 @@ export interface DistrictOutput {
   agentDays: number;
 }
 
+/** Statically eligible subjects of one family (shared between families with the same filter) and the bound of
+ * their static weights, for rejection sampling. */
 interface Candidates {
+  idx: Int32Array;
+  wMax: number;
+}
+interface WeightedCandidates {
   idx: Int32Array;
   cum: Float64Array;
   total: number;
@@ -122,6 +128,8 @@ export class DistrictSim {
   private snap: Snapshot;
   private readonly cal: WorkingCalendar;
   private readonly stepDays: number;
+  private readonly meanU: number;
+  private readonly meanR: number;
   private readonly defaulterMask: number;
   private readonly rng: Rng;
   private readonly rngRec: Rng;
@@ -135,7 +143,7 @@ export class DistrictSim {
   private candYear = -1;
   private cands: Candidates[] = [];
   private mothers: Int32Array = new Int32Array(0);
-  private deathCand: Candidates = { idx: new Int32Array(0), cum: new Float64Array(0), total: 0 };
+  private deathCand: WeightedCandidates = { idx: new Int32Array(0), cum: new Float64Array(0), total: 0 };
   private aliveCount = 0;
   // per-person local state (index = global - personStart)
   private readonly cStage: Uint8Array;
@@ -183,6 +191,8 @@ export class DistrictSim {
     this.cal = cal;
     this.d = init.district;
     this.stepDays = init.stepDays;
+    this.meanU = scenario.population.income.meanUrban.value;
+    this.meanR = scenario.population.income.meanRural.value;
     this.defaulterMask = init.defaulterBit >= 0 ? 1 << init.defaulterBit : 0;
     const root = new Rng(init.seed);
     this.rng = root.fork('conduct');
@@ -331,19 +341,21 @@ export class DistrictSim {
     const meanR = this.s.population.income.meanRural.value;
     const cap = Math.max(this.d.firmCount, end - o);
     const idxBuf = new Int32Array(cap);
-    const cumBuf = new Float64Array(cap);
+    const shared = new Map<string, Int32Array>();
     this.cands = this.m.families.map((f) => {
       let n = 0;
-      let total = 0;
+      let wMax = 0;
       if (f.firm) {
         for (let j = this.d.firmStart; j < this.d.firmStart + this.d.firmCount; j++) {
           if (f.sectors.size && !f.sectors.has(F.sector[j]!)) continue;
-          let x = f.trait === 'finance' ? F.tFinance[j]! : f.trait === 'compliance' ? F.tCompliance[j]! : 1;
-          if (f.mult.firmSize) x *= f.mult.firmSize[F.size[j]!] ?? 1;
-          idxBuf[n] = j;
-          cumBuf[n++] = total += x;
+          wMax = Math.max(wMax, firmWeight(f, F, j));
+          idxBuf[n++] = j;
         }
-      } else {
+        return { idx: idxBuf.slice(0, n), wMax };
+      }
+      const key = `${f.minAge}|${f.maxAge}|${f.hukou}|${f.drivers}|${f.roleMask}|${f.occMask}`;
+      let idx = shared.get(key);
+      if (!idx) {
         const minBirth = day - (f.maxAge + 1) * YEAR;
         const maxBirth = day - (f.minAge - 1) * YEAR;
         for (let i = o; i < end; i++) {
@@ -353,13 +365,17 @@ export class DistrictSim {
           if (f.drivers && !P.driver[i]) continue;
           if (f.roleMask && !(P.roles[i]! & f.roleMask)) continue;
           if (f.occMask && !(f.occMask & (1 << P.occupation[i]!))) continue;
-          const x = staticWeight(f, P, i, P.hukou[i] ? meanR : meanU);
-          if (x <= 0) continue;
-          idxBuf[n] = i;
-          cumBuf[n++] = total += x;
+          idxBuf[n++] = i;
         }
+        idx = idxBuf.slice(0, n);
+        shared.set(key, idx);
       }
-      return { idx: idxBuf.slice(0, n), cum: cumBuf.slice(0, n), total };
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k]!;
+        const x = staticWeight(f, P, i, P.hukou[i] ? meanR : meanU);
+        if (x > wMax) wMax = x;
+      }
+      return { idx, wMax };
     });
     // mothers for births, and Gompertz weights for deaths
     const V = this.s.population.vitals;
@@ -392,18 +408,19 @@ export class DistrictSim {
     const r = this.rng;
     for (const f of this.m.families) {
       const c = this.cands[f.index]!;
-      if (c.total <= 0) continue;
+      if (c.idx.length === 0 || c.wMax <= 0) continue;
       const yearMult = f.years[String(year)] ?? 1;
       const respMax = f.response === 'volunteer_threshold' ? R.volunteerThreshold.multiplier : 1;
       const dynMax = (f.firm ? 1 : f.ageMultMax) * respMax;
-      const mean = f.rate * yearMult * f.season[month]! * c.total * dynMax * (len / YEAR);
+      // Thinning: propose candidates uniformly at the bound rate, accept with (static × dynamic weight) / bound.
+      const bound = c.wMax * dynMax;
+      const mean = f.rate * yearMult * f.season[month]! * c.idx.length * bound * (len / YEAR);
       const n = r.poisson(mean);
       for (let e = 0; e < n; e++) {
-        const x = r.next() * c.total;
-        const i = c.idx[search(c.cum, x)]!;
+        const i = c.idx[r.int(c.idx.length)]!;
         const d = day + (len > 1 ? r.int(len) : 0);
         if (f.firm) {
-          if (F.founded[i]! > d) continue;
+          if (F.founded[i]! > d || r.next() * bound >= firmWeight(f, F, i)) continue;
           const o = f.outcomes[drawCum(r, f.outcomeCum)]!;
           this.occur(nPersons + i, -1, o, d, this.amount(o, 0), false);
           continue;
@@ -411,11 +428,11 @@ export class DistrictSim {
         if (P.birth[i]! > d || P.death[i]! <= d) continue;
         const a = ageYears(P.birth[i]!, d);
         if (a < f.minAge || a > f.maxAge) continue;
-        let dyn = f.ageMult[Math.min(a, 120)]!;
+        let dyn = f.ageMult[Math.min(a, 120)]! * staticWeight(f, P, i, P.hukou[i] ? this.meanR : this.meanU);
         if (f.response === 'volunteer_threshold' && this.snap.flags[i]! & F_NEAR_THRESHOLD)
           dyn *= R.volunteerThreshold.multiplier;
         if (f.petition && this.committed[i - this.d.personStart]) dyn *= R.petitionCommitment.afterSigning;
-        if (r.next() * dynMax >= dyn) continue;
+        if (r.next() * bound >= dyn) continue;
         if (f.petition) this.petition(i, f, d);
         else {
           const o = f.outcomes[drawCum(r, f.outcomeCum)]!;
@@ -1074,6 +1091,12 @@ export class DistrictSim {
       }
     }
   }
+}
+
+function firmWeight(f: CompiledFamily, F: World['firms'], j: number): number {
+  let x = f.trait === 'finance' ? F.tFinance[j]! : f.trait === 'compliance' ? F.tCompliance[j]! : 1;
+  if (f.mult.firmSize) x *= f.mult.firmSize[F.size[j]!] ?? 1;
+  return x;
 }
 
 function staticWeight(f: CompiledFamily, P: World['persons'], i: number, meanIncome: number): number {
