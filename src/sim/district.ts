@@ -99,11 +99,12 @@ export interface DistrictOutput {
   agentDays: number;
 }
 
-/** Statically eligible subjects of one family (shared between families with the same filter) and the bound of
- * their static weights, for rejection sampling. */
+/** Statically eligible subjects of one family (the index list is shared between families with the same filter)
+ * with the cumulative static weights of this family. */
 interface Candidates {
   idx: Int32Array;
-  wMax: number;
+  cum: Float64Array;
+  total: number;
 }
 interface WeightedCandidates {
   idx: Int32Array;
@@ -128,8 +129,7 @@ export class DistrictSim {
   private snap: Snapshot;
   private readonly cal: WorkingCalendar;
   private readonly stepDays: number;
-  private readonly meanU: number;
-  private readonly meanR: number;
+
   private readonly defaulterMask: number;
   private readonly rng: Rng;
   private readonly rngRec: Rng;
@@ -191,8 +191,7 @@ export class DistrictSim {
     this.cal = cal;
     this.d = init.district;
     this.stepDays = init.stepDays;
-    this.meanU = scenario.population.income.meanUrban.value;
-    this.meanR = scenario.population.income.meanRural.value;
+
     this.defaulterMask = init.defaulterBit >= 0 ? 1 << init.defaulterBit : 0;
     const root = new Rng(init.seed);
     this.rng = root.fork('conduct');
@@ -344,14 +343,14 @@ export class DistrictSim {
     const shared = new Map<string, Int32Array>();
     this.cands = this.m.families.map((f) => {
       let n = 0;
-      let wMax = 0;
       if (f.firm) {
-        for (let j = this.d.firmStart; j < this.d.firmStart + this.d.firmCount; j++) {
-          if (f.sectors.size && !f.sectors.has(F.sector[j]!)) continue;
-          wMax = Math.max(wMax, firmWeight(f, F, j));
-          idxBuf[n++] = j;
-        }
-        return { idx: idxBuf.slice(0, n), wMax };
+        for (let j = this.d.firmStart; j < this.d.firmStart + this.d.firmCount; j++)
+          if (!f.sectors.size || f.sectors.has(F.sector[j]!)) idxBuf[n++] = j;
+        const idx = idxBuf.slice(0, n);
+        const cum = new Float64Array(n);
+        let total = 0;
+        for (let k = 0; k < n; k++) cum[k] = total += firmWeight(f, F, idx[k]!);
+        return { idx, cum, total };
       }
       const key = `${f.minAge}|${f.maxAge}|${f.hukou}|${f.drivers}|${f.roleMask}|${f.occMask}`;
       let idx = shared.get(key);
@@ -370,12 +369,13 @@ export class DistrictSim {
         idx = idxBuf.slice(0, n);
         shared.set(key, idx);
       }
+      const cum = new Float64Array(idx.length);
+      let total = 0;
       for (let k = 0; k < idx.length; k++) {
         const i = idx[k]!;
-        const x = staticWeight(f, P, i, P.hukou[i] ? meanR : meanU);
-        if (x > wMax) wMax = x;
+        cum[k] = total += staticWeight(f, P, i, P.hukou[i] ? meanR : meanU);
       }
-      return { idx, wMax };
+      return { idx, cum, total };
     });
     // mothers for births, and Gompertz weights for deaths
     const V = this.s.population.vitals;
@@ -408,19 +408,19 @@ export class DistrictSim {
     const r = this.rng;
     for (const f of this.m.families) {
       const c = this.cands[f.index]!;
-      if (c.idx.length === 0 || c.wMax <= 0) continue;
+      if (c.total <= 0) continue;
       const yearMult = f.years[String(year)] ?? 1;
       const respMax = f.response === 'volunteer_threshold' ? R.volunteerThreshold.multiplier : 1;
       const dynMax = (f.firm ? 1 : f.ageMultMax) * respMax;
-      // Thinning: propose candidates uniformly at the bound rate, accept with (static × dynamic weight) / bound.
-      const bound = c.wMax * dynMax;
-      const mean = f.rate * yearMult * f.season[month]! * c.idx.length * bound * (len / YEAR);
+      // Thinning: candidates are proposed in proportion to their static weight at the bound rate and accepted with
+      // (dynamic weight) / bound, which is exact for per-agent Poisson hazards (docs/decisions/0053).
+      const mean = f.rate * yearMult * f.season[month]! * c.total * dynMax * (len / YEAR);
       const n = r.poisson(mean);
       for (let e = 0; e < n; e++) {
-        const i = c.idx[r.int(c.idx.length)]!;
+        const i = c.idx[search(c.cum, r.next() * c.total)]!;
         const d = day + (len > 1 ? r.int(len) : 0);
         if (f.firm) {
-          if (F.founded[i]! > d || r.next() * bound >= firmWeight(f, F, i)) continue;
+          if (F.founded[i]! > d) continue;
           const o = f.outcomes[drawCum(r, f.outcomeCum)]!;
           this.occur(nPersons + i, -1, o, d, this.amount(o, 0), false);
           continue;
@@ -428,11 +428,11 @@ export class DistrictSim {
         if (P.birth[i]! > d || P.death[i]! <= d) continue;
         const a = ageYears(P.birth[i]!, d);
         if (a < f.minAge || a > f.maxAge) continue;
-        let dyn = f.ageMult[Math.min(a, 120)]! * staticWeight(f, P, i, P.hukou[i] ? this.meanR : this.meanU);
+        let dyn = f.ageMult[Math.min(a, 120)]!;
         if (f.response === 'volunteer_threshold' && this.snap.flags[i]! & F_NEAR_THRESHOLD)
           dyn *= R.volunteerThreshold.multiplier;
         if (f.petition && this.committed[i - this.d.personStart]) dyn *= R.petitionCommitment.afterSigning;
-        if (r.next() * bound >= dyn) continue;
+        if (r.next() * dynMax >= dyn) continue;
         if (f.petition) this.petition(i, f, d);
         else {
           const o = f.outcomes[drawCum(r, f.outcomeCum)]!;
