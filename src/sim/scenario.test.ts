@@ -95,3 +95,38 @@ describe('loadScenario', () => {
     expect(issuesOf(() => loadScenario('/nonexistent/x'))[0]!.code).toBe('scenario.not_found');
   });
 });
+
+describe('compileModel', () => {
+  it('checks every record kind, severity and amount against the catalogue, with positions', async () => {
+    const { loadCatalogue, defaultCataloguePath } = await import('../core/catalogue.js');
+    const { compileModel } = await import('./model.js');
+    const cat = loadCatalogue(defaultCataloguePath());
+    expect(compileModel(loadScenario(MERITOWN), cat).eventTypes.length).toBeGreaterThan(40);
+    const dir = copyScenario();
+    edit(dir, 'behaviour.yaml', 'kind: traffic.drink_driving }', 'kind: traffic.drunk_flying }');
+    edit(
+      dir,
+      'behaviour.yaml',
+      'kind: health.blood_donation }',
+      'kind: health.blood_donation, severity: plasma }',
+    );
+    edit(
+      dir,
+      'behaviour.yaml',
+      'kind: charity.donation, amount: { dist: lognormal, mean: 800, sigma: 1.2, round: int } }',
+      'kind: charity.donation }',
+    );
+    const issues = issuesOf(() => compileModel(loadScenario(dir), cat));
+    expect(issues.map((i) => i.code).sort()).toEqual([
+      'scenario.missing_amount',
+      'scenario.unknown_kind',
+      'scenario.unknown_severity',
+    ]);
+    const unknown = issues.find((i) => i.code === 'scenario.unknown_kind')!;
+    const line =
+      readFileSync(join(dir, 'behaviour.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('drunk_flying')) + 1;
+    expect(unknown.location?.line).toBe(line);
+  });
+});
