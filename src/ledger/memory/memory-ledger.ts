@@ -287,9 +287,13 @@ export class MemoryLedger implements Ledger {
     return this.n;
   }
 
-  /** Resident bytes held by the columns, dictionaries' typed parts and the id index (not the JS strings). */
-  get columnBytes(): { columns: number; index: number } {
-    const cols = [
+  /**
+   * Bytes the typed storage occupies for the rows held: columns (rows × element sizes; reserved but untouched
+   * capacity of a resizable buffer is never resident), supersession pairs, and the id index's slot array.
+   * The string dictionaries (JS Maps and arrays) are not included.
+   */
+  get typedBytes(): { columns: number; pairs: number; index: number } {
+    const perRow = [
       this.cSubject,
       this.cKind,
       this.cAgency,
@@ -302,12 +306,8 @@ export class MemoryLedger implements Ledger {
       this.cIdHi,
       this.cIdLo,
       this.cBasis,
-      this.supFrom,
-      this.supTo,
-      this.supHi,
-      this.supLo,
-    ].reduce((s, c) => s + c.byteLength, 0);
-    return { columns: cols, index: this.index.byteLength };
+    ].reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
+    return { columns: perRow * this.n, pairs: 16 * this.nSup, index: this.index.byteLength };
   }
 
   /**

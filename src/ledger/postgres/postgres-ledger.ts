@@ -206,7 +206,7 @@ export class PostgresLedger implements Ledger {
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${meta} (key text PRIMARY KEY, value text NOT NULL)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
-      await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} (subject)`);
+      await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
       await c.query(`CREATE OR REPLACE VIEW ${view} AS
         SELECT seq,
