@@ -21,6 +21,7 @@ export class Scoring {
   /** Lower bound of each band above the subject's current one, ascending (for the threshold response). */
   private readonly thresholds: number[];
   private readonly window: number;
+  private staticDone = false;
 
   constructor(dir: string, cat: Catalogue, world: World, responseWindow: number) {
     this.pack = loadSchemePack(dir, cat);
@@ -47,20 +48,26 @@ export class Scoring {
     const P = this.w.persons;
     const F = this.w.firms;
     const c = this.cols;
+    if (!this.staticDone) {
+      // type, roles and consent never change for a subject; they are filled once (births fill their own rows)
+      for (let f = 0; f < F.length; f++) {
+        c.type[P.length + f] = 1;
+        c.consent[P.length + f] = 1;
+      }
+      this.staticDone = true;
+    }
     for (let i = 0; i < P.length; i++) {
-      c.type[i] = 0;
-      c.roles[i] = P.roles[i]! & ROLE_MASK;
-      c.birthDay[i] = P.birth[i]! <= day && P.death[i]! > day ? P.birth[i]! : -2147483648;
-      c.consent[i] = P.consent[i]!;
-      c.resident[i] = P.birth[i]! <= day && P.death[i]! > day ? this.residentDistricts[P.district[i]!]! : 0;
+      const b = P.birth[i]!;
+      const here = b <= day && P.death[i]! > day;
+      c.birthDay[i] = here ? b : -2147483648;
+      c.resident[i] = here ? this.residentDistricts[P.district[i]!]! : 0;
+      if (here) {
+        c.roles[i] = P.roles[i]! & ROLE_MASK;
+        c.consent[i] = P.consent[i]!;
+      }
     }
-    for (let f = 0; f < F.length; f++) {
-      const i = P.length + f;
-      c.type[i] = 1;
-      c.roles[i] = 0;
-      c.consent[i] = 1;
-      c.resident[i] = F.founded[f]! <= day ? this.residentDistricts[F.district[f]!]! : 0;
-    }
+    for (let f = 0; f < F.length; f++)
+      c.resident[P.length + f] = F.founded[f]! <= day ? this.residentDistricts[F.district[f]!]! : 0;
     const t = this.scheme.scoreAll(mirror.columns(), c, day, this.table);
     this.table = t;
     for (let i = 0; i < t.length; i++) {
