@@ -15,12 +15,13 @@ interface Measured {
   peakRss: number;
 }
 
-/** One full run (DuckDB ledger and every output) with RSS sampled every 50 ms; the process RSS includes the workers. */
+/** One full run (DuckDB ledger and every output, unless `persist` is false) with RSS sampled every 50 ms; the process RSS includes the workers. */
 async function measured(
   population: number,
   years: number,
   workers: number,
   log: (s: string) => void,
+  persist = true,
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'mosaic-bench-sim-'));
   (globalThis as { gc?: () => void }).gc?.();
@@ -39,7 +40,7 @@ async function measured(
     const seconds = (performance.now() - t) / 1000;
     const m = r.manifest;
     log(
-      `${population.toLocaleString('en')} residents × ${years} y, ${workers} workers: ${seconds.toFixed(1)} s total ` +
+      `${population.toLocaleString('en')} residents × ${years} y, ${workers} workers${persist ? '' : ', memory ledger, no files'}: ${seconds.toFixed(1)} s total ` +
         `(setup ${((m.timings.load! + m.timings.world! + m.timings.engines_setup!) / 1000).toFixed(1)} s, step loop ${(m.timings.simulate! / 1000).toFixed(1)} s ` +
         `[districts ${(m.timings.step! / 1000).toFixed(1)}, engines ${(m.timings.engine_updates! / 1000).toFixed(1)}, merge+io ${(m.timings.merge_io! / 1000).toFixed(1)}], ` +
         `write ${(m.timings.write! / 1000).toFixed(1)} s), ${m.counts.records!.toLocaleString('en')} records, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB`,
@@ -115,6 +116,13 @@ export const simBench: BenchModule = {
       value: steps / big.seconds,
       unit: 'agent-steps/s',
       target: '≥ 6M agent-steps/s',
+    });
+    const mem = await measured(sizes[2]!, 1, 2, ctx.log, false);
+    figs.push({
+      name: `Meritown ${sizes[2]!.toLocaleString('en')} × 365, lists and municipal engines on, in-memory ledger, no output files`,
+      value: mem.seconds,
+      unit: 's',
+      note: `${(mem.manifest.counts.agentDays! / mem.seconds / 1e6).toFixed(2)}M agent-steps/s; the difference to the run above is the DuckDB ledger (register and appends) and the Parquet outputs`,
     });
     const perStep = runs.map((r) => (r.seconds * 1e9) / r.manifest.counts.agentDays!);
     figs.push({
