@@ -39,8 +39,9 @@ export class Scoring {
     this.window = responseWindow;
   }
 
+  /** The scheme id subjects consent to; the municipal engine checks consent against `meta.scheme`, not the pack id. */
   get schemeId(): string {
-    return this.pack.id;
+    return this.pack.meta.scheme;
   }
 
   /** Rescore everyone as of `day` and publish grades, scores and the near-threshold flag into the snapshot. */

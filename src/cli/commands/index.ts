@@ -6,6 +6,7 @@ import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
+import { registerStart } from './start.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -16,4 +17,5 @@ export const commandModules: RegisterCommands[] = [
   registerAudit,
   registerExplain,
   registerPolicy,
+  registerStart,
 ];
