@@ -3,6 +3,7 @@ import type { BenchModule } from './types.js';
 import { auditBench } from './audit.js';
 import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
+import { municipalBench } from './municipal.js';
 import { simBench } from './sim.js';
 
-export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, simBench];
+export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, municipalBench, simBench];

@@ -14,7 +14,6 @@ import { compileFormula, finishPoints } from '../../policy/expr.js';
 import { normalize, type Interval } from '../../policy/interval.js';
 import { rangePoints } from './interpreter.js';
 import {
-  bandRank,
   birthDayCutoff,
   bonusYears,
   classMask,
@@ -29,7 +28,7 @@ import {
   windowStartBound,
 } from './semantics.js';
 import { NO_BIRTH_DAY, type SubjectColumns } from './subjects.js';
-import { GRADE_NONE, SCORE_STATUSES, type Conditions, type SchemePack } from './types.js';
+import { GRADE_NONE, GRADES, SCORE_STATUSES, type Conditions, type SchemePack } from './types.js';
 import { toEpochDay } from '../../core/dates.js';
 
 /** Scores of every subject as of one day. Index i is subject i of the RecordColumns dictionary / SubjectColumns. */
@@ -312,6 +311,40 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   const trHiIncl = Uint8Array.from(Tr.hiIncl);
   const trRepair = Int32Array.from(Tr.payload);
 
+  // Slot kinds: most records resolve to one fixed-points entry with no amount band and no cap, kept in the slot
+  // itself so the hot loop reads no entry tables. bit 1 = that simple case, 2 = general point entries,
+  // 4 = direct-grading entries, 8 = repair-trigger entries.
+  // One word per slot, read once per record: bits 0-3 the slot kind, 4-8 the subject-class mask and 9-15 the window
+  // length of the simple entry, 16-31 its points (signed).
+  const slotWord = new Int32Array(slots);
+  for (let sl = 0; sl < slots; sl++) {
+    const e = pStart[sl]!;
+    let w = 0;
+    if (e >= 0) {
+      const simple =
+        pCount[sl] === 1 &&
+        pType[e] === T_FIXED &&
+        pHasAmt[e] === 0 &&
+        pCap[e]! < 0 &&
+        pPts[e]! >= -32768 &&
+        pPts[e]! <= 32767 &&
+        pYears[e]! < 128;
+      w = simple ? 1 | (pMask[e]! << 4) | (pYears[e]! << 9) | (pPts[e]! << 16) : 2;
+    }
+    if (dStart[sl]! >= 0) w |= 4;
+    if (tStart[sl]! >= 0) w |= 8;
+    slotWord[sl] = w;
+  }
+  // Calendar year of an epoch day (annual caps group by year of occurrence).
+  const yearOfDay = new Uint16Array(0x10000);
+  for (let d = 0, y = 1970, next = toEpochDay('1971-01-01'); d < 0x10000; d++) {
+    if (d === next) {
+      y++;
+      next = toEpochDay(`${y + 1}-01-01`);
+    }
+    yearOfDay[d] = y;
+  }
+
   // Direct rules: grade rank, years, whether they freeze bonuses.
   const freezeGrades = new Set(
     pack.interactions.filter((i) => i.effect === 'freeze_bonuses').flatMap((i) => i.whileDirect),
@@ -341,21 +374,24 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   const tierDistinct = tierYears.map((ys) => [...new Set(ys)]);
   const tierYearSlot = tierYears.map((ys, i) => ys.map((y) => tierDistinct[i]!.indexOf(y)));
 
-  let maxYears = 1;
-  for (const y of [
-    ...eYears,
+  // The longest window any entry can have: every validity lookup indexes a table of this size.
+  const maxYears = Math.max(
+    1,
+    v.bonusDefault,
+    ...Object.values(v.bonusByLevel).map((b) => b ?? 0),
+    ...v.deductions.map((d) => d.years),
     ...eRuleYears,
-    ...eBonusYears,
     ...dYears,
     ...rYears,
-    ...dedYears.subarray(1, maxMag + 1),
-  ])
-    maxYears = Math.max(maxYears, y);
-  for (const b of Object.values(v.bonusByLevel)) maxYears = Math.max(maxYears, b ?? 0);
-  maxYears = Math.max(maxYears, v.bonusDefault);
+    ...tierYears.flat(),
+  );
+  void maxMag;
 
   const base = pack.meta.baseScore;
-  const bands = pack.meta.bands;
+  // Lowest score of each grade's band, best grade first (the bottom band has -Infinity): lint guarantees coverage.
+  const bandMin = Float64Array.from(
+    GRADES.map((g) => pack.meta.bands.find((x) => x.grade === g)!.min ?? -Infinity),
+  );
   const effFrom = toEpochDay(pack.meta.effective.from);
   const effTo = pack.meta.effective.to !== undefined ? toEpochDay(pack.meta.effective.to) : Infinity;
   const coversNatural = pack.meta.subjects.includes('individual');
@@ -367,39 +403,158 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     number
   >;
 
-  // Workspace reused across calls (the simulation rescores every month).
-  let ws: ReturnType<typeof workspace> | undefined;
-  function workspace(n: number) {
-    return {
-      n,
-      bits: new Uint8Array(n),
-      st: new Uint8Array(n),
-      ded: new Int32Array(n),
-      bon: new Int32Array(n),
-      dWorst: new Int8Array(n),
-      nonD: new Int8Array(n),
-      other: new Int8Array(n),
-      freeze: new Uint8Array(n),
-      capBlock: new Int32Array(n),
-      tierBlock: new Int32Array(n * Math.max(1, tierRules.length)),
-    };
+  /**
+   * The ledger regrouped for this scheme, built once per RecordColumns object and reused by every as-of call:
+   * records of kinds the scheme never reads and withdrawals are dropped, the rest grouped by subject (a counting
+   * sort), with kind, severity and level folded into one slot base and supersession folded into one day. Scoring
+   * then streams through memory subject by subject instead of jumping to a random subject for every record.
+   */
+  interface Prepared {
+    length: number;
+    subjects: number;
+    /** Records of subject s are rows start[s] .. start[s + 1] - 1. */
+    start: Uint32Array;
+    slotBase: Int32Array;
+    occurred: Uint16Array;
+    /**
+     * The days the record counts as a standing statement, packed in one word so one load filters a record:
+     * low 16 bits the first day (reported, or occurred if later), high 16 bits the first day it no longer stands
+     * (superseded; NEVER if it stands for good).
+     */
+    span: Int32Array;
+    amount: Float64Array;
+    /** slotWord of each record for its subject's type (natural or legal), read in order instead of by lookup. */
+    word: Int32Array;
+    /** The subject types `word` was built for; rebuilt when a call passes different types. */
+    types: Uint8Array;
   }
-
-  const supCache = new WeakMap<RecordColumns, Uint16Array>();
-  function supersededAt(cols: RecordColumns): Uint16Array {
-    let sup = supCache.get(cols);
-    if (sup && sup.length === cols.length) return sup;
-    sup = new Uint16Array(cols.length).fill(NEVER);
-    const from = cols.supersedeFrom;
-    const to = cols.supersedeTo;
-    for (let j = 0; j < from.length; j++) {
-      const t = to[j]!;
+  const prepCache = new WeakMap<RecordColumns, Prepared>();
+  function prepare(cols: RecordColumns): Prepared {
+    const cached = prepCache.get(cols);
+    if (cached && cached.length === cols.length) return cached;
+    const n = cols.length;
+    const sup = new Uint16Array(n).fill(NEVER);
+    const st = cols.status;
+    for (let i = 0; i < n; i++) if (st[i] === WITHDRAWAL) sup[i] = 0;
+    for (let j = 0; j < cols.supersedeFrom.length; j++) {
+      const t = cols.supersedeTo[j]!;
       if (t < 0) continue;
-      const d = cols.reported[from[j]!]!;
+      const d = cols.reported[cols.supersedeFrom[j]!]!;
       if (d < sup[t]!) sup[t] = d;
     }
-    supCache.set(cols, sup);
-    return sup;
+    const nS = cols.subjects.length;
+    const start = new Uint32Array(nS + 1);
+    const { subject, kind, severity, level } = cols;
+    let kept = 0;
+    for (let i = 0; i < n; i++)
+      if (kindBase[kind[i]!]! >= 0 && sup[i] !== 0) {
+        start[subject[i]! + 1]!++;
+        kept++;
+      }
+    for (let s = 0; s < nS; s++) start[s + 1]! += start[s]!;
+    const fill = start.slice(0, nS);
+    const p: Prepared = {
+      length: n,
+      subjects: nS,
+      start,
+      slotBase: new Int32Array(kept),
+      occurred: new Uint16Array(kept),
+      span: new Int32Array(kept),
+      amount: new Float64Array(kept),
+      word: new Int32Array(kept),
+      types: new Uint8Array(0),
+    };
+    for (let i = 0; i < n; i++) {
+      const kb = kindBase[kind[i]!]!;
+      if (kb < 0 || sup[i] === 0) continue;
+      const r = fill[subject[i]!]!++;
+      p.slotBase[r] = kb + (severity[i]! * L + level[i]!) * 2;
+      p.occurred[r] = cols.occurred[i]!;
+      p.span[r] = Math.max(cols.reported[i]!, cols.occurred[i]!) | (sup[i]! << 16);
+      p.amount[r] = cols.amount[i]!;
+    }
+    prepCache.set(cols, p);
+    return p;
+  }
+
+  function prepareWords(p: Prepared, type: Uint8Array): void {
+    let same = p.types.length === p.subjects;
+    for (let s = 0; same && s < p.subjects; s++) if (p.types[s] !== type[s]) same = false;
+    if (same) return;
+    for (let s = 0; s < p.subjects; s++) {
+      const legal = type[s] === 1 ? 1 : 0;
+      for (let i = p.start[s]!; i < p.start[s + 1]!; i++) p.word[i] = slotWord[p.slotBase[i]! + legal]!;
+    }
+    p.types = type.slice(0, p.subjects);
+  }
+
+  // Per-subject scratch for the rare constructs, reused across subjects and calls.
+  const capSpan = maxYears + 1;
+  const capAcc = new Int32Array(Math.max(1, capGroups.length) * capSpan);
+  const nTier = tierRules.length;
+  const tierWidth = tierDistinct.map((d) => 1 + d.length);
+  const tierOffset = tierWidth.map((_, r) => tierWidth.slice(0, r).reduce((a, w) => a + w, 0));
+  const tierAcc = new Float64Array(
+    Math.max(
+      1,
+      tierWidth.reduce((a, w) => a + w, 0),
+    ),
+  );
+  // Causes and triggers of the current subject (a subject has few; the arrays grow when one has more).
+  let cRule = new Int32Array(64);
+  let cStart = new Int32Array(64);
+  let tRep = new Int32Array(64);
+  let tDay = new Int32Array(64);
+  // Effects: at most one per cause, so they grow with the causes.
+  let effRep = new Int32Array(64);
+  let effDay = new Int32Array(64);
+
+  const acc = new Int32Array(2);
+  let rareRows = new Int32Array(256);
+
+  /**
+   * The hot loop, kept small so the JIT compiles it tightly: adds the simple entries of one subject's records to
+   * acc (deductions, bonuses) and lists the standing records that need more (bands, formulas, caps, tiers, direct
+   * grading, repairs). Branch-free on the dates: whether a record stands on D and is inside its window varies at
+   * random from one record to the next, so branches on them would mispredict constantly.
+   */
+  function scanSimple(
+    from: number,
+    to: number,
+    D: number,
+    b: number,
+    word: Int32Array,
+    span: Int32Array,
+    occurred: Uint16Array,
+    lo: Int32Array,
+    acc: Int32Array,
+    rare: Int32Array,
+  ): number {
+    let ded = 0;
+    let bon = 0;
+    let nRare = 0;
+    for (let i = from; i < to; i++) {
+      const w = span[i]!;
+      const sw = word[i]!;
+      // Stands on D iff first day <= D < superseded day: both differences non-negative.
+      const stands = (((D - (w & 0xffff)) | ((w >>> 16) - D - 1)) >>> 31) ^ 1;
+      const counts =
+        stands & ((lo[(sw >> 9) & 127]! - occurred[i]! - 1) >>> 31) & (-((sw >> 4) & b & 31) >>> 31) & sw;
+      const p = (sw >> 16) * counts;
+      const neg = p >> 31;
+      ded += p & neg;
+      bon += p & ~neg;
+      if ((sw & 14) !== 0 && stands !== 0) {
+        if (nRare === rare.length) {
+          rareRows = grown(rareRows);
+          rare = rareRows;
+        }
+        rare[nRare++] = i;
+      }
+    }
+    acc[0] = ded;
+    acc[1] = bon;
+    return nRare;
   }
 
   function scoreAll(cols: RecordColumns, subj: SubjectColumns, D: number, out?: ScoreTable): ScoreTable {
@@ -409,8 +564,6 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
         code: 'policy.subject_columns_short',
         message: `subject columns hold ${subj.length} rows but the ledger has ${cols.subjects.length} subjects`,
       });
-    if (!ws || ws.n !== n) ws = workspace(n);
-    const { bits, st, ded, bon, dWorst, nonD, other, freeze, capBlock, tierBlock } = ws;
     const res: ScoreTable =
       out && out.length === n
         ? out
@@ -421,13 +574,21 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             status: new Uint8Array(n),
             frozen: new Uint8Array(n),
           };
+    const { score, grade, status: stOut, frozen } = res;
+    const P = prepare(cols);
+    prepareWords(P, subj.type);
+    const { start, slotBase, occurred, span, amount, word } = P;
 
-    // ---- subjects: eligibility and class bits ----
     const inForce = D >= effFrom && D <= effTo;
     const cutoff = minAge !== undefined ? birthDayCutoff(D, minAge) : 0;
+    // Window bounds: an entry of `y` years that started on day o counts iff o >= lo[y] (and o <= D).
+    const lo = new Int32Array(maxYears + 1);
+    for (let y = 1; y <= maxYears; y++) lo[y] = windowStartBound(D, y);
+    const yearD = yearOfDay[D]!;
+
     for (let s = 0; s < n; s++) {
+      // ---- eligibility ----
       const legal = subj.type[s] === 1;
-      bits[s] = subjectClassBits(legal, subj.roles[s]!);
       let status = 0;
       if (!inForce) status = ST.not_in_force;
       else if (legal ? !coversLegal : !coversNatural) status = ST.not_covered;
@@ -435,295 +596,217 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       else if (!legal && minAge !== undefined && subj.birthDay[s]! > cutoff) status = ST.under_age;
       else if (subj.resident[s] !== 1) status = ST.not_resident;
       else if (needConsent && subj.consent[s] !== 1) status = ST.no_consent;
-      st[s] = status;
-    }
-    ded.fill(0);
-    bon.fill(0);
-    dWorst.fill(-1);
-    nonD.fill(-1);
-    other.fill(-1);
-    freeze.fill(0);
-    capBlock.fill(-1);
-    tierBlock.fill(-1);
-
-    // Window bounds: an entry of `y` years that started on day o counts iff o >= lo[y] (and o <= D).
-    const lo = new Int32Array(maxYears + 1);
-    for (let y = 1; y <= maxYears; y++) lo[y] = windowStartBound(D, y);
-    const yearD = new Date(D * 86_400_000).getUTCFullYear();
-    const capSpan = maxYears + 1;
-
-    // Side structures, grown on demand.
-    let capAcc = new Int32Array(1024);
-    let capUsed = 0;
-    let tierAcc = new Float64Array(1024);
-    let tierUsed = 0;
-    let evS = new Int32Array(256);
-    let evKind = new Uint8Array(256);
-    let evIdx = new Int32Array(256);
-    let evDay = new Int32Array(256);
-    let evN = 0;
-    const pushEvent = (s: number, kind: number, idx: number, day: number) => {
-      if (evN === evS.length) {
-        evS = grow(evS);
-        evKind = grow(evKind);
-        evIdx = grow(evIdx);
-        evDay = grow(evDay);
-      }
-      evS[evN] = s;
-      evKind[evN] = kind;
-      evIdx[evN] = idx;
-      evDay[evN] = day;
-      evN++;
-    };
-
-    const sup = supersededAt(cols);
-    const { subject, kind, occurred, reported, amount, severity, level, status } = cols;
-    const len = cols.length;
-    for (let i = 0; i < len; i++) {
-      if (reported[i]! > D || sup[i]! <= D) continue;
-      const kb = kindBase[kind[i]!]!;
-      if (kb < 0) continue;
-      const o = occurred[i]!;
-      if (o > D || status[i] === WITHDRAWAL) continue;
-      const s = subject[i]!;
-      if (st[s] !== 0) continue;
-      const b = bits[s]!;
-      const slot = kb + (severity[i]! * L + level[i]!) * 2 + (b >> 4);
-      let e = pStart[slot]!;
-      if (e >= 0) {
-        const end = e + pCount[slot]!;
-        const a = amount[i]!;
-        for (; e < end; e++) {
-          if ((pMask[e]! & b) === 0) continue;
-          if (
-            pHasAmt[e] === 1 &&
-            !(
-              (a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
-              (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e]))
-            )
-          )
-            continue;
-          const t = pType[e]!;
-          if (t === T_FIXED && pCap[e]! < 0) {
-            if (o >= lo[pYears[e]!]!) {
-              const p = pPts[e]!;
-              if (p < 0) ded[s] += p;
-              else bon[s] += p;
-            }
-            break;
-          }
-          if (t === T_TIER) {
-            if (a === a) addTier(s, pTier[e]!, a, o);
-            break;
-          }
-          let p: number;
-          if (t === T_FIXED) p = pPts[e]!;
-          else if (a !== a) break;
-          else if (t === T_RANGE) p = rangePoints(pMin[e]!, pMax[e]!, a);
-          else p = finishPoints(eFn[pFn[e]!]!(a));
-          if (p === 0) break;
-          const y = pRuleYears[e]! || (p < 0 ? dedYears[-p]! : pBonusYears[e]!);
-          if (o < lo[y]!) break;
-          const cg = pCap[e]!;
-          if (cg >= 0) addCap(s, cg, o, p);
-          else if (p < 0) ded[s] += p;
-          else bon[s] += p;
-          break;
-        }
-      }
-      let d = dStart[slot]!;
-      if (d >= 0) {
-        const end = d + dCount[slot]!;
-        const a = amount[i]!;
-        for (; d < end; d++) {
-          if ((drMask[d]! & b) === 0) continue;
-          if (
-            drHasAmt[d] === 1 &&
-            !(
-              (a > drLo[d]! || (drLoIncl[d] === 1 && a === drLo[d])) &&
-              (a < drHi[d]! || (drHiIncl[d] === 1 && a === drHi[d]))
-            )
-          )
-            continue;
-          const r = drRule[d]!;
-          if (cancellable[r] === 1) pushEvent(s, 0, r, o);
-          else if (o >= lo[dYears[r]!]!) {
-            const g = dRank[r]!;
-            if (g > dWorst[s]!) dWorst[s] = g;
-            if (g < 5 && g > nonD[s]!) nonD[s] = g;
-            if (dFreeze[r] === 1) freeze[s] = 1;
-          }
-          break;
-        }
-      }
-      let t = tStart[slot]!;
-      if (t >= 0) {
-        const end = t + tCount[slot]!;
-        const a = amount[i]!;
-        for (; t < end; t++) {
-          if ((trMask[t]! & b) === 0) continue;
-          if (
-            trHasAmt[t] === 1 &&
-            !(
-              (a > trLo[t]! || (trLoIncl[t] === 1 && a === trLo[t])) &&
-              (a < trHi[t]! || (trHiIncl[t] === 1 && a === trHi[t]))
-            )
-          )
-            continue;
-          pushEvent(s, 1, trRepair[t]!, o);
-        }
-      }
-    }
-
-    function addCap(s: number, g: number, o: number, p: number): void {
-      let blk = capBlock[s]!;
-      if (blk < 0) {
-        blk = capUsed;
-        capUsed += capGroups.length * capSpan;
-        if (capUsed > capAcc.length) {
-          const next = new Int32Array(Math.max(capUsed, capAcc.length * 2));
-          next.set(capAcc);
-          capAcc = next;
-        }
-        capBlock[s] = blk;
-      }
-      const year = new Date(o * 86_400_000).getUTCFullYear();
-      capAcc[blk + g * capSpan + (yearD - year)]! += p;
-    }
-
-    function addTier(s: number, r: number, a: number, o: number): void {
-      const ti = s * tierRules.length + r;
-      let blk = tierBlock[ti]!;
-      const width = 1 + tierDistinct[r]!.length;
-      if (blk < 0) {
-        blk = tierUsed;
-        tierUsed += width;
-        if (tierUsed > tierAcc.length) {
-          const next = new Float64Array(Math.max(tierUsed, tierAcc.length * 2));
-          next.set(tierAcc);
-          tierAcc = next;
-        }
-        tierBlock[ti] = blk;
-      }
-      const m = Math.max(0, toMilli(a));
-      tierAcc[blk]! += m;
-      const ys = tierDistinct[r]!;
-      for (let j = 0; j < ys.length; j++) if (o < lo[ys[j]!]!) tierAcc[blk + 1 + j]! += m;
-    }
-
-    // ---- annual caps ----
-    if (capUsed > 0)
-      for (let s = 0; s < n; s++) {
-        const blk = capBlock[s]!;
-        if (blk < 0) continue;
-        for (let g = 0; g < capGroups.length; g++) {
-          const cap = capLimit[g]!;
-          for (let y = 0; y < capSpan; y++) {
-            let sum = capAcc[blk + g * capSpan + y]!;
-            if (sum > cap) sum = cap;
-            else if (sum < -cap) sum = -cap;
-            if (sum < 0) ded[s] += sum;
-            else bon[s] += sum;
-          }
-        }
-      }
-
-    // ---- cumulative tiers: tier k counts iff the total by D reaches it and the total before its window did not ----
-    if (tierUsed > 0)
-      for (let s = 0; s < n; s++)
-        for (let r = 0; r < tierRules.length; r++) {
-          const blk = tierBlock[s * tierRules.length + r]!;
-          if (blk < 0) continue;
-          const all = tierAcc[blk]!;
-          const thr = tierThr[r]!;
-          for (let k = 0; k < thr.length; k++) {
-            if (all < thr[k]!) break;
-            if (tierAcc[blk + 1 + tierYearSlot[r]![k]!]! >= thr[k]!) continue;
-            const p = tierPts[r]![k]!;
-            if (p < 0) ded[s] += p;
-            else bon[s] += p;
-          }
-        }
-
-    // ---- repairs and cancellable direct causes, per subject ----
-    if (evN > 0) resolveEvents(evN, evS, evKind, evIdx, evDay, D, ded, bon, dWorst, nonD, other, freeze);
-
-    // ---- totals and grades ----
-    const { score, grade, status: stOut, frozen } = res;
-    for (let s = 0; s < n; s++) {
-      const stt = st[s]!;
-      stOut[s] = stt;
-      if (stt !== 0) {
+      stOut[s] = status;
+      if (status !== 0) {
         score[s] = 0;
         grade[s] = GRADE_NONE;
         frozen[s] = 0;
         continue;
       }
-      const fz = freeze[s]!;
-      const sc = base + ded[s]! + (fz ? 0 : bon[s]!);
-      score[s] = sc;
-      frozen[s] = fz;
-      grade[s] = finalGradeCode(bandRank(bands, sc), dWorst[s]!, other[s]!, nonD[s]!);
-    }
-    return res;
-  }
+      const b = subjectClassBits(legal, subj.roles[s]!);
+      const legalBit = b >> 4;
+      let dWorst = -1;
+      let nonD = -1;
+      let other = -1;
+      let freeze = 0;
+      let capUsed = false;
+      let tierUsed = false;
+      let nC = 0;
+      let nT = 0;
 
-  function resolveEvents(
-    evN: number,
-    evS: Int32Array,
-    evKind: Uint8Array,
-    evIdx: Int32Array,
-    evDay: Int32Array,
-    D: number,
-    ded: Int32Array,
-    bon: Int32Array,
-    dWorst: Int8Array,
-    nonD: Int8Array,
-    other: Int8Array,
-    freeze: Uint8Array,
-  ): void {
-    const order = Array.from({ length: evN }, (_, i) => i).sort((a, b) => evS[a]! - evS[b]! || a - b);
-    let i = 0;
-    while (i < evN) {
-      const s = evS[order[i]!]!;
-      let j = i;
-      while (j < evN && evS[order[j]!] === s) j++;
-      const causes: { r: number; start: number; end: number; conv: number; by: number }[] = [];
-      const trig: { rp: number; day: number }[] = [];
-      for (let k = i; k < j; k++) {
-        const e = order[k]!;
-        if (evKind[e] === 0) {
-          const r = evIdx[e]!;
-          causes.push({ r, start: evDay[e]!, end: windowEnd(evDay[e]!, dYears[r]!), conv: -1, by: -1 });
-        } else trig.push({ rp: evIdx[e]!, day: evDay[e]! });
-      }
-      const effects = new Set<string>();
-      for (const c of causes) {
-        for (const t of trig) {
-          if (cancels[t.rp]![c.r] !== 1 || t.day < c.start || t.day >= c.end) continue;
-          if (c.conv < 0 || t.day < c.conv || (t.day === c.conv && t.rp < c.by)) {
-            c.conv = t.day;
-            c.by = t.rp;
+      const nRare =
+        s < P.subjects
+          ? scanSimple(start[s]!, start[s + 1]!, D, b, word, span, occurred, lo, acc, rareRows)
+          : 0;
+      let ded = s < P.subjects ? acc[0]! : 0;
+      let bon = s < P.subjects ? acc[1]! : 0;
+      for (let k = 0; k < nRare; k++) {
+        const i = rareRows[k]!;
+        const o = occurred[i]!;
+        const sk = word[i]! & 15;
+        const slot = slotBase[i]! + legalBit;
+        const a = amount[i]!;
+        if ((sk & 2) !== 0) {
+          const pe = pStart[slot]! + pCount[slot]!;
+          for (let e = pStart[slot]!; e < pe; e++) {
+            if ((pMask[e]! & b) === 0) continue;
+            if (
+              pHasAmt[e] === 1 &&
+              !(
+                (a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
+                (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e]))
+              )
+            )
+              continue;
+            const t = pType[e]!;
+            if (t === T_TIER) {
+              if (a === a) {
+                // Cumulative amounts: the total by D, and the total before each window length's bound.
+                const r = pTier[e]!;
+                if (!tierUsed) {
+                  tierAcc.fill(0);
+                  tierUsed = true;
+                }
+                const off = tierOffset[r]!;
+                const ys = tierDistinct[r]!;
+                const m = Math.max(0, toMilli(a));
+                tierAcc[off]! += m;
+                for (let j = 0; j < ys.length; j++) if (o < lo[ys[j]!]!) tierAcc[off + 1 + j]! += m;
+              }
+              break;
+            }
+            let p: number;
+            if (t === T_FIXED) p = pPts[e]!;
+            else if (a !== a) break;
+            else if (t === T_RANGE) p = rangePoints(pMin[e]!, pMax[e]!, a);
+            else p = finishPoints(eFn[pFn[e]!]!(a));
+            if (p === 0) break;
+            const y = pRuleYears[e]! || (p < 0 ? dedYears[-p]! : pBonusYears[e]!);
+            if (o < lo[y]!) break;
+            const cg = pCap[e]!;
+            if (cg >= 0) {
+              if (!capUsed) {
+                capAcc.fill(0);
+                capUsed = true;
+              }
+              capAcc[cg * capSpan + (yearD - yearOfDay[o]!)]! += p;
+            } else if (p < 0) ded += p;
+            else bon += p;
+            break;
           }
         }
-        if (c.by >= 0) effects.add(`${c.by},${c.conv}`);
-        else if (D < c.end) {
-          const g = dRank[c.r]!;
-          if (g > dWorst[s]!) dWorst[s] = g;
-          if (g < 5 && g > nonD[s]!) nonD[s] = g;
-          if (dFreeze[c.r] === 1) freeze[s] = 1;
+        if ((sk & 4) !== 0) {
+          const de = dStart[slot]! + dCount[slot]!;
+          for (let d = dStart[slot]!; d < de; d++) {
+            if ((drMask[d]! & b) === 0) continue;
+            if (
+              drHasAmt[d] === 1 &&
+              !(
+                (a > drLo[d]! || (drLoIncl[d] === 1 && a === drLo[d])) &&
+                (a < drHi[d]! || (drHiIncl[d] === 1 && a === drHi[d]))
+              )
+            )
+              continue;
+            const r = drRule[d]!;
+            if (cancellable[r] === 1) {
+              if (nC === cRule.length) {
+                cRule = grown(cRule);
+                cStart = grown(cStart);
+                effRep = grown(effRep);
+                effDay = grown(effDay);
+              }
+              cRule[nC] = r;
+              cStart[nC++] = o;
+            } else if (o >= lo[dYears[r]!]!) {
+              const g = dRank[r]!;
+              if (g > dWorst) dWorst = g;
+              if (g < 5 && g > nonD) nonD = g;
+              if (dFreeze[r] === 1) freeze = 1;
+            }
+            break;
+          }
+        }
+        if ((sk & 8) !== 0) {
+          const te = tStart[slot]! + tCount[slot]!;
+          for (let t = tStart[slot]!; t < te; t++) {
+            if ((trMask[t]! & b) === 0) continue;
+            if (
+              trHasAmt[t] === 1 &&
+              !(
+                (a > trLo[t]! || (trLoIncl[t] === 1 && a === trLo[t])) &&
+                (a < trHi[t]! || (trHiIncl[t] === 1 && a === trHi[t]))
+              )
+            )
+              continue;
+            if (nT === tRep.length) {
+              tRep = grown(tRep);
+              tDay = grown(tDay);
+            }
+            tRep[nT] = trRepair[t]!;
+            tDay[nT++] = o;
+          }
         }
       }
-      for (const key of effects) {
-        const [rp, day] = key.split(',').map(Number) as [number, number];
-        if (D >= windowEnd(day, rYears[rp]!)) continue;
-        if (rGrade[rp]! >= 0) {
-          if (rGrade[rp]! > other[s]!) other[s] = rGrade[rp]!;
-        } else if (rPoints[rp]! < 0) ded[s] += rPoints[rp]!;
-        else bon[s] += rPoints[rp]!;
+
+      // ---- annual caps: per group and calendar year, at most the cap ----
+      if (capUsed)
+        for (let g = 0; g < capGroups.length; g++) {
+          const cap = capLimit[g]!;
+          for (let y = 0; y < capSpan; y++) {
+            let sum = capAcc[g * capSpan + y]!;
+            if (sum > cap) sum = cap;
+            else if (sum < -cap) sum = -cap;
+            if (sum < 0) ded += sum;
+            else bon += sum;
+          }
+        }
+
+      // ---- cumulative tiers: tier k counts iff the total by D reaches it and the total before its window did not ----
+      if (tierUsed)
+        for (let r = 0; r < nTier; r++) {
+          const off = tierOffset[r]!;
+          const all = tierAcc[off]!;
+          const thr = tierThr[r]!;
+          for (let k = 0; k < thr.length; k++) {
+            if (all < thr[k]!) break;
+            if (tierAcc[off + 1 + tierYearSlot[r]![k]!]! >= thr[k]!) continue;
+            const p = tierPts[r]![k]!;
+            if (p < 0) ded += p;
+            else bon += p;
+          }
+        }
+
+      // ---- repairs: each cause converted by the earliest trigger in force (ties: first repair of the pack) ----
+      if (nC > 0) {
+        // One effect per repair rule and converting day; at most one per cause.
+        let nE = 0;
+        for (let c = 0; c < nC; c++) {
+          const r = cRule[c]!;
+          const cs = cStart[c]!;
+          const ce = windowEnd(cs, dYears[r]!);
+          let conv = -1;
+          let by = -1;
+          for (let t = 0; t < nT; t++) {
+            const day = tDay[t]!;
+            if (cancels[tRep[t]!]![r] !== 1 || day < cs || day >= ce) continue;
+            if (conv < 0 || day < conv || (day === conv && tRep[t]! < by)) {
+              conv = day;
+              by = tRep[t]!;
+            }
+          }
+          if (by >= 0) {
+            let seen = false;
+            for (let k = 0; k < nE; k++) if (effRep[k] === by && effDay[k] === conv) seen = true;
+            if (!seen) {
+              effRep[nE] = by;
+              effDay[nE++] = conv;
+            }
+          } else if (D < ce) {
+            const g = dRank[r]!;
+            if (g > dWorst) dWorst = g;
+            if (g < 5 && g > nonD) nonD = g;
+            if (dFreeze[r] === 1) freeze = 1;
+          }
+        }
+        for (let k = 0; k < nE; k++) {
+          const rp = effRep[k]!;
+          if (D >= windowEnd(effDay[k]!, rYears[rp]!)) continue;
+          if (rGrade[rp]! >= 0) {
+            if (rGrade[rp]! > other) other = rGrade[rp]!;
+          } else if (rPoints[rp]! < 0) ded += rPoints[rp]!;
+          else bon += rPoints[rp]!;
+        }
       }
-      i = j;
+
+      // ---- total and grade ----
+      const sc = base + ded + (freeze ? 0 : bon);
+      score[s] = sc;
+      frozen[s] = freeze;
+      let band = 0;
+      while (sc < bandMin[band]!) band++;
+      grade[s] = finalGradeCode(band, dWorst, other, nonD);
     }
+    return res;
   }
 
   return {
@@ -740,8 +823,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   };
 }
 
-function grow<T extends Int32Array | Uint8Array>(a: T): T {
-  const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(a.length * 2);
   next.set(a);
   return next;
 }

@@ -169,10 +169,10 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
     cols.level[i] = rng.next() < 0.5 ? 0 : rng.int(L);
     cols.amount[i] = kind.unit ? amountFor(rng, kind.unit, edges.get(k)) : NaN;
     let occ = start + rng.int(days);
-    const followable = [...(causeKindsOf.get(k) ?? [])].flatMap((ck) => causeRows.get(ck) ?? []);
-    if (followable.length && rng.next() < 0.8) {
+    const causeKinds = [...(causeKindsOf.get(k) ?? [])].filter((ck) => causeRows.has(ck));
+    if (causeKinds.length && rng.next() < 0.8) {
       // Most triggers follow a cause of the same subject, some inside its window and some after it.
-      const c = rng.pick(followable);
+      const c = rng.pick(causeRows.get(rng.pick(causeKinds))!);
       cols.subject[i] = cols.subject[c]!;
       occ = Math.min(start + days - 1, cols.occurred[c]! + rng.int(1500));
       const want = triggerSeverities.get(k) ?? [];
