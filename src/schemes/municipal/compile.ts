@@ -483,9 +483,49 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     if (same) return;
     for (let s = 0; s < p.subjects; s++) {
       const legal = type[s] === 1 ? 1 : 0;
-      for (let i = p.start[s]!; i < p.start[s + 1]!; i++) p.word[i] = slotWord[p.slotBase[i]! + legal]!;
+      for (let i = p.start[s]!; i < p.start[s + 1]!; i++) {
+        const slot = p.slotBase[i]! + legal;
+        const w = slotWord[slot]!;
+        p.word[i] = (w & 2) !== 0 ? recordWord(slot, w, p.amount[i]!) : w;
+      }
     }
     p.types = type.slice(0, p.subjects);
+  }
+
+  /**
+   * A record in a slot with amount bands, ranges or formulas usually still has one fixed outcome: its amount never
+   * changes, so the band, the decided points and the window length are resolved here once and the record joins the
+   * branch-free path. Resolved exactly as the general loop would: the first entry whose band holds the amount. Left
+   * general (returns `w`) when entries differ in subject classes (the match depends on the subject's roles) or the
+   * entry feeds a cap or a tier (which need the subject's other records).
+   */
+  function recordWord(slot: number, w: number, a: number): number {
+    const e0 = pStart[slot]!;
+    const e1 = e0 + pCount[slot]!;
+    for (let e = e0 + 1; e < e1; e++) if (pMask[e] !== pMask[e0]) return w;
+    const keep = w & 12;
+    for (let e = e0; e < e1; e++) {
+      if (
+        pHasAmt[e] === 1 &&
+        !(
+          (a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
+          (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e]))
+        )
+      )
+        continue;
+      const t = pType[e]!;
+      if (t === T_TIER || pCap[e]! >= 0) return w;
+      let pts: number;
+      if (t === T_FIXED) pts = pPts[e]!;
+      else if (a !== a) return keep;
+      else if (t === T_RANGE) pts = rangePoints(pMin[e]!, pMax[e]!, a);
+      else pts = finishPoints(eFn[pFn[e]!]!(a));
+      if (pts === 0) return keep;
+      const y = pRuleYears[e]! || (pts < 0 ? dedYears[-pts]! : pBonusYears[e]!);
+      if (pts < -32768 || pts > 32767 || y >= 128) return w;
+      return keep | 1 | (pMask[e]! << 4) | (y << 9) | (pts << 16);
+    }
+    return keep;
   }
 
   // Per-subject scratch for the rare constructs, reused across subjects and calls.
