@@ -246,17 +246,24 @@ async function run({ scale, log }: BenchContext): Promise<BenchFigure[]> {
   let table = compiled.scoreAll(cols, subjects, AS_OF[0]!);
   const firstMs = performance.now() - t;
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let rep = 0; rep < 2; rep++)
     for (const d of AS_OF) {
       t = performance.now();
+      const c0 = process.cpuUsage();
       table = compiled.scoreAll(cols, subjects, d, table);
+      const c1 = process.cpuUsage(c0);
       times.push(performance.now() - t);
+      cpu.push((c1.user + c1.system) / 1000);
     }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const medianMs = times[times.length >> 1]!;
+  const cpuMs = cpu[cpu.length >> 1]!;
   const fastRate = nRecords / (medianMs / 1000);
+  // The machine is shared: CPU time of this process shows what the code costs when another tenant holds the core.
   log(
-    `fast evaluator: first call ${firstMs.toFixed(0)} ms (builds the supersession index), median ${medianMs.toFixed(1)} ms, best ${times[0]!.toFixed(1)} ms`,
+    `fast evaluator: first call ${firstMs.toFixed(0)} ms (builds the subject-grouped copy), median ${medianMs.toFixed(1)} ms wall / ${cpuMs.toFixed(1)} ms CPU, best ${times[0]!.toFixed(1)} ms`,
   );
   const mem = process.memoryUsage();
   const colMB = columnBytes(cols) / 2 ** 20;
@@ -331,7 +338,7 @@ async function run({ scale, log }: BenchContext): Promise<BenchFigure[]> {
       value: fastRate,
       unit: 'records/s',
       target: '≥ 50M records/s; 1M-person city ≤ 0.2 s',
-      note: `${note}; median of 24 month-end rescorings ${medianMs.toFixed(1)} ms; first call ${firstMs.toFixed(0)} ms incl. supersession index; columns ${colMB.toFixed(0)} MiB, rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB`,
+      note: `${note}; median of 24 month-end rescorings ${medianMs.toFixed(1)} ms wall (${(nRecords / (cpuMs / 1000) / 1e6).toFixed(1)}M/s by CPU time), best ${times[0]!.toFixed(1)} ms; first call ${firstMs.toFixed(0)} ms builds the subject-grouped copy; ledger columns ${colMB.toFixed(0)} MiB + grouped copy ≈ ${((22 * nRecords) / 2 ** 20).toFixed(0)} MiB, rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB`,
     },
     {
       name: 'Fast evaluator vs Mosaic interpreter (reference)',

@@ -43,6 +43,19 @@ describe('compileScheme', () => {
     expect(b.status).toEqual(copy.status);
   });
 
+  it('rebuilds its prepared copy when subject types change between calls', () => {
+    const c = compileScheme(pack, catalogue);
+    const g = generateLedger(pack, catalogue, { subjects: 300, records: 6000, seed: 11 });
+    const day = toEpochDay('2021-06-30');
+    c.scoreAll(g.cols, g.subjects, day);
+    const flipped = { ...g.subjects, type: g.subjects.type.map((t) => 1 - t) as Uint8Array };
+    const again = c.scoreAll(g.cols, flipped, day);
+    const fresh = compileScheme(pack, catalogue).scoreAll(g.cols, flipped, day);
+    expect(again.score).toEqual(fresh.score);
+    expect(again.grade).toEqual(fresh.grade);
+    expect(again.status).toEqual(fresh.status);
+  });
+
   it('refuses subject columns shorter than the ledger dictionary', () => {
     const c = compileScheme(pack, catalogue);
     const g = generateLedger(pack, catalogue, { subjects: 50, records: 100, seed: 1 });

@@ -477,19 +477,25 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     return p;
   }
 
-  function prepareWords(p: Prepared, type: Uint8Array): void {
+  function prepareWords(cols: RecordColumns, p: Prepared, type: Uint8Array): Prepared {
     let same = p.types.length === p.subjects;
     for (let s = 0; same && s < p.subjects; s++) if (p.types[s] !== type[s]) same = false;
-    if (same) return;
+    if (same) return p;
+    // Resolving words overwrites amounts of pre-resolved records: new subject types need a fresh copy.
+    if (p.types.length) {
+      prepCache.delete(cols);
+      p = prepare(cols);
+    }
     for (let s = 0; s < p.subjects; s++) {
       const legal = type[s] === 1 ? 1 : 0;
       for (let i = p.start[s]!; i < p.start[s + 1]!; i++) {
         const slot = p.slotBase[i]! + legal;
         const w = slotWord[slot]!;
-        p.word[i] = (w & 2) !== 0 ? recordWord(slot, w, p.amount[i]!) : w;
+        p.word[i] = (w & 2) !== 0 ? recordWord(slot, w, p.amount, i) : w;
       }
     }
     p.types = type.slice(0, p.subjects);
+    return p;
   }
 
   /**
@@ -499,7 +505,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
    * general (returns `w`) when entries differ in subject classes (the match depends on the subject's roles) or the
    * entry feeds a cap or a tier (which need the subject's other records).
    */
-  function recordWord(slot: number, w: number, a: number): number {
+  function recordWord(slot: number, w: number, amounts: Float64Array, i: number): number {
+    const a = amounts[i]!;
     const e0 = pStart[slot]!;
     const e1 = e0 + pCount[slot]!;
     for (let e = e0 + 1; e < e1; e++) if (pMask[e] !== pMask[e0]) return w;
@@ -514,7 +521,12 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       )
         continue;
       const t = pType[e]!;
-      if (t === T_TIER || pCap[e]! >= 0) return w;
+      if (t === T_TIER) {
+        // Pre-resolved tier record: flag 16, the entry in the high bits, the milli-amount in place of the amount.
+        if (a !== a || e >= 32768) return a !== a ? keep : w;
+        amounts[i] = Math.max(0, toMilli(a));
+        return keep | 2 | 16 | (e << 16);
+      }
       let pts: number;
       if (t === T_FIXED) pts = pPts[e]!;
       else if (a !== a) return keep;
@@ -522,6 +534,12 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       else pts = finishPoints(eFn[pFn[e]!]!(a));
       if (pts === 0) return keep;
       const y = pRuleYears[e]! || (pts < 0 ? dedYears[-pts]! : pBonusYears[e]!);
+      if (pCap[e]! >= 0) {
+        // Pre-resolved capped record: flag 16, window length, entry; the points in place of the amount.
+        if (e >= 32768 || y >= 128) return w;
+        amounts[i] = pts;
+        return keep | 2 | 16 | (y << 9) | (e << 16);
+      }
       if (pts < -32768 || pts > 32767 || y >= 128) return w;
       return keep | 1 | (pMask[e]! << 4) | (y << 9) | (pts << 16);
     }
@@ -615,8 +633,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             frozen: new Uint8Array(n),
           };
     const { score, grade, status: stOut, frozen } = res;
-    const P = prepare(cols);
-    prepareWords(P, subj.type);
+    const P = prepareWords(cols, prepare(cols), subj.type);
     const { start, slotBase, occurred, span, amount, word } = P;
 
     const inForce = D >= effFrom && D <= effTo;
@@ -666,7 +683,30 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
         const sk = word[i]! & 15;
         const slot = slotBase[i]! + legalBit;
         const a = amount[i]!;
-        if ((sk & 2) !== 0) {
+        const sw = word[i]!;
+        if ((sw & 18) === 18) {
+          // Pre-resolved (see recordWord): the entry matched on the amount, whose place holds the prepared value.
+          const e = sw >>> 16;
+          if ((pMask[e]! & b) !== 0) {
+            if (pType[e] === T_TIER) {
+              const r = pTier[e]!;
+              if (!tierUsed) {
+                for (let z = 0; z < tierAcc.length; z++) tierAcc[z] = 0;
+                tierUsed = true;
+              }
+              const off = tierOffset[r]!;
+              const ys = tierDistinct[r]!;
+              tierAcc[off]! += a;
+              for (let j = 0; j < ys.length; j++) if (o < lo[ys[j]!]!) tierAcc[off + 1 + j]! += a;
+            } else if (o >= lo[(sw >> 9) & 127]!) {
+              if (!capUsed) {
+                for (let z = 0; z < capAcc.length; z++) capAcc[z] = 0;
+                capUsed = true;
+              }
+              capAcc[pCap[e]! * capSpan + (yearD - yearOfDay[o]!)]! += a;
+            }
+          }
+        } else if ((sk & 2) !== 0) {
           const pe = pStart[slot]! + pCount[slot]!;
           for (let e = pStart[slot]!; e < pe; e++) {
             if ((pMask[e]! & b) === 0) continue;
@@ -684,7 +724,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
                 // Cumulative amounts: the total by D, and the total before each window length's bound.
                 const r = pTier[e]!;
                 if (!tierUsed) {
-                  tierAcc.fill(0);
+                  for (let z = 0; z < tierAcc.length; z++) tierAcc[z] = 0;
                   tierUsed = true;
                 }
                 const off = tierOffset[r]!;
@@ -706,7 +746,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             const cg = pCap[e]!;
             if (cg >= 0) {
               if (!capUsed) {
-                capAcc.fill(0);
+                for (let z = 0; z < capAcc.length; z++) capAcc[z] = 0;
                 capUsed = true;
               }
               capAcc[cg * capSpan + (yearD - yearOfDay[o]!)]! += p;
@@ -844,7 +884,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       frozen[s] = freeze;
       let band = 0;
       while (sc < bandMin[band]!) band++;
-      grade[s] = finalGradeCode(band, dWorst, other, nonD);
+      grade[s] = dWorst < 0 && other < 0 ? band : finalGradeCode(band, dWorst, other, nonD);
     }
     return res;
   }
