@@ -643,16 +643,22 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     for (let y = 1; y <= maxYears; y++) lo[y] = windowStartBound(D, y);
     const yearD = yearOfDay[D]!;
 
+    // Hoisted: property loads inside the subject loop are not always lifted by the JIT.
+    const { type: sType, roles: sRoles, birthDay: sBirth, resident: sResident, consent: sConsent } = subj;
+    const ageCheck = minAge !== undefined;
+    const nPrepared = P.subjects;
+    const notInForce = inForce ? 0 : ST.not_in_force;
     for (let s = 0; s < n; s++) {
       // ---- eligibility ----
-      const legal = subj.type[s] === 1;
-      let status = 0;
-      if (!inForce) status = ST.not_in_force;
-      else if (legal ? !coversLegal : !coversNatural) status = ST.not_covered;
-      else if (!legal && minAge !== undefined && subj.birthDay[s] === NO_BIRTH_DAY) status = ST.age_unknown;
-      else if (!legal && minAge !== undefined && subj.birthDay[s]! > cutoff) status = ST.under_age;
-      else if (subj.resident[s] !== 1) status = ST.not_resident;
-      else if (needConsent && subj.consent[s] !== 1) status = ST.no_consent;
+      const legal = sType[s] === 1;
+      let status = notInForce;
+      if (status === 0) {
+        if (legal ? !coversLegal : !coversNatural) status = ST.not_covered;
+        else if (!legal && ageCheck && sBirth[s] === NO_BIRTH_DAY) status = ST.age_unknown;
+        else if (!legal && ageCheck && sBirth[s]! > cutoff) status = ST.under_age;
+        else if (sResident[s] !== 1) status = ST.not_resident;
+        else if (needConsent && sConsent[s] !== 1) status = ST.no_consent;
+      }
       stOut[s] = status;
       if (status !== 0) {
         score[s] = 0;
@@ -660,7 +666,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
         frozen[s] = 0;
         continue;
       }
-      const b = subjectClassBits(legal, subj.roles[s]!);
+      const b = subjectClassBits(legal, sRoles[s]!);
       const legalBit = b >> 4;
       let dWorst = -1;
       let nonD = -1;
@@ -675,8 +681,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
         s < P.subjects
           ? scanSimple(start[s]!, start[s + 1]!, D, b, word, span, occurred, lo, acc, rareRows)
           : 0;
-      let ded = s < P.subjects ? acc[0]! : 0;
-      let bon = s < P.subjects ? acc[1]! : 0;
+      let ded = s < nPrepared ? acc[0]! : 0;
+      let bon = s < nPrepared ? acc[1]! : 0;
       for (let k = 0; k < nRare; k++) {
         const i = rareRows[k]!;
         const o = occurred[i]!;
