@@ -9,7 +9,7 @@ import {
 } from '../src/core/identifiers.js';
 import { Rng } from '../src/core/rng.js';
 import type { Subject } from '../src/core/types.js';
-import type { RecordColumns } from '../src/ledger/ledger.js';
+import { allocColumns, type RecordColumns } from '../src/ledger/ledger.js';
 import { DecisionIndex } from '../src/schemes/lists/decision-index.js';
 import { shippedListPolicy, type ListPolicy } from '../src/schemes/lists/policy.js';
 import type { BenchModule } from './types.js';
@@ -108,22 +108,11 @@ export function buildWorld(
     .filter(({ k }) => !policy.lifecycleKinds().includes(k.code))
     .map(({ i }) => i);
   const n = Math.max(nRecords, rows.length);
-  const cols: RecordColumns = {
-    length: n,
-    subject: new Uint32Array(n),
-    kind: new Uint16Array(n),
-    agency: new Uint16Array(n),
-    occurred: new Uint16Array(n),
-    reported: new Uint16Array(n),
-    amount: new Float64Array(n),
-    severity: new Uint8Array(n),
-    level: new Uint8Array(n),
-    status: new Uint8Array(n),
-    supersedeFrom: new Int32Array(0),
-    supersedeTo: new Int32Array(0),
-    subjects: subjects.map((s) => s.id),
-    agencies: ['court', 'samr', 'tax', 'police'],
-  };
+  const cols: RecordColumns = allocColumns(
+    n,
+    subjects.map((s) => s.id),
+    ['court', 'samr', 'tax', 'police'],
+  );
   // Spread the lifecycle rows through the ledger, as they would be among other records.
   const stride = Math.max(1, Math.floor(n / Math.max(1, rows.length)));
   let r = 0;

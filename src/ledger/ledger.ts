@@ -69,3 +69,23 @@ export interface Ledger {
   export(format: ExportFormat, file: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Zero-filled columns for `n` records with no supersession pairs (generators and adapters fill them in). */
+export function allocColumns(n: number, subjects: string[], agencies: string[]): RecordColumns {
+  return {
+    length: n,
+    subject: new Uint32Array(n),
+    kind: new Uint16Array(n),
+    agency: new Uint16Array(n),
+    occurred: new Uint16Array(n),
+    reported: new Uint16Array(n),
+    amount: new Float64Array(n),
+    severity: new Uint8Array(n),
+    level: new Uint8Array(n),
+    status: new Uint8Array(n),
+    supersedeFrom: new Int32Array(0),
+    supersedeTo: new Int32Array(0),
+    subjects,
+    agencies,
+  };
+}

@@ -12,7 +12,7 @@ import {
   type RecordInput,
   type Subject,
 } from '../../core/types.js';
-import type { RecordColumns } from '../../ledger/ledger.js';
+import { allocColumns, type RecordColumns } from '../../ledger/ledger.js';
 import type { ListPolicy } from './policy.js';
 
 export interface WorldOptions {
@@ -176,22 +176,7 @@ export function columnsOf(records: readonly CreditRecord[], cat: Catalogue): Rec
     }
     return i;
   };
-  const cols: RecordColumns = {
-    length: n,
-    subject: new Uint32Array(n),
-    kind: new Uint16Array(n),
-    agency: new Uint16Array(n),
-    occurred: new Uint16Array(n),
-    reported: new Uint16Array(n),
-    amount: new Float64Array(n),
-    severity: new Uint8Array(n),
-    level: new Uint8Array(n),
-    status: new Uint8Array(n),
-    supersedeFrom: new Int32Array(0),
-    supersedeTo: new Int32Array(0),
-    subjects,
-    agencies,
-  };
+  const cols: RecordColumns = allocColumns(n, subjects, agencies);
   const from: number[] = [];
   const to: number[] = [];
   records.forEach((r, i) => {

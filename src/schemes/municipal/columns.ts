@@ -4,7 +4,7 @@ import { levelCode } from '../../core/catalogue.js';
 import { fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { ISSUER_LEVELS, RECORD_STATUSES, type CreditRecord } from '../../core/types.js';
-import type { RecordColumns } from '../../ledger/ledger.js';
+import { allocColumns, type RecordColumns } from '../../ledger/ledger.js';
 
 /**
  * Columns for a set of records. `subjects` fixes the subject dictionary (records of other subjects are an error);
@@ -20,22 +20,7 @@ export function recordsToColumns(
   const agencies: string[] = [];
   const aIdx = new Map<string, number>();
   const n = records.length;
-  const cols: RecordColumns = {
-    length: n,
-    subject: new Uint32Array(n),
-    kind: new Uint16Array(n),
-    agency: new Uint16Array(n),
-    occurred: new Uint16Array(n),
-    reported: new Uint16Array(n),
-    amount: new Float64Array(n),
-    severity: new Uint8Array(n),
-    level: new Uint8Array(n),
-    status: new Uint8Array(n),
-    supersedeFrom: new Int32Array(0),
-    supersedeTo: new Int32Array(0),
-    subjects: dict,
-    agencies,
-  };
+  const cols: RecordColumns = allocColumns(n, dict, agencies);
   const rowOf = new Map(records.map((r, i) => [r.id, i]));
   const from: number[] = [];
   const to: number[] = [];

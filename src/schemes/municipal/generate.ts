@@ -3,7 +3,7 @@ import type { Catalogue } from '../../core/catalogue.js';
 import { toEpochDay } from '../../core/dates.js';
 import { Rng } from '../../core/rng.js';
 import { ISSUER_LEVELS } from '../../core/types.js';
-import type { RecordColumns } from '../../ledger/ledger.js';
+import { allocColumns, type RecordColumns } from '../../ledger/ledger.js';
 import type { Interval } from '../../policy/interval.js';
 import { allocSubjectColumns, type SubjectColumns } from './subjects.js';
 import type { SchemePack } from './types.js';
@@ -78,22 +78,7 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
     subjects.resident[s] = rng.next() < 0.95 ? 1 : 0;
   }
 
-  const cols: RecordColumns = {
-    length: n,
-    subject: new Uint32Array(n),
-    kind: new Uint16Array(n),
-    agency: new Uint16Array(n),
-    occurred: new Uint16Array(n),
-    reported: new Uint16Array(n),
-    amount: new Float64Array(n),
-    severity: new Uint8Array(n),
-    level: new Uint8Array(n),
-    status: new Uint8Array(n),
-    supersedeFrom: new Int32Array(0),
-    supersedeTo: new Int32Array(0),
-    subjects: ids,
-    agencies: ['court', 'police', 'tax', 'samr', 'district', 'village'],
-  };
+  const cols: RecordColumns = allocColumns(n, ids, ['court', 'police', 'tax', 'samr', 'district', 'village']);
   const last = new Int32Array(nS).fill(-1);
   // Rows holding repairable causes, by the trigger kinds that repair them (a trigger with no cause converts nothing).
   const causeKindsOf = new Map<number, Set<number>>();
