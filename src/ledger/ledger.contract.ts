@@ -508,6 +508,38 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       expect((await ledger.getSubject(F1))?.type).toBe('legal');
     });
 
+    it('keeps register lists and text exact: [] vs [""], quotes, commas, newlines', async () => {
+      const [a, b, c] = fixtureSubjects();
+      const odd = [
+        { ...a!, parents: [''], consents: ['a,b', 'say "x"'], name: 'line\nbreak, "q"' },
+        { ...b!, parents: [], consents: [''], name: '' },
+        { ...c!, name: ',' },
+      ];
+      await ledger.putSubjects(odd);
+      expect(await ledger.getSubject(P1)).toEqual(odd[0]);
+      expect(await ledger.getSubject(P2)).toEqual(odd[1]);
+      expect(await ledger.getSubject(F1)).toEqual(odd[2]);
+      const err = await rejection(ledger.putSubjects([{ ...a!, parents: ['x\u001fy'] }]));
+      expectIssue(err, 'subject.control_character', ['subjects', 0, 'parents']);
+      expect(await ledger.getSubject(P1)).toEqual(odd[0]);
+    });
+
+    it('stores batches handed over without waiting, in call order (the last entry for an id wins)', async () => {
+      const [a, b, c] = fixtureSubjects();
+      const pending = [
+        ledger.putSubjects([{ ...a!, name: 'one' }, b!]),
+        ledger.putSubjects([{ ...a!, name: 'two' }]),
+        ledger.append(fixtureRecords().slice(0, 2)),
+        ledger.putSubjects([c!, { ...b!, name: 'three' }]),
+        ledger.putSubjects([{ ...a!, name: 'four' }]),
+      ];
+      await Promise.all(pending);
+      expect((await ledger.getSubject(P1))?.name).toBe('four');
+      expect((await ledger.getSubject(P2))?.name).toBe('three');
+      expect(await ledger.getSubject(F1)).toEqual(c);
+      expect(await ledger.subjects()).toHaveLength(3);
+    });
+
     it('keeps unicode and escaping-prone text intact end to end', async () => {
       const recs = fixtureRecords();
       await ledger.append(recs);

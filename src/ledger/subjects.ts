@@ -15,6 +15,8 @@ const OPTIONAL_STRINGS = [
   'district',
 ] as const;
 const OPTIONAL_LISTS = ['consents', 'parents'] as const;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
 
 /** Every problem in a batch of register entries, located at ['subjects', index, field]. */
 export function subjectIssues(subjects: readonly Subject[]): Issue[] {
@@ -62,6 +64,13 @@ export function subjectIssues(subjects: readonly Subject[]): Issue[] {
     for (const f of OPTIONAL_LISTS)
       if (s[f] !== undefined && (!Array.isArray(s[f]) || s[f].some((x) => typeof x !== 'string')))
         out.push({ code: 'subject.bad_type', message: `${f} must be a list of strings`, location: at(f) });
+      // Control characters have no place in an id or scheme name, and adapters use U+001F as a separator.
+      else if (s[f]?.some((x) => CONTROL.test(x)))
+        out.push({
+          code: 'subject.control_character',
+          message: `${f} must not contain control characters`,
+          location: at(f),
+        });
     if (typeof s.birthDate === 'string' && !isIsoDate(s.birthDate))
       out.push({
         code: 'subject.bad_date',

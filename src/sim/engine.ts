@@ -151,15 +151,23 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       : { adapter: 'memory', catalogue: cat },
   );
   // The register is written in the background like the records (the ledger serialises its writes).
-  let appending: Promise<void> = registerSubjects(
-    ledger,
-    world,
-    ids,
-    0,
-    world.persons.length + world.firms.length,
-    scoring?.schemeId,
+  /** Time the ledger spent on the register and on appends (in the background, overlapping the step loop). */
+  const ledgerMs = { register: 0, append: 0 };
+  const timed = async (key: keyof typeof ledgerMs, f: () => Promise<unknown>): Promise<void> => {
+    const t1 = performance.now();
+    await f();
+    ledgerMs[key] += performance.now() - t1;
+  };
+  // A failed write stops the run at the next epoch with the ledger's own error (it is not left unhandled).
+  let ledgerFailure: { error: unknown } | undefined;
+  let appending: Promise<void> = Promise.resolve();
+  const queueWrite = (key: keyof typeof ledgerMs, f: () => Promise<unknown>): void => {
+    appending = appending.then(() => timed(key, f));
+    appending.catch((error: unknown) => (ledgerFailure ??= { error }));
+  };
+  queueWrite('register', () =>
+    registerSubjects(ledger, world, ids, 0, world.persons.length + world.firms.length, scoring?.schemeId),
   );
-  appending.catch(() => undefined);
   lap('engines_setup', t);
 
   // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
@@ -240,6 +248,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   try {
     let inflight = epochs.length ? start_(0) : undefined;
     for (let k = 0; k < epochs.length; k++) {
+      if (ledgerFailure) throw ledgerFailure.error;
       const [from, to] = epochs[k]!;
       // ---- 1. districts live through the epoch (in parallel); the next epoch starts at once ----
       let ts = performance.now();
@@ -262,7 +271,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         counts.births += d.births.length;
         if (d.births.length) {
           const born = Array.from(d.births);
-          appending = appending.then(() => registerList(ledger, world, ids, born, scoring?.schemeId));
+          queueWrite('register', () => registerList(ledger, world, ids, born, scoring?.schemeId));
         }
         for (let q = 0; q + 2 < d.outbox.length; q += 3)
           send(k + 2, districtOf(d.outbox[q + 1]!), d.outbox[q]!, d.outbox[q + 1]!, d.outbox[q + 2]!);
@@ -299,8 +308,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       // The ledger writes in the background (its appends are serialised): engines and behaviour read the mirror and
       // the decision index, never the ledger, so the next epoch need not wait for the database.
       if (batch.length) {
-        const prev = appending;
-        appending = prev.then(() => ledger.append(batch)).then(() => undefined);
+        queueWrite('append', () => ledger.append(batch));
       }
       // ---- 5. engine state feeds back: list membership, reach of measures, expiries, scores ----
       ts = performance.now();
@@ -339,16 +347,22 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     await appending.catch(() => undefined);
     throw e;
   }
+  // Ask the workers what they decided but did not yet report, then let them go: their heaps are not needed while the
+  // ledger finishes or the outputs are written.
+  const unrecorded = [...(await runner.pending()), ...main.unreported()];
+  await runner.close();
   const ts = performance.now();
   await appending;
   ioMs += performance.now() - ts;
+  timings.ledger_wait_at_end = Math.round(performance.now() - ts);
+  timings.ledger_register = Math.round(ledgerMs.register);
+  timings.ledger_append = Math.round(ledgerMs.append);
   timings.step = Math.round(stepMs);
   timings.engine_updates = Math.round(engineMs);
   timings.merge_io = Math.round(ioMs);
   lap('simulate', t);
 
   t = performance.now();
-  const unrecorded = [...(await runner.pending()), ...main.unreported()];
   let written = { population: 0, firms: 0, events: eventsTotal };
   if (writer && out) {
     await ledger.export('parquet', join(out, 'records.parquet'));
@@ -363,7 +377,6 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       threads: Math.max(1, Math.min(workers || 1, availableParallelism())),
     });
   }
-  await runner.close();
   lap('write', t);
   timings.total = Math.round(performance.now() - t0);
   const ledgerCount = await ledger.count();
@@ -452,16 +465,20 @@ async function registerSubjects(
   to: number,
   scheme?: string,
 ): Promise<void> {
-  const batch = [];
+  // Batches are handed over without waiting for each to be stored: the ledger serialises them at once (so these
+  // objects die young) and loads the queued ones together.
+  const stored: Promise<void>[] = [];
+  let batch = [];
   for (let i = from; i < to; i++) {
     if (!ids[i]) continue;
     batch.push(registerEntry(w, ids, i, scheme));
-    if (batch.length >= 50_000) {
-      await ledger.putSubjects(batch);
-      batch.length = 0;
+    if (batch.length >= 10_000) {
+      stored.push(ledger.putSubjects(batch));
+      batch = [];
     }
   }
-  if (batch.length) await ledger.putSubjects(batch);
+  if (batch.length) stored.push(ledger.putSubjects(batch));
+  await Promise.all(stored);
 }
 
 async function registerList(

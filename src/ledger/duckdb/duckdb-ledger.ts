@@ -1,14 +1,12 @@
 // The DuckDB ledger (the default): one database file, dictionary-encoded columns written with the appender,
 // one transaction per batch, and an in-process id set that makes re-appends idempotent (docs/decisions/0010, 0011).
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import {
   DuckDBInstance,
-  LIST,
-  listValue,
   UINTEGER,
   USMALLINT,
-  VARCHAR,
   type DuckDBConnection,
   type DuckDBDataChunk,
 } from '@duckdb/node-api';
@@ -31,6 +29,7 @@ import {
   DICTS,
   LAYOUT_VERSION,
   layoutDdl,
+  sqlString,
   type DictName,
   type EncodedColumns,
 } from './physical.js';
@@ -278,36 +277,69 @@ export class DuckDBLedger implements Ledger {
   }
 
   putSubjects(subjects: readonly Subject[]): Promise<void> {
-    return this.serial.run(async () => {
+    // Checked and serialised at call time, so the caller's objects die young and later changes to them cannot
+    // reach the ledger; only the load waits in the write queue.
+    let csv: string;
+    try {
       this.assertOpen();
       checkSubjects(subjects);
-      // Last entry wins within a batch, as it does across batches.
-      const byId = new Map(subjects.map((s) => [s.id, cloneSubject(s)]));
-      if (byId.size === 0) return;
-      await this.con.run(
-        `CREATE TEMP TABLE IF NOT EXISTS subjects_stage AS SELECT * FROM ledger_subjects LIMIT 0`,
-      );
-      await this.con.run(`DELETE FROM subjects_stage`);
-      const ap = await this.con.createAppender('subjects_stage');
-      const listType = LIST(VARCHAR);
-      try {
-        for (const s of byId.values()) {
-          const rec = s as unknown as Record<string, unknown>;
-          for (const [col] of SUBJECT_COLUMNS) {
-            const v = rec[col];
-            if (v === undefined) ap.appendNull();
-            else if (Array.isArray(v)) ap.appendList(listValue(v as string[]), listType);
-            else ap.appendVarchar(v as string);
-          }
-          ap.endRow();
-        }
-        ap.flushSync();
-      } finally {
-        ap.closeSync();
-      }
-      await this.con.run(`INSERT OR REPLACE INTO ledger_subjects SELECT * FROM subjects_stage`);
-      await this.con.run(`DELETE FROM subjects_stage`);
+      csv = subjectsCsv(subjects);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (!csv) return Promise.resolve();
+    // Batches queued while an earlier operation runs are loaded together, in one statement: a register written in
+    // many batches then costs DuckDB one load, not one per batch each waiting for the caller's thread.
+    // A load's transient memory grows with its rows, so a load takes at most SUBJECTS_PER_LOAD of them.
+    const rows = subjects.length;
+    const waiting = this.subjectsWaiting;
+    if (waiting && waiting.rows + rows <= SUBJECTS_PER_LOAD) {
+      waiting.texts.push(csv);
+      waiting.rows += rows;
+      return waiting.done;
+    }
+    const texts = [csv];
+    const done = this.serial.run(async () => {
+      if (this.subjectsWaiting?.texts === texts) this.subjectsWaiting = undefined;
+      this.assertOpen();
+      await this.loadSubjects(texts);
     });
+    this.subjectsWaiting = { texts, done, rows };
+    return done;
+  }
+
+  private subjectsWaiting: { texts: string[]; done: Promise<void>; rows: number } | undefined;
+
+  /**
+   * Load register batches with DuckDB's CSV reader instead of the row appender, which makes one native call per
+   * value and a value object per list (decision 0064). Batches are files 0, 1, …; for an id in several, the last
+   * file wins, as a later putSubjects call would.
+   */
+  private async loadSubjects(texts: string[]): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'mosaic-subjects-'));
+    try {
+      const files = texts.map((t, i) => {
+        const f = join(dir, `${String(i).padStart(8, '0')}.csv`);
+        writeFileSync(f, t);
+        return f;
+      });
+      texts.length = 0;
+      const source = `read_csv([${files.map(sqlString).join(', ')}], header = false, delim = ',', quote = '"',
+        escape = '"', auto_detect = false, allow_quoted_nulls = false, filename = ${files.length > 1},
+        columns = {${SUBJECT_CSV_COLUMNS}})`;
+      const dedupe =
+        files.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY id ORDER BY filename DESC) = 1' : '';
+      await this.con
+        .run(`INSERT OR REPLACE INTO ledger_subjects SELECT ${SUBJECT_SELECT} FROM ${source} ${dedupe}`)
+        .catch((err: Error) => {
+          throw new MosaicError({
+            code: 'ledger.write_failed',
+            message: `DuckDB rejected a subject register batch, nothing of it was stored: ${err.message}`,
+          });
+        });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   private async selectSubjects(where: string, params: string[]): Promise<Subject[]> {
@@ -487,6 +519,49 @@ export class DuckDBLedger implements Ledger {
   private assertOpen(): void {
     if (this.closed) throw new MosaicError({ code: 'ledger.closed', message: `${this.file} is closed` });
   }
+}
+
+/**
+ * A register batch as CSV, the last entry winning for a repeated id (as across batches). Present strings are
+ * always quoted and absent ones left empty, so reading with allow_quoted_nulls=false keeps '' and NULL apart. A
+ * list is one field, each element prefixed by U+001F (checkSubjects refuses control characters in list elements),
+ * so [] and [''] differ; SUBJECT_SELECT splits it again.
+ */
+function subjectsCsv(subjects: readonly Subject[]): string {
+  const last = new Map<string, number>();
+  subjects.forEach((s, i) => last.set(s.id, i));
+  const lines: string[] = [];
+  for (const i of last.values()) {
+    const rec = subjects[i] as unknown as Record<string, unknown>;
+    let line = '';
+    for (let c = 0; c < SUBJECT_COLUMNS.length; c++) {
+      const v = rec[SUBJECT_COLUMNS[c]![0]];
+      if (c > 0) line += ',';
+      if (v != null) line += csvField(Array.isArray(v) ? packList(v as string[]) : (v as string));
+    }
+    lines.push(line);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+const SUBJECTS_PER_LOAD = 100_000;
+const SUBJECT_CSV_COLUMNS = SUBJECT_COLUMNS.map(([c]) => `'${c}': 'VARCHAR'`).join(', ');
+const SUBJECT_SELECT = SUBJECT_COLUMNS.map(([c, t]) =>
+  t.startsWith('VARCHAR[]')
+    ? `CASE WHEN "${c}" = '' THEN []::VARCHAR[] ELSE string_split("${c}", chr(31))[2:] END`
+    : `"${c}"`,
+).join(', ');
+
+const UNIT = '\u001f';
+/** A list as one string: each element prefixed by U+001F (elements containing it are refused by checkSubjects). */
+function packList(v: readonly string[]): string {
+  let out = '';
+  for (const x of v) out += UNIT + x;
+  return out;
+}
+
+function csvField(v: string): string {
+  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
 }
 
 type NumberArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
