@@ -4,8 +4,9 @@
 // entries (rule cases with their amount bands and precomputed validity), then accumulated per subject. Validity is a
 // comparison of the record's day against one precomputed bound per window length. The rare constructs whose result
 // depends on several records of one subject (repairs of direct causes, annual caps, cumulative tiers) are gathered
-// into small side structures and resolved per subject afterwards. Explanations come only from the interpreter; the
-// differential tests prove both give the same scores and grades.
+// into small side structures and resolved per subject afterwards. Explanations come only from the interpreter; an
+// optional ContributionSink receives what each rule line counts (for the audit), and the differential tests prove
+// both engines give the same scores, grades and contributions.
 import type { Catalogue } from '../../core/catalogue.js';
 import { MosaicError } from '../../core/errors.js';
 import { ISSUER_LEVELS, RECORD_STATUSES } from '../../core/types.js';
@@ -44,11 +45,88 @@ export interface ScoreTable {
   frozen: Uint8Array;
 }
 
+/** Kinds of contribution rows, in the order the interpreter's explanation lists them for one subject. */
+export const CONTRIB = {
+  /** A record's counted points (capped records too: their group's adjustment is a separate CAP row). */
+  points: 0,
+  /** An annual cap's adjustment (capped sum − raw sum) of one group and year, on its first record's rule. */
+  cap: 1,
+  tier: 2,
+  /** A repair in force: its points, or its grade floor in `direct`. */
+  repair: 3,
+  /** A direct grading in force, on the record that causes it. */
+  direct: 4,
+  /** Cancels a frozen bonus: a record's points, a cap group's capped sum, a tier's or a repair's points. */
+  frozen: 5,
+  frozenCap: 6,
+  frozenTier: 7,
+  frozenRepair: 8,
+} as const;
+
+/**
+ * What each rule line counts for each scored subject, one row per counted item, as growable typed arrays (no object
+ * per row). Rule lines are numbered as the audit's players: pack.rules, then pack.direct, then pack.repairs. For
+ * every scored subject Σ points = score − base exactly; rows of one subject are contiguous, subjects in ascending
+ * order, rows within a subject in no particular order (see CONTRIB for the interpreter's order).
+ */
+export class ContributionSink {
+  length = 0;
+  /** Subject index (RecordColumns dictionary / SubjectColumns row). */
+  subject = new Int32Array(1024);
+  line = new Int32Array(1024);
+  points = new Int32Array(1024);
+  /** 0, or 1 + the GRADE_RANK of the direct grading (or repair floor) in force. */
+  direct = new Uint8Array(1024);
+  /** RecordColumns row the row comes from, or -1 (cap adjustments, tiers, repairs). */
+  record = new Int32Array(1024);
+  /** A CONTRIB code. */
+  kind = new Uint8Array(1024);
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(subject: number, line: number, points: number, direct: number, record: number, kind: number): void {
+    const n = this.length;
+    if (n === this.subject.length) this.grow();
+    this.subject[n] = subject;
+    this.line[n] = line;
+    this.points[n] = points;
+    this.direct[n] = direct;
+    this.record[n] = record;
+    this.kind[n] = kind;
+    this.length = n + 1;
+  }
+
+  private grow(): void {
+    const cap = this.subject.length * 2;
+    const g = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.subject = g(this.subject, new Int32Array(cap));
+    this.line = g(this.line, new Int32Array(cap));
+    this.points = g(this.points, new Int32Array(cap));
+    this.direct = g(this.direct, new Uint8Array(cap));
+    this.record = g(this.record, new Int32Array(cap));
+    this.kind = g(this.kind, new Uint8Array(cap));
+  }
+}
+
 export interface CompiledScheme {
   pack: SchemePack;
   catalogueVersion: string;
-  /** Rescore every subject as of `asOfDay` (epoch day). `out` may be passed to reuse its arrays. */
-  scoreAll(cols: RecordColumns, subjects: SubjectColumns, asOfDay: number, out?: ScoreTable): ScoreTable;
+  /**
+   * Rescore every subject as of `asOfDay` (epoch day). `out` may be passed to reuse its arrays. With `sink`, it is
+   * cleared and receives every scored subject's contributions (slower: the branch-free scan is not used).
+   */
+  scoreAll(
+    cols: RecordColumns,
+    subjects: SubjectColumns,
+    asOfDay: number,
+    out?: ScoreTable,
+    sink?: ContributionSink,
+  ): ScoreTable;
   /** Sizes of the resolved tables (for tests and benchmarks). */
   stats: {
     kinds: number;
@@ -144,6 +222,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   const eFnIdx: number[] = [];
   const eCap: number[] = [];
   const eTier: number[] = [];
+  // Rule line (index in pack.rules) of each point entry, read only when contributions are asked for.
+  const eLine: number[] = [];
   const capGroups: string[] = [];
   const capLimit: number[] = [];
   const tierRules = pack.rules.filter((r) => r.tiers);
@@ -192,6 +272,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
               if (!severityMatches(when, sevName, lvlName)) continue;
               P.add(mask, when.amount, 0);
               pushPoint(T_TIER, 0, 0, 0, 0, 0, 0, undefined, -1, tierRules.indexOf(rule));
+              eLine.push(pack.rules.indexOf(rule));
               continue;
             }
             for (const c of rule.cases) {
@@ -208,6 +289,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
                 }
               }
               const e = c.effect;
+              eLine.push(pack.rules.indexOf(rule));
               if (e.type === 'fixed') {
                 const y = ruleYears || pointsYears(v, e.points, lvlName as never);
                 pushPoint(T_FIXED, e.points, y, ruleYears, bonus, 0, 0, undefined, cap, -1);
@@ -296,6 +378,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   const pFn = Int16Array.from(eFnIdx);
   const pCap = Int16Array.from(eCap);
   const pTier = Int16Array.from(eTier);
+  const pLine = Int32Array.from(eLine);
   const drMask = Uint8Array.from(Dr.mask);
   const drHasAmt = Uint8Array.from(Dr.hasAmt);
   const drLo = Float64Array.from(Dr.lo);
@@ -423,6 +506,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
      */
     span: Int32Array;
     amount: Float64Array;
+    /** RecordColumns row of each record (contribution rows name it). */
+    row: Int32Array;
     /** slotWord of each record for its subject's type (natural or legal), read in order instead of by lookup. */
     word: Int32Array;
     /** The subject types `word` was built for; rebuilt when a call passes different types. */
@@ -461,6 +546,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       occurred: new Uint16Array(kept),
       span: new Int32Array(kept),
       amount: new Float64Array(kept),
+      row: new Int32Array(kept),
       word: new Int32Array(kept),
       types: new Uint8Array(0),
     };
@@ -472,6 +558,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       p.occurred[r] = cols.occurred[i]!;
       p.span[r] = Math.max(cols.reported[i]!, cols.occurred[i]!) | (sup[i]! << 16);
       p.amount[r] = cols.amount[i]!;
+      p.row[r] = i;
     }
     prepCache.set(cols, p);
     return p;
@@ -615,7 +702,75 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     return nRare;
   }
 
-  function scoreAll(cols: RecordColumns, subj: SubjectColumns, D: number, out?: ScoreTable): ScoreTable {
+  // ---- contributions (only with a sink) ----
+  const nRules = pack.rules.length;
+  const nDirect = pack.direct.length;
+  const lineCapped = Uint8Array.from(pack.rules, (r) => (r.annualCap !== undefined ? 1 : 0));
+  const tierLine = Int32Array.from(tierRules, (r) => pack.rules.indexOf(r));
+  // Per cap cell (group × year): the first counted record (prepared row, -1 = none) and its rule line.
+  const capFirst = new Int32Array(capAcc.length);
+  const capFirstLine = new Int32Array(capAcc.length);
+  // Prepared row of each cause, for its direct-grading row.
+  let cRow = new Int32Array(64);
+
+  /** Rule line of a record on the branch-free path: its slot's one entry, or the first whose band holds it. */
+  function simpleLine(slot: number, a: number): number {
+    const e0 = pStart[slot]!;
+    if ((slotWord[slot]! & 1) !== 0) return pLine[e0]!;
+    const e1 = e0 + pCount[slot]!;
+    for (let e = e0; e < e1; e++)
+      if (
+        pHasAmt[e] === 0 ||
+        ((a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
+          (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e])))
+      )
+        return pLine[e]!;
+    return -1;
+  }
+
+  /** scanSimple with a row per counted record: branches instead of masks, as it also writes to the sink. */
+  function scanSimpleSink(
+    from: number,
+    to: number,
+    D: number,
+    b: number,
+    legalBit: number,
+    P: Prepared,
+    lo: Int32Array,
+    sink: ContributionSink,
+    s: number,
+  ): number {
+    const { word, span, occurred, slotBase, amount, row } = P;
+    let ded = 0;
+    let bon = 0;
+    let nRare = 0;
+    for (let i = from; i < to; i++) {
+      const w = span[i]!;
+      if (D < (w & 0xffff) || D >= w >>> 16) continue;
+      const sw = word[i]!;
+      if ((sw & 14) !== 0) {
+        if (nRare === rareRows.length) rareRows = grown(rareRows);
+        rareRows[nRare++] = i;
+      }
+      if ((sw & 1) === 0 || ((sw >> 4) & b & 31) === 0 || occurred[i]! < lo[(sw >> 9) & 127]!) continue;
+      const p = sw >> 16;
+      if (p === 0) continue;
+      if (p < 0) ded += p;
+      else bon += p;
+      sink.push(s, simpleLine(slotBase[i]! + legalBit, amount[i]!), p, 0, row[i]!, CONTRIB.points);
+    }
+    acc[0] = ded;
+    acc[1] = bon;
+    return nRare;
+  }
+
+  function scoreAll(
+    cols: RecordColumns,
+    subj: SubjectColumns,
+    D: number,
+    out?: ScoreTable,
+    sink?: ContributionSink,
+  ): ScoreTable {
     const n = Math.max(subj.length, cols.subjects.length);
     if (subj.length < cols.subjects.length)
       throw new MosaicError({
@@ -634,7 +789,17 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
           };
     const { score, grade, status: stOut, frozen } = res;
     const P = prepareWords(cols, prepare(cols), subj.type);
-    const { start, slotBase, occurred, span, amount, word } = P;
+    const { start, slotBase, occurred, span, amount, word, row } = P;
+    sink?.clear();
+    const reported = cols.reported;
+    // The interpreter's record order (occurredAt, reportedAt, id): rows stand for ids `row<i>` (columnsToRecords),
+    // compared as strings, so the first record of a cap group is the one the interpreter names.
+    const before = (i: number, j: number): boolean =>
+      occurred[i] !== occurred[j]
+        ? occurred[i]! < occurred[j]!
+        : reported[row[i]!] !== reported[row[j]!]
+          ? reported[row[i]!]! < reported[row[j]!]!
+          : String(row[i]) < String(row[j]);
 
     const inForce = D >= effFrom && D <= effTo;
     const cutoff = minAge !== undefined ? birthDayCutoff(D, minAge) : 0;
@@ -677,10 +842,13 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
       let nC = 0;
       let nT = 0;
 
+      const r0 = sink ? sink.length : 0;
       const nRare =
-        s < P.subjects
-          ? scanSimple(start[s]!, start[s + 1]!, D, b, word, span, occurred, lo, acc, rareRows)
-          : 0;
+        s >= P.subjects
+          ? 0
+          : sink
+            ? scanSimpleSink(start[s]!, start[s + 1]!, D, b, legalBit, P, lo, sink, s)
+            : scanSimple(start[s]!, start[s + 1]!, D, b, word, span, occurred, lo, acc, rareRows);
       let ded = s < nPrepared ? acc[0]! : 0;
       let bon = s < nPrepared ? acc[1]! : 0;
       for (let k = 0; k < nRare; k++) {
@@ -707,9 +875,18 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             } else if (o >= lo[(sw >> 9) & 127]!) {
               if (!capUsed) {
                 for (let z = 0; z < capAcc.length; z++) capAcc[z] = 0;
+                if (sink) capFirst.fill(-1);
                 capUsed = true;
               }
-              capAcc[pCap[e]! * capSpan + (yearD - yearOfDay[o]!)]! += a;
+              const cell = pCap[e]! * capSpan + (yearD - yearOfDay[o]!);
+              capAcc[cell]! += a;
+              if (sink) {
+                sink.push(s, pLine[e]!, a, 0, row[i]!, CONTRIB.points);
+                if (capFirst[cell]! < 0 || before(i, capFirst[cell]!)) {
+                  capFirst[cell] = i;
+                  capFirstLine[cell] = pLine[e]!;
+                }
+              }
             }
           }
         } else if ((sk & 2) !== 0) {
@@ -753,11 +930,18 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             if (cg >= 0) {
               if (!capUsed) {
                 for (let z = 0; z < capAcc.length; z++) capAcc[z] = 0;
+                if (sink) capFirst.fill(-1);
                 capUsed = true;
               }
-              capAcc[cg * capSpan + (yearD - yearOfDay[o]!)]! += p;
+              const cell = cg * capSpan + (yearD - yearOfDay[o]!);
+              capAcc[cell]! += p;
+              if (sink && (capFirst[cell]! < 0 || before(i, capFirst[cell]!))) {
+                capFirst[cell] = i;
+                capFirstLine[cell] = pLine[e]!;
+              }
             } else if (p < 0) ded += p;
             else bon += p;
+            sink?.push(s, pLine[e]!, p, 0, row[i]!, CONTRIB.points);
             break;
           }
         }
@@ -778,16 +962,19 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
               if (nC === cRule.length) {
                 cRule = grown(cRule);
                 cStart = grown(cStart);
+                cRow = grown(cRow);
                 effRep = grown(effRep);
                 effDay = grown(effDay);
               }
               cRule[nC] = r;
+              cRow[nC] = i;
               cStart[nC++] = o;
             } else if (o >= lo[dYears[r]!]!) {
               const g = dRank[r]!;
               if (g > dWorst) dWorst = g;
               if (g < 5 && g > nonD) nonD = g;
               if (dFreeze[r] === 1) freeze = 1;
+              sink?.push(s, nRules + r, 0, g + 1, row[i]!, CONTRIB.direct);
             }
             break;
           }
@@ -819,11 +1006,14 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
         for (let g = 0; g < capGroups.length; g++) {
           const cap = capLimit[g]!;
           for (let y = 0; y < capSpan; y++) {
-            let sum = capAcc[g * capSpan + y]!;
+            const raw = capAcc[g * capSpan + y]!;
+            let sum = raw;
             if (sum > cap) sum = cap;
             else if (sum < -cap) sum = -cap;
             if (sum < 0) ded += sum;
             else bon += sum;
+            if (sink && sum !== raw)
+              sink.push(s, capFirstLine[g * capSpan + y]!, sum - raw, 0, -1, CONTRIB.cap);
           }
         }
 
@@ -839,6 +1029,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             const p = tierPts[r]![k]!;
             if (p < 0) ded += p;
             else bon += p;
+            if (sink && p !== 0) sink.push(s, tierLine[r]!, p, 0, -1, CONTRIB.tier);
           }
         }
 
@@ -872,6 +1063,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
             if (g > dWorst) dWorst = g;
             if (g < 5 && g > nonD) nonD = g;
             if (dFreeze[r] === 1) freeze = 1;
+            sink?.push(s, nRules + r, 0, g + 1, row[cRow[c]!]!, CONTRIB.direct);
           }
         }
         for (let k = 0; k < nE; k++) {
@@ -879,9 +1071,38 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
           if (D >= windowEnd(effDay[k]!, rYears[rp]!)) continue;
           if (rGrade[rp]! >= 0) {
             if (rGrade[rp]! > other) other = rGrade[rp]!;
-          } else if (rPoints[rp]! < 0) ded += rPoints[rp]!;
-          else bon += rPoints[rp]!;
+            sink?.push(s, nRules + nDirect + rp, 0, rGrade[rp]! + 1, -1, CONTRIB.repair);
+          } else {
+            if (rPoints[rp]! < 0) ded += rPoints[rp]!;
+            else bon += rPoints[rp]!;
+            if (sink && rPoints[rp]! !== 0)
+              sink.push(s, nRules + nDirect + rp, rPoints[rp]!, 0, -1, CONTRIB.repair);
+          }
         }
+      }
+
+      // ---- frozen bonuses: each bonus the interpreter counts gets a row cancelling it ----
+      if (sink && freeze) {
+        const r1 = sink.length;
+        for (let k = r0; k < r1; k++) {
+          const p = sink.points[k]!;
+          if (p <= 0) continue;
+          const kind = sink.kind[k]!;
+          if (kind === CONTRIB.points && lineCapped[sink.line[k]!] === 0)
+            sink.push(s, sink.line[k]!, -p, 0, sink.record[k]!, CONTRIB.frozen);
+          else if (kind === CONTRIB.tier) sink.push(s, sink.line[k]!, -p, 0, -1, CONTRIB.frozenTier);
+          else if (kind === CONTRIB.repair) sink.push(s, sink.line[k]!, -p, 0, -1, CONTRIB.frozenRepair);
+        }
+        if (capUsed)
+          for (let g = 0; g < capGroups.length; g++) {
+            const cap = capLimit[g]!;
+            for (let y = 0; y < capSpan; y++) {
+              const cell = g * capSpan + y;
+              const sum = Math.max(-cap, Math.min(cap, capAcc[cell]!));
+              if (capFirst[cell]! >= 0 && sum > 0)
+                sink.push(s, capFirstLine[cell]!, -sum, 0, row[capFirst[cell]!]!, CONTRIB.frozenCap);
+            }
+          }
       }
 
       // ---- total and grade ----

@@ -1,16 +1,22 @@
-// Differential test: on seeded random ledgers the fast evaluator and the interpreter give identical results.
+// Differential test: on seeded random ledgers and the case corpus the fast evaluator and the interpreter give identical
+// results: scores, grades and what each rule line counts, record by record.
 import { describe, expect, it } from 'vitest';
 import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
 import { fromEpochDay, toEpochDay } from '../../core/dates.js';
-import type { CreditRecord } from '../../core/types.js';
+import { shipped } from '../../core/paths.js';
+import { makeRecord, type CreditRecord } from '../../core/types.js';
 import { columnsToRecords } from './columns.js';
-import { compileScheme } from './compile.js';
+import { compileScheme, CONTRIB, ContributionSink } from './compile.js';
+import { contributionsOf, ruleLineIds } from './contributions.js';
+import { loadCases, runInterpreter } from './corpus.js';
+import { recordsToColumns } from './columns.js';
 import { generateLedger } from './generate.js';
 import { evaluateSubject } from './interpreter.js';
 import { loadSchemePack } from './load.js';
 import { shippedSchemePacks } from './scheme.contract.js';
-import { factsAt } from './subjects.js';
-import { GRADE_CODES, GRADE_NONE, SCORE_STATUSES } from './types.js';
+import { factsAt, subjectColumnsFor } from './subjects.js';
+import { GRADE_CODES, GRADE_NONE, SCORE_STATUSES, type SchemePack } from './types.js';
+import type { Evaluation } from './interpreter.js';
 
 const catalogue = loadCatalogue(defaultCataloguePath());
 // Month ends and a leap day across the generated span (2016-2023), plus dates past it (windows running out).
@@ -23,6 +29,34 @@ function groupBySubject(records: CreditRecord[]): Map<string, CreditRecord[]> {
   }
   return m;
 }
+
+/** Rows of each subject in a sink (rows of one subject are contiguous). */
+function sinkRows(sink: ContributionSink): Map<number, number[]> {
+  const m = new Map<number, number[]>();
+  for (let k = 0; k < sink.length; k++) {
+    const s = sink.subject[k]!;
+    const l = m.get(s);
+    if (l) l.push(k);
+    else m.set(s, [k]);
+  }
+  return m;
+}
+
+/** A subject's contributions as sorted `line points direct record` tuples, from the sink and from the interpreter. */
+function fastTuples(sink: ContributionSink, rows: readonly number[]): string[] {
+  return rows.map((k) => `${sink.line[k]} ${sink.points[k]} ${sink.direct[k]} ${sink.record[k]}`).sort();
+}
+function refTuples(
+  pack: SchemePack,
+  ev: Evaluation,
+  lineIndex: Map<string, number>,
+  rowOf: (id: string) => number,
+): string[] {
+  return contributionsOf(pack, ev, lineIndex)
+    .map((c) => `${c.line} ${c.points} ${c.direct} ${c.record ? rowOf(c.record.id) : -1}`)
+    .sort();
+}
+const rowOfSynthetic = (id: string) => Number(id.slice(3));
 
 const AS_OF = [
   '2016-02-29',
@@ -38,6 +72,11 @@ const AS_OF = [
 describe.each(shippedSchemePacks())('differential on random ledgers: %s', (dir) => {
   const pack = loadSchemePack(dir, catalogue);
   const compiled = compileScheme(pack, catalogue);
+  const lineIndex = new Map(ruleLineIds(pack).map((id, i) => [id, i]));
+
+  const kindsSeen = new Set<number>();
+
+  it('numbers every rule line once', () => expect(lineIndex.size).toBe(ruleLineIds(pack).length));
 
   it.each([1, 2, 3])('seed %i: every subject, eight as-of dates', (seed) => {
     const g = generateLedger(pack, catalogue, {
@@ -50,8 +89,18 @@ describe.each(shippedSchemePacks())('differential on random ledgers: %s', (dir) 
     const bySubject = groupBySubject(records);
     let compared = 0;
     const seen = new Set<string>();
+    const sink = new ContributionSink();
+    const kinds = new Set<number>();
+    let rowsCompared = 0;
     for (const asOf of AS_OF) {
-      const t = compiled.scoreAll(g.cols, g.subjects, toEpochDay(asOf));
+      const t = compiled.scoreAll(g.cols, g.subjects, toEpochDay(asOf), undefined, sink);
+      const plain = compiled.scoreAll(g.cols, g.subjects, toEpochDay(asOf));
+      // The sink changes nothing in the scores.
+      expect(plain.score).toEqual(t.score);
+      expect(plain.grade).toEqual(t.grade);
+      expect(plain.status).toEqual(t.status);
+      const bySink = sinkRows(sink);
+      for (let k = 0; k < sink.length; k++) kinds.add(sink.kind[k]!);
       for (let s = 0; s < g.subjects.length; s++) {
         const id = g.cols.subjects[s]!;
         const ev = evaluateSubject(pack, factsAt(g.subjects, s, id), bySubject.get(id) ?? [], asOf);
@@ -64,6 +113,11 @@ describe.each(shippedSchemePacks())('differential on random ledgers: %s', (dir) 
         const ref = { status: ev.status, score: ev.score, grade: ev.grade, frozen: ev.frozen };
         if (JSON.stringify(fast) !== JSON.stringify(ref))
           expect({ subject: id, asOf, ...fast }).toEqual({ subject: id, asOf, ...ref });
+        const want = ev.status === 'scored' ? refTuples(pack, ev, lineIndex, rowOfSynthetic) : [];
+        const got = fastTuples(sink, bySink.get(s) ?? []);
+        if (got.join() !== want.join())
+          expect({ subject: id, asOf, rows: got }).toEqual({ subject: id, asOf, rows: want });
+        rowsCompared += want.length;
         for (const l of ev.lines) seen.add(l.type);
         if (ev.grade) seen.add(`grade:${ev.grade}`);
         compared++;
@@ -76,6 +130,17 @@ describe.each(shippedSchemePacks())('differential on random ledgers: %s', (dir) 
     if (pack.direct.length)
       for (const must of ['direct', 'cancelled', 'repair', 'frozen', 'tier', 'cap', 'grade:DA'])
         expect(seen, `${pack.id} never produced ${must}`).toContain(must);
+    // Every kind of contribution row was compared, not only plain points.
+    expect(rowsCompared).toBeGreaterThan(1_000);
+    for (const k of kinds) kindsSeen.add(k);
+  });
+
+  it('compared every kind of contribution row over the three seeds', () => {
+    // Shipped repairs only deduct, so no repair bonus is ever frozen.
+    const must = pack.direct.length
+      ? Object.values(CONTRIB).filter((k) => k !== CONTRIB.frozenRepair)
+      : [CONTRIB.points];
+    for (const k of must) expect(kindsSeen, `${pack.id} never produced contribution kind ${k}`).toContain(k);
   });
 
   it('agrees on dates one day either side of every generated window boundary', () => {
@@ -103,5 +168,87 @@ describe.each(shippedSchemePacks())('differential on random ledgers: %s', (dir) 
         } else expect(SCORE_STATUSES[t.status[s]!]).toBe(ev.status);
       }
     }
+  });
+});
+
+describe.each(shippedSchemePacks())('contributions on the case corpus: %s', (dir) => {
+  const pack = loadSchemePack(dir, catalogue);
+  const compiled = compileScheme(pack, catalogue);
+  const lineIndex = new Map(ruleLineIds(pack).map((id, i) => [id, i]));
+  const { cases } = loadCases(dir, pack);
+
+  it('every case: the same rows from the sink as from the explanation', () => {
+    const sink = new ContributionSink();
+    let rows = 0;
+    for (const c of cases) {
+      // In the ledger's read order, so same-day ties resolve alike (the sink breaks them by row).
+      const records = [...c.records].sort((a, b) =>
+        a.occurredAt !== b.occurredAt
+          ? a.occurredAt < b.occurredAt
+            ? -1
+            : 1
+          : a.reportedAt !== b.reportedAt
+            ? a.reportedAt < b.reportedAt
+              ? -1
+              : 1
+            : a.id < b.id
+              ? -1
+              : 1,
+      );
+      const rowOf = new Map(records.map((r, i) => [r.id, i]));
+      const cols = recordsToColumns(records, catalogue, [c.subject.id]);
+      const subj = subjectColumnsFor([c.subject.id], () => c.subject, pack);
+      compiled.scoreAll(cols, subj, toEpochDay(c.asOf), undefined, sink);
+      const ev = runInterpreter(pack, c);
+      const want = ev.status === 'scored' ? refTuples(pack, ev, lineIndex, (id) => rowOf.get(id)!) : [];
+      expect({ case: c.name, rows: fastTuples(sink, sinkRows(sink).get(0) ?? []) }).toEqual({
+        case: c.name,
+        rows: want,
+      });
+      rows += want.length;
+    }
+    expect(cases.length).toBeGreaterThan(5);
+    expect(rows).toBeGreaterThan(4);
+  });
+});
+
+describe('contributions: same-day records of one annual-cap group', () => {
+  const pack = loadSchemePack(shipped('policies', 'wendeng-points', '2020'), catalogue);
+  const lineIndex = new Map(ruleLineIds(pack).map((id, i) => [id, i]));
+
+  it('name the record the interpreter lists first (ids row10 < row9) on the frozen group', () => {
+    const rec = (subject: string, kind: string, day: string, amount?: number) =>
+      makeRecord({ subject, kind, occurredAt: day, reportedAt: day, agency: 'a', basis: 'b', amount });
+    const other = Array.from({ length: 9 }, (_, i) =>
+      rec('OTHER', 'charity.donation', `2020-0${i + 1}-01`, 200),
+    );
+    const records = [
+      ...other,
+      rec('S', 'charity.donation', '2021-05-01', 300),
+      rec('S', 'charity.donation', '2021-05-01', 4000),
+      // A direct B freezes bonuses, so the group's capped sum is cancelled on its first record.
+      rec('S', 'traffic.drink_driving', '2021-04-01'),
+    ];
+    const cols = recordsToColumns(records, catalogue, ['S', 'OTHER']);
+    const subject = {
+      id: 'S',
+      type: 'natural' as const,
+      jurisdiction: pack.meta.jurisdiction.division.padEnd(6, '0'),
+      birthDate: '1980-06-15',
+      roles: [],
+    };
+    const subj = subjectColumnsFor(['S', 'OTHER'], (id) => (id === 'S' ? subject : undefined), pack);
+    const sink = new ContributionSink();
+    compileScheme(pack, catalogue).scoreAll(cols, subj, toEpochDay('2021-06-30'), undefined, sink);
+    const ev = evaluateSubject(
+      pack,
+      factsAt(subj, 0, 'S'),
+      columnsToRecords(cols, catalogue).filter((r) => r.subject === 'S'),
+      '2021-06-30',
+    );
+    expect(ev.frozen).toBe(true);
+    const want = refTuples(pack, ev, lineIndex, rowOfSynthetic);
+    expect(want).toContain(`${lineIndex.get('W-P-03')} -13 0 10`);
+    expect(fastTuples(sink, sinkRows(sink).get(0) ?? [])).toEqual(want);
   });
 });
