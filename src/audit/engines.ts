@@ -1,10 +1,19 @@
-// Adapters from the real engines to the audit's column views: the municipal interpreter's explanations become
-// per-(record, rule line) contributions; the lists engine's reference decisions become entries, measures, denials.
+// Adapters from the real engines to the audit's column views: the municipal fast evaluator's contribution sink (or
+// the interpreter's explanations) become per-(record, rule line) contributions; the lists engine's reference
+// decisions become entries, measures, denials.
+import type { Catalogue } from '../core/catalogue.js';
 import { toEpochDay } from '../core/dates.js';
 import type { CreditRecord, Subject } from '../core/types.js';
-import { evaluateSubject, type Evaluation } from '../schemes/municipal/interpreter.js';
-import { GRADE_RANK } from '../schemes/municipal/semantics.js';
-import { subjectFacts, subjectFromId, type SubjectFacts } from '../schemes/municipal/subjects.js';
+import type { RecordColumns } from '../ledger/ledger.js';
+import { compileScheme, ContributionSink } from '../schemes/municipal/compile.js';
+import { contributionsOf } from '../schemes/municipal/contributions.js';
+import { evaluateSubject } from '../schemes/municipal/interpreter.js';
+import {
+  allocSubjectColumns,
+  subjectFacts,
+  subjectFromId,
+  type SubjectFacts,
+} from '../schemes/municipal/subjects.js';
 import { GRADE_CODES, GRADES, type SchemePack } from '../schemes/municipal/types.js';
 import { activeOn, entriesOf, statementOf, type ListStatement } from '../schemes/lists/lifecycle.js';
 import { measuresReaching } from '../schemes/lists/decide.js';
@@ -48,75 +57,12 @@ export function schemeLines(pack: SchemePack): RuleLineInfo[] {
   ];
 }
 
-export interface Contribution {
-  line: number;
-  points: number;
-  /** 0 or 1 + grade rank of a direct grading in force. */
-  direct: number;
-  record?: CreditRecord;
-}
-
-/**
- * What each rule line counts for one evaluated subject, from the interpreter's explanation. Per-record points lines
- * of an annual-cap group are followed by one adjustment row (capped − raw) on the same line; frozen bonuses by a
- * row that cancels them. So Σ points = score − base exactly (tested against the interpreter).
- */
-export function contributionsOf(
-  pack: SchemePack,
-  ev: Evaluation,
-  lineIndex: Map<string, number>,
-): Contribution[] {
-  const out: Contribution[] = [];
-  const capGroupOf = new Map(pack.rules.map((r) => [r.id, r.capGroup]));
-  const raw = new Map<string, number>();
-  const at = (id: string | undefined) => lineIndex.get(id ?? '') ?? -1;
-  for (const l of ev.lines) {
-    if (l.type === 'points' && l.points) {
-      const c: Contribution = { line: at(l.ruleId), points: l.points, direct: 0 };
-      if (l.record) c.record = l.record;
-      out.push(c);
-      const g = capGroupOf.get(l.ruleId ?? '');
-      if (g !== undefined && l.record) {
-        const k = `${g}\u0000${new Date(toEpochDay(l.record.occurredAt) * 86_400_000).getUTCFullYear()}`;
-        raw.set(k, (raw.get(k) ?? 0) + l.points);
-      }
-    } else if (l.type === 'cap' && l.points !== undefined) {
-      const m = /^cap (.*) (\d{4}) /.exec(l.key);
-      const k = m ? `${m[1]}\u0000${m[2]}` : '';
-      out.push({ line: at(l.ruleId), points: l.points - (raw.get(k) ?? 0), direct: 0 });
-    } else if (l.type === 'tier' && l.points) out.push({ line: at(l.ruleId), points: l.points, direct: 0 });
-    else if (l.type === 'repair') {
-      if (l.points) out.push({ line: at(l.ruleId), points: l.points, direct: 0 });
-      else if (l.grade)
-        out.push({
-          line: at(l.ruleId),
-          points: 0,
-          direct: GRADE_RANK[l.grade as keyof typeof GRADE_RANK] + 1,
-        });
-    } else if (l.type === 'frozen') {
-      // The key carries the amount frozen; for an annual-cap group `points` holds only the group's first line.
-      const m = /^frozen \S+ ([+-]\d+)/.exec(l.key);
-      const frozen = m ? Number(m[1]) : (l.points ?? 0);
-      if (!frozen) continue;
-      const c: Contribution = { line: at(l.ruleId), points: -frozen, direct: 0 };
-      if (l.record) c.record = l.record;
-      out.push(c);
-    } else if (l.type === 'direct' && l.grade) {
-      const c: Contribution = {
-        line: at(l.ruleId),
-        points: 0,
-        direct: GRADE_RANK[l.grade as keyof typeof GRADE_RANK] + 1,
-      };
-      if (l.record) c.record = l.record;
-      out.push(c);
-    }
-  }
-  return out;
-}
+export { contributionsOf, type Contribution } from '../schemes/municipal/contributions.js';
 
 /**
  * The points scheme over a population as of a date, by the reference interpreter (explanations are the source of the
- * contributions, so they can never drift from what a subject is told). `recordsOf(i)` gives person i's statements;
+ * contributions). The audit uses pointsViewByCompiled, proven equal to this (src/audit/engines.test.ts); this path
+ * stays as the reference and for tests. `recordsOf(i)` gives person i's statements;
  * `recordRow` maps a record id to its RecordColumns row (for legality checks), if known.
  */
 export function pointsViewByInterpreter(
@@ -152,6 +98,25 @@ export function pointsViewByInterpreter(
       cr.push(c.record && recordRow ? recordRow(c.record.id) : -1);
     }
   }
+  return pointsView(pack, asOf, lines, scored, score, grade, {
+    length: cs.length,
+    subject: Uint32Array.from(cs),
+    line: Int32Array.from(cl),
+    points: Int32Array.from(cp),
+    direct: Uint8Array.from(cd),
+    record: Int32Array.from(cr),
+  });
+}
+
+function pointsView(
+  pack: SchemePack,
+  asOf: string,
+  lines: RuleLineInfo[],
+  scored: Uint8Array,
+  score: Int32Array,
+  grade: Uint8Array,
+  contrib: PointsView['contrib'],
+): PointsView {
   const bandMin = GRADE_CODES.map((g) => {
     const b = pack.meta.bands.find((x) => x.grade === g);
     return b?.min ?? -Infinity;
@@ -166,16 +131,109 @@ export function pointsViewByInterpreter(
     scored,
     score,
     grade,
-    contrib: {
-      length: cs.length,
-      subject: Uint32Array.from(cs),
-      line: Int32Array.from(cl),
-      points: Int32Array.from(cp),
-      direct: Uint8Array.from(cd),
-      record: Int32Array.from(cr),
-    },
+    contrib,
     lines,
   };
+}
+
+/**
+ * The points scheme over a population as of a date, by the fast evaluator with a contribution sink: the same view as
+ * pointsViewByInterpreter, row for row (tested), from the ledger columns directly. `ids` are the population (they
+ * need not have records); `subjectOf` gives register entries. Each person's rows are put in the order the
+ * interpreter's explanation lists them (kind, then the ledger's read order), so a check that quotes the first few
+ * records (legality) quotes the same ones.
+ */
+export function pointsViewByCompiled(
+  pack: SchemePack,
+  catalogue: Catalogue,
+  cols: RecordColumns,
+  ids: readonly string[],
+  subjectOf: (id: string) => Subject | undefined,
+  asOf: string,
+): PointsView {
+  const lines = schemeLines(pack);
+  // Subject rows: the ledger's dictionary first (as the evaluator requires), then people without records.
+  const at = new Map(cols.subjects.map((id, i) => [id, i]));
+  const all = [...cols.subjects];
+  const rowOf = Int32Array.from(ids, (id) => {
+    let r = at.get(id);
+    if (r === undefined) {
+      r = all.push(id) - 1;
+      at.set(id, r);
+    }
+    return r;
+  });
+  const facts = factsFromRegister(pack, all, subjectOf);
+  const subj = allocSubjectColumns(all.length);
+  for (let i = 0; i < all.length; i++) {
+    const f = facts(i);
+    subj.type[i] = f.isLegal ? 1 : 0;
+    subj.roles[i] = f.roles;
+    if (f.birthDay !== undefined) subj.birthDay[i] = f.birthDay;
+    subj.consent[i] = f.consented ? 1 : 0;
+    subj.resident[i] = f.resident ? 1 : 0;
+  }
+  const sink = new ContributionSink();
+  const t = compileScheme(pack, catalogue).scoreAll(cols, subj, toEpochDay(asOf), undefined, sink);
+
+  // Rows of one subject are contiguous, subjects ascending.
+  const first = new Int32Array(all.length).fill(-1);
+  const count = new Int32Array(all.length);
+  for (let k = 0; k < sink.length; k++) {
+    const s = sink.subject[k]!;
+    if (first[s]! < 0) first[s] = k;
+    count[s]!++;
+  }
+  const { occurred, reported } = cols;
+  const { kind, record } = sink;
+  // The interpreter's order: kind of row, then records by occurredAt, reportedAt, id (`row<i>` as a string).
+  const order = (a: number, b: number): number => {
+    if (kind[a] !== kind[b]) return kind[a]! - kind[b]!;
+    const ra = record[a]!;
+    const rb = record[b]!;
+    if (ra < 0 || rb < 0 || ra === rb) return 0;
+    if (occurred[ra] !== occurred[rb]) return occurred[ra]! - occurred[rb]!;
+    if (reported[ra] !== reported[rb]) return reported[ra]! - reported[rb]!;
+    const sa = String(ra);
+    const sb = String(rb);
+    return sa < sb ? -1 : 1;
+  };
+
+  const n = ids.length;
+  const scored = new Uint8Array(n);
+  const score = new Int32Array(n);
+  const grade = new Uint8Array(n).fill(255);
+  let total = 0;
+  for (let i = 0; i < n; i++) if (t.status[rowOf[i]!] === 0) total += count[rowOf[i]!]!;
+  const contrib: PointsView['contrib'] = {
+    length: total,
+    subject: new Uint32Array(total),
+    line: new Int32Array(total),
+    points: new Int32Array(total),
+    direct: new Uint8Array(total),
+    record: new Int32Array(total),
+  };
+  let w = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = rowOf[i]!;
+    if (t.status[s] !== 0) continue;
+    scored[i] = 1;
+    score[i] = t.score[s]!;
+    grade[i] = t.grade[s]!;
+    rows.length = 0;
+    for (let k = first[s]!, e = k + count[s]!; k < e; k++) rows.push(k);
+    if (rows.length > 1) rows.sort(order);
+    for (const k of rows) {
+      contrib.subject[w] = i;
+      contrib.line[w] = sink.line[k]!;
+      contrib.points[w] = sink.points[k]!;
+      contrib.direct[w] = sink.direct[k]!;
+      contrib.record[w] = sink.record[k]!;
+      w++;
+    }
+  }
+  return pointsView(pack, asOf, lines, scored, score, grade, contrib);
 }
 
 export { GRADES };

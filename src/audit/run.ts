@@ -18,6 +18,7 @@ import {
   factsFromRegister,
   listStatements,
   listsViewByReference,
+  pointsViewByCompiled,
   pointsViewByInterpreter,
 } from './engines.js';
 import { buildPopulation, type PopulationColumns } from './population.js';
@@ -39,6 +40,11 @@ export interface LoadOptions {
   asOf?: string;
   /** Where relative policy paths in the manifest are resolved (default: the package root). */
   root?: string;
+  /**
+   * Which municipal engine gives scores and rule-line contributions: the fast evaluator's contribution sink (default)
+   * or the reference interpreter's explanations, which give the same view (tested), about 4× slower.
+   */
+  pointsEngine?: 'compiled' | 'interpreter';
 }
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -78,6 +84,7 @@ interface Context {
   manifest: RunManifest;
   root: string;
   asOf?: string;
+  pointsEngine?: LoadOptions['pointsEngine'];
 }
 
 /** Audit inputs from any ledger (a run's, or an imported one), with an optional run directory for register and events. */
@@ -112,16 +119,18 @@ export async function loadFromLedger(
   const ids = population.ids;
 
   const records = columnsToRecords(cols, catalogue);
-  const bySubject = new Map<string, CreditRecord[]>();
-  for (const r of records) {
-    const l = bySubject.get(r.subject);
-    if (l) l.push(r);
-    else bySubject.set(r.subject, [r]);
-  }
   const missing: AuditInputs['missing'] = [];
   const municipal = ctx.manifest.policies?.municipal ?? [];
   const points = municipal.map((d) => {
     const pack = loadSchemePack(policyPath(d, ctx.root, ctx.manifest.scenarioDir), catalogue);
+    if (ctx.pointsEngine !== 'interpreter')
+      return pointsViewByCompiled(pack, catalogue, cols, ids, (id) => byId.get(id), asOf);
+    const bySubject = new Map<string, CreditRecord[]>();
+    for (const r of records) {
+      const l = bySubject.get(r.subject);
+      if (l) l.push(r);
+      else bySubject.set(r.subject, [r]);
+    }
     return pointsViewByInterpreter(
       pack,
       ids,
