@@ -16,6 +16,11 @@ export interface OpenLedgerOptions {
   dataDir?: string;
   /** DuckDB: the database file itself, overriding dataDir (':memory:' for a throwaway database). */
   file?: string;
+  /**
+   * DuckDB: worker threads of the database (default: one per core). A caller that keeps the cores busy itself, such
+   * as the simulation with its district workers, does better giving the database one.
+   */
+  threads?: number;
   /** PostgreSQL: default env MOSAIC_PG_URL, else DATABASE_URL, else DEFAULT_PG_URL. */
   pgUrl?: string;
   /** PostgreSQL schema holding the ledger tables (created if absent). Default env MOSAIC_PG_SCHEMA, else 'mosaic'. */
@@ -40,7 +45,9 @@ export async function openLedger(opts: OpenLedgerOptions = {}): Promise<Ledger> 
     }
     case 'duckdb': {
       const { DuckDBLedger } = await import('./duckdb/duckdb-ledger.js');
-      return DuckDBLedger.open(opts.file ?? join(opts.dataDir ?? './data', 'mosaic.duckdb'), catalogue);
+      return DuckDBLedger.open(opts.file ?? join(opts.dataDir ?? './data', 'mosaic.duckdb'), catalogue, {
+        threads: opts.threads,
+      });
     }
     case 'postgres': {
       const { PostgresLedger } = await import('./postgres/postgres-ledger.js');

@@ -55,6 +55,11 @@ export class DuckDBLedger implements Ledger {
   private n = 0;
   private ids: IdSet | undefined;
   private readonly serial = new Serial();
+  /**
+   * The subject register has its own connection and queue: its loads touch no record table, so record appends need
+   * not wait behind a large register load (DuckDB runs the two transactions concurrently).
+   */
+  private readonly subjectSerial = new Serial();
   private readonly dicts: Record<DictName, Dict>;
   private readonly subjectDict = new SubjectDict();
   /** Catalogue kind index → this file's kind dictionary index (-1 until first used). */
@@ -69,6 +74,7 @@ export class DuckDBLedger implements Ledger {
     readonly file: string,
     private readonly db: DuckDBInstance,
     private readonly con: DuckDBConnection,
+    private readonly subjectCon: DuckDBConnection,
   ) {
     this.dicts = {
       subject: this.subjectDict,
@@ -83,7 +89,11 @@ export class DuckDBLedger implements Ledger {
   }
 
   /** Open (creating if absent) the ledger in `file`; ':memory:' gives a throwaway database. */
-  static async open(file: string, catalogue: Catalogue): Promise<DuckDBLedger> {
+  static async open(
+    file: string,
+    catalogue: Catalogue,
+    opts: { threads?: number | undefined } = {},
+  ): Promise<DuckDBLedger> {
     const path = file === ':memory:' ? file : resolve(file);
     if (path !== ':memory:') {
       if (openFiles.has(path))
@@ -95,7 +105,7 @@ export class DuckDBLedger implements Ledger {
     }
     let db: DuckDBInstance;
     try {
-      db = await DuckDBInstance.create(path);
+      db = await DuckDBInstance.create(path, opts.threads ? { threads: String(opts.threads) } : undefined);
     } catch (err) {
       throw new MosaicError({
         code: 'ledger.open_failed',
@@ -104,10 +114,12 @@ export class DuckDBLedger implements Ledger {
       });
     }
     const con = await db.connect();
-    const ledger = new DuckDBLedger(catalogue, path, db, con);
+    const subjectCon = await db.connect();
+    const ledger = new DuckDBLedger(catalogue, path, db, con, subjectCon);
     try {
       await ledger.init();
     } catch (err) {
+      subjectCon.closeSync();
       con.closeSync();
       db.closeSync();
       throw err;
@@ -299,7 +311,7 @@ export class DuckDBLedger implements Ledger {
       return waiting.done;
     }
     const texts = [csv];
-    const done = this.serial.run(async () => {
+    const done = this.subjectSerial.run(async () => {
       if (this.subjectsWaiting?.texts === texts) this.subjectsWaiting = undefined;
       this.assertOpen();
       await this.loadSubjects(texts);
@@ -329,7 +341,7 @@ export class DuckDBLedger implements Ledger {
         columns = {${SUBJECT_CSV_COLUMNS}})`;
       const dedupe =
         files.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY id ORDER BY filename DESC) = 1' : '';
-      await this.con
+      await this.subjectCon
         .run(`INSERT OR REPLACE INTO ledger_subjects SELECT ${SUBJECT_SELECT} FROM ${source} ${dedupe}`)
         .catch((err: Error) => {
           throw new MosaicError({
@@ -343,7 +355,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   private async selectSubjects(where: string, params: string[]): Promise<Subject[]> {
-    const res = await this.con.runAndReadAll(
+    const res = await this.subjectCon.runAndReadAll(
       `SELECT ${SUBJECT_COLUMNS.map(([c]) => `"${c}"`).join(', ')} FROM ledger_subjects ${where} ORDER BY id`,
       params,
     );
@@ -355,11 +367,11 @@ export class DuckDBLedger implements Ledger {
   }
 
   getSubject(id: string): Promise<Subject | undefined> {
-    return this.serial.run(async () => (await this.selectSubjects('WHERE id = $1', [id]))[0]);
+    return this.subjectSerial.run(async () => (await this.selectSubjects('WHERE id = $1', [id]))[0]);
   }
 
   subjects(): Promise<Subject[]> {
-    return this.serial.run(() => this.selectSubjects('', []));
+    return this.subjectSerial.run(() => this.selectSubjects('', []));
   }
 
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
@@ -507,13 +519,17 @@ export class DuckDBLedger implements Ledger {
   }
 
   close(): Promise<void> {
-    return this.serial.run(async () => {
-      if (this.closed) return;
-      this.closed = true;
-      this.con.closeSync();
-      this.db.closeSync();
-      openFiles.delete(this.file);
-    });
+    // After whatever either queue holds.
+    return this.subjectSerial.run(() =>
+      this.serial.run(async () => {
+        if (this.closed) return;
+        this.closed = true;
+        this.subjectCon.closeSync();
+        this.con.closeSync();
+        this.db.closeSync();
+        openFiles.delete(this.file);
+      }),
+    );
   }
 
   private assertOpen(): void {
