@@ -383,7 +383,9 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   t = performance.now();
   let written = { population: 0, firms: 0, events: eventsTotal };
   if (writer && out) {
-    await ledger.export('parquet', join(out, 'records.parquet'));
+    // The records export runs in the database's threads while the main thread writes the population tables.
+    const exported = ledger.export('parquet', join(out, 'records.parquet'));
+    exported.catch(() => undefined);
     written = await writer.finish({
       world,
       ids,
@@ -394,6 +396,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       unrecorded,
       threads: Math.max(1, Math.min(workers || 1, availableParallelism())),
     });
+    await exported;
   }
   lap('write', t);
   timings.total = Math.round(performance.now() - t0);

@@ -37,7 +37,17 @@ export class SequenceCounter {
 
 export function residentId(divisionCode: string, birthDay: number, seq: number): string {
   const first17 = divisionCode + compact(birthDay) + String(seq).padStart(3, '0');
-  return first17 + residentIdCheckChar(first17);
+  return flat(first17 + residentIdCheckChar(first17));
+}
+
+/**
+ * A flat copy of a concatenated string. V8 keeps `a + b` as a pair of pointers and, once the string is hashed (as a
+ * Map key), a flattened copy besides: about 110 bytes per id instead of 40, for every one of a run's million ids.
+ */
+export function flat(s: string): string {
+  const codes = new Array<number>(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
+  return String.fromCharCode(...codes);
 }
 
 /** A USCC whose 8-character organisation-code body is FICTIONAL_ORG_PREFIX + the counter in base 31. */
@@ -55,5 +65,5 @@ export function firmUscc(typePair: string, divisionCode: string, counter: number
     });
   body = FICTIONAL_ORG_PREFIX + body;
   const first17 = typePair + divisionCode + body + orgCodeCheckChar(body);
-  return first17 + usccCheckChar(first17);
+  return flat(first17 + usccCheckChar(first17));
 }

@@ -1,7 +1,7 @@
 // The DuckDB ledger (the default): one database file, dictionary-encoded columns written with the appender,
 // one transaction per batch, and an in-process id set that makes re-appends idempotent (docs/decisions/0010, 0011).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   DuckDBInstance,
@@ -61,6 +61,8 @@ export class DuckDBLedger implements Ledger {
    */
   private readonly subjectSerial = new Serial();
   private readonly dicts: Record<DictName, Dict>;
+  /** Threads the database was opened with, if limited (exports lift the limit while they run). */
+  private writeThreads: number | undefined;
   private readonly subjectDict = new SubjectDict();
   /** Catalogue kind index → this file's kind dictionary index (-1 until first used). */
   private readonly kindToDb: Int32Array;
@@ -105,7 +107,9 @@ export class DuckDBLedger implements Ledger {
     }
     let db: DuckDBInstance;
     try {
-      db = await DuckDBInstance.create(path, opts.threads ? { threads: String(opts.threads) } : undefined);
+      const config: Record<string, string> = {};
+      if (opts.threads) config['threads'] = String(opts.threads);
+      db = await DuckDBInstance.create(path, config);
     } catch (err) {
       throw new MosaicError({
         code: 'ledger.open_failed',
@@ -116,6 +120,7 @@ export class DuckDBLedger implements Ledger {
     const con = await db.connect();
     const subjectCon = await db.connect();
     const ledger = new DuckDBLedger(catalogue, path, db, con, subjectCon);
+    ledger.writeThreads = opts.threads;
     try {
       await ledger.init();
     } catch (err) {
@@ -514,7 +519,14 @@ export class DuckDBLedger implements Ledger {
     return this.serial.run(async () => {
       this.assertOpen();
       mkdirSync(dirname(resolve(file)), { recursive: true });
-      return copyOut(this.con, 'credit_records', format, resolve(file));
+      // A ledger opened with few threads (to leave the cores to a simulation's workers) exports with all of them:
+      // an export is a bulk job that the rest of the process waits on.
+      if (this.writeThreads) await this.con.run(`SET threads = ${availableParallelism()}`);
+      try {
+        return await copyOut(this.con, 'credit_records', format, resolve(file));
+      } finally {
+        if (this.writeThreads) await this.con.run(`SET threads = ${this.writeThreads}`);
+      }
     });
   }
 
