@@ -19,19 +19,21 @@ import {
 /** A CSV stream with backpressure: awaits 'drain' when the kernel buffer is full. */
 export class CsvStream {
   private readonly s: WriteStream;
+  // Lines without their newline: `text + '\n'` would make a two-part string per line for the join to flatten.
   private buf: string[] = [];
   private size = 0;
   constructor(file: string, header: string) {
     this.s = createWriteStream(file);
-    this.buf.push(header + '\n');
+    this.buf.push(header);
   }
   line(text: string): void {
-    this.buf.push(text + '\n');
+    this.buf.push(text);
     this.size += text.length;
   }
   async flush(): Promise<void> {
     if (!this.buf.length) return;
-    const chunk = this.buf.join('');
+    this.buf.push('');
+    const chunk = this.buf.join('\n');
     this.buf = [];
     this.size = 0;
     if (!this.s.write(chunk)) await new Promise<void>((r) => this.s.once('drain', () => r()));
