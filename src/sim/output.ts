@@ -3,6 +3,7 @@
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { MosaicError } from '../core/errors.js';
 import { iso } from './days.js';
 import type { EventBuffers } from './district.js';
 import {
@@ -51,6 +52,10 @@ export class CsvStream {
 
 const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
+const SMALL = Array.from({ length: 1024 }, (_, i) => String(i));
+/** Decimal text of a small non-negative integer (event types, agencies), from a table. */
+const small = (n: number): string => SMALL[n] ?? String(n);
+
 export class RunWriter {
   readonly dir: string;
   readonly scratch: string;
@@ -59,7 +64,14 @@ export class RunWriter {
   eventRows = 0;
   timeseriesRows = 0;
 
-  constructor(dir: string) {
+  /**
+   * `ids`: subject ids by simulation index, read when events are written (a person's id is set at birth, before any
+   * event of theirs reaches the writer).
+   */
+  constructor(
+    dir: string,
+    private readonly ids: readonly string[],
+  ) {
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
     this.scratch = join(dir, '.scratch');
@@ -67,17 +79,24 @@ export class RunWriter {
     mkdirSync(this.scratch, { recursive: true });
     this.events = new CsvStream(
       join(this.scratch, 'events.csv'),
-      'event_id,subject_ix,type,day,amount,agency,recorded,record_id,fabricated',
+      'event_id,subject,type,day,amount,agency,recorded,record_id,fabricated',
     );
     this.timeseries = new CsvStream(join(dir, 'timeseries.csv'), 'date,collector,group,value');
   }
 
   async writeEvents(e: EventBuffers): Promise<void> {
     const n = e.id.length;
+    // Ids, dates and small codes as cached strings: turning a number into text costs more than the rest of the line.
     for (let k = 0; k < n; k++) {
       const amt = e.amount[k]!;
+      const id = this.ids[e.subject[k]!];
+      if (!id)
+        throw new MosaicError({
+          code: 'sim.internal',
+          message: `event ${e.id[k]} names subject ${e.subject[k]}, which has no id yet`,
+        });
       this.events.line(
-        `${e.id[k]},${e.subject[k]},${e.type[k]},${e.day[k]},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : e.agency[k]},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`,
+        `${e.id[k]},${id},${small(e.type[k]!)},${iso(e.day[k]!)},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : small(e.agency[k]!)},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`,
       );
       if (this.events.pending > 1 << 22) await this.events.flush();
     }
@@ -185,9 +204,6 @@ export class RunWriter {
     const ag = new CsvStream(join(S, 'agencies.csv'), 'agency_ix,agency');
     opts.agencyCodes.forEach((c, k) => ag.line(`${k},${c}`));
     await ag.close();
-    const subj = new CsvStream(join(S, 'subjects.csv'), 'subject_ix,subject');
-    ids.forEach((id, k) => id && subj.line(`${k},${id}`));
-    await subj.close();
     const un = new CsvStream(join(S, 'unrecorded.csv'), 'record_id');
     for (const id of opts.unrecorded) un.line(id);
     await un.close();
@@ -205,13 +221,12 @@ export class RunWriter {
       );
       await c.run(
         `COPY (
-           SELECT e.event_id::BIGINT AS event_id, s.subject, t.family, t.kind, (DATE '1970-01-01' + e.day) AS day,
+           SELECT e.event_id::BIGINT AS event_id, e.subject, t.family, t.kind, e.day,
                   t.severity, e.amount, a.agency,
                   (e.recorded AND u.record_id IS NULL) AS recorded,
                   CASE WHEN u.record_id IS NULL THEN e.record_id END AS record_id,
                   e.fabricated
-           FROM ${csv('events.csv', `{'event_id':'DOUBLE','subject_ix':'INTEGER','type':'INTEGER','day':'INTEGER','amount':'DOUBLE','agency':'INTEGER','recorded':'BOOLEAN','record_id':'VARCHAR','fabricated':'BOOLEAN'}`)} e
-           JOIN ${csv('subjects.csv', `{'subject_ix':'INTEGER','subject':'VARCHAR'}`)} s USING (subject_ix)
+           FROM ${csv('events.csv', `{'event_id':'DOUBLE','subject':'VARCHAR','type':'INTEGER','day':'DATE','amount':'DOUBLE','agency':'INTEGER','recorded':'BOOLEAN','record_id':'VARCHAR','fabricated':'BOOLEAN'}`)} e
            JOIN ${csv('types.csv', `{'type':'INTEGER','family':'VARCHAR','kind':'VARCHAR','severity':'VARCHAR'}`)} t USING (type)
            LEFT JOIN ${csv('agencies.csv', `{'agency_ix':'INTEGER','agency':'VARCHAR'}`)} a ON a.agency_ix = e.agency
            LEFT JOIN ${csv('unrecorded.csv', `{'record_id':'VARCHAR'}`)} u ON u.record_id = e.record_id
