@@ -3,12 +3,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MosaicError } from '../core/errors.js';
 import { makeDistricts, type RunnerInit } from './runner.js';
 import type { DistrictOutput } from './district.js';
+import { HeapTrim } from './heap.js';
 
 const { init, districts } = workerData as { init: RunnerInit; districts: number[] };
 const port = parentPort!;
+const HEAP_FLOOR_MB = 64;
 
 try {
   const sims = makeDistricts(init, districts);
+  // While the main thread merges an epoch, a worker is idle: collecting then costs the run nothing.
+  const trim = new HeapTrim(HEAP_FLOOR_MB * 2 ** 20, 1.5);
   port.on(
     'message',
     (m: { type: 'epoch' | 'pending'; from: number; to: number; snapshot: number; inboxes: Int32Array[] }) => {
@@ -36,6 +40,7 @@ try {
             transfer.push((v as ArrayBufferView).buffer as ArrayBuffer);
         }
         port.postMessage({ type: 'epoch', outputs }, transfer);
+        trim.check();
       } catch (e) {
         port.postMessage({
           type: 'error',
