@@ -174,12 +174,12 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     chains[key] = next;
   };
   const ledgerDone = (): Promise<unknown> => Promise.all([chains.append, chains.register]);
-  // The register of the subjects existing at the start is written a slice per epoch (each generated only when the
-  // register queue reaches it): queued all at once, its text and the record batches behind it sat in memory for
-  // most of a 1M-resident run. Nothing in the run reads the register back; engines read the mirror and the index.
   // The main thread's heap is collected when it has grown to twice what survived the last collection: its epochs'
   // records, events and register text otherwise pile up as garbage (decision 0066; 1.5 cost seconds per 1M run).
   const heapTrim = new HeapTrim(MAIN_HEAP_FLOOR_MB * 2 ** 20, 2);
+  // The register of the subjects existing at the start is written a slice per epoch (each generated only when the
+  // register queue reaches it): queued all at once, its text and the record batches behind it sat in memory for
+  // most of a 1M-resident run. Nothing in the run reads the register back; engines read the mirror and the index.
   const initial = initialSubjects(world);
   let registered = 0;
   const registerSlice = (born: number[] = []): void => {

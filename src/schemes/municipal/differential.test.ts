@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
 import { fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { shipped } from '../../core/paths.js';
+import { compareRecords } from '../../ledger/codec.js';
 import { makeRecord, type CreditRecord } from '../../core/types.js';
 import { columnsToRecords } from './columns.js';
 import { compileScheme, CONTRIB, ContributionSink } from './compile.js';
@@ -182,19 +183,7 @@ describe.each(shippedSchemePacks())('contributions on the case corpus: %s', (dir
     let rows = 0;
     for (const c of cases) {
       // In the ledger's read order, so same-day ties resolve alike (the sink breaks them by row).
-      const records = [...c.records].sort((a, b) =>
-        a.occurredAt !== b.occurredAt
-          ? a.occurredAt < b.occurredAt
-            ? -1
-            : 1
-          : a.reportedAt !== b.reportedAt
-            ? a.reportedAt < b.reportedAt
-              ? -1
-              : 1
-            : a.id < b.id
-              ? -1
-              : 1,
-      );
+      const records = [...c.records].sort(compareRecords);
       const rowOf = new Map(records.map((r, i) => [r.id, i]));
       const cols = recordsToColumns(records, catalogue, [c.subject.id]);
       const subj = subjectColumnsFor([c.subject.id], () => c.subject, pack);
