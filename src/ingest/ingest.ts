@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { checkColumns, rowToRecord } from './rows.js';
+import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
+import { dropDangling, Supersessions } from './supersedes.js';
 import { formatOf, readRows } from './source.js';
 
 export interface IngestOptions {
@@ -17,6 +18,8 @@ export interface IngestOptions {
   beforeStore?: () => Promise<void>;
   /** Keep at most this many issues (the count of bad rows is always exact). */
   maxIssues?: number;
+  /** Refuse statements dated after this day (the CLI passes today, or --report-date). */
+  reportDate?: string;
 }
 
 export interface IngestSummary {
@@ -76,8 +79,12 @@ export async function ingestFile(
       else summary.moreIssues++;
   };
 
+  const checks = { reportDate: options.reportDate };
   if (!options.skipInvalid) {
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary)) void rec;
+    const pending = new Supersessions();
+    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, checks))
+      pending.note(rec);
+    if (pending.size) await pending.resolve(ledger, file, format, checks, report, summary);
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
     if (now.bytes !== size.bytes || now.mtimeMs !== size.mtimeMs)
@@ -94,12 +101,14 @@ export async function ingestFile(
   let batch: CreditRecord[] = [];
   const flush = async () => {
     if (!batch.length) return;
+    // Validated with the file above; in a single pass (skipInvalid) corrections are checked batch by batch.
+    if (options.skipInvalid) batch = await dropDangling(ledger, batch, file, report, summary);
     const res = await ledger.append(batch);
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
     batch = [];
   };
-  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary)) {
+  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, checks)) {
     batch.push(rec);
     if (batch.length >= batchSize) await flush();
   }
@@ -123,6 +132,7 @@ async function* validRecords(
   onBytes: ((n: number) => void) | undefined,
   report: (issues: Issue[]) => void,
   summary: IngestSummary,
+  checks: RowCheckOptions = {},
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
   const onHeader = (names: string[]) => {
@@ -137,7 +147,13 @@ async function* validRecords(
         report(row.issues);
         continue;
       }
-      const res = rowToRecord(row.value, { file, line: row.line }, ledger.catalogue, format === 'csv');
+      const res = rowToRecord(
+        row.value,
+        { file, line: row.line },
+        ledger.catalogue,
+        format === 'csv',
+        checks,
+      );
       if (!res.record) {
         summary.rejected++;
         report(res.issues);
