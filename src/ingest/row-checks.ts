@@ -9,6 +9,7 @@ import type { CreditRecord } from '../core/types.js';
  * controls (tab, newline and carriage return excepted), DEL, the C1 controls (U+009B starts an escape sequence on
  * its own), and the bidirectional embeddings, overrides and isolates that can make text read backwards.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The text fields of a record, in the order they are reported. */
