@@ -208,6 +208,20 @@ export const ValidityFileSchema = z
       .min(1),
     bonuses: z.object({ byLevel: z.partialRecord(Level, Years), default: Years }).strict(),
     direct: z.object({ B: Years, C: Years, D: Years }).strict(),
+    /** The article's clauses, verbatim, each with how the pack encodes it (documentation; engines read the tables). */
+    clauses: z
+      .array(
+        z
+          .object({
+            place: PlaceSchema,
+            zh: Text,
+            en: Text,
+            encoding: Text,
+            marker: Marker,
+          })
+          .strict(),
+      )
+      .optional(),
     notes: z.array(z.string()).optional(),
     ...Provenance,
   })
