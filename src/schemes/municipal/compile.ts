@@ -976,7 +976,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
               if (dFreeze[r] === 1) freeze = 1;
               sink?.push(s, nRules + r, 0, g + 1, row[i]!, CONTRIB.direct);
             }
-            break;
+            // No break: every matching direct-grading line applies, as in the interpreter.
           }
         }
         if ((sk & 8) !== 0) {
