@@ -138,7 +138,13 @@ export function parseSourceText(text: string): SourceText {
       }
       if (article === undefined) continue;
       const target =
-        article >= 10 && article <= 16 ? out.direct : article === 19 ? out.repairs : article === 20 ? out.validity : null;
+        article >= 10 && article <= 16
+          ? out.direct
+          : article === 19
+            ? out.repairs
+            : article === 20
+              ? out.validity
+              : null;
       if (!target) continue;
       // Art. 19 prints its heading and item 1 on one line ("信用修复规定： 1.…").
       const body = article === 19 ? t.replace(/^信用修复规定：\s*/, '') : t;

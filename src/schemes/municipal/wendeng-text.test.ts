@@ -8,7 +8,13 @@ import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
 import { shipped } from '../../core/paths.js';
 import { loadCases } from './corpus.js';
 import { loadSchemePack } from './load.js';
-import { countValues, parseSourceText, splitPointLine, type SourcePointLine, type SourceValue } from './source-text.js';
+import {
+  countValues,
+  parseSourceText,
+  splitPointLine,
+  type SourcePointLine,
+  type SourceValue,
+} from './source-text.js';
 import type { Effect, PointRule } from './types.js';
 
 const DIR = shipped('policies', 'wendeng-points', '2020');
@@ -68,7 +74,9 @@ describe('the Wendeng 2020 text', () => {
   it('has the published counts (printed)', () => {
     const a1 = text.points.filter((l) => l.attachment === 1);
     const a2 = text.points.filter((l) => l.attachment === 2);
-    const perArticle = [10, 11, 12, 13, 14, 15, 16].map((a) => text.direct.filter((d) => d.article === a).length);
+    const perArticle = [10, 11, 12, 13, 14, 15, 16].map(
+      (a) => text.direct.filter((d) => d.article === a).length,
+    );
     console.log(
       `Wendeng 2020 text: Attachment 1 ${a1.length} lines / ${countValues(a1)} point values; ` +
         `Attachment 2 ${a2.length} lines / ${countValues(a2)} point values; ` +
@@ -93,7 +101,9 @@ describe('the Wendeng 2020 text', () => {
 
 describe('the Wendeng 2020 pack encodes every line of the text', () => {
   const encoded = encodedLines();
-  const byPlace = new Map(encoded.map((e) => [`${e.attachment}|${e.section}|${e.subsection}|${e.position}`, e]));
+  const byPlace = new Map(
+    encoded.map((e) => [`${e.attachment}|${e.section}|${e.subsection}|${e.position}`, e]),
+  );
   const repairPlaces = new Set(
     pack.repairs.flatMap((r) =>
       (r.place ?? []).map((p) => `${p.attachment}|${p.section}|${p.subsection}|${p.position}`),
@@ -181,6 +191,8 @@ function checkValues(l: SourcePointLine, e: Encoded): void {
   // several cases with the same value (investment: industry or agriculture).
   if (l.values.length > 1) {
     expect(e.effects.length, e.rule.id).toBe(l.values.length);
-    l.values.forEach((v, i) => expect(valueMatches(v, e.effects[i]!), `${e.rule.id} value ${i + 1}`).toBe(true));
+    l.values.forEach((v, i) =>
+      expect(valueMatches(v, e.effects[i]!), `${e.rule.id} value ${i + 1}`).toBe(true),
+    );
   } else for (const eff of e.effects) expect(valueMatches(l.values[0]!, eff), e.rule.id).toBe(true);
 }
