@@ -34,7 +34,7 @@ import {
   type ReservedLines,
 } from './scrutiny.js';
 import { disparity, type DisparityTable, type Outcome } from './stats.js';
-import type { ListsView, PointsView, PopulationView } from './views.js';
+import type { ListsView, PointsView, PopulationView, RuleReach } from './views.js';
 
 export interface AuditOptions {
   seed: number | string;
@@ -124,6 +124,8 @@ export interface AuditResult {
   decompositions: LabelledDecomposition[];
   scrutiny: {
     reservedLines: { scheme: string; rows: ReservedLines[] }[];
+    /** What the rule text itself lets each group be reached by, per scheme (no simulation). */
+    reach: { scheme: string; label: { en: string; zh: string }; reach: RuleReach }[];
     detection: { attribute: string; rows: DetectionRow[] }[];
   };
   quality: { timeliness: Timeliness; kpi: Kpi; spikes: Spikes; heaping: HeapingRow[] };
@@ -393,6 +395,9 @@ export function runAudit(inputs: AuditInputs, options: Partial<AuditOptions> = {
     decompositions,
     scrutiny: {
       reservedLines: inputs.points.map((v) => ({ scheme: v.scheme, rows: reservedLines(v.lines) })),
+      reach: inputs.points.flatMap((v) =>
+        v.reach ? [{ scheme: v.scheme, label: v.label, reach: v.reach }] : [],
+      ),
       detection,
     },
     quality: {

@@ -7,6 +7,10 @@ import { runAudit, type AuditInputs } from './audit.js';
 import { columnsOf, smallCatalogue, smallPoints, smallPopulation } from './fixtures.js';
 import { writeReport } from './report.js';
 import { makeRecord } from '../core/types.js';
+import { defaultCataloguePath, loadCatalogue } from '../core/catalogue.js';
+import { shipped } from '../core/paths.js';
+import { loadSchemePack } from '../schemes/municipal/load.js';
+import { ruleReach } from './engines.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -88,6 +92,26 @@ describe('audit report', () => {
     const html = ta['index.html']!;
     expect(html).not.toMatch(/http[s]?:\/\//);
     expect(html).toContain('Not audited: <b>lists</b>');
+  });
+
+  it("puts the rule text's reach per group beside the simulated disparities, and in rule_reach.csv", () => {
+    const inp = inputs();
+    const pack = loadSchemePack(
+      shipped('policies', 'wendeng-points', '2020'),
+      loadCatalogue(defaultCataloguePath()),
+    );
+    inp.points[0]!.reach = ruleReach(pack);
+    const d = tmp();
+    writeReport(runAudit(inp, { draws: 50, minGroupSize: 1 }), d);
+    const ta = tree(d);
+    const html = ta['index.html']!;
+    const at = html.indexOf('What the rule text itself sets up');
+    expect(at).toBeGreaterThan(html.indexOf('id="disparity"'));
+    expect(at).toBeLessThan(html.indexOf('id="decomposition"'));
+    const rural = inp.points[0]!.reach.groups.find((g) => g.group === 'rural')!;
+    expect(ta['csv/rule_reach.csv']).toContain(
+      `small,rural,${rural.lines},${rural.only},${rural.maxDeduction},${rural.maxBonus},${rural.direct},`,
+    );
   });
 
   const haveChromium = existsSync(CHROMIUM);
