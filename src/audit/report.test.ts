@@ -94,6 +94,21 @@ describe('audit report', () => {
     expect(html).toContain('Not audited: <b>lists</b>');
   });
 
+  it('gives the mean-score gap its own interval, apart from the share gap beside it (issue 11 fix 11)', () => {
+    const r = runAudit(inputs(), { draws: 200, minGroupSize: 1 });
+    const h = r.headlines.find((x) => x.key === 'small.at_least_AA.rural_urban')!;
+    const ciOf = (outcome: string) =>
+      r.bootstrap
+        .find((b) => b.outcome === outcome && b.attribute === 'hukou')!
+        .groups.find((g) => g.group === 'rural')!.diff;
+    expect(h.ci).toEqual(ciOf('small.at_least_AA'));
+    expect(h.second!.ci).toEqual(ciOf('small.score'));
+    expect(h.second!.ci).not.toEqual(h.ci);
+    expect(h.en).toContain(
+      `mean score gap ${h.second!.value.toFixed(2)} points (95 % CI ${h.second!.ci![0].toFixed(2)}`,
+    );
+  });
+
   it("puts the rule text's reach per group beside the simulated disparities, and in rule_reach.csv", () => {
     const inp = inputs();
     const pack = loadSchemePack(
