@@ -51,7 +51,6 @@ export interface ReachTable {
   byRef: Map<string, ReachLine>;
 }
 
-
 /** Does some member of the group meet the line's conditions (subject classes OR, audience AND)? */
 export function canReach(l: ReachLine, g: ReachGroup): boolean {
   const legalLine = l.subjects.includes('legal_person');
