@@ -34,7 +34,7 @@ import {
   type ReservedLines,
 } from './scrutiny.js';
 import { disparity, type DisparityTable, type Outcome } from './stats.js';
-import type { ListsView, PointsView, PopulationView } from './views.js';
+import type { ListsView, PointsView, PopulationView, RuleReach } from './views.js';
 
 export interface AuditOptions {
   seed: number | string;
@@ -107,7 +107,10 @@ export interface Headline {
   en: string;
   zh: string;
   value: number;
+  /** The 95 % interval of `value` (the figure the headline leads with), never of another figure in its text. */
   ci?: [number, number];
+  /** A second figure quoted in the text (the AA headline's mean-score gap), with its own interval. */
+  second?: { name: string; value: number; ci?: [number, number] };
   detail: string[];
 }
 
@@ -124,6 +127,8 @@ export interface AuditResult {
   decompositions: LabelledDecomposition[];
   scrutiny: {
     reservedLines: { scheme: string; rows: ReservedLines[] }[];
+    /** What the rule text itself lets each group be reached by, per scheme (no simulation). */
+    reach: { scheme: string; label: { en: string; zh: string }; reach: RuleReach }[];
     detection: { attribute: string; rows: DetectionRow[] }[];
   };
   quality: { timeliness: Timeliness; kpi: Kpi; spikes: Spikes; heaping: HeapingRow[] };
@@ -393,6 +398,9 @@ export function runAudit(inputs: AuditInputs, options: Partial<AuditOptions> = {
     decompositions,
     scrutiny: {
       reservedLines: inputs.points.map((v) => ({ scheme: v.scheme, rows: reservedLines(v.lines) })),
+      reach: inputs.points.flatMap((v) =>
+        v.reach ? [{ scheme: v.scheme, label: v.label, reach: v.reach }] : [],
+      ),
       detection,
     },
     quality: {
@@ -460,15 +468,36 @@ export function headlines(r: AuditResult, inputs: AuditInputs, opts: AuditOption
         x.attribute === 'hukou' &&
         x.group === 'rural',
     );
+    // The mean-score gap is its own figure with its own interval (issue 11 fix 11), not the share gap's.
+    const scoreName = `${v.scheme}.score`;
+    const scoreRow = r.disparity
+      .find((x) => x.outcome === scoreName && x.attribute === 'hukou')
+      ?.rows.find((x) => x.group === 'rural');
+    const scoreCi = r.bootstrap
+      .find((b) => b.outcome === scoreName && b.attribute === 'hukou')
+      ?.groups.find((g) => g.group === 'rural')?.diff;
+    const gap = scoreRow?.diff ?? d?.total.valueOf();
+    const gapText =
+      gap === undefined
+        ? '–'
+        : `${gap.toFixed(2)} points${scoreCi ? ` (95 % CI ${scoreCi[0].toFixed(2)} – ${scoreCi[1].toFixed(2)})` : ''}`;
+    const gapZh =
+      gap === undefined
+        ? '–'
+        : `${gap.toFixed(2)}分${scoreCi ? `（95%置信区间 ${scoreCi[0].toFixed(2)} – ${scoreCi[1].toFixed(2)}）` : ''}`;
     const h: Headline = {
       key: `${v.scheme}.at_least_AA.rural_urban`,
-      en: `${v.label.en}: share at AA or above, rural ${pct(rural.rate)} vs urban ${pct(urban.rate)} — gap ${(100 * rural.diff).toFixed(2)} percentage points${rural.fourFifthsFlag ? ' (four-fifths flag)' : ''}; mean score gap ${d ? d.total.valueOf().toFixed(2) : '–'} points`,
-      zh: `${v.label.zh}：AA级及以上比例，农村${pct(rural.rate)}，城镇${pct(urban.rate)}，差距${(100 * rural.diff).toFixed(2)}个百分点${rural.fourFifthsFlag ? '（触发五分之四规则）' : ''}`,
+      en: `${v.label.en}: share at AA or above, rural ${pct(rural.rate)} vs urban ${pct(urban.rate)} — gap ${(100 * rural.diff).toFixed(2)} percentage points${rural.fourFifthsFlag ? ' (four-fifths flag)' : ''}; mean score gap ${gapText}`,
+      zh: `${v.label.zh}：AA级及以上比例，农村${pct(rural.rate)}，城镇${pct(urban.rate)}，差距${(100 * rural.diff).toFixed(2)}个百分点${rural.fourFifthsFlag ? '（触发五分之四规则）' : ''}；平均分差距${gapZh}`,
       value: rural.diff,
       detail: (d?.contributions ?? [])
         .slice(0, opts.topContributions)
         .map((c) => `mean score: ${c.id} (${c.en}): ${c.value.valueOf().toFixed(3)} points`),
     };
+    if (gap !== undefined) {
+      h.second = { name: 'mean score gap (points)', value: gap };
+      if (scoreCi) h.second.ci = scoreCi;
+    }
     if (ci) h.ci = ci.diff;
     out.push(h);
   }

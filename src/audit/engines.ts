@@ -19,11 +19,15 @@ import { activeOn, entriesOf, statementOf, type ListStatement } from '../schemes
 import { measuresReaching } from '../schemes/lists/decide.js';
 import { outcomeOf, type ListPolicy } from '../schemes/lists/policy.js';
 import { Register } from '../schemes/lists/register.js';
-import type { ListsView, PointsView, RuleLineInfo } from './views.js';
+import { REACH_GROUPS, reachTable } from '../schemes/municipal/reach.js';
+import type { ListsView, PointsView, RuleLineInfo, RuleReach } from './views.js';
 
 /** Players of a scheme: its point rules, direct-grading rules and repairs, in pack order. */
 export function schemeLines(pack: SchemePack): RuleLineInfo[] {
-  const roles = (cls: readonly string[]) => cls.filter((c) => c !== 'individual' && c !== 'legal_person');
+  // Subject classes beyond "any natural person", and the groups a line's text singles out (rural, collectors, …).
+  const roles = (cls: readonly string[], audience: readonly string[] = []) => [
+    ...new Set([...cls.filter((c) => c !== 'individual' && c !== 'legal_person'), ...audience]),
+  ];
   const sign = (r: SchemePack['rules'][number]) => {
     const e = r.tiers ? { points: r.tiers[0]?.points ?? 0 } : r.cases[0]?.effect;
     const p = e && 'points' in e ? e.points : e && 'min' in e ? e.min : 0;
@@ -35,7 +39,7 @@ export function schemeLines(pack: SchemePack): RuleLineInfo[] {
       family: r.domain,
       en: r.en,
       zh: r.zh,
-      appliesTo: roles(r.subjects),
+      appliesTo: roles(r.subjects, r.audience),
       polarity: sign(r) as RuleLineInfo['polarity'],
     })),
     ...pack.direct.map((r) => ({
@@ -43,7 +47,7 @@ export function schemeLines(pack: SchemePack): RuleLineInfo[] {
       family: `direct ${r.grade}`,
       en: r.en,
       zh: r.zh,
-      appliesTo: roles(r.subjects),
+      appliesTo: roles(r.subjects, r.audience),
       polarity: 'direct' as const,
     })),
     ...pack.repairs.map((r) => ({
@@ -51,7 +55,7 @@ export function schemeLines(pack: SchemePack): RuleLineInfo[] {
       family: 'repair',
       en: r.en,
       zh: r.zh,
-      appliesTo: roles(r.subjects),
+      appliesTo: roles(r.subjects, r.audience),
       polarity: 'negative' as const,
     })),
   ];
@@ -133,6 +137,32 @@ function pointsView(
     grade,
     contrib,
     lines,
+    reach: ruleReach(pack),
+  };
+}
+
+/** The reach table of a pack in the audit's terms. */
+export function ruleReach(pack: SchemePack): RuleReach {
+  const t = reachTable(pack);
+  return {
+    lines: t.lines,
+    direct: t.direct,
+    groups: t.groups.map((g) => {
+      const label = REACH_GROUPS.find((x) => x.id === g.group)!;
+      const row: RuleReach['groups'][number] = {
+        group: g.group,
+        en: label.en,
+        zh: label.zh,
+        lines: g.lines,
+        only: g.only.length,
+        maxDeduction: g.maxDeduction,
+        maxBonus: g.maxBonus,
+        direct: g.direct,
+        directOnly: g.directOnly.length,
+      };
+      if (g.worstGrade) row.worstGrade = g.worstGrade;
+      return row;
+    }),
   };
 }
 

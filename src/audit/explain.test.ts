@@ -47,7 +47,7 @@ describe('explainSubject', () => {
     expect(s.score).toBe(950);
     const pts = s.lines.filter((l) => l.type === 'points');
     expect(pts.map((l) => [l.rule, l.points, l.kind, l.until])).toEqual([
-      ['W-I-33', -50, 'online.bad_information', '2026-02-01'],
+      ['W1-24-01', -50, 'online.bad_information', '2026-02-01'],
     ]);
     expect(s.lines.find((l) => l.type === 'direct')).toMatchObject({ rule: 'W-D-02', grade: 'D' });
     expect(s.grade).toMatch(/^D/);
@@ -66,9 +66,9 @@ describe('explainSubject', () => {
   it('renders bilingual text', () => {
     const en = renderExplanation(r, 'en');
     const zh = renderExplanation(r, 'zh');
-    expect(en).toContain('Posting or spreading "bad information" online');
+    expect(en).toContain('Publishing or spreading harmful information through WeChat');
     expect(en).toContain('never merges them into one score');
-    expect(zh).toContain('网上发布、传播不良信息');
+    expect(zh).toContain('利用微信、论坛、博客等互联网技术发布、传播不良信息的');
     expect(zh).toContain('绝不合并为单一分数');
     expect(zh).toContain('法律依据');
   });

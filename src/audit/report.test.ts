@@ -7,6 +7,10 @@ import { runAudit, type AuditInputs } from './audit.js';
 import { columnsOf, smallCatalogue, smallPoints, smallPopulation } from './fixtures.js';
 import { writeReport } from './report.js';
 import { makeRecord } from '../core/types.js';
+import { defaultCataloguePath, loadCatalogue } from '../core/catalogue.js';
+import { shipped } from '../core/paths.js';
+import { loadSchemePack } from '../schemes/municipal/load.js';
+import { ruleReach } from './engines.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -88,6 +92,41 @@ describe('audit report', () => {
     const html = ta['index.html']!;
     expect(html).not.toMatch(/http[s]?:\/\//);
     expect(html).toContain('Not audited: <b>lists</b>');
+  });
+
+  it('gives the mean-score gap its own interval, apart from the share gap beside it (issue 11 fix 11)', () => {
+    const r = runAudit(inputs(), { draws: 200, minGroupSize: 1 });
+    const h = r.headlines.find((x) => x.key === 'small.at_least_AA.rural_urban')!;
+    const ciOf = (outcome: string) =>
+      r.bootstrap
+        .find((b) => b.outcome === outcome && b.attribute === 'hukou')!
+        .groups.find((g) => g.group === 'rural')!.diff;
+    expect(h.ci).toEqual(ciOf('small.at_least_AA'));
+    expect(h.second!.ci).toEqual(ciOf('small.score'));
+    expect(h.second!.ci).not.toEqual(h.ci);
+    expect(h.en).toContain(
+      `mean score gap ${h.second!.value.toFixed(2)} points (95 % CI ${h.second!.ci![0].toFixed(2)}`,
+    );
+  });
+
+  it("puts the rule text's reach per group beside the simulated disparities, and in rule_reach.csv", () => {
+    const inp = inputs();
+    const pack = loadSchemePack(
+      shipped('policies', 'wendeng-points', '2020'),
+      loadCatalogue(defaultCataloguePath()),
+    );
+    inp.points[0]!.reach = ruleReach(pack);
+    const d = tmp();
+    writeReport(runAudit(inp, { draws: 50, minGroupSize: 1 }), d);
+    const ta = tree(d);
+    const html = ta['index.html']!;
+    const at = html.indexOf('What the rule text itself sets up');
+    expect(at).toBeGreaterThan(html.indexOf('id="disparity"'));
+    expect(at).toBeLessThan(html.indexOf('id="decomposition"'));
+    const rural = inp.points[0]!.reach.groups.find((g) => g.group === 'rural')!;
+    expect(ta['csv/rule_reach.csv']).toContain(
+      `small,rural,${rural.lines},${rural.only},${rural.maxDeduction},${rural.maxBonus},${rural.direct},`,
+    );
   });
 
   const haveChromium = existsSync(CHROMIUM);

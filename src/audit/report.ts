@@ -214,6 +214,32 @@ export function resultCsvs(r: AuditResult): Record<string, string> {
       s.rows.map((x) => [s.scheme, x.group, x.lines.length, x.total, x.share, x.lines.join(' ')]),
     ),
   );
+  out['rule_reach.csv'] = csv(
+    [
+      'scheme',
+      'group',
+      'lines',
+      'only_for_group',
+      'max_deduction',
+      'max_bonus',
+      'direct_items',
+      'direct_only',
+      'worst_direct',
+    ],
+    r.scrutiny.reach.flatMap((s) =>
+      s.reach.groups.map((g) => [
+        s.scheme,
+        g.group,
+        g.lines,
+        g.only,
+        g.maxDeduction,
+        g.maxBonus,
+        g.direct,
+        g.directOnly,
+        g.worstGrade,
+      ]),
+    ),
+  );
   out['detection.csv'] = csv(
     ['attribute', 'group', 'events', 'recorded', 'probability', 'diff', 'ratio'],
     r.scrutiny.detection.flatMap((d) =>
@@ -284,8 +310,43 @@ const rateOf = (t: DisparityTable, x: number) => (t.kind === 'binary' ? pct(x) :
 const diffOf = (t: DisparityTable, x: number) =>
   t.kind === 'binary' ? `${(100 * x).toFixed(2)} pp` : fix(x);
 
+/** The rule text's own reach per group, printed beside the simulated disparities (no simulation behind it). */
+function reachSection(p: Page, r: AuditResult): void {
+  for (const s of r.scrutiny.reach) {
+    p.add(`<h3>What the rule text itself sets up — ${esc(s.label.en)} · 规则文本本身的差别</h3>`);
+    p.add(
+      `<p class="note">From the ${s.reach.lines} point lines and ${s.reach.direct} direct-grading items of the published text alone ` +
+        '(<code>mosaic policy reach</code>): how many can apply to a member of each group, the largest single deduction and bonus, ' +
+        'and how many exist only for the group. A gap in the simulated outcomes below is partly set up here, before any behaviour.</p>',
+    );
+    p.table(
+      [
+        'group · 群体',
+        'lines',
+        'only for the group',
+        'largest deduction',
+        'largest bonus',
+        'direct items',
+        'only for the group',
+        'worst direct grade',
+      ],
+      s.reach.groups.map((g) => [
+        `${esc(g.en)} · ${esc(g.zh)}`,
+        String(g.lines),
+        g.group === 'everyone' ? '–' : String(g.only),
+        String(g.maxDeduction),
+        g.maxBonus > 0 ? `+${g.maxBonus}` : String(g.maxBonus),
+        String(g.direct),
+        g.group === 'everyone' ? '–' : String(g.directOnly),
+        g.worstGrade ?? '–',
+      ]),
+    );
+  }
+}
+
 function disparitySection(p: Page, r: AuditResult, headAttrs: Set<string>): void {
   p.add('<h2 id="disparity">Disparity by group · 群体差异</h2>');
+  reachSection(p, r);
   p.add(
     `<p class="note">Rates are shares (0/1 outcomes) or means. Difference and ratio are against the reference group. ` +
       `Four-fifths: a group's favourable rate below ${r.options.threshold} × the best group's (EEOC); parity: ratio outside ` +

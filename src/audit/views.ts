@@ -40,6 +40,26 @@ export interface PointsView {
     record: Int32Array;
   };
   lines: RuleLineInfo[];
+  /** Who the rule text lets each line reach, per group (no simulation): `mosaic policy reach`. */
+  reach?: RuleReach;
+}
+
+/** The rule-text reach of one scheme (src/schemes/municipal/reach.ts), as the audit reports it. */
+export interface RuleReach {
+  lines: number;
+  direct: number;
+  groups: {
+    group: string;
+    en: string;
+    zh: string;
+    lines: number;
+    only: number;
+    maxDeduction: number;
+    maxBonus: number;
+    direct: number;
+    directOnly: number;
+    worstGrade?: string;
+  }[];
 }
 
 /** List entries, measures in force and actions denied, as of one date, from the lists/decisions engine. */

@@ -65,7 +65,7 @@ describe('policy CLI', () => {
     );
     const r = await run('policy', 'lint', broken);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/rules\.yaml:\d+:\d+ \(rules\.4\.kind\): policy\.unknown_kind/);
+    expect(r.stdout).toMatch(/rules\.yaml:\d+:\d+ \(rules\.5\.kind\): policy\.unknown_kind/);
   });
 
   it('runs the corpus through both engines and a ledger round trip', async () => {
@@ -77,8 +77,8 @@ describe('policy CLI', () => {
     );
     expect(r.code).toBeUndefined();
     expect(r.stdout).toContain('(points-scheme, engines): 9 passed, 0 failed');
-    expect(r.stdout).toContain('(points-scheme, ledger): 9 passed, 0 failed');
-    expect(r.stdout).toMatch(/36 passed, 0 failed\n$/);
+    expect(r.stdout).toContain('(points-scheme, ledger): 10 passed, 0 failed');
+    expect(r.stdout).toMatch(/38 passed, 0 failed\n$/);
   });
 
   it('explains a subject from the ledger in English and Chinese', async () => {
@@ -94,7 +94,9 @@ describe('policy CLI', () => {
     expect(en.stdout).toContain('Score: 950');
     expect(en.stdout).toContain('Grade: B');
     expect(en.stdout).toContain('repair conversion W-R-01');
-    expect(en.stdout).toContain('basis: Wendeng 2020 Art. 19; Attachment 1 item 65');
+    expect(en.stdout).toContain(
+      'basis: Wendeng 2020 Art. 19(1); Attachment 1, 司法领域失信信息 / 信用修复, line 1',
+    );
     const zh = await run(
       'policy',
       'explain',
@@ -107,7 +109,7 @@ describe('policy CLI', () => {
       'zh',
     );
     expect(zh.stdout).toContain('积分: 980');
-    expect(zh.stdout).toContain('冻结(直接降级事由未纠正期间只记录不计分) W-P-04');
+    expect(zh.stdout).toContain('冻结(直接降级事由未纠正期间只记录不计分) W1-58-01');
     const json = JSON.parse(
       (
         await run(

@@ -1,4 +1,4 @@
-// `mosaic policy lint|test|explain|diff`: check policy packs of every registered kind, run their cases, explain, compare.
+// `mosaic policy lint|test|explain|diff|reach`: check policy packs of every registered kind, run their cases, explain, compare.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -15,6 +15,7 @@ import { evaluateSubject } from '../../schemes/municipal/interpreter.js';
 import { runCorpusViaLedger } from '../../schemes/municipal/ledger-corpus.js';
 import { loadSchemePack } from '../../schemes/municipal/load.js';
 import { POINTS_SCHEME_KIND } from '../../schemes/municipal/pack-kind.js';
+import { formatReach, reachTable } from '../../schemes/municipal/reach.js';
 import { subjectFacts, subjectFromId } from '../../schemes/municipal/subjects.js';
 import { assertSubjectKnown, out, withLedger } from '../../ingest/session.js';
 import { register as registerScore } from './score.js';
@@ -160,5 +161,25 @@ export function register(program: Command): void {
       const d = diffSchemePacks(loadSchemePack(a, catalogue), loadSchemePack(b, catalogue));
       if (flags.json) out(JSON.stringify(d, null, 2));
       else for (const l of formatSchemeDiff(d)) out(l);
+    });
+
+  policy
+    .command('reach')
+    .description(
+      'Who the rule lines of a points-scheme pack can reach, per group, from the rule text alone: lines, largest deduction and bonus, direct-grading items, and the lines that exist only for each group',
+    )
+    .argument('<dir>', 'points-scheme pack folder, e.g. policies/wendeng-points/2020')
+    .option('--lang <lang>', 'en or zh', 'en')
+    .option('--brief', 'the table only, without the lines for each group')
+    .option('--json', 'print the table as JSON')
+    .action((dir: string, flags: { lang: string; brief?: boolean; json?: boolean }) => {
+      if (flags.lang !== 'en' && flags.lang !== 'zh')
+        throw new MosaicError({
+          code: 'cli.bad_option',
+          message: `--lang must be en or zh, not ${flags.lang}`,
+        });
+      const t = reachTable(loadSchemePack(dir, loadCatalogue(defaultCataloguePath())));
+      if (flags.json) out(JSON.stringify({ ...t, byRef: undefined }, null, 2));
+      else for (const l of formatReach(t, flags.lang, !flags.brief)) out(l);
     });
 }

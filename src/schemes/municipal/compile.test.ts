@@ -5,7 +5,8 @@ import { toEpochDay } from '../../core/dates.js';
 import { shipped } from '../../core/paths.js';
 import { UnsafeCodegenError } from '../../policy/expr.js';
 import { compileScheme } from './compile.js';
-import { runFast } from './corpus.js';
+import { makeRecord } from '../../core/types.js';
+import { runFast, runInterpreter } from './corpus.js';
 import { generateLedger } from './generate.js';
 import { loadSchemePack } from './load.js';
 import { schemeContract } from './scheme.contract.js';
@@ -63,6 +64,41 @@ describe('compileScheme', () => {
     expect(() => c.scoreAll(g.cols, short, toEpochDay('2021-01-01'))).toThrow(/subject columns hold 10 rows/);
   });
 
+  it('applies every matching direct-grading line, as the interpreter does', () => {
+    // Two direct lines on one record (a pack object built in memory: the loader refuses overlapping lines, so this
+    // guards the engine itself). Before the fix the fast evaluator stopped at the first line (B); the worst is C.
+    const drink = pack.direct.find((d) => d.id === 'W-B-04')!;
+    const twice: SchemePack = { ...pack, direct: [...pack.direct, { ...drink, id: 'X-C', grade: 'C' }] };
+    const compiled = compileScheme(twice, catalogue);
+    const subject = {
+      id: 'S',
+      type: 'natural' as const,
+      jurisdiction: '371003',
+      birthDate: '1980-06-15',
+      roles: [],
+    };
+    const c = {
+      name: 'two-direct-lines',
+      file: 'memory',
+      asOf: '2021-06-01',
+      subject,
+      records: [
+        makeRecord({
+          subject: 'S',
+          kind: 'traffic.drink_driving',
+          occurredAt: '2021-03-01',
+          reportedAt: '2021-03-01',
+          agency: 'police',
+          basis: 'test',
+        }),
+      ],
+      expect: {},
+    };
+    const ref = runInterpreter(twice, c);
+    expect(ref.grade).toBe('C');
+    expect(runFast(compiled, catalogue, c)).toMatchObject({ grade: ref.grade, score: ref.score });
+  });
+
   it('refuses a pack whose kinds the catalogue lacks', () => {
     const bad: SchemePack = { ...pack, rules: [{ ...pack.rules[0]!, kind: 'nowhere.kind' }] };
     expect(() => compileScheme(bad, catalogue)).toThrow(/nowhere.kind/);
@@ -70,7 +106,7 @@ describe('compileScheme', () => {
 
   it('emits no code from a formula that did not come from the formula parser', () => {
     // A pack object forged in memory (bypassing the loader) with text where a number belongs.
-    const rule = pack.rules.find((r) => r.id === 'W-P-03')!;
+    const rule = pack.rules.find((r) => r.id === 'W1-57-01')!;
     const forged: SchemePack = {
       ...pack,
       rules: pack.rules.map((r) =>

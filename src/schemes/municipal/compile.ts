@@ -168,6 +168,34 @@ class Entries {
   }
 }
 
+/** Frozen amount bands of an entry table (point cases, direct-grading lines or repair triggers). */
+interface Bands {
+  has: Uint8Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  loIncl: Uint8Array;
+  hiIncl: Uint8Array;
+}
+
+function freezeBands(x: Entries): Bands {
+  return {
+    has: Uint8Array.from(x.hasAmt),
+    lo: Float64Array.from(x.lo),
+    hi: Float64Array.from(x.hi),
+    loIncl: Uint8Array.from(x.loIncl),
+    hiIncl: Uint8Array.from(x.hiIncl),
+  };
+}
+
+/** The one amount-band test: does entry e admit amount a (always, when the entry has no band)? */
+function admits(t: Bands, e: number, a: number): boolean {
+  return (
+    t.has[e] === 0 ||
+    ((a > t.lo[e]! || (t.loIncl[e] === 1 && a === t.lo[e])) &&
+      (a < t.hi[e]! || (t.hiIncl[e] === 1 && a === t.hi[e])))
+  );
+}
+
 function severityMatches(c: Conditions, sevName: string | undefined, lvlName: string | undefined): boolean {
   if (c.severity && (sevName === undefined || !c.severity.includes(sevName))) return false;
   if (c.level && (lvlName === undefined || !(c.level as string[]).includes(lvlName))) return false;
@@ -363,11 +391,8 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
 
   // ---- frozen typed tables ----
   const pMask = Uint8Array.from(P.mask);
-  const pHasAmt = Uint8Array.from(P.hasAmt);
-  const pLo = Float64Array.from(P.lo);
-  const pHi = Float64Array.from(P.hi);
-  const pLoIncl = Uint8Array.from(P.loIncl);
-  const pHiIncl = Uint8Array.from(P.hiIncl);
+  const pBands = freezeBands(P);
+  const pHasAmt = pBands.has;
   const pType = Uint8Array.from(eType);
   const pPts = Int32Array.from(ePts);
   const pYears = Uint8Array.from(eYears);
@@ -380,18 +405,10 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
   const pTier = Int16Array.from(eTier);
   const pLine = Int32Array.from(eLine);
   const drMask = Uint8Array.from(Dr.mask);
-  const drHasAmt = Uint8Array.from(Dr.hasAmt);
-  const drLo = Float64Array.from(Dr.lo);
-  const drHi = Float64Array.from(Dr.hi);
-  const drLoIncl = Uint8Array.from(Dr.loIncl);
-  const drHiIncl = Uint8Array.from(Dr.hiIncl);
+  const drBands = freezeBands(Dr);
   const drRule = Int32Array.from(Dr.payload);
   const trMask = Uint8Array.from(Tr.mask);
-  const trHasAmt = Uint8Array.from(Tr.hasAmt);
-  const trLo = Float64Array.from(Tr.lo);
-  const trHi = Float64Array.from(Tr.hi);
-  const trLoIncl = Uint8Array.from(Tr.loIncl);
-  const trHiIncl = Uint8Array.from(Tr.hiIncl);
+  const trBands = freezeBands(Tr);
   const trRepair = Int32Array.from(Tr.payload);
 
   // Slot kinds: most records resolve to one fixed-points entry with no amount band and no cap, kept in the slot
@@ -599,14 +616,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     for (let e = e0 + 1; e < e1; e++) if (pMask[e] !== pMask[e0]) return w;
     const keep = w & 12;
     for (let e = e0; e < e1; e++) {
-      if (
-        pHasAmt[e] === 1 &&
-        !(
-          (a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
-          (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e]))
-        )
-      )
-        continue;
+      if (!admits(pBands, e, a)) continue;
       const t = pType[e]!;
       if (t === T_TIER) {
         // Pre-resolved tier record: flag 16, the entry in the high bits, the milli-amount in place of the amount.
@@ -718,13 +728,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
     const e0 = pStart[slot]!;
     if ((slotWord[slot]! & 1) !== 0) return pLine[e0]!;
     const e1 = e0 + pCount[slot]!;
-    for (let e = e0; e < e1; e++)
-      if (
-        pHasAmt[e] === 0 ||
-        ((a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
-          (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e])))
-      )
-        return pLine[e]!;
+    for (let e = e0; e < e1; e++) if (admits(pBands, e, a)) return pLine[e]!;
     return -1;
   }
 
@@ -893,14 +897,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
           const pe = pStart[slot]! + pCount[slot]!;
           for (let e = pStart[slot]!; e < pe; e++) {
             if ((pMask[e]! & b) === 0) continue;
-            if (
-              pHasAmt[e] === 1 &&
-              !(
-                (a > pLo[e]! || (pLoIncl[e] === 1 && a === pLo[e])) &&
-                (a < pHi[e]! || (pHiIncl[e] === 1 && a === pHi[e]))
-              )
-            )
-              continue;
+            if (!admits(pBands, e, a)) continue;
             const t = pType[e]!;
             if (t === T_TIER) {
               if (a === a) {
@@ -949,14 +946,7 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
           const de = dStart[slot]! + dCount[slot]!;
           for (let d = dStart[slot]!; d < de; d++) {
             if ((drMask[d]! & b) === 0) continue;
-            if (
-              drHasAmt[d] === 1 &&
-              !(
-                (a > drLo[d]! || (drLoIncl[d] === 1 && a === drLo[d])) &&
-                (a < drHi[d]! || (drHiIncl[d] === 1 && a === drHi[d]))
-              )
-            )
-              continue;
+            if (!admits(drBands, d, a)) continue;
             const r = drRule[d]!;
             if (cancellable[r] === 1) {
               if (nC === cRule.length) {
@@ -976,21 +966,14 @@ export function compileScheme(pack: SchemePack, catalogue: Catalogue): CompiledS
               if (dFreeze[r] === 1) freeze = 1;
               sink?.push(s, nRules + r, 0, g + 1, row[i]!, CONTRIB.direct);
             }
-            break;
+            // No break: every matching direct-grading line applies, as in the interpreter.
           }
         }
         if ((sk & 8) !== 0) {
           const te = tStart[slot]! + tCount[slot]!;
           for (let t = tStart[slot]!; t < te; t++) {
             if ((trMask[t]! & b) === 0) continue;
-            if (
-              trHasAmt[t] === 1 &&
-              !(
-                (a > trLo[t]! || (trLoIncl[t] === 1 && a === trLo[t])) &&
-                (a < trHi[t]! || (trHiIncl[t] === 1 && a === trHi[t]))
-              )
-            )
-              continue;
+            if (!admits(trBands, t, a)) continue;
             if (nT === tRep.length) {
               tRep = grown(tRep);
               tDay = grown(tDay);

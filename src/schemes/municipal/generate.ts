@@ -6,7 +6,8 @@ import { ISSUER_LEVELS } from '../../core/types.js';
 import { allocColumns, type RecordColumns } from '../../ledger/ledger.js';
 import type { Interval } from '../../policy/interval.js';
 import { allocSubjectColumns, type SubjectColumns } from './subjects.js';
-import type { SchemePack } from './types.js';
+import { classMask, subjectClassBits } from './semantics.js';
+import type { Conditions, SchemePack, SubjectClass } from './types.js';
 
 export interface GenerateOptions {
   subjects: number;
@@ -60,6 +61,24 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
   };
   for (const r of pack.rules) for (const c of r.cases) addEdges(r.kind, c.when.amount);
   for (const r of pack.rules) for (const t of r.tiers ?? []) addEdges(r.kind, { atLeast: t.atLeast });
+  // Every rule line and direct-grading item is drawn with the severity, level and amount of one of its cases, so a
+  // ledger of a few thousand records uses every line (a kind drawn alone would mostly miss the lines of a big table).
+  const L = ISSUER_LEVELS.length + 1;
+  const draws: Draw[] = [];
+  const drawOf = (kind: string, c: Conditions, classes: readonly SubjectClass[]): Draw => {
+    const k = catalogue.index(kind);
+    return {
+      kind: k,
+      mask: classMask(classes),
+      severity: (c.severity ?? []).map((sv) => catalogue.severityCode(k, sv)).filter((x) => x > 0),
+      level: (c.level ?? []).map((l) => ISSUER_LEVELS.indexOf(l) + 1),
+      amount: c.amount,
+    };
+  };
+  for (const r of pack.rules)
+    if (r.tiers) draws.push(drawOf(r.kind, r.cases[0]?.when ?? {}, r.subjects));
+    else for (const c of r.cases) draws.push(drawOf(r.kind, c.when, r.subjects));
+  const directDraws = pack.direct.map((d) => drawOf(d.kind, d.when, d.subjects));
 
   const subjects = allocSubjectColumns(nS);
   const ids: string[] = new Array(nS);
@@ -99,10 +118,9 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
   );
   const from: number[] = [];
   const to: number[] = [];
-  const L = ISSUER_LEVELS.length + 1;
   for (let i = 0; i < n; i++) {
     // A few busy subjects and a long tail, as in a real city.
-    const s = rng.next() < 0.3 ? rng.int(Math.max(1, nS >> 6)) : rng.int(nS);
+    let s = rng.next() < 0.3 ? rng.int(Math.max(1, nS >> 6)) : rng.int(nS);
     cols.subject[i] = s;
     cols.agency[i] = rng.int(cols.agencies.length);
     const prev = last[s]!;
@@ -137,8 +155,20 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
       continue;
     }
     const u = rng.next();
-    const k =
-      u < noiseShare && noiseKinds.length
+    // A line's own draw most of the time; otherwise any severity and level of the kind (records no case fits).
+    // Direct items are rarer than point lines (about 6% of records) but each is drawn often enough to be used.
+    const v = rng.next();
+    const draw =
+      u >= noiseShare + 0.025 && v < 0.85
+        ? v < 0.05 && directDraws.length
+          ? rng.pick(directDraws)
+          : rng.pick(draws)
+        : u >= noiseShare && u < noiseShare + 0.01 && directDraws.length && v < 0.85
+          ? rng.pick(directDraws)
+          : undefined;
+    const k = draw
+      ? draw.kind
+      : u < noiseShare && noiseKinds.length
         ? rng.pick(noiseKinds)
         : u < noiseShare + 0.01 && directKinds.length
           ? rng.pick(directKinds)
@@ -147,12 +177,30 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
             : u < noiseShare + 0.025 && repairable.length
               ? rng.pick(repairable)
               : rng.pick(pointKinds);
+    if (draw)
+      // A line for a role (village cadres, state personnel, legal persons) goes to a subject who has it.
+      for (
+        let t = 0;
+        t < 40 && !(draw.mask & subjectClassBits(subjects.type[s] === 1, subjects.roles[s]!));
+        t++
+      )
+        cols.subject[i] = s = rng.int(nS);
     const kind = catalogue.kinds[k]!;
     cols.kind[i] = k;
     const nSev = kind.severities?.length ?? 0;
-    cols.severity[i] = nSev ? (rng.next() < 0.05 ? 0 : 1 + rng.int(nSev)) : 0;
-    cols.level[i] = rng.next() < 0.5 ? 0 : rng.int(L);
-    cols.amount[i] = kind.unit ? amountFor(rng, kind.unit, edges.get(k)) : NaN;
+    cols.severity[i] = draw?.severity.length
+      ? rng.pick(draw.severity)
+      : nSev
+        ? rng.next() < 0.05
+          ? 0
+          : 1 + rng.int(nSev)
+        : 0;
+    cols.level[i] = draw?.level.length ? rng.pick(draw.level) : rng.next() < 0.5 ? 0 : rng.int(L);
+    cols.amount[i] = !kind.unit
+      ? NaN
+      : draw?.amount && rng.next() < 0.7
+        ? inside(rng, draw.amount)
+        : amountFor(rng, kind.unit, edges.get(k));
     let occ = start + rng.int(days);
     const causeKinds = [...(causeKindsOf.get(k) ?? [])].filter((ck) => causeRows.has(ck));
     if (causeKinds.length && rng.next() < 0.8) {
@@ -177,6 +225,28 @@ export function generateLedger(pack: SchemePack, catalogue: Catalogue, o: Genera
   cols.supersedeFrom = Int32Array.from(from);
   cols.supersedeTo = Int32Array.from(to);
   return { cols, subjects };
+}
+
+interface Draw {
+  kind: number;
+  /** Subject classes the line applies to (classMask). */
+  mask: number;
+  /** Severity codes (1-based) and level codes (1-based) a case accepts; empty = any. */
+  severity: number[];
+  level: number[];
+  amount: Interval | undefined;
+}
+
+/** An amount inside a band: a bound itself when the band includes it, else just past it. */
+function inside(rng: Rng, iv: Interval): number {
+  const lo = iv.atLeast ?? (iv.over !== undefined ? iv.over + 0.5 : 0);
+  const hi = iv.upTo ?? (iv.below !== undefined ? iv.below - 0.5 : lo * 2 + 100);
+  const u = rng.next();
+  return u < 0.25
+    ? lo
+    : u < 0.5
+      ? Math.max(lo, hi)
+      : Math.round((lo + rng.next() * Math.max(0, hi - lo)) * 100) / 100;
 }
 
 function amountFor(rng: Rng, unit: string, edges: number[] | undefined): number {

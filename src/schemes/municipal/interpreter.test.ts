@@ -39,11 +39,17 @@ describe('interpreter explanations', () => {
       '2021-06-01',
     );
     const line = ev.lines.find((l) => l.type === 'points')!;
-    expect(line.ruleId).toBe('W-I-01');
+    expect(line.ruleId).toBe('W1-01-01');
     expect(line.from).toBe('2021-03-15');
     expect(line.until).toBe('2022-03-15');
     const rule = pack.rules.find((r) => r.id === line.ruleId)!;
-    expect(rule.basis).toMatch(/Attachment 1 item 1/);
+    expect(rule.basis).toMatch(/Attachment 1 .*合同履行, line 1/);
+    expect(rule.place).toEqual({
+      attachment: 1,
+      section: '商务领域失信信息',
+      subsection: '合同履行',
+      position: 1,
+    });
     expect(rule.marker).toBe('V');
     expect(rule.loc.line).toBeGreaterThan(0);
   });

@@ -114,7 +114,7 @@ const TOKENS = [
   'NaN',
   '.inf',
   '0x10',
-  'W-I-01',
+  'W1-01-01',
   'F-1',
   'F-D1',
   'extends: ../fz',

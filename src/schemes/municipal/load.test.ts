@@ -55,8 +55,11 @@ describe('shipped packs', () => {
     const h = loadSchemePack(shipped('policies', 'weihai-haibei', '2020'), catalogue);
     const r = loadSchemePack(shipped('policies', 'rongcheng-points', '2021'), catalogue);
     const dh = diffSchemePacks(w, h);
-    expect(dh.rules).toEqual({ added: [], removed: [], changed: [] });
-    expect(dh.direct.added.length + dh.direct.removed.length + dh.direct.changed.length).toBe(0);
+    // Haibei scores individuals only (issue 11 fix 5): it drops the legal-person lines and changes nothing else.
+    const legal = (x: { subjects: string[] }) => x.subjects.includes('legal_person');
+    expect(dh.rules).toEqual({ added: [], removed: w.rules.filter(legal).map((x) => x.id), changed: [] });
+    expect(dh.direct).toEqual({ added: [], removed: w.direct.filter(legal).map((x) => x.id), changed: [] });
+    expect(h.rules.some(legal) || h.direct.some(legal) || h.repairs.some(legal)).toBe(false);
     expect(dh.bands.map((c) => c.field)).toEqual([
       'band AAA',
       'band AA',
@@ -69,7 +72,7 @@ describe('shipped packs', () => {
     expect(h.chain).toEqual(['weihai-haibei@2020', 'wendeng-points@2020']);
     expect(h.rules.every((x) => x.origin === 'wendeng-points@2020')).toBe(true);
     const dr = diffSchemePacks(w, r);
-    expect(dr.rules.removed).toContain('W-I-01');
+    expect(dr.rules.removed).toContain('W1-01-01');
     expect(dr.rules.added).toContain('R-C-11');
     expect(dr.direct.removed).toHaveLength(w.direct.length);
     expect(dr.meta.map((c) => c.field)).toContain('consentRequired');
@@ -92,7 +95,7 @@ describe('lint checks', () => {
   });
 
   it('duplicate rule id', () => {
-    expect(codes(check({ 'rules.yaml': (t) => t.replace('id: W-I-02', 'id: W-I-01') }))).toEqual([
+    expect(codes(check({ 'rules.yaml': (t) => t.replace('id: W1-01-02', 'id: W1-01-01') }))).toEqual([
       'policy.duplicate_id',
     ]);
   });
@@ -125,8 +128,8 @@ describe('lint checks', () => {
         check({
           'rules.yaml': (t) =>
             t.replace(
-              '{ severity: fine, amount: { over: 500, upTo: 2000 }, points: -20 }',
-              '{ severity: fine, amount: { over: 600, upTo: 2000 }, points: -20 }',
+              '{ severity: fine, amount: { over: 500, below: 2000 }, points: -20,',
+              '{ severity: fine, amount: { over: 600, below: 2000 }, points: -20,',
             ),
         }),
       ),
@@ -136,8 +139,8 @@ describe('lint checks', () => {
         check({
           'rules.yaml': (t) =>
             t.replace(
-              '{ severity: fine, amount: { over: 500, upTo: 2000 }, points: -20 }',
-              '{ severity: fine, amount: { atLeast: 500, upTo: 2000 }, points: -20 }',
+              '{ severity: fine, amount: { over: 500, below: 2000 }, points: -20,',
+              '{ severity: fine, amount: { atLeast: 500, below: 2000 }, points: -20,',
             ),
         }),
       ),
@@ -244,8 +247,7 @@ describe('lint checks', () => {
     expect(
       codes(
         check({
-          'rules.yaml': (t) =>
-            t.replace('{ severity: late_payment, points: -20 }', '{ severity: late, points: -20 }'),
+          'rules.yaml': (t) => t.replace('when: { severity: late_payment }', 'when: { severity: late }'),
         }),
       ),
     ).toEqual(['policy.unknown_severity']);
@@ -254,8 +256,8 @@ describe('lint checks', () => {
         check({
           'rules.yaml': (t) =>
             t.replace(
-              '    points: -20\n    basis: Wendeng 2020 Attachment 1 item 1\n',
-              '    basis: Wendeng 2020 Attachment 1 item 1\n',
+              '    points: -20\n    basis: Wendeng 2020 Attachment 1 (个人信用信息评价标准), 商务领域失信信息 / 合同履行, line 1\n',
+              '    basis: Wendeng 2020 Attachment 1 (个人信用信息评价标准), 商务领域失信信息 / 合同履行, line 1\n',
             ),
         }),
       ),
@@ -300,7 +302,9 @@ describe('lint checks', () => {
   it('reports every problem at once, across files', () => {
     const issues = check({
       'rules.yaml': (t) =>
-        t.replace('kind: commerce.contract_nonperformance', 'kind: x.y').replace('id: W-I-02', 'id: W-I-03'),
+        t
+          .replace('kind: commerce.contract_nonperformance', 'kind: x.y')
+          .replace('id: W1-01-02', 'id: W1-02-01'),
       'scheme.yaml': (t) =>
         t
           .replace('max: 1048', 'max: 1048')
@@ -332,7 +336,7 @@ describe('lint checks', () => {
         '/v/a/2020': base,
         '/v/c/1': {
           'scheme.yaml': child('../../a/2020'),
-          'rules.yaml': 'remove: [W-I-01, W-I-00]\nrules: []\n',
+          'rules.yaml': 'remove: [W1-01-01, W-I-00]\nrules: []\n',
         },
       }),
     );

@@ -53,6 +53,7 @@ import {
   type Exclusion,
   type Interaction,
   type Label,
+  type LineText,
   type PointRule,
   type Provenance,
   type RepairRule,
@@ -60,6 +61,7 @@ import {
   type SchemeMeta,
   type SchemePack,
   type SubjectClass,
+  type Tier,
   type ValidityTable,
 } from './types.js';
 
@@ -83,6 +85,15 @@ export const fsPackReader: PackReader = (dir) => {
 };
 
 const MAX_EXTENDS_DEPTH = 8;
+
+/** Copy the verbatim-line fields of a case or tier (rules that group several published lines). */
+function copyLine<T extends LineText>(from: LineText, to: T): T {
+  if (from.zh !== undefined) to.zh = from.zh;
+  if (from.en !== undefined) to.en = from.en;
+  if (from.position !== undefined) to.position = from.position;
+  if (from.marker !== undefined) to.marker = from.marker;
+  return to;
+}
 
 interface Item<T> {
   value: T;
@@ -630,6 +641,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
       if (!effect) continue;
       const rcase: RuleCase = { when: rc.c, effect };
       if (rc.eff.note !== undefined) rcase.note = rc.eff.note;
+      if (r.cases) copyLine(rc.eff, rcase);
       cases.push(rcase);
     }
     // Overlap within the rule, then gaps between amount bands that share severity and level.
@@ -706,12 +718,18 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
       cases,
     };
     if (r.tiers) {
-      rule.tiers = r.tiers.map((t) => ({ atLeast: t.atLeast, points: t.points }));
+      rule.tiers = r.tiers.map((t) => {
+        const tier: Tier = { atLeast: t.atLeast, points: t.points };
+        if (t.note !== undefined) tier.note = t.note;
+        return copyLine(t, tier);
+      });
       if (r.when) rule.cases = [{ when: ruleWhen, effect: { type: 'fixed', points: 0 } }];
     }
     if (r.annualCap !== undefined) rule.annualCap = r.annualCap;
     if (r.annualCap !== undefined) rule.capGroup = r.capGroup ?? r.id;
     if (r.validityYears !== undefined) rule.validityYears = r.validityYears;
+    if (r.audience) rule.audience = r.audience;
+    if (r.place) rule.place = r.place;
     rules.push(rule);
   }
 
@@ -743,6 +761,8 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
       grade: d.grade,
     };
     if (d.validityYears !== undefined) rule.validityYears = d.validityYears;
+    if (d.audience) rule.audience = d.audience;
+    if (d.place) rule.place = d.place;
     direct.push(rule);
   }
   const directIds = new Set(direct.map((d) => d.id));
@@ -770,7 +790,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
           location: it.at(['cancels', i]),
         });
     });
-    repairs.push({
+    const repair: RepairRule = {
       ...prov(r, it.at([]), it.origin),
       id: r.id,
       zh: r.zh,
@@ -779,7 +799,10 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
       subjects: classes,
       cancels: r.cancels,
       effect: r.effect,
-    });
+    };
+    if (r.audience) repair.audience = r.audience;
+    if (r.place) repair.place = r.place;
+    repairs.push(repair);
   }
   // A trigger kind that a point or direct rule also scores would count twice.
   for (const rp of repairs)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../../core/dates.js';
 import { ISSUER_LEVELS } from '../../core/types.js';
 import { MAX_POINTS } from '../../policy/expr.js';
-import { DIRECT_GRADES, GRADES, SUBJECT_CLASSES } from './types.js';
+import { AUDIENCE_TAGS, DIRECT_GRADES, GRADES, SUBJECT_CLASSES } from './types.js';
 
 /** The files of a pack version folder; all but scheme.yaml may be omitted when the pack `extends` another. */
 export const PACK_FILES = [
@@ -28,6 +28,30 @@ const Level = z.enum(ISSUER_LEVELS as unknown as [string, ...string[]]);
 const Severity = z.string().regex(/^[a-z0-9_]+$/);
 const Subjects = z.array(z.enum(SUBJECT_CLASSES)).min(1);
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
+const Audience = z.array(z.enum(AUDIENCE_TAGS)).min(1);
+
+/** Where an item stands in the primary text: an attachment's section, sub-section and line, or an article's item. */
+export const PlaceSchema = z
+  .object({
+    /** 0 = the Measures' articles, 1 and 2 = the attachments. */
+    attachment: z.number().int().min(0).max(9),
+    section: z.string().min(1).optional(),
+    subsection: z.string().min(1).optional(),
+    /** 1-based line within the sub-section. */
+    position: z.number().int().min(1).optional(),
+    article: z.number().int().min(1).optional(),
+    /** 1-based numbered item within the article. */
+    item: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** A published line's own text and place, on a case or tier that encodes one line of a tiered rule. */
+const LineFields = {
+  zh: Text.optional(),
+  en: Text.optional(),
+  position: z.number().int().min(1).optional(),
+  marker: Marker.optional(),
+};
 
 export const IntervalSchema = z
   .object({
@@ -63,6 +87,7 @@ export const CaseSchema = z
     amount: IntervalSchema.optional(),
     ...EffectFields,
     note: z.string().optional(),
+    ...LineFields,
   })
   .strict();
 
@@ -75,11 +100,15 @@ export const RuleSchema = z
     en: Text,
     kind: Text,
     subjects: Subjects,
+    audience: Audience.optional(),
+    place: PlaceSchema.optional(),
     when: ConditionSchema.optional(),
     ...EffectFields,
     cases: z.array(CaseSchema).min(1).max(200).optional(),
     tiers: z
-      .array(z.object({ atLeast: Finite, points: Points }).strict())
+      .array(
+        z.object({ atLeast: Finite, points: Points, note: z.string().optional(), ...LineFields }).strict(),
+      )
       .min(1)
       .max(100)
       .optional(),
@@ -97,6 +126,8 @@ export const DirectSchema = z
     en: Text,
     kind: Text,
     subjects: Subjects,
+    audience: Audience.optional(),
+    place: PlaceSchema.optional(),
     when: ConditionSchema.optional(),
     grade: z.enum(DIRECT_GRADES),
     validityYears: Years.optional(),
@@ -115,6 +146,9 @@ export const RepairSchema = z
       .min(1)
       .max(20),
     subjects: Subjects,
+    audience: Audience.optional(),
+    /** The article item, and any attachment lines that state the same conversion. */
+    place: z.array(PlaceSchema).min(1).optional(),
     cancels: z.array(Id).min(1),
     effect: z.union([
       z.object({ points: Points, years: Years }).strict(),
@@ -176,6 +210,20 @@ export const ValidityFileSchema = z
       .min(1),
     bonuses: z.object({ byLevel: z.partialRecord(Level, Years), default: Years }).strict(),
     direct: z.object({ B: Years, C: Years, D: Years }).strict(),
+    /** The article's clauses, verbatim, each with how the pack encodes it (documentation; engines read the tables). */
+    clauses: z
+      .array(
+        z
+          .object({
+            place: PlaceSchema,
+            zh: Text,
+            en: Text,
+            encoding: Text,
+            marker: Marker,
+          })
+          .strict(),
+      )
+      .optional(),
     notes: z.array(z.string()).optional(),
     ...Provenance,
   })

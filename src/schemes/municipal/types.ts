@@ -14,6 +14,47 @@ export const SUBJECT_CLASSES = [
 ] as const;
 export type SubjectClass = (typeof SUBJECT_CLASSES)[number];
 
+/**
+ * Groups a rule line singles out in its text, beyond the subject classes the engine gates on: household registration
+ * (rural/urban), and roles the register does not hold (collectors, enterprise staff and officers, deputies of the "two
+ * representatives and one member", key professions, militia, public-institution staff). A line with an audience can
+ * reach only subjects in every listed group. Read by `mosaic policy reach`; scoring never reads it (the record kind
+ * already says whom the reporting body reports).
+ */
+export const AUDIENCE_TAGS = [
+  'rural',
+  'urban',
+  'state_personnel',
+  'village_cadre',
+  'party_member',
+  'collector',
+  'enterprise_staff',
+  'enterprise_officer',
+  'deputy',
+  'professional',
+  'militia',
+  'public_institution_staff',
+] as const;
+export type AudienceTag = (typeof AUDIENCE_TAGS)[number];
+
+/** Where an item stands in the primary text (attachment 0 = the Measures' articles). */
+export interface Place {
+  attachment: number;
+  section?: string;
+  subsection?: string;
+  position?: number;
+  article?: number;
+  item?: number;
+}
+
+/** The verbatim line a case or tier encodes, when a rule groups several published lines. */
+export interface LineText {
+  zh?: string;
+  en?: string;
+  position?: number;
+  marker?: Marker;
+}
+
 /** Grades best to worst; the index is the grade's rank (higher = worse). */
 export const GRADES = ['AAA', 'AA', 'A', 'B', 'C', 'D'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -66,16 +107,17 @@ export type Effect =
   | { type: 'range'; min: number; max: number }
   | { type: 'formula'; text: string; expr: Expr };
 
-export interface RuleCase {
+export interface RuleCase extends LineText {
   when: Conditions;
   effect: Effect;
   note?: string;
 }
 
 /** Cumulative threshold: awarded once, on the day the running total of the kind's amount first reaches it. */
-export interface Tier {
+export interface Tier extends LineText {
   atLeast: number;
   points: number;
+  note?: string;
 }
 
 export interface PointRule extends Provenance {
@@ -86,6 +128,8 @@ export interface PointRule extends Provenance {
   en: string;
   kind: string;
   subjects: SubjectClass[];
+  audience?: AudienceTag[];
+  place?: Place;
   /** Either cases (one matches a record) or tiers (cumulative); never both. */
   cases: RuleCase[];
   tiers?: Tier[];
@@ -102,6 +146,8 @@ export interface DirectRule extends Provenance {
   en: string;
   kind: string;
   subjects: SubjectClass[];
+  audience?: AudienceTag[];
+  place?: Place;
   when: Conditions;
   grade: DirectGrade;
   validityYears?: number;
@@ -116,6 +162,8 @@ export interface RepairRule extends Provenance {
   /** Alternatives: a record matching any one is a trigger. */
   triggers: { kind: string; when: Conditions }[];
   subjects: SubjectClass[];
+  audience?: AudienceTag[];
+  place?: Place[];
   /** Direct-grading rule ids whose causes this repair converts. */
   cancels: string[];
   effect: RepairEffect;
