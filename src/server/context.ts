@@ -16,6 +16,7 @@ import { Jurisdictions, shippedJurisdictions, type Jurisdiction } from './jurisd
 import { Metrics } from './metrics.js';
 import { openState } from './state/open-state.js';
 import type { StateDb } from './state/state-db.js';
+import { Webhooks } from './webhooks.js';
 
 export interface ServerContext {
   readonly ledger: Ledger;
@@ -33,6 +34,8 @@ export interface ServerContext {
   pack(folder: string): SchemePack;
   /** The decision index, built from the ledger on first use and kept current by every stored batch. */
   decisions(): Promise<DecisionIndex>;
+  /** Webhook delivery (started by `mosaic serve`; tests start it when they need it). */
+  readonly webhooks: Webhooks;
   /** Tell the engines' caches about newly stored records. */
   stored(records: readonly CreditRecord[]): void;
   close(): Promise<void>;
@@ -54,13 +57,16 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
   const policy = shippedListPolicy();
   const packs = new Map<string, SchemePack>();
   let index: Promise<DecisionIndex> | undefined;
+  const feed = new Feed(state, policy);
+  const webhooks = new Webhooks(state, feed);
   return {
     ledger,
     catalogue: ledger.catalogue,
     state,
     keys: new KeyStore(state),
     accessLog: new AccessLog(state),
-    feed: new Feed(state, policy),
+    feed,
+    webhooks,
     jurisdictions,
     policy,
     metrics: new Metrics(),
@@ -76,12 +82,16 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
       return index;
     },
     stored(records) {
+      webhooks.wake();
       if (!index) return;
       void index.then((ix) => {
         for (const r of records) ix.apply(r);
       });
     },
-    close: () => state.close(),
+    close: async () => {
+      await webhooks.stop();
+      await state.close();
+    },
   };
 }
 

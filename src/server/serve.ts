@@ -43,6 +43,7 @@ export async function startServer(opts: {
     ctx = await createContext(ledger, { pgUrl: opts.ledger.pgUrl });
     const adminKey = await bootstrapAdmin(ctx);
     const { app } = await buildServer(ctx, opts.server);
+    ctx.webhooks.start();
     const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
     const c = ctx;
     return {

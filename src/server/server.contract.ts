@@ -1,12 +1,15 @@
 // The API contract: one suite every storage mode runs (DuckDB file, PostgreSQL schema), through the real Fastify app.
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON read loosely by the assertions */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipped } from '../core/paths.js';
 import type { CreditRecord, Subject } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { buildServer, type ServerApp } from './app.js';
 import { createContext, type ServerContext } from './context.js';
+import { findUnmasked } from './mask.js';
 import { bootstrapAdmin } from './serve.js';
 
 export interface StoreHandle {
@@ -38,6 +41,19 @@ export interface Harness {
 }
 
 export const RONGCHENG_PERSON = '371082198207079437';
+export const WENDENG_PERSON = '371003197006309398';
+
+export function courtListing(subject = WENDENG_PERSON, n = 901): Record<string, unknown> {
+  return {
+    subject,
+    kind: 'court.defaulter_listed',
+    occurredAt: '2025-02-01',
+    reportedAt: '2025-02-03',
+    basis: `(2025)鲁1003执${n}号; Fa Shi [2017] No. 7 Art. 1 (entry criteria E1-E6)`,
+    severity: 'e2',
+    level: 'national',
+  };
+}
 export const WENDENG_FIRM = '91371003YYYFFGJT08';
 
 export async function harness(store: StoreHandle): Promise<Harness> {
@@ -264,6 +280,103 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
       expect((await h.call('DELETE', `/v1/admin/keys/${live.json.id}`, h.keys.admin)).status).toBe(200);
       expect((await h.call('GET', '/v1/access-log', live.json.key)).status).toBe(401);
     });
+
+    it('lets a court list a defaulter, publishes the entry masked, and feeds the change to firms', async () => {
+      const sub = await h.call('POST', '/v1/records', h.keys.court, { records: [courtListing()] });
+      expect(sub.status, sub.text).toBe(200);
+      const pub = await h.call('GET', '/v1/lists/spc_defaulters/entries?asOf=2025-03-01');
+      expect(pub.status, pub.text).toBe(200);
+      expect(pub.json.masked).toBe(true);
+      expect(pub.json.count).toBeGreaterThanOrEqual(1);
+      expect(findUnmasked(pub.json)).toBeUndefined();
+      const office = await h.call(
+        'GET',
+        '/v1/lists/spc_defaulters/entries?asOf=2025-03-01',
+        h.keys.credit_office,
+      );
+      expect(office.text).toContain(WENDENG_PERSON);
+      expect((await h.call('GET', '/v1/feeds/spc_defaulters')).status).toBe(401);
+      const feed = await h.call('GET', '/v1/feeds/spc_defaulters?cursor=0', h.keys.firm);
+      expect(feed.status, feed.text).toBe(200);
+      const mine = feed.json.changes.filter((c: any) => c.subject === WENDENG_PERSON);
+      expect(mine.map((c: any) => c.change)).toEqual(['listed']);
+      expect(mine[0].statement.basis).toContain('执901号');
+      const after = await h.call('GET', `/v1/feeds/spc_defaulters?cursor=${feed.json.cursor}`, h.keys.firm);
+      expect(after.json.changes).toEqual([]);
+    });
+
+    it('decides at the point of service with every reason and a stored receipt', async () => {
+      const before = await store.ledger.count();
+      const q = { subject: WENDENG_PERSON, action: 'fly', date: '2025-03-01' };
+      const noPurpose = await h.call('POST', '/v1/decisions', h.keys.firm, q);
+      expect(noPurpose.status).toBe(400);
+      const d = await h.call('POST', '/v1/decisions', h.keys.firm, { ...q, purpose: 'ticket sale' });
+      expect(d.status, d.text).toBe(200);
+      expect(d.json.decision.outcome).not.toBe('allow');
+      expect(d.json.decision.reasons.length).toBeGreaterThan(0);
+      for (const r of d.json.decision.reasons) expect(r.legalBasis).toBeTruthy();
+      expect(d.json.receipt.stored).toBe(true);
+      expect(await store.ledger.count()).toBe(before + 1);
+      const recs = await store.ledger.readSubject(WENDENG_PERSON);
+      expect(recs.some((r) => r.id === d.json.receipt.id && r.kind.startsWith('receipt.'))).toBe(true);
+      const unknown = await h.call('POST', '/v1/decisions', h.keys.firm, {
+        ...q,
+        action: 'teleport',
+        purpose: 'x',
+      });
+      expect(unknown.status).toBe(422);
+      expect(unknown.json.code).toBe('decide.unknown_action');
+    });
+
+    it('pushes list changes to webhooks, signed, retried, and replayable from a cursor', async () => {
+      const got: any[] = [];
+      let failFirst = 2;
+      let secret = '';
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          if (failFirst-- > 0) return void res.writeHead(503).end();
+          const sig = String(req.headers['x-mosaic-signature']);
+          const t = /t=(\d+)/.exec(sig)![1];
+          const want = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+          if (!sig.endsWith(`v1=${want}`)) return void res.writeHead(401).end();
+          got.push(...JSON.parse(body).changes);
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      const port = (receiver.address() as { port: number }).port;
+      try {
+        const s = await h.call('POST', '/v1/subscriptions', h.keys.firm, {
+          list: 'spc_defaulters',
+          url: `http://127.0.0.1:${port}/hook`,
+        });
+        expect(s.status, s.text).toBe(200);
+        secret = s.json.secret;
+        h.ctx.webhooks.start();
+        const head = (await h.call('GET', '/v1/feeds/spc_defaulters?limit=10000', h.keys.firm)).json.head;
+        const until = Date.now() + 20_000;
+        while (Date.now() < until && (got.at(-1)?.seq ?? 0) < head)
+          await new Promise((r) => setTimeout(r, 50));
+        const seqs = got.map((c) => c.seq);
+        expect(new Set(seqs).size).toBe(seqs.length);
+        expect(seqs.length).toBeGreaterThan(0);
+        expect(h.ctx.webhooks.failed).toBeGreaterThanOrEqual(2);
+        got.length = 0;
+        const replay = await h.call('POST', `/v1/subscriptions/${s.json.id}/replay`, h.keys.firm, {
+          cursor: 0,
+        });
+        expect(replay.status).toBe(200);
+        const until2 = Date.now() + 20_000;
+        while (Date.now() < until2 && (got.at(-1)?.seq ?? 0) < head)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(got.map((c) => c.seq)).toEqual(seqs);
+      } finally {
+        await h.ctx.webhooks.stop();
+        await new Promise((r) => receiver.close(r));
+      }
+    }, 60_000);
 
     it('keeps an access log whose hash chain verifies', async () => {
       const v = await h.call('GET', '/v1/access-log/verify', h.keys.auditor);

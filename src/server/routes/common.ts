@@ -60,3 +60,21 @@ export function requirePurpose(p: Principal, purpose: string | undefined): void 
 export const masked = (p: Principal) => p.role === 'public' || p.role === 'auditor';
 
 export const actorOf = (p: Principal) => p.account?.id ?? 'public';
+
+/** A stored credit record as the API returns it. */
+export const RecordSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  kind: z.string(),
+  occurredAt: z.string(),
+  reportedAt: z.string(),
+  agency: z.string(),
+  basis: z.string(),
+  amount: z.number().optional(),
+  severity: z.string().optional(),
+  level: z
+    .enum(['county', 'prefecture_dept', 'prefecture', 'province_dept', 'province', 'national'])
+    .optional(),
+  status: z.enum(['original', 'correction', 'withdrawal']),
+  supersedes: z.string().optional(),
+});
