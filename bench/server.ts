@@ -11,7 +11,7 @@ import { Rng } from '../src/core/rng.js';
 import { makeRecord, type CreditRecord } from '../src/core/types.js';
 import { DEFAULT_PG_URL, openLedger } from '../src/ledger/open.js';
 import type { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
-import { syntheticRecords } from '../src/ledger/synthetic.js';
+import { syntheticRecords, syntheticSubjectIds } from '../src/ledger/synthetic.js';
 import { DecisionIndex } from '../src/schemes/lists/decision-index.js';
 import { shippedListPolicy } from '../src/schemes/lists/policy.js';
 import { buildServer } from '../src/server/app.js';
@@ -204,6 +204,69 @@ export const serverBench: BenchModule = {
         await ledgerA?.close().catch(() => undefined);
         await ledgerB?.dropSchema().catch(() => undefined);
         await ledgerB?.close().catch(() => undefined);
+      }
+    }
+    // ---- Credit report route on PostgreSQL: p99 at a fixed 200 requests/s ----
+    {
+      const nSubjects = Math.max(10_000, Math.round(1_000_000 * bc.scale));
+      const nRecords = Math.max(100_000, Math.round(10_000_000 * bc.scale));
+      const schema = `issue12_bench_report_${process.pid}`;
+      let ledger: PostgresLedger | undefined;
+      try {
+        ledger = (await openLedger({ adapter: 'postgres', pgUrl, schema })) as PostgresLedger;
+        const ids = syntheticSubjectIds(nSubjects);
+        await ledger.putSubjects(
+          ids.map((id, i) => ({
+            id,
+            type: i < nSubjects * 0.9 ? 'natural' : 'legal',
+            jurisdiction: '371082',
+            roles: [],
+          })),
+        );
+        bc.log(`report: loading ${nRecords} records for ${nSubjects} subjects into PostgreSQL`);
+        const chunk = 500_000;
+        for (let off = 0; off < nRecords; off += chunk) {
+          const part = syntheticRecords(shippedListPolicy().catalogue, {
+            records: Math.min(chunk, nRecords - off),
+            subjects: nSubjects,
+            seed: 1000 + off,
+          });
+          await ledger.append(part);
+        }
+        const ctx = await createContext(ledger, { pgUrl });
+        const key = await keyFor(ctx, { role: 'auditor', name: 'bench auditor' });
+        const { app } = await buildServer(ctx, { rateLimit: false });
+        const url = await app.listen({ host: '127.0.0.1', port: 0 });
+        const rng = new Rng(77);
+        const paths = Array.from(
+          { length: 5000 },
+          () => `/v1/subjects/${ids[rng.int(nSubjects)]}/report?asOf=2025-06-01`,
+        );
+        await ctx.decisions(); // the register index is built once at start, not inside the measurement
+        const cfg = {
+          url,
+          method: 'GET',
+          headers: { authorization: `Bearer ${key}` },
+          items: paths,
+          connections: 16,
+        };
+        await load({ ...cfg, duration: 2, overallRate: 100 });
+        const res = await load({ ...cfg, duration, overallRate: 200 });
+        bc.log(`report ${JSON.stringify(res)}`);
+        figures.push({
+          name: `Credit report route, PostgreSQL, ${nSubjects} subjects / ${nRecords} records, fixed 200 req/s`,
+          value: res.p99,
+          unit: 'ms p99',
+          target: 'p99 ≤ 20 ms at 200 requests/s',
+          note: `p50 ${res.p50} ms, achieved ${res.rps} req/s, non-2xx ${res.non2xx}, ${duration} s`,
+        });
+        await app.close();
+        await ctx.close();
+      } catch (err) {
+        bc.log(`report benchmark skipped: ${(err as Error).message}`);
+      } finally {
+        await ledger?.dropSchema().catch(() => undefined);
+        await ledger?.close().catch(() => undefined);
       }
     }
     return figures;
