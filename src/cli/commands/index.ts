@@ -8,6 +8,7 @@ import { register as registerCatalogue } from './catalogue.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
+import { register as registerServe } from './serve.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const commandModules: RegisterCommands[] = [
   registerPolicy,
   registerStart,
   registerCatalogue,
+  registerServe,
 ];
