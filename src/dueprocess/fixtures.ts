@@ -1,7 +1,7 @@
 // Test fixtures for due process: fictional subjects (valid check digits, nobody's), records and a service over real
 // in-memory adapters.
 import { defaultCataloguePath, loadCatalogue } from '../core/catalogue.js';
-import { residentIdCheckChar, usccCheckChar } from '../core/identifiers.js';
+import { orgCodeCheckChar, residentIdCheckChar, usccCheckChar } from '../core/identifiers.js';
 import { makeRecord, type CreditRecord, type RecordInput } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openLedger } from '../ledger/open.js';
@@ -17,8 +17,8 @@ export function fictionalPerson(seq = 1, region = '371081'): string {
 
 /** A USCC for an enterprise (type 91) registered in Weihai. */
 export function fictionalFirm(seq = 1, region = '371000'): string {
-  const org = `MA${String(seq).padStart(6, '0')}`;
-  const body = `91${region}${org}`;
+  const org8 = `MA${String(seq).padStart(6, '0')}`;
+  const body = `91${region}${org8}${orgCodeCheckChar(org8)}`;
   return body + usccCheckChar(body);
 }
 
