@@ -1,5 +1,15 @@
 // The due-process log: an append-only, idempotent store of statements, read as of a day. Memory and file adapters.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { MosaicError } from '../core/errors.js';
 import { statementId, type Draft, type Statement } from './statements.js';
@@ -84,6 +94,7 @@ export class FileLog extends MemoryLog {
     if (existsSync(file)) {
       const text = readFileSync(file, 'utf8');
       const lines = text.split('\n');
+      let good = 0; // bytes of the intact prefix
       lines.forEach((line, i) => {
         if (!line) return;
         let batch: Statement[];
@@ -98,14 +109,12 @@ export class FileLog extends MemoryLog {
           });
         }
         this.commit(this.fresh(batch));
+        good += Buffer.byteLength(line, 'utf8') + 1;
       });
-      // A torn tail gets a newline so the next batch starts on a line of its own.
-      if (text.length && !text.endsWith('\n')) {
-        const fd = openSync(file, 'a');
-        writeSync(fd, '\n');
-        fsyncSync(fd);
-        closeSync(fd);
-      }
+      // Cut a torn tail off, so the next batch starts on a line of its own and the file stays all intact lines.
+      const size = Buffer.byteLength(text, 'utf8');
+      if (good < size) truncateSync(file, good);
+      else if (good > size) appendFileSync(file, '\n'); // a whole last batch that lost only its newline
     }
     this.fd = openSync(file, 'a');
   }
