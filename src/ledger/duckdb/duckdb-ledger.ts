@@ -530,6 +530,15 @@ export class DuckDBLedger implements Ledger {
     });
   }
 
+  /**
+   * A new connection to this ledger's database, for a caller that keeps its own tables in the same file (the
+   * server's state). The caller closes it before closing the ledger; it must not write the ledger's own tables.
+   */
+  connect(): Promise<DuckDBConnection> {
+    this.assertOpen();
+    return this.db.connect();
+  }
+
   close(): Promise<void> {
     // After whatever either queue holds.
     return this.subjectSerial.run(() =>

@@ -1,0 +1,148 @@
+// The access log's hash chain: intact logs verify; an edited, deleted or reordered row is named, by the function and
+// by `mosaic access-log verify` on a tampered copy of a real database file.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli/main.js';
+import { openLedger } from '../ledger/open.js';
+import { AccessLog, GENESIS, rowHash, verifyRows, type AccessRow } from './access-log.js';
+import { openState } from './state/open-state.js';
+
+function chain(n: number): AccessRow[] {
+  const rows: AccessRow[] = [];
+  let prev = GENESIS;
+  for (let i = 1; i <= n; i++) {
+    const base = {
+      at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`,
+      actor: `acc_${i % 3}`,
+      role: 'agency',
+      action: 'report.read',
+      target: `/v1/subjects/x/report`,
+      subject: i % 2 ? '371082198207079437' : null,
+      purpose: 'p',
+      status: 200,
+      detail: null,
+      prev,
+    };
+    const row = { seq: i, ...base, hash: rowHash(base) };
+    rows.push(row);
+    prev = row.hash;
+  }
+  return rows;
+}
+
+describe('verifyRows', () => {
+  it('accepts an intact chain', () => {
+    expect(verifyRows(chain(20))).toMatchObject({ ok: true, rows: 20 });
+    expect(verifyRows([])).toMatchObject({ ok: true, rows: 0, head: GENESIS });
+  });
+
+  it('names the first edited, deleted or reordered row, wherever it is', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 40 }),
+        fc.nat(),
+        fc.constantFrom('edited', 'deleted', 'renumbered', 'reordered'),
+        (n, at, how) => {
+          const rows = chain(n);
+          const k = at % (n - 1); // index of the tampered row (0-based), leaving a successor for reorders
+          if (how === 'edited') {
+            rows[k] = { ...rows[k]!, purpose: 'something else' };
+            expect(verifyRows(rows).first).toMatchObject({ seq: k + 1, problem: 'edited' });
+          } else if (how === 'deleted') {
+            rows.splice(k, 1);
+            expect(verifyRows(rows).first).toMatchObject({ seq: k + 1, problem: 'deleted' });
+          } else if (how === 'renumbered') {
+            rows.splice(k, 1);
+            for (let i = k; i < rows.length; i++) rows[i] = { ...rows[i]!, seq: i + 1 };
+            expect(verifyRows(rows).first).toMatchObject({ seq: k + 1, problem: 'deleted' });
+          } else {
+            const [a, b] = [rows[k]!, rows[k + 1]!];
+            rows[k] = { ...b, seq: a.seq };
+            rows[k + 1] = { ...a, seq: b.seq };
+            expect(verifyRows(rows).first).toMatchObject({ seq: k + 1, problem: 'reordered' });
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('mosaic access-log verify', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'issue-12-accesslog-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function verify(dataDir: string): Promise<{ code: number; out: string }> {
+    let out = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    });
+    const before = process.exitCode;
+    process.exitCode = 0;
+    try {
+      await main([
+        'node',
+        'mosaic',
+        '--ledger',
+        'duckdb',
+        '--data-dir',
+        dataDir,
+        'access-log',
+        'verify',
+        '--json',
+      ]);
+      return { code: Number(process.exitCode ?? 0), out };
+    } finally {
+      o.mockRestore();
+      process.exitCode = before;
+    }
+  }
+
+  it('proves a real log untouched, and names the first edited row of a tampered copy', async () => {
+    const live = join(dir, 'live');
+    const ledger = await openLedger({ adapter: 'duckdb', dataDir: live, threads: 1 });
+    const state = await openState(ledger);
+    const log = new AccessLog(state);
+    for (let i = 0; i < 10; i++)
+      await log.append({
+        actor: 'acc_1',
+        role: 'agency',
+        action: 'report.read',
+        target: `t${i}`,
+        subject: '371082198207079437',
+        purpose: 'why',
+        status: 200,
+      });
+    await state.close();
+    await ledger.close();
+
+    const ok = await verify(live);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ ok: true, rows: 10 });
+
+    const copy = join(dir, 'copy');
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy);
+    copyFileSync(join(live, 'mosaic.duckdb'), join(copy, 'mosaic.duckdb'));
+    const db = await DuckDBInstance.create(join(copy, 'mosaic.duckdb'));
+    const con = await db.connect();
+    await con.run(`UPDATE server_access_log SET purpose = 'nothing to see' WHERE seq = 4`);
+    con.closeSync();
+    db.closeSync();
+    const bad = await verify(copy);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).first).toMatchObject({ seq: 4, problem: 'edited' });
+
+    const db2 = await DuckDBInstance.create(join(copy, 'mosaic.duckdb'));
+    const con2 = await db2.connect();
+    await con2.run(`UPDATE server_access_log SET purpose = 'why' WHERE seq = 4`);
+    await con2.run(`DELETE FROM server_access_log WHERE seq = 7`);
+    con2.closeSync();
+    db2.closeSync();
+    expect(JSON.parse((await verify(copy)).out).first).toMatchObject({ seq: 7, problem: 'deleted' });
+  }, 60_000);
+});

@@ -1,0 +1,182 @@
+// The access log: every read of a personal record and every write, as a SHA-256 hash chain. Each row's hash covers
+// its content and the previous row's hash, so an edit, a deletion or a reordering breaks the chain at that row.
+import { createHash } from 'node:crypto';
+import { Serial } from '../ledger/serial.js';
+import type { StateDb } from './state/state-db.js';
+
+export interface AccessEntry {
+  /** Account id, or 'public'. */
+  actor: string;
+  role: string;
+  /** What was done, e.g. 'report.read', 'records.submit'. */
+  action: string;
+  /** The route or object acted on. */
+  target: string;
+  subject?: string | null;
+  purpose?: string | null;
+  status: number;
+  detail?: string | null;
+}
+
+export interface AccessRow {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  target: string;
+  subject: string | null;
+  purpose: string | null;
+  status: number;
+  detail: string | null;
+  prev: string;
+  hash: string;
+  [k: string]: unknown;
+}
+
+export const GENESIS = '0'.repeat(64);
+
+/** The hash of one row: its content (not its sequence number: order is what `prev` proves) and the previous hash. */
+export function rowHash(r: Omit<AccessRow, 'seq' | 'hash'>): string {
+  const content = [
+    r.at,
+    r.actor,
+    r.role,
+    r.action,
+    r.target,
+    r.subject,
+    r.purpose,
+    r.status,
+    r.detail,
+    r.prev,
+  ];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+export type Tamper = 'edited' | 'deleted' | 'reordered';
+export interface VerifyResult {
+  ok: boolean;
+  rows: number;
+  head: string;
+  /** The first row that does not hold, and how. */
+  first?: { seq: number; problem: Tamper; message: string };
+}
+
+/** Walk rows in sequence order and name the first broken one. */
+export function verifyRows(rows: readonly AccessRow[]): VerifyResult {
+  const byHash = new Map<string, number>();
+  rows.forEach((r, i) => byHash.set(r.hash, i));
+  let prev = GENESIS;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const expectSeq = i === 0 ? r.seq : rows[i - 1]!.seq + 1;
+    if (i === 0 && r.seq !== 1)
+      return bad(rows.length, prev, 1, 'deleted', `row 1 is missing (the log starts at ${r.seq})`);
+    if (r.seq !== expectSeq)
+      return bad(
+        rows.length,
+        prev,
+        expectSeq,
+        'deleted',
+        `row ${expectSeq} is missing (next row is ${r.seq})`,
+      );
+    if (rowHash(r) !== r.hash)
+      return bad(rows.length, prev, r.seq, 'edited', `row ${r.seq}'s content does not match its hash`);
+    if (r.prev !== prev) {
+      const at = byHash.get(r.prev);
+      if (at !== undefined && at > i)
+        return bad(rows.length, prev, r.seq, 'reordered', `row ${r.seq} follows a row that now comes later`);
+      return bad(
+        rows.length,
+        prev,
+        r.seq,
+        'deleted',
+        `the row before ${r.seq} is not the one it was chained to`,
+      );
+    }
+    prev = r.hash;
+  }
+  return { ok: true, rows: rows.length, head: prev };
+}
+
+function bad(rows: number, head: string, seq: number, problem: Tamper, message: string): VerifyResult {
+  return { ok: false, rows, head, first: { seq, problem, message } };
+}
+
+export class AccessLog {
+  private readonly serial = new Serial();
+  private last: { seq: number; hash: string } | undefined;
+
+  constructor(private readonly db: StateDb) {}
+
+  private async tail(): Promise<{ seq: number; hash: string }> {
+    if (this.last) return this.last;
+    const [r] = await this.db.query<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM {t}server_access_log ORDER BY seq DESC LIMIT 1`,
+    );
+    this.last = r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS };
+    return this.last;
+  }
+
+  /** Append one entry; rows are written one at a time so the chain has one order. */
+  append(e: AccessEntry, at = new Date().toISOString()): Promise<AccessRow> {
+    return this.serial.run(async () => {
+      const t = await this.tail();
+      const base = {
+        at,
+        actor: e.actor,
+        role: e.role,
+        action: e.action,
+        target: e.target,
+        subject: e.subject ?? null,
+        purpose: e.purpose ?? null,
+        status: e.status,
+        detail: e.detail ?? null,
+        prev: t.hash,
+      };
+      const row: AccessRow = { seq: t.seq + 1, ...base, hash: rowHash(base) };
+      await this.db.query(
+        `INSERT INTO {t}server_access_log VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          row.seq,
+          row.at,
+          row.actor,
+          row.role,
+          row.action,
+          row.target,
+          row.subject,
+          row.purpose,
+          row.status,
+          row.detail,
+          row.prev,
+          row.hash,
+        ],
+      );
+      this.last = { seq: row.seq, hash: row.hash };
+      return row;
+    });
+  }
+
+  async rows(opts: { subject?: string; after?: number; limit?: number } = {}): Promise<AccessRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (opts.subject !== undefined) {
+      params.push(opts.subject);
+      where.push(`subject = $${params.length}`);
+    }
+    if (opts.after !== undefined) {
+      params.push(opts.after);
+      where.push(`seq > $${params.length}`);
+    }
+    const limit = opts.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.limit))}` : '';
+    const rows = await this.db.query<AccessRow>(
+      `SELECT * FROM {t}server_access_log${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY seq${limit}`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), status: Number(r.status) }));
+  }
+
+  async verify(): Promise<VerifyResult> {
+    return verifyRows(await this.rows());
+  }
+}

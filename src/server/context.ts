@@ -1,0 +1,111 @@
+// What every route plugin is given: the ledger, the server state in the same database, the engines' policies and
+// the server's services (keys, access log, feed, decision index). `createContext` wires them; nothing else does.
+import type { Catalogue } from '../core/catalogue.js';
+import { shipped } from '../core/paths.js';
+import type { CreditRecord } from '../core/types.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { Serial } from '../ledger/serial.js';
+import { DecisionIndex } from '../schemes/lists/decision-index.js';
+import { shippedListPolicy, type ListPolicy } from '../schemes/lists/policy.js';
+import { loadSchemePack } from '../schemes/municipal/load.js';
+import type { SchemePack } from '../schemes/municipal/types.js';
+import { AccessLog } from './access-log.js';
+import { KeyStore } from './auth.js';
+import { Feed } from './feed.js';
+import { Jurisdictions, shippedJurisdictions, type Jurisdiction } from './jurisdictions.js';
+import { Metrics } from './metrics.js';
+import { openState } from './state/open-state.js';
+import type { StateDb } from './state/state-db.js';
+import { Webhooks } from './webhooks.js';
+
+export interface ServerContext {
+  readonly ledger: Ledger;
+  readonly catalogue: Catalogue;
+  readonly state: StateDb;
+  readonly keys: KeyStore;
+  readonly accessLog: AccessLog;
+  readonly feed: Feed;
+  readonly jurisdictions: Jurisdictions;
+  readonly policy: ListPolicy;
+  readonly metrics: Metrics;
+  /** Writes that allocate sequence numbers (batches, feed) run one at a time. */
+  readonly writes: Serial;
+  /** Municipal packs by folder under policies/ (e.g. 'wendeng-points/2020'), loaded once. */
+  pack(folder: string): SchemePack;
+  /** The decision index, built from the ledger on first use and kept current by every stored batch. */
+  decisions(): Promise<DecisionIndex>;
+  /** Webhook delivery (started by `mosaic serve`; tests start it when they need it). */
+  readonly webhooks: Webhooks;
+  /** Tell the engines' caches about newly stored records. */
+  stored(records: readonly CreditRecord[]): void;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  pgUrl?: string | undefined;
+  /** Jurisdictions to seed an empty server with (default: policies/jurisdictions/weihai.yaml). */
+  jurisdictions?: Jurisdiction[];
+}
+
+export async function createContext(ledger: Ledger, opts: ContextOptions = {}): Promise<ServerContext> {
+  const state = await openState(ledger, { pgUrl: opts.pgUrl });
+  const rows = await state.query<{ config: string }>(`SELECT config FROM {t}server_jurisdictions`);
+  const jurisdictions = new Jurisdictions(rows.map((r) => JSON.parse(r.config) as Jurisdiction));
+  if (!rows.length)
+    for (const j of opts.jurisdictions ?? shippedJurisdictions())
+      await putJurisdiction(state, jurisdictions, j);
+  const policy = shippedListPolicy();
+  const packs = new Map<string, SchemePack>();
+  let index: Promise<DecisionIndex> | undefined;
+  const feed = new Feed(state, policy);
+  const webhooks = new Webhooks(state, feed);
+  return {
+    ledger,
+    catalogue: ledger.catalogue,
+    state,
+    keys: new KeyStore(state),
+    accessLog: new AccessLog(state),
+    feed,
+    webhooks,
+    jurisdictions,
+    policy,
+    metrics: new Metrics(),
+    writes: new Serial(),
+    pack(folder) {
+      let p = packs.get(folder);
+      if (!p)
+        packs.set(folder, (p = loadSchemePack(shipped('policies', ...folder.split('/')), ledger.catalogue)));
+      return p;
+    },
+    decisions() {
+      index ??= DecisionIndex.fromLedger(policy, ledger);
+      return index;
+    },
+    stored(records) {
+      webhooks.wake();
+      if (!index) return;
+      void index.then((ix) => {
+        for (const r of records) ix.apply(r);
+      });
+    },
+    close: async () => {
+      await webhooks.stop();
+      await state.close();
+    },
+  };
+}
+
+/** Store (insert or replace) one jurisdiction and update the in-memory view. */
+export async function putJurisdiction(state: StateDb, js: Jurisdictions, j: Jurisdiction): Promise<void> {
+  await state.tx(async (q) => {
+    await q.query(`DELETE FROM {t}server_jurisdictions WHERE code = $1`, [j.code]);
+    await q.query(`INSERT INTO {t}server_jurisdictions VALUES ($1, $2, $3, $4, $5)`, [
+      j.code,
+      j.name.en,
+      j.name.zh,
+      j.parent,
+      JSON.stringify(j),
+    ]);
+  });
+  js.put(j);
+}

@@ -1,0 +1,97 @@
+// Point-of-service decisions: may SUBJECT do ACTION on DATE — with every reason and its legal basis, and a receipt
+// that is itself stored in the ledger (the implementing party's feedback to the list owner).
+import { z } from 'zod';
+import { receiptFor } from '../../schemes/lists/receipts.js';
+import { actorOf, IsoDate, problems, requirePurpose, SubjectId, today } from './common.js';
+import type { RoutePlugin } from './plugin.js';
+
+const Reason = z.object({
+  outcome: z.string(),
+  effect: z.string(),
+  list: z.string(),
+  listName: z.string(),
+  listed: z.string(),
+  relation: z.string(),
+  case: z.string().optional(),
+  criterion: z.string().optional(),
+  listedOn: z.string(),
+  since: z.string(),
+  until: z.string().nullable(),
+  instrument: z.string(),
+  memorandum: z.string().optional(),
+  measure: z.string(),
+  measureName: z.string(),
+  catalogue: z.string().optional(),
+  agency: z.string(),
+  legalBasis: z.string(),
+  marker: z.enum(['V', 'P', 'U']),
+  note: z.string().optional(),
+});
+export const Decision = z.object({
+  subject: z.string(),
+  action: z.string(),
+  date: z.string(),
+  outcome: z.enum(['allow', 'incentive', 'restrict', 'deny']),
+  reasons: z.array(Reason),
+});
+
+export const decisionsPlugin: RoutePlugin = {
+  name: 'decisions',
+  register(app, ctx) {
+    app.post(
+      '/v1/decisions',
+      {
+        config: {
+          access: { roles: ['firm', 'agency', 'credit_office', 'court', 'admin'], scope: 'decisions:write' },
+        },
+        schema: {
+          tags: ['decisions'],
+          summary: 'May SUBJECT do ACTION on DATE? Every reason with its legal basis, and a stored receipt',
+          body: z
+            .object({
+              subject: SubjectId,
+              action: z.string().min(1).max(100),
+              date: IsoDate.optional().describe('default: today'),
+              purpose: z
+                .string()
+                .max(500)
+                .optional()
+                .describe('why the question is asked (required for firms and agencies)'),
+              receipt: z.boolean().optional().describe('store a receipt in the ledger (default true)'),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              decision: Decision,
+              receipt: z.object({ id: z.string(), stored: z.boolean() }).nullable(),
+            }),
+            ...problems,
+          },
+        },
+      },
+      async (req) => {
+        const p = req.principal;
+        requirePurpose(p, req.body.purpose);
+        const ix = await ctx.decisions();
+        const d = ix.decide(req.body.subject, req.body.action, req.body.date ?? today());
+        let receipt: { id: string; stored: boolean } | null = null;
+        if (req.body.receipt !== false) {
+          const r = receiptFor(d, { agency: p.account?.agency ?? `platform:${p.account?.id ?? 'public'}` });
+          const res = await ctx.ledger.append([r]);
+          receipt = { id: r.id, stored: res.inserted === 1 };
+        }
+        await ctx.accessLog.append({
+          actor: actorOf(p),
+          role: p.role,
+          action: 'decision',
+          target: `${d.action}@${d.date}`,
+          subject: d.subject,
+          purpose: req.body.purpose ?? null,
+          status: 200,
+          detail: `${d.outcome}${receipt ? ` receipt ${receipt.id}` : ''}`,
+        });
+        return { decision: d, receipt };
+      },
+    );
+  },
+};

@@ -1,0 +1,23 @@
+// The server's route plugins, one per area. A later area adds one line here (see docs/decisions/0090).
+import { accessPlugin } from './access.js';
+import { adminPlugin } from './admin.js';
+import { decisionsPlugin } from './decisions.js';
+import { feedsPlugin } from './feeds.js';
+import { healthPlugin } from './health.js';
+import { listsPlugin } from './lists.js';
+import type { RoutePlugin } from './plugin.js';
+import { recordsPlugin } from './records.js';
+import { reportsPlugin } from './reports.js';
+
+export type { RoutePlugin } from './plugin.js';
+
+export const routePlugins: RoutePlugin[] = [
+  healthPlugin,
+  adminPlugin,
+  recordsPlugin,
+  reportsPlugin,
+  accessPlugin,
+  listsPlugin,
+  feedsPlugin,
+  decisionsPlugin,
+];

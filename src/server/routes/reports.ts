@@ -1,0 +1,198 @@
+// The credit report of one subject as of a date: every scheme's view with counted records, rules and legal basis,
+// list entries, measures in force and counterfactuals (what `mosaic explain` gives), limited to what the caller's
+// jurisdiction may see, logged with who asked and why.
+import { z } from 'zod';
+import { explainSubject } from '../../audit/explain.js';
+import type { Subject } from '../../core/types.js';
+import type { Principal } from '../auth.js';
+import type { ServerContext } from '../context.js';
+import { maskDeep } from '../mask.js';
+import { httpError } from '../problem.js';
+import { actorOf, IsoDate, masked, problems, requirePurpose, SubjectId, today } from './common.js';
+import type { RoutePlugin } from './plugin.js';
+
+/** Roles whose view is limited to their platform and what lower platforms share upward. */
+const SCOPED = new Set(['agency', 'credit_office', 'court']);
+
+const opt = z.string().optional();
+const Line = z.object({
+  type: z.string(),
+  rule: opt,
+  ruleEn: opt,
+  ruleZh: opt,
+  points: z.number().optional(),
+  grade: opt,
+  kind: opt,
+  occurredAt: opt,
+  agency: opt,
+  basis: opt,
+  from: opt,
+  until: opt,
+  detail: opt,
+});
+const Report = z.object({
+  subject: z.string(),
+  asOf: z.string(),
+  schemes: z.array(
+    z.object({
+      scheme: z.string(),
+      title: z.object({ en: z.string(), zh: z.string() }),
+      status: z.string(),
+      score: z.number().optional(),
+      grade: opt,
+      base: z.number(),
+      lines: z.array(Line),
+      counterfactual: z.any().describe('how to reach the target grade (as `mosaic explain` gives)'),
+    }),
+  ),
+  lists: z.array(
+    z.object({
+      list: z.string(),
+      en: z.string(),
+      zh: z.string(),
+      since: z.string(),
+      until: z.string().nullable(),
+      exit: z.any(),
+    }),
+  ),
+  measures: z.array(
+    z.object({
+      action: z.string(),
+      actionEn: z.string(),
+      actionZh: z.string(),
+      outcome: z.string(),
+      measure: z.string(),
+      measureName: z.string(),
+      list: z.string(),
+      relation: z.string(),
+      legalBasis: z.string(),
+      until: z.string().nullable(),
+    }),
+  ),
+});
+const Response = z.object({
+  report: Report,
+  view: z.object({
+    jurisdiction: z.string().nullable().describe("the caller's platform; null = every platform"),
+    records: z.number().describe('records counted in this view'),
+    withheld: z.number().describe('records of this subject the caller’s platform may not see'),
+    masked: z.boolean(),
+  }),
+});
+
+export async function buildReport(
+  ctx: ServerContext,
+  p: Principal,
+  id: string,
+  asOf: string,
+  target: string,
+): Promise<z.infer<typeof Response>> {
+  const ix = await ctx.decisions();
+  const subject: Subject | undefined = ix.register.get(id) ?? (await ctx.ledger.getSubject(id));
+  const all = await ctx.ledger.readSubject(id, asOf);
+  const viewer = SCOPED.has(p.role) ? (p.account?.jurisdiction ?? null) : null;
+  let records = all;
+  if (viewer !== null && all.length) {
+    const origins = new Map<string, string>();
+    const ids = all.map((r) => r.id);
+    const rows = await ctx.state.query<{ record: string; jurisdiction: string }>(
+      `SELECT record, jurisdiction FROM {t}server_record_origin WHERE record IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+      ids,
+    );
+    for (const r of rows) origins.set(r.record, r.jurisdiction);
+    // Records stored outside the server (ingest, simulation) belong to the subject's own platform.
+    const home = subject?.jurisdiction ?? '';
+    records = all.filter((r) => ctx.jurisdictions.sees(viewer, origins.get(r.id) ?? home, r.kind));
+  }
+  if (
+    viewer !== null &&
+    !records.length &&
+    !(subject && ctx.jurisdictions.within(viewer, subject.jurisdiction))
+  )
+    throw httpError(404, 'report.not_found', `no subject ${id} in the platforms this key may see`);
+  const folders = new Set<string>();
+  for (const j of subject ? ctx.jurisdictions.chain(subject.jurisdiction) : [])
+    if (viewer === null || ctx.jurisdictions.within(viewer, j.code))
+      for (const s of j.schemes) folders.add(s);
+  const register: Subject[] = subject ? [subject] : [];
+  for (const l of ix.register.sourcesOf(id)) {
+    const s = ix.register.get(l.source);
+    if (s && s.id !== id) register.push(s);
+  }
+  const report = explainSubject({
+    id,
+    register,
+    records,
+    packs: [...folders].map((f) => ctx.pack(f)),
+    policy: ctx.policy,
+    asOf,
+    target,
+  });
+  const out = {
+    report,
+    view: {
+      jurisdiction: viewer,
+      records: records.length,
+      withheld: all.length - records.length,
+      masked: masked(p),
+    },
+  };
+  return masked(p) ? maskDeep(out) : out;
+}
+
+export const reportsPlugin: RoutePlugin = {
+  name: 'reports',
+  register(app, ctx) {
+    app.get(
+      '/v1/subjects/:id/report',
+      {
+        config: {
+          access: {
+            roles: ['subject', 'agency', 'credit_office', 'court', 'auditor', 'admin'],
+            scope: 'reports:read',
+          },
+        },
+        schema: {
+          tags: ['reports'],
+          summary: "A subject's credit report as of a date (a data subject may fetch only its own)",
+          params: z.object({ id: SubjectId }),
+          querystring: z.object({
+            asOf: IsoDate.optional().describe('default: today'),
+            purpose: z
+              .string()
+              .max(500)
+              .optional()
+              .describe('why the record is read (required for agencies)'),
+            target: z.string().max(8).optional().describe('target grade for the counterfactuals (default A)'),
+          }),
+          response: { 200: Response, ...problems },
+        },
+      },
+      async (req) => {
+        const p = req.principal;
+        const { id } = req.params;
+        if (p.role === 'subject' && p.account?.subject !== id)
+          throw httpError(403, 'auth.not_own_subject', 'a data subject may read only its own report');
+        requirePurpose(p, req.query.purpose);
+        const asOf = req.query.asOf ?? today();
+        let status = 200;
+        try {
+          return await buildReport(ctx, p, id, asOf, req.query.target ?? 'A');
+        } catch (err) {
+          status = (err as { status?: number }).status ?? 500;
+          throw err;
+        } finally {
+          await ctx.accessLog.append({
+            actor: actorOf(p),
+            role: p.role,
+            action: 'report.read',
+            target: `/v1/subjects/${id}/report?asOf=${asOf}`,
+            subject: id,
+            purpose: req.query.purpose ?? null,
+            status,
+          });
+        }
+      },
+    );
+  },
+};

@@ -1,0 +1,78 @@
+// Versioned migrations of the server's tables. Append only: a released migration never changes; a new table or
+// column is a new entry with the next version. SQL is the subset DuckDB and PostgreSQL share.
+import { MosaicError } from '../../core/errors.js';
+import type { StateDb } from './state-db.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, keys, jurisdictions, batches, access log',
+    statements: [
+      `CREATE TABLE {t}server_jurisdictions (code TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_zh TEXT NOT NULL,
+        parent TEXT, config TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_accounts (id TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL,
+        jurisdiction TEXT, agency TEXT, subject TEXT, kinds TEXT, created_at TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+        scopes TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, created_at TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_batches (id TEXT PRIMARY KEY, account TEXT NOT NULL, body_hash TEXT NOT NULL,
+        records INTEGER NOT NULL, inserted INTEGER NOT NULL, duplicates INTEGER NOT NULL, "at" TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_record_origin (record TEXT PRIMARY KEY, batch TEXT NOT NULL, account TEXT NOT NULL,
+        agency TEXT NOT NULL, jurisdiction TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_access_log (seq BIGINT PRIMARY KEY, "at" TEXT NOT NULL, actor TEXT NOT NULL,
+        role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, subject TEXT, purpose TEXT,
+        status INTEGER NOT NULL, detail TEXT, prev TEXT NOT NULL, hash TEXT NOT NULL)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'list feed and webhook subscriptions',
+    statements: [
+      `CREATE TABLE {t}server_feed (seq BIGINT PRIMARY KEY, list TEXT NOT NULL, change TEXT NOT NULL,
+        subject TEXT NOT NULL, record TEXT NOT NULL, jurisdiction TEXT NOT NULL, "at" TEXT NOT NULL,
+        statement TEXT NOT NULL, UNIQUE (list, record))`,
+      `CREATE TABLE {t}server_subscriptions (id TEXT PRIMARY KEY, account TEXT NOT NULL, list TEXT NOT NULL,
+        url TEXT NOT NULL, secret TEXT NOT NULL, delivered BIGINT NOT NULL, active INTEGER NOT NULL,
+        created_at TEXT NOT NULL)`,
+    ],
+  },
+];
+
+/** Apply every migration not yet applied, each in its own transaction; returns the versions applied now. */
+export async function migrate(db: StateDb, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS {t}server_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+      applied_at TEXT NOT NULL)`,
+  );
+  const done = new Set(
+    (await db.query<{ version: number }>(`SELECT version FROM {t}server_migrations`)).map((r) =>
+      Number(r.version),
+    ),
+  );
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const newest = Math.max(0, ...done);
+  if (newest > known)
+    throw new MosaicError({
+      code: 'server.state_too_new',
+      message: `the server state is at migration ${newest}; this Mosaic knows migrations up to ${known}`,
+    });
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await db.tx(async (q) => {
+      for (const s of m.statements) await q.query(s);
+      await q.query(`INSERT INTO {t}server_migrations VALUES ($1, $2, $3)`, [
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      ]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
