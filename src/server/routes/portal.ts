@@ -7,6 +7,7 @@ import { validateUscc } from '../../core/identifiers.js';
 import { subjectTypeOf, type Subject } from '../../core/types.js';
 import { activeOn, entriesOf, type ListEntry } from '../../schemes/lists/lifecycle.js';
 import { loadStatements } from '../../schemes/lists/ledger-world.js';
+import { ROLES } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { dueProcessOf } from '../dueprocess-store.js';
 import { maskDeep } from '../mask.js';
@@ -71,9 +72,7 @@ async function entity(
 const Summary = z.object({
   ref: z
     .string()
-    .describe(
-      'USCC for legal persons (masked here; search by the full code works); an opaque reference for natural persons',
-    ),
+    .describe('an opaque reference for the entity page (a legal person’s page also opens by its full USCC)'),
   type: z.enum(['natural', 'legal']),
   name: z.string(),
   id: z.string().describe('the identifier, masked'),
@@ -114,7 +113,7 @@ export const portalPlugin: RoutePlugin = {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
-            ref: type === 'legal' ? id : refOf(ctx, id),
+            ref: refOf(ctx, id),
             type,
             name: s?.name ?? '',
             id,
