@@ -87,7 +87,7 @@ export const portalPlugin: RoutePlugin = {
       {
         config: {
           access: {
-            roles: ['public', 'subject', 'agency', 'court', 'credit_office', 'firm', 'auditor', 'admin'],
+            roles: ROLES,
           },
         },
         schema: {
@@ -130,7 +130,7 @@ export const portalPlugin: RoutePlugin = {
       {
         config: {
           access: {
-            roles: ['public', 'subject', 'agency', 'court', 'credit_office', 'firm', 'auditor', 'admin'],
+            roles: ROLES,
           },
         },
         schema: {
