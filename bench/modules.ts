@@ -4,6 +4,14 @@ import { auditBench } from './audit.js';
 import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
 import { municipalBench } from './municipal.js';
+import { serverBench } from './server.js';
 import { simBench } from './sim.js';
 
-export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, municipalBench, simBench];
+export const benchModules: BenchModule[] = [
+  auditBench,
+  ledgerBench,
+  listsBench,
+  municipalBench,
+  simBench,
+  serverBench,
+];

@@ -13,10 +13,12 @@ export const MAX_BATCH = 100_000;
 
 const Body = z.object({
   records: z
-    .array(z.record(z.string(), z.unknown()))
+    .array(z.unknown())
     .min(1)
     .max(MAX_BATCH)
-    .describe('record rows, as in a JSONL ingest file; `agency` may be left out (the key’s agency is used)'),
+    .describe(
+      'record rows (objects), as in a JSONL ingest file; `agency` may be left out (the key’s agency is used). Each row is checked by the ingest rules, not here, so every bad row is reported with its position.',
+    ),
 });
 const Result = z.object({
   batch: z.string(),
@@ -51,9 +53,18 @@ export const recordsPlugin: RoutePlugin = {
         const jurisdiction = acc.jurisdiction!;
         const issues: Issue[] = [];
         const records: CreditRecord[] = [];
-        req.body.records.forEach((row, i) => {
-          const value = row.agency === undefined ? { ...row, agency } : row;
+        req.body.records.forEach((item, i) => {
           const at = { path: ['records', i] as (string | number)[] };
+          if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+            issues.push({
+              code: 'ingest.bad_row',
+              message: 'a record row must be a JSON object',
+              location: at,
+            });
+            return;
+          }
+          const row = item as Record<string, unknown>;
+          const value = row.agency === undefined ? { ...row, agency } : row;
           const res = rowToRecord(value, { file: 'body', line: i }, ctx.catalogue, false);
           for (const x of res.issues) issues.push({ code: x.code, message: x.message, location: at });
           const r = res.record;

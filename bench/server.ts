@@ -1,0 +1,274 @@
+// Benchmark: the server's routes under load from a second process on loopback, each against its peer in the same run:
+// point-of-service decisions vs a bare node:http server answering from the same index; record submission in 10k
+// batches into PostgreSQL vs the ledger's own bulk path; the credit report route's p99 at a fixed 200 requests/s.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../src/core/rng.js';
+import { makeRecord, type CreditRecord } from '../src/core/types.js';
+import { DEFAULT_PG_URL, openLedger } from '../src/ledger/open.js';
+import type { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
+import { syntheticRecords, syntheticSubjectIds } from '../src/ledger/synthetic.js';
+import { DecisionIndex } from '../src/schemes/lists/decision-index.js';
+import { shippedListPolicy } from '../src/schemes/lists/policy.js';
+import { buildServer } from '../src/server/app.js';
+import { createContext, type ServerContext } from '../src/server/context.js';
+import { buildWorld } from './lists.js';
+import type { BenchFigure, BenchModule } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pgUrl = process.env.MOSAIC_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
+
+interface Load {
+  rps: number;
+  total: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Run the load generator in its own process. */
+function load(cfg: object): Promise<Load> {
+  const dir = mkdtempSync(join(tmpdir(), 'issue-12-bench-'));
+  const file = join(dir, 'load.json');
+  writeFileSync(file, JSON.stringify(cfg));
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [join(here, 'server-load.js'), file],
+      { maxBuffer: 1 << 24 },
+      (err, stdout) => {
+        rmSync(dir, { recursive: true, force: true });
+        if (err) reject(err);
+        else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as Load);
+      },
+    ),
+  );
+}
+
+const listen = (s: Server) =>
+  new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
+
+async function keyFor(ctx: ServerContext, account: Parameters<ServerContext['keys']['createAccount']>[0]) {
+  const acc = await ctx.keys.createAccount(account);
+  return (await ctx.keys.createKey(acc.id)).key;
+}
+
+export const serverBench: BenchModule = {
+  name: 'server',
+  async run(bc) {
+    const figures: BenchFigure[] = [];
+    const duration = Math.max(5, Math.round(15 * Math.min(1, bc.scale * 4)));
+
+    // ---- Point-of-service decisions: the route vs a bare node:http server, same index, same questions ----
+    {
+      const policy = shippedListPolicy();
+      const nSubjects = Math.max(1000, Math.round(1_000_000 * bc.scale));
+      const nListed = Math.max(50, Math.round(50_000 * bc.scale));
+      const rng = new Rng(20261204);
+      bc.log(`decisions: building ${nSubjects} subjects, ${nListed} listed`);
+      const w = buildWorld(policy, nSubjects, nListed, Math.max(10_000, nListed * 8), rng);
+      const ix = DecisionIndex.fromColumns(policy, w.cols, w.subjects, policy.catalogue);
+      const bodies: string[] = [];
+      for (let q = 0; q < 20_000; q++) {
+        const s = w.subjects[rng.int(nSubjects)]!;
+        const acts = policy.actions.filter((a) => a.subjects.includes(s.type));
+        const a = acts[rng.int(acts.length)]!;
+        bodies.push(
+          JSON.stringify({
+            subject: s.id,
+            action: a.id,
+            date: '2024-06-01',
+            purpose: 'bench',
+            receipt: false,
+          }),
+        );
+      }
+      const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:' });
+      const base = await createContext(ledger);
+      const ctx: ServerContext = { ...base, decisions: () => Promise.resolve(ix) };
+      const key = await keyFor(ctx, { role: 'firm', name: 'bench firm' });
+      const { app } = await buildServer(ctx, { rateLimit: false });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      const bare = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const q = JSON.parse(body) as { subject: string; action: string; date: string };
+          const d = ix.decide(q.subject, q.action, q.date);
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ decision: d, receipt: null }));
+        });
+      });
+      const barePort = await listen(bare);
+      const cfg = (u: string) => ({
+        url: u,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        items: bodies,
+        connections: 32,
+        duration,
+      });
+      await load({ ...cfg(`${url}/v1/decisions`), duration: 2 }); // warm-up
+      const peer = await load(cfg(`http://127.0.0.1:${barePort}/`));
+      const route = await load(cfg(`${url}/v1/decisions`));
+      bc.log(`route ${JSON.stringify(route)}; bare ${JSON.stringify(peer)}`);
+      figures.push({
+        name: `Decision route, ${nSubjects} subjects, ${nListed} listed (auth, Zod, access log on; receipts off)`,
+        value: route.rps,
+        unit: 'req/s',
+        peer: { name: 'bare node:http, same index', value: peer.rps, unit: 'req/s' },
+        ratio: route.rps / peer.rps,
+        target: '≥ 0.90× bare; p99 stated',
+        note: `p99 ${route.p99} ms (bare ${peer.p99} ms), non-2xx ${route.non2xx}, 32 connections, ${duration} s`,
+      });
+      const withReceipts = await load({
+        ...cfg(`${url}/v1/decisions`),
+        items: bodies.map((b) => b.replace('"receipt":false', '"receipt":true')),
+      });
+      figures.push({
+        name: 'Decision route with a stored receipt per decision (group-committed to the DuckDB ledger)',
+        value: withReceipts.rps,
+        unit: 'req/s',
+        ratio: withReceipts.rps / peer.rps,
+        note: `p99 ${withReceipts.p99} ms, non-2xx ${withReceipts.non2xx}`,
+      });
+      await app.close();
+      await new Promise((r) => bare.close(r));
+      await ctx.close();
+      await ledger.close();
+    }
+
+    // ---- Record submission, 10k batches, PostgreSQL: the route vs the ledger's own append ----
+    {
+      const batches = Math.max(2, Math.round(20 * bc.scale * 4));
+      const size = 10_000;
+      const subjects = Math.max(10_000, Math.round(1_000_000 * bc.scale));
+      const all = syntheticRecords(shippedListPolicy().catalogue, {
+        records: batches * size,
+        subjects,
+        seed: 12,
+        correctionShare: 0,
+      });
+      const agency = 'bench_agency';
+      const recs: CreditRecord[] = all.map(({ id: _id, ...r }) => makeRecord({ ...r, agency }));
+      const rows = (b: number) => recs.slice(b * size, (b + 1) * size).map(({ id: _id, ...r }) => r);
+      const schemaA = `issue12_bench_route_${process.pid}`;
+      const schemaB = `issue12_bench_peer_${process.pid}`;
+      let ledgerA: PostgresLedger | undefined;
+      let ledgerB: PostgresLedger | undefined;
+      try {
+        ledgerB = (await openLedger({ adapter: 'postgres', pgUrl, schema: schemaB })) as PostgresLedger;
+        const t0 = performance.now();
+        for (let b = 0; b < batches; b++) await ledgerB.append(recs.slice(b * size, (b + 1) * size));
+        const peerRate = (batches * size) / ((performance.now() - t0) / 1000);
+        ledgerA = (await openLedger({ adapter: 'postgres', pgUrl, schema: schemaA })) as PostgresLedger;
+        const ctx = await createContext(ledgerA, { pgUrl });
+        const key = await keyFor(ctx, { role: 'agency', name: 'bench', agency, jurisdiction: '371082' });
+        const { app } = await buildServer(ctx, { rateLimit: false });
+        const url = await app.listen({ host: '127.0.0.1', port: 0 });
+        const items = Array.from({ length: batches }, (_, b) => JSON.stringify({ records: rows(b) }));
+        const res = await load({
+          url: `${url}/v1/records`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          items,
+          connections: 1,
+          amount: batches,
+        });
+        const stored = await ledgerA.count();
+        const routeRate = stored / res.seconds;
+        bc.log(`submission route ${JSON.stringify(res)}, stored ${stored}`);
+        figures.push({
+          name: `Record submission, ${batches} batches of 10k into PostgreSQL (validation, origins, feed, access log)`,
+          value: routeRate,
+          unit: 'records/s',
+          peer: { name: 'ledger.append (COPY bulk path), same records', value: peerRate, unit: 'records/s' },
+          ratio: routeRate / peerRate,
+          target: '≥ 100k records/s, ≥ 0.90× ledger',
+          note: `non-2xx ${res.non2xx}, stored ${stored} of ${batches * size}`,
+        });
+        await app.close();
+        await ctx.close();
+      } catch (err) {
+        bc.log(`submission benchmark skipped: ${(err as Error).message}`);
+      } finally {
+        await ledgerA?.dropSchema().catch(() => undefined);
+        await ledgerA?.close().catch(() => undefined);
+        await ledgerB?.dropSchema().catch(() => undefined);
+        await ledgerB?.close().catch(() => undefined);
+      }
+    }
+    // ---- Credit report route on PostgreSQL: p99 at a fixed 200 requests/s ----
+    {
+      const nSubjects = Math.max(10_000, Math.round(1_000_000 * bc.scale));
+      const nRecords = Math.max(100_000, Math.round(10_000_000 * bc.scale));
+      const schema = `issue12_bench_report_${process.pid}`;
+      let ledger: PostgresLedger | undefined;
+      try {
+        ledger = (await openLedger({ adapter: 'postgres', pgUrl, schema })) as PostgresLedger;
+        const ids = syntheticSubjectIds(nSubjects);
+        await ledger.putSubjects(
+          ids.map((id, i) => ({
+            id,
+            type: i < nSubjects * 0.9 ? 'natural' : 'legal',
+            jurisdiction: '371082',
+            roles: [],
+          })),
+        );
+        bc.log(`report: loading ${nRecords} records for ${nSubjects} subjects into PostgreSQL`);
+        const chunk = 500_000;
+        for (let off = 0; off < nRecords; off += chunk) {
+          const part = syntheticRecords(shippedListPolicy().catalogue, {
+            records: Math.min(chunk, nRecords - off),
+            subjects: nSubjects,
+            seed: 1000 + off,
+          });
+          await ledger.append(part);
+        }
+        const ctx = await createContext(ledger, { pgUrl });
+        const key = await keyFor(ctx, { role: 'auditor', name: 'bench auditor' });
+        const { app } = await buildServer(ctx, { rateLimit: false });
+        const url = await app.listen({ host: '127.0.0.1', port: 0 });
+        const rng = new Rng(77);
+        const paths = Array.from(
+          { length: 5000 },
+          () => `/v1/subjects/${ids[rng.int(nSubjects)]}/report?asOf=2025-06-01`,
+        );
+        await ctx.decisions(); // the register index is built once at start, not inside the measurement
+        const cfg = {
+          url,
+          method: 'GET',
+          headers: { authorization: `Bearer ${key}` },
+          items: paths,
+          connections: 16,
+        };
+        await load({ ...cfg, duration: 2, overallRate: 100 });
+        const res = await load({ ...cfg, duration, overallRate: 200 });
+        bc.log(`report ${JSON.stringify(res)}`);
+        figures.push({
+          name: `Credit report route, PostgreSQL, ${nSubjects} subjects / ${nRecords} records, fixed 200 req/s`,
+          value: res.p99,
+          unit: 'ms p99',
+          target: 'p99 ≤ 20 ms at 200 requests/s',
+          note: `p50 ${res.p50} ms, achieved ${res.rps} req/s, non-2xx ${res.non2xx}, ${duration} s`,
+        });
+        await app.close();
+        await ctx.close();
+      } catch (err) {
+        bc.log(`report benchmark skipped: ${(err as Error).message}`);
+      } finally {
+        await ledger?.dropSchema().catch(() => undefined);
+        await ledger?.close().catch(() => undefined);
+      }
+    }
+    return figures;
+  },
+};
