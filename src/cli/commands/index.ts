@@ -5,6 +5,7 @@ import { registerListCommands } from './list.js';
 import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerCatalogue } from './catalogue.js';
+import { registerDueProcessCommands } from './dueprocess.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
@@ -19,6 +20,7 @@ export const commandModules: RegisterCommands[] = [
   registerAudit,
   registerExplain,
   registerPolicy,
+  registerDueProcessCommands,
   registerStart,
   registerCatalogue,
   registerServe,

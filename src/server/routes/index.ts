@@ -2,9 +2,11 @@
 import { accessPlugin } from './access.js';
 import { adminPlugin } from './admin.js';
 import { decisionsPlugin } from './decisions.js';
+import { dueProcessPlugin } from './dueprocess.js';
 import { feedsPlugin } from './feeds.js';
 import { healthPlugin } from './health.js';
 import { listsPlugin } from './lists.js';
+import { portalPlugin } from './portal.js';
 import type { RoutePlugin } from './plugin.js';
 import { recordsPlugin } from './records.js';
 import { reportsPlugin } from './reports.js';
@@ -20,4 +22,6 @@ export const routePlugins: RoutePlugin[] = [
   listsPlugin,
   feedsPlugin,
   decisionsPlugin,
+  dueProcessPlugin,
+  portalPlugin,
 ];

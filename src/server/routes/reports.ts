@@ -9,6 +9,7 @@ import type { ServerContext } from '../context.js';
 import { maskDeep } from '../mask.js';
 import { httpError } from '../problem.js';
 import { actorOf, IsoDate, masked, problems, requirePurpose, SubjectId, today } from './common.js';
+import { disputedRecords } from './dueprocess.js';
 import type { RoutePlugin } from './plugin.js';
 
 /** Roles whose view is limited to their platform and what lower platforms share upward. */
@@ -78,6 +79,10 @@ const Response = z.object({
     withheld: z.number().describe('records of this subject the caller’s platform may not see'),
     masked: z.boolean(),
   }),
+  disputed: z
+    .array(z.any())
+    .optional()
+    .describe('records under an open objection, flagged with the objection and its deadline (due process)'),
 });
 
 export async function buildReport(
@@ -128,8 +133,12 @@ export async function buildReport(
     asOf,
     target,
   });
+  // Open objections flag the records this view shows (due process, issue 13).
+  const visible = new Set(records.map((r) => r.id));
+  const disputed = (await disputedRecords(ctx, id, asOf)).filter((d) => visible.has(d.record));
   const out = {
     report,
+    ...(disputed.length ? { disputed } : {}),
     view: {
       jurisdiction: viewer,
       records: records.length,

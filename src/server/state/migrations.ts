@@ -41,6 +41,17 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL)`,
     ],
   },
+  {
+    // Numbered after its issue (13), not the next integer, so branches built in parallel cannot claim one number.
+    version: 13,
+    name: 'due process: statement log and evidence files',
+    statements: [
+      `CREATE TABLE {t}server_dueprocess (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, day TEXT NOT NULL,
+        type TEXT NOT NULL, statement TEXT NOT NULL)`,
+      `CREATE TABLE {t}server_evidence (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, type TEXT NOT NULL,
+        content TEXT NOT NULL, "at" TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 /** Apply every migration not yet applied, each in its own transaction; returns the versions applied now. */

@@ -1,0 +1,210 @@
+// The public portal API (Credit-China style): search published entities, and for each the penalties still shown
+// ("double publicity") with countdowns, list entries in force and redlist entries, masked, with as-of and rule versions.
+import { randomBytes, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { fromEpochDay, toEpochDay } from '../../core/dates.js';
+import { validateUscc } from '../../core/identifiers.js';
+import { subjectTypeOf, type Subject } from '../../core/types.js';
+import { activeOn, entriesOf, type ListEntry } from '../../schemes/lists/lifecycle.js';
+import { loadStatements } from '../../schemes/lists/ledger-world.js';
+import { ROLES } from '../auth.js';
+import type { ServerContext } from '../context.js';
+import { dueProcessOf } from '../dueprocess-store.js';
+import { maskDeep } from '../mask.js';
+import { httpError } from '../problem.js';
+import { IsoDate, problems, today } from './common.js';
+import type { RoutePlugin } from './plugin.js';
+
+/**
+ * Natural persons get an opaque portal reference instead of an identifier: a keyed hash with a key that lives only in
+ * this process, so references cannot be turned back into ID numbers by guessing (they change when the server restarts).
+ */
+const keys = new WeakMap<ServerContext, Buffer>();
+function refOf(ctx: ServerContext, id: string): string {
+  let k = keys.get(ctx);
+  if (!k) keys.set(ctx, (k = randomBytes(32)));
+  return 'p' + createHmac('sha256', k).update(id).digest('hex').slice(0, 20);
+}
+
+interface Entity {
+  subject: Subject | undefined;
+  id: string;
+  type: 'natural' | 'legal';
+  entries: ListEntry[];
+}
+
+/** Lists in force on `day` for `id`, public lists only. */
+async function entriesInForce(ctx: ServerContext, id: string, asOf: string): Promise<ListEntry[]> {
+  const day = toEpochDay(asOf);
+  const st = (await loadStatements(ctx.policy, ctx.ledger, [id], asOf)).get(id) ?? [];
+  return activeOn(entriesOf(ctx.policy, st, { knownAsOf: day }).entries, day).filter(
+    (e) => ctx.policy.list(e.list)?.publication.public === true,
+  );
+}
+
+/** May the portal show this natural person? Only while on a public list that publishes natural persons' names. */
+function personShown(ctx: ServerContext, entries: readonly ListEntry[]): boolean {
+  return entries.some((e) => ctx.policy.list(e.list)?.publication.fields.natural?.includes('name') === true);
+}
+
+async function candidates(ctx: ServerContext): Promise<Map<string, Subject | undefined>> {
+  const out = new Map<string, Subject | undefined>();
+  for (const s of await ctx.ledger.subjects()) out.set(s.id, s);
+  const { service } = await dueProcessOf(ctx);
+  for (const p of (await service.state()).publications.values())
+    if (!out.has(p.subject)) out.set(p.subject, undefined);
+  for (const s of (await ctx.decisions()).register.all()) if (!out.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
+async function entity(
+  ctx: ServerContext,
+  id: string,
+  subject: Subject | undefined,
+  asOf: string,
+): Promise<Entity | undefined> {
+  const type = subject?.type ?? subjectTypeOf(id);
+  const entries = await entriesInForce(ctx, id, asOf);
+  if (type === 'natural' && !personShown(ctx, entries)) return undefined;
+  return { subject, id, type, entries };
+}
+
+const Summary = z.object({
+  ref: z
+    .string()
+    .describe('an opaque reference for the entity page (a legal person’s page also opens by its full USCC)'),
+  type: z.enum(['natural', 'legal']),
+  name: z.string(),
+  id: z.string().describe('the identifier, masked'),
+  lists: z.array(z.string()),
+});
+
+export const portalPlugin: RoutePlugin = {
+  name: 'portal',
+  register(app, ctx) {
+    app.get(
+      '/v1/portal/search',
+      {
+        config: {
+          access: {
+            roles: ROLES,
+          },
+        },
+        schema: {
+          tags: ['portal'],
+          summary:
+            'Search published entities by name or USCC; natural persons appear (by name, ID masked) only while a public list publishes them',
+          querystring: z.object({ q: z.string().min(2).max(100), asOf: IsoDate.optional() }),
+          response: {
+            200: z.object({ asOf: z.string(), count: z.number(), results: z.array(Summary) }),
+            ...problems,
+          },
+        },
+      },
+      async (req) => {
+        const asOf = req.query.asOf ?? today();
+        const q = req.query.q.trim();
+        const results: z.infer<typeof Summary>[] = [];
+        for (const [id, s] of await candidates(ctx)) {
+          const type = s?.type ?? subjectTypeOf(id);
+          const byCode = type === 'legal' && id === q.toUpperCase();
+          const byName = s?.name !== undefined && s.name.includes(q);
+          if (!byCode && !byName) continue;
+          const e = await entity(ctx, id, s, asOf);
+          if (!e) continue;
+          results.push({
+            ref: refOf(ctx, id),
+            type,
+            name: s?.name ?? '',
+            id,
+            lists: [...new Set(e.entries.map((x) => x.list))],
+          });
+          if (results.length >= 50) break;
+        }
+        return maskDeep({ asOf, count: results.length, results });
+      },
+    );
+
+    app.get(
+      '/v1/portal/entities/:ref',
+      {
+        config: {
+          access: {
+            roles: ROLES,
+          },
+        },
+        schema: {
+          tags: ['portal'],
+          summary:
+            'One published entity: penalties within their publication periods, list entries in force, redlist entries, each with a countdown to when it stops being shown',
+          params: z.object({ ref: z.string().min(1).max(40) }),
+          querystring: z.object({ asOf: IsoDate.optional() }),
+          response: { 200: z.any(), ...problems },
+        },
+      },
+      async (req) => {
+        const asOf = req.query.asOf ?? today();
+        const day = toEpochDay(asOf);
+        const ref = req.params.ref;
+        const all = await candidates(ctx);
+        let id: string | undefined;
+        if (validateUscc(ref.toUpperCase()).ok) id = ref.toUpperCase();
+        else for (const k of all.keys()) if (refOf(ctx, k) === ref) id = k;
+        const e = id === undefined ? undefined : await entity(ctx, id, all.get(id), asOf);
+        if (!e)
+          throw httpError(404, 'portal.not_found', `no published entity '${ref}'`, {
+            path: ['params', 'ref'],
+          });
+        const { service } = await dueProcessOf(ctx);
+        const records = new Map((await ctx.ledger.readSubject(e.id, asOf)).map((r) => [r.id, r]));
+        const penalties = (await service.countdowns(e.id, asOf))
+          .filter((c) => c.shown)
+          .map((c) => {
+            const r = records.get(c.record);
+            return {
+              ...c,
+              ...(r ? { kind: r.kind, agency: r.agency, decidedOn: r.occurredAt, document: r.basis } : {}),
+            };
+          });
+        const listOut = (type: 'blacklist' | 'redlist') =>
+          e.entries
+            .filter((x) => ctx.policy.list(x.list)?.type === type)
+            .map((x) => {
+              const def = ctx.policy.list(x.list)!;
+              const end = x.until ?? x.termEnd;
+              return {
+                list: x.list,
+                en: def.en,
+                zh: def.zh,
+                owner: def.owner.en,
+                listedOn: fromEpochDay(x.listedOn),
+                ...(x.case !== undefined ? { case: x.case } : {}),
+                showUntil: end === null ? null : fromEpochDay(end - 1),
+                daysLeft: end === null ? null : end - 1 - day,
+                basis: def.publication.basis,
+                marker: def.publication.marker,
+              };
+            });
+        const out = {
+          asOf,
+          ruleVersions: {
+            dueProcess: service.policy.version,
+            lists: [...new Set(e.entries.map((x) => `${x.list}@${ctx.policy.list(x.list)!.version}`))],
+            calendar: service.calendar.version,
+          },
+          entity: {
+            ref: e.type === 'legal' ? e.id : ref,
+            type: e.type,
+            name: e.subject?.name ?? '',
+            id: e.id,
+          },
+          // Penalties on individuals are in principle not displayed (DOMAIN §8.3 [P]); a person's page shows lists only.
+          penalties: e.type === 'legal' ? penalties : [],
+          lists: listOut('blacklist'),
+          redlists: listOut('redlist'),
+        };
+        return maskDeep(out);
+      },
+    );
+  },
+};
