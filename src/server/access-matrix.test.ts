@@ -31,6 +31,11 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'POST /v1/subscriptions/:id/replay': ['firm'],
   'DELETE /v1/subscriptions/:id': ['firm'],
   'POST /v1/decisions': ['firm', 'agency', 'credit_office', 'court', 'admin'],
+  // The web app (issue 14): its page and assets, who a key stands for, the credit office's objection queue.
+  'GET /': ROLES,
+  'GET /assets/:file': ROLES,
+  'GET /v1/me': ROLES,
+  'GET /v1/objections': ['credit_office', 'auditor', 'admin'],
 };
 
 const fill = (url: string) =>

@@ -72,7 +72,7 @@ const Summary = z.object({
   ref: z
     .string()
     .describe(
-      'USCC for legal persons (masked here; search by the full code works); an opaque reference for natural persons',
+      'an opaque reference to open the entity page (search by the full USCC works; the entity page also accepts it)',
     ),
   type: z.enum(['natural', 'legal']),
   name: z.string(),
@@ -114,7 +114,8 @@ export const portalPlugin: RoutePlugin = {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
-            ref: type === 'legal' ? id : refOf(ctx, id),
+            // Every ref is opaque: a USCC ref would leave here masked (maskDeep) and could not be opened (issue 14).
+            ref: refOf(ctx, id),
             type,
             name: s?.name ?? '',
             id,
@@ -194,7 +195,7 @@ export const portalPlugin: RoutePlugin = {
             calendar: service.calendar.version,
           },
           entity: {
-            ref: e.type === 'legal' ? e.id : ref,
+            ref: refOf(ctx, e.id),
             type: e.type,
             name: e.subject?.name ?? '',
             id: e.id,
