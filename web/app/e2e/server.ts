@@ -1,7 +1,8 @@
 // Starts a real `mosaic serve --demo` (the built CLI, its own DuckDB file, port 0) for the end-to-end tests and reads
 // the URL and the demo keys it prints; Chromium launched the way every UI test in Mosaic launches it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shipped } from '../../../src/core/paths.js';
@@ -67,4 +68,24 @@ export async function startDemoServer(): Promise<DemoServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+let axeSource: string | undefined;
+/**
+ * axe-core's serious and critical violations on the page as drawn. The source goes in through the DevTools protocol
+ * (page.evaluate), which the page's content security policy does not govern, so the app's CSP stays as shipped.
+ */
+export async function axeViolations(page: {
+  evaluate(expr: string): Promise<unknown>;
+}): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // A hash navigation keeps the document, and axe with it.
+  if ((await page.evaluate('typeof axe')) === 'undefined') await page.evaluate(axeSource);
+  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.html) })))`)) as {
+    id: string;
+    impact: string;
+    nodes: string[];
+  }[];
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { findUnmasked } from '../../../src/server/mask.js';
-import { CHROMIUM, CHROMIUM_ARGS, startDemoServer, type DemoServer } from './server.js';
+import { axeViolations, CHROMIUM, CHROMIUM_ARGS, startDemoServer, type DemoServer } from './server.js';
 
 const FIRM = '91371003YYYFFGJT08';
 const DEFAULTER = '371003196105269470';
@@ -78,6 +78,7 @@ describe.skipIf(!haveChromium && !required)(
       expect(page1).toContain(`until the conduct is corrected (maximum period ends ${pen.maximumEndsOn})`);
       expect(page1).toContain(fromApi.ruleVersions.dueProcess);
       expect(findUnmasked(page1)).toBeUndefined();
+      expect(await axeViolations(page)).toEqual([]);
       // Search by the full USCC finds the same firm; the page still shows it masked.
       await page.goto(`${srv.url}/#/?q=${FIRM}`);
       await page.locator('table.results a').first().waitFor();
@@ -126,6 +127,7 @@ describe.skipIf(!haveChromium && !required)(
         for (const r of (await api(`/v1/portal/search?q=${encodeURIComponent(q)}&asOf=2025-06-01`)).results)
           hashes.push(`#/entity/${r.ref}?asOf=2025-06-01`);
       let rows = 0;
+      const checked = new Set<string>();
       for (const hash of hashes) {
         // The page's CSP forbids string evaluation inside it, so wait on the DOM: the router marks each finished route.
         await page.evaluate('delete document.body.dataset.ready');
@@ -136,6 +138,12 @@ describe.skipIf(!haveChromium && !required)(
         expect(findUnmasked(body), hash).toBeUndefined();
         expect(findUnmasked(await page.content()), hash).toBeUndefined();
         rows += await page.locator('tbody tr').count();
+        // axe once per kind of page (search, list, entity): the pages of one kind share their markup.
+        const kind = hash.split(/[/?]/)[1] ?? '';
+        if (!checked.has(kind)) {
+          checked.add(kind);
+          expect(await axeViolations(page), hash).toEqual([]);
+        }
       }
       expect(hashes.length).toBeGreaterThan(10);
       expect(rows).toBeGreaterThan(5);
@@ -165,6 +173,7 @@ describe.skipIf(!haveChromium && !required)(
       let body = await text(page);
       for (const l of rep.lists) expect(body).toContain(l.en);
       for (const m of rep.measures) expect(body).toContain(m.legalBasis);
+      expect(await axeViolations(page)).toEqual([]);
       await page.locator('#lang').click();
       await page.getByRole('heading', { name: '各体系的评价' }).waitFor();
       const zh = await section.innerText();
@@ -182,6 +191,7 @@ describe.skipIf(!haveChromium && !required)(
       await objectButtons.first().waitFor({ timeout: 30_000 });
       const record = (await objectButtons.first().getAttribute('data-record'))!;
       await objectButtons.first().click();
+      expect(await axeViolations(page)).toEqual([]);
       await page.getByLabel('Your reasons').fill('The fine was paid and annulled on review.');
       await page.getByRole('button', { name: 'File the objection' }).click();
       const status = page.getByRole('status');
@@ -210,6 +220,7 @@ describe.skipIf(!haveChromium && !required)(
       const row = page.locator('table.queue tr', { hasText: id });
       await row.waitFor({ timeout: 30_000 });
       expect(await row.innerText()).toContain(o.due);
+      expect(await axeViolations(page)).toEqual([]);
       await page.locator('#lang').click();
       await page.getByRole('heading', { name: '信用办:异议处理队列' }).waitFor();
       await page.locator('#lang').click();
@@ -250,6 +261,7 @@ describe.skipIf(!haveChromium && !required)(
         await page.locator('#lang').click();
         await page.getByRole('heading', { level: 1, name: zh }).waitFor();
         expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+        expect(await axeViolations(page), hash).toEqual([]);
         // Chinese text is drawn with a CJK font from the system, not a fallback box glyph.
         const width = Number(
           await page.evaluate(`(() => { const c = document.createElement('canvas').getContext('2d');

@@ -30,7 +30,8 @@ function append(el: Node, children: Child[]): void {
 export function table(caption: string, head: string[], rows: Child[][], cls = ''): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    // A keyboard user must be able to scroll a wide table too (axe: scrollable-region-focusable).
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
     h(
       'table',
       { class: cls || null },

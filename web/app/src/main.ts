@@ -54,7 +54,8 @@ function header(): Node {
         id: 'lang',
         type: 'button',
         lang: lang() === 'zh' ? 'en' : 'zh-CN',
-        'aria-label': t('switchLabel'),
+        // The accessible name starts with the visible text, so voice control users can say what they see.
+        'aria-label': `${t('switchTo')}: ${t('switchLabel')}`,
         onclick: () => {
           setLang(lang() === 'zh' ? 'en' : 'zh');
           draw();
