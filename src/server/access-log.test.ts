@@ -71,6 +71,29 @@ describe('verifyRows', () => {
   });
 });
 
+describe('AccessLog', () => {
+  it('chains concurrent appends in one order, stored in groups', async () => {
+    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
+    const state = await openState(ledger);
+    try {
+      const log = new AccessLog(state);
+      const rows = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          log.append({ actor: `a${i}`, role: 'firm', action: 'decision', target: 't', status: 200 }),
+        ),
+      );
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      expect(await log.verify()).toMatchObject({ ok: true, rows: 300 });
+      // A second log object over the same state continues the chain where the first stopped.
+      await new AccessLog(state).append({ actor: 'b', role: 'admin', action: 'x', target: 't', status: 200 });
+      expect(await log.verify()).toMatchObject({ ok: true, rows: 301 });
+    } finally {
+      await state.close();
+      await ledger.close();
+    }
+  });
+});
+
 describe('mosaic access-log verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'issue-12-accesslog-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

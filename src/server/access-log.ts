@@ -1,7 +1,7 @@
 // The access log: every read of a personal record and every write, as a SHA-256 hash chain. Each row's hash covers
 // its content and the previous row's hash, so an edit, a deletion or a reordering breaks the chain at that row.
 import { createHash } from 'node:crypto';
-import { Serial } from '../ledger/serial.js';
+import { GroupCommit } from './group-commit.js';
 import type { StateDb } from './state/state-db.js';
 
 export interface AccessEntry {
@@ -104,8 +104,11 @@ function bad(rows: number, head: string, seq: number, problem: Tamper, message: 
 }
 
 export class AccessLog {
-  private readonly serial = new Serial();
   private last: { seq: number; hash: string } | undefined;
+  /** Rows are chained in arrival order and stored in groups: one INSERT for all requests that arrived meanwhile. */
+  private readonly writer = new GroupCommit<{ e: AccessEntry; at: string }, AccessRow>((items) =>
+    this.store(items),
+  );
 
   constructor(private readonly db: StateDb) {}
 
@@ -118,10 +121,15 @@ export class AccessLog {
     return this.last;
   }
 
-  /** Append one entry; rows are written one at a time so the chain has one order. */
+  /** Append one entry; resolves once it is stored (chained after every entry appended before it). */
   append(e: AccessEntry, at = new Date().toISOString()): Promise<AccessRow> {
-    return this.serial.run(async () => {
-      const t = await this.tail();
+    return this.writer.add({ e, at });
+  }
+
+  private async store(items: { e: AccessEntry; at: string }[]): Promise<AccessRow[]> {
+    const t = await this.tail();
+    let { seq, hash } = t;
+    const rows: AccessRow[] = items.map(({ e, at }) => {
       const base = {
         at,
         actor: e.actor,
@@ -132,29 +140,40 @@ export class AccessLog {
         purpose: e.purpose ?? null,
         status: e.status,
         detail: e.detail ?? null,
-        prev: t.hash,
+        prev: hash,
       };
-      const row: AccessRow = { seq: t.seq + 1, ...base, hash: rowHash(base) };
-      await this.db.query(
-        `INSERT INTO {t}server_access_log VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          row.seq,
-          row.at,
-          row.actor,
-          row.role,
-          row.action,
-          row.target,
-          row.subject,
-          row.purpose,
-          row.status,
-          row.detail,
-          row.prev,
-          row.hash,
-        ],
-      );
-      this.last = { seq: row.seq, hash: row.hash };
+      const row: AccessRow = { seq: ++seq, ...base, hash: rowHash(base) };
+      hash = row.hash;
       return row;
     });
+    await this.db.tx(async (q) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        const part = rows.slice(i, i + 500);
+        const values = part.map(
+          (_, j) => `(${Array.from({ length: 12 }, (_, c) => `$${j * 12 + c + 1}`).join(', ')})`,
+        );
+        await q.query(
+          `INSERT INTO {t}server_access_log VALUES ${values.join(', ')}`,
+          part.flatMap((r) => [
+            r.seq,
+            r.at,
+            r.actor,
+            r.role,
+            r.action,
+            r.target,
+            r.subject,
+            r.purpose,
+            r.status,
+            r.detail,
+            r.prev,
+            r.hash,
+          ]),
+        );
+      }
+    });
+    // Advance only past what is stored: a failed group leaves the chain where it was.
+    this.last = { seq, hash };
+    return rows;
   }
 
   async rows(opts: { subject?: string; after?: number; limit?: number } = {}): Promise<AccessRow[]> {

@@ -31,6 +31,23 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'POST /v1/subscriptions/:id/replay': ['firm'],
   'DELETE /v1/subscriptions/:id': ['firm'],
   'POST /v1/decisions': ['firm', 'agency', 'credit_office', 'court', 'admin'],
+  // Due process and the public portal (issue 13).
+  'POST /v1/evidence': ['subject', 'agency', 'court', 'credit_office', 'admin'],
+  'POST /v1/objections': ['subject', 'credit_office', 'admin'],
+  'GET /v1/objections/:id': ['subject', 'agency', 'court', 'credit_office', 'auditor', 'admin'],
+  'POST /v1/objections/:id/refer': ['agency', 'court', 'credit_office', 'admin'],
+  'POST /v1/objections/:id/decide': ['agency', 'court', 'credit_office', 'admin'],
+  'POST /v1/objections/:id/withdraw': ['subject', 'credit_office', 'admin'],
+  'POST /v1/objections/:id/evidence': ['subject', 'credit_office', 'admin'],
+  'GET /v1/dueprocess/overdue': ['credit_office', 'auditor', 'admin'],
+  'POST /v1/publications': ['agency', 'court', 'credit_office', 'admin'],
+  'POST /v1/publications/:id/corrected': ['agency', 'court', 'credit_office', 'admin'],
+  'POST /v1/repairs': ['subject', 'credit_office', 'admin'],
+  'POST /v1/repairs/:id/forward': ['credit_office', 'admin'],
+  'POST /v1/repairs/:id/decide': ['agency', 'court', 'credit_office', 'admin'],
+  'GET /v1/subjects/:id/dueprocess': ['subject', 'agency', 'court', 'credit_office', 'auditor', 'admin'],
+  'GET /v1/portal/search': ROLES,
+  'GET /v1/portal/entities/:ref': ROLES,
   // The web app (issue 14): its page and assets, who a key stands for, the credit office's objection queue.
   'GET /': ROLES,
   'GET /assets/:file': ROLES,
@@ -129,6 +146,17 @@ describe('role × route matrix', () => {
     for (const l of lists)
       for (const d of ['2024-06-30', '2024-12-31', '2025-06-30', '2026-12-31'])
         urls.push(`/v1/lists/${l}/entries?asOf=${d}`);
+    // The portal (issue 13): searches, and every entity page they lead to.
+    let pages = 0;
+    for (const d of ['2024-12-31', '2025-06-30', '2026-06-30']) {
+      const u = `/v1/portal/search?q=${encodeURIComponent('某某')}&asOf=${d}`;
+      urls.push(u);
+      for (const r of (await h.call('GET', u)).json.results) {
+        urls.push(`/v1/portal/entities/${r.ref}?asOf=${d}`);
+        pages++;
+      }
+    }
+    expect(pages).toBeGreaterThan(0);
     let rows = 0;
     for (const u of urls) {
       const res = await h.call('GET', u);

@@ -12,6 +12,7 @@ import type { SchemePack } from '../schemes/municipal/types.js';
 import { AccessLog } from './access-log.js';
 import { KeyStore } from './auth.js';
 import { Feed } from './feed.js';
+import { GroupCommit } from './group-commit.js';
 import { Jurisdictions, shippedJurisdictions, type Jurisdiction } from './jurisdictions.js';
 import { Metrics } from './metrics.js';
 import { openState } from './state/open-state.js';
@@ -34,6 +35,8 @@ export interface ServerContext {
   pack(folder: string): SchemePack;
   /** The decision index, built from the ledger on first use and kept current by every stored batch. */
   decisions(): Promise<DecisionIndex>;
+  /** Decision receipts, appended to the ledger in groups (one batch for all decisions answered meanwhile). */
+  readonly receipts: GroupCommit<CreditRecord, void>;
   /** Webhook delivery (started by `mosaic serve`; tests start it when they need it). */
   readonly webhooks: Webhooks;
   /** Tell the engines' caches about newly stored records. */
@@ -67,6 +70,10 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
     accessLog: new AccessLog(state),
     feed,
     webhooks,
+    receipts: new GroupCommit<CreditRecord, void>(async (rs) => {
+      await ledger.append(rs);
+      return rs.map(() => undefined);
+    }),
     jurisdictions,
     policy,
     metrics: new Metrics(),

@@ -4,6 +4,7 @@ import { registerCoreCommands } from './demo.js';
 import { registerListCommands } from './list.js';
 import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
+import { registerDueProcessCommands } from './dueprocess.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
@@ -18,6 +19,7 @@ export const commandModules: RegisterCommands[] = [
   registerAudit,
   registerExplain,
   registerPolicy,
+  registerDueProcessCommands,
   registerStart,
   registerServe,
 ];

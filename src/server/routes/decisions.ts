@@ -77,8 +77,8 @@ export const decisionsPlugin: RoutePlugin = {
         let receipt: { id: string; stored: boolean } | null = null;
         if (req.body.receipt !== false) {
           const r = receiptFor(d, { agency: p.account?.agency ?? `platform:${p.account?.id ?? 'public'}` });
-          const res = await ctx.ledger.append([r]);
-          receipt = { id: r.id, stored: res.inserted === 1 };
+          await ctx.receipts.add(r);
+          receipt = { id: r.id, stored: true };
         }
         await ctx.accessLog.append({
           actor: actorOf(p),

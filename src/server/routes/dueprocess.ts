@@ -126,6 +126,9 @@ async function logWrite(
   await ctx.accessLog.append({ actor: actorOf(p), role: p.role, action, target, subject, status: 200 });
 }
 
+/** Acts of the filer (the subject or its agent); the others are the answering body's. */
+const BY_FILER = new Set(['withdraw', 'evidence']);
+
 export const dueProcessPlugin: RoutePlugin = {
   name: 'dueprocess',
   register(app, ctx) {
@@ -236,10 +239,9 @@ export const dueProcessPlugin: RoutePlugin = {
         {
           config: {
             access: {
-              roles:
-                path === 'withdraw'
-                  ? ['subject', 'credit_office', 'admin']
-                  : ['agency', 'court', 'credit_office', 'admin'],
+              roles: BY_FILER.has(path)
+                ? ['subject', 'credit_office', 'admin']
+                : ['agency', 'court', 'credit_office', 'admin'],
               scope: 'objections:write',
             },
           },
@@ -255,7 +257,7 @@ export const dueProcessPlugin: RoutePlugin = {
           const svc = await dp(ctx);
           const before = (await svc.state()).objections.get(req.params.id);
           if (!before) throw httpError(404, 'objection.not_found', `no objection ${req.params.id}`);
-          if (path === 'withdraw') ownSubject(req.principal, before.subject);
+          if (BY_FILER.has(path)) ownSubject(req.principal, before.subject);
           else answeringBody(req.principal, before.body);
           const o = await run(req.params.id, req.body as never, req.principal);
           await logWrite(ctx, req.principal, `objection.${path}`, `/v1/objections/${o.id}`, o.subject);

@@ -7,6 +7,7 @@ import { validateUscc } from '../../core/identifiers.js';
 import { subjectTypeOf, type Subject } from '../../core/types.js';
 import { activeOn, entriesOf, type ListEntry } from '../../schemes/lists/lifecycle.js';
 import { loadStatements } from '../../schemes/lists/ledger-world.js';
+import { ROLES } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { dueProcessOf } from '../dueprocess-store.js';
 import { maskDeep } from '../mask.js';
@@ -71,9 +72,7 @@ async function entity(
 const Summary = z.object({
   ref: z
     .string()
-    .describe(
-      'an opaque reference to open the entity page (search by the full USCC works; the entity page also accepts it)',
-    ),
+    .describe('an opaque reference for the entity page (a legal person’s page also opens by its full USCC)'),
   type: z.enum(['natural', 'legal']),
   name: z.string(),
   id: z.string().describe('the identifier, masked'),
@@ -88,7 +87,7 @@ export const portalPlugin: RoutePlugin = {
       {
         config: {
           access: {
-            roles: ['public', 'subject', 'agency', 'court', 'credit_office', 'firm', 'auditor', 'admin'],
+            roles: ROLES,
           },
         },
         schema: {
@@ -114,7 +113,6 @@ export const portalPlugin: RoutePlugin = {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
-            // Every ref is opaque: a USCC ref would leave here masked (maskDeep) and could not be opened (issue 14).
             ref: refOf(ctx, id),
             type,
             name: s?.name ?? '',
@@ -132,7 +130,7 @@ export const portalPlugin: RoutePlugin = {
       {
         config: {
           access: {
-            roles: ['public', 'subject', 'agency', 'court', 'credit_office', 'firm', 'auditor', 'admin'],
+            roles: ROLES,
           },
         },
         schema: {
@@ -195,7 +193,7 @@ export const portalPlugin: RoutePlugin = {
             calendar: service.calendar.version,
           },
           entity: {
-            ref: refOf(ctx, e.id),
+            ref: e.type === 'legal' ? e.id : ref,
             type: e.type,
             name: e.subject?.name ?? '',
             id: e.id,
