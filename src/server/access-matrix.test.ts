@@ -157,6 +157,10 @@ describe('role × route matrix', () => {
       }
     }
     expect(pages).toBeGreaterThan(0);
+    // The web app (issue 14): its page, every asset the page loads, and who-am-I without a key.
+    urls.push('/', '/v1/me');
+    for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
+    expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;
     for (const u of urls) {
       const res = await h.call('GET', u);

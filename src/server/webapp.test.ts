@@ -165,7 +165,7 @@ describe('mosaic serve --demo seeding', () => {
         const [firm] = search.results;
         expect(firm.ref).toMatch(/^p[0-9a-f]{20}$/);
         const page = JSON.parse((await app.inject({ url: `/v1/portal/entities/${firm.ref}` })).body);
-        expect(page.entity.ref).toBe(firm.ref);
+        expect(page.entity.name).toBe(firm.name);
         expect(page.penalties.length).toBe(1);
         expect(findUnmasked(page)).toBeUndefined();
       } finally {
