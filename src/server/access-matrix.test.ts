@@ -48,6 +48,11 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /v1/subjects/:id/dueprocess': ['subject', 'agency', 'court', 'credit_office', 'auditor', 'admin'],
   'GET /v1/portal/search': ROLES,
   'GET /v1/portal/entities/:ref': ROLES,
+  // The web app (issue 14): its page and assets, who a key stands for, the credit office's objection queue.
+  'GET /': ROLES,
+  'GET /assets/:file': ROLES,
+  'GET /v1/me': ROLES,
+  'GET /v1/objections': ['credit_office', 'auditor', 'admin'],
 };
 
 const fill = (url: string) =>
@@ -152,6 +157,10 @@ describe('role × route matrix', () => {
       }
     }
     expect(pages).toBeGreaterThan(0);
+    // The web app (issue 14): its page, every asset the page loads, and who-am-I without a key.
+    urls.push('/', '/v1/me');
+    for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
+    expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;
     for (const u of urls) {
       const res = await h.call('GET', u);

@@ -4,6 +4,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { openLedger, type OpenLedgerOptions } from '../ledger/open.js';
 import { buildServer, type ServerApp, type ServerOptions } from './app.js';
 import { createContext, type ServerContext } from './context.js';
+import { demoAccess, loadDemoData, type DemoKey } from './demo.js';
 
 export interface RunningServer {
   app: ServerApp;
@@ -12,6 +13,8 @@ export interface RunningServer {
   url: string;
   /** The administrator key created on a fresh database (shown once), else undefined. */
   adminKey: string | undefined;
+  /** With `demo`: a fresh key per demo account (shown once). */
+  demoKeys: DemoKey[];
   close(): Promise<void>;
 }
 
@@ -36,12 +39,16 @@ export async function startServer(opts: {
   host?: string;
   port?: number;
   server?: ServerOptions;
+  /** Load the shipped sample and issue demo keys (`mosaic serve --demo`). */
+  demo?: boolean;
 }): Promise<RunningServer> {
   const ledger = await openLedger(opts.ledger);
   let ctx: ServerContext | undefined;
   try {
+    if (opts.demo) await loadDemoData(ledger);
     ctx = await createContext(ledger, { pgUrl: opts.ledger.pgUrl });
     const adminKey = await bootstrapAdmin(ctx);
+    const demoKeys = opts.demo ? await demoAccess(ctx) : [];
     const { app } = await buildServer(ctx, opts.server);
     ctx.webhooks.start();
     const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
@@ -52,6 +59,7 @@ export async function startServer(opts: {
       ledger,
       url,
       adminKey,
+      demoKeys,
       close: async () => {
         await app.close();
         await c.close();

@@ -11,6 +11,7 @@ interface ServeFlags {
   port: string;
   rateLimit: string;
   log?: boolean;
+  demo?: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,6 +24,10 @@ export function register(program: Command): void {
     .option('--port <port>', 'port (0 = any free port)', process.env.PORT ?? '8080')
     .option('--rate-limit <n>', 'requests per minute per key (or per address without one); 0 = off', '600')
     .option('--log', 'log every request (JSON lines on standard output)')
+    .option(
+      '--demo',
+      'load the shipped sample and print demo keys for a few residents, firms and a credit office',
+    )
     .addHelpText(
       'after',
       `
@@ -46,13 +51,19 @@ On a fresh database the first administrator key is printed once on standard erro
         host: flags.host,
         port,
         server: { logger: !!flags.log, rateLimit: limit === 0 ? false : { max: limit } },
+        demo: !!flags.demo,
       });
       if (srv.adminKey) {
         err('mosaic serve: fresh database: administrator key (shown once, keep it safe):');
         err(`  ${srv.adminKey}`);
       }
+      if (srv.demoKeys.length) {
+        out('mosaic serve: demo keys (fictional sample subjects; new keys at every start):');
+        for (const k of srv.demoKeys)
+          out(`  ${k.role.padEnd(13)} ${k.key}  ${k.name}${k.subject ? ` [${k.subject}]` : ''}`);
+      }
       out(
-        `mosaic serve: listening on ${srv.url} (ledger ${srv.ledger.adapter}); API document ${srv.url}/openapi.json, explorer ${srv.url}/docs`,
+        `mosaic serve: listening on ${srv.url} (ledger ${srv.ledger.adapter}); API document ${srv.url}/openapi.json, explorer ${srv.url}/docs, web app ${srv.url}/`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -6,10 +6,13 @@ import { dueProcessPlugin } from './dueprocess.js';
 import { feedsPlugin } from './feeds.js';
 import { healthPlugin } from './health.js';
 import { listsPlugin } from './lists.js';
+import { mePlugin } from './me.js';
 import { portalPlugin } from './portal.js';
+import { queuePlugin } from './queue.js';
 import type { RoutePlugin } from './plugin.js';
 import { recordsPlugin } from './records.js';
 import { reportsPlugin } from './reports.js';
+import { webAppPlugin } from './webapp.js';
 
 export type { RoutePlugin } from './plugin.js';
 
@@ -24,4 +27,7 @@ export const routePlugins: RoutePlugin[] = [
   decisionsPlugin,
   dueProcessPlugin,
   portalPlugin,
+  mePlugin,
+  queuePlugin,
+  webAppPlugin,
 ];

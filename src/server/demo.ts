@@ -1,0 +1,79 @@
+// `mosaic serve --demo`: loads the shipped sample (idempotent), publishes two of its penalties on the portal, and
+// issues keys to a few of its residents and firms and to a credit office, so every part of the web app can be tried.
+import { readFileSync } from 'node:fs';
+import { shipped } from '../core/paths.js';
+import type { CreditRecord, Subject } from '../core/types.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Account } from './auth.js';
+import type { ServerContext } from './context.js';
+import { dueProcessOf } from './dueprocess-store.js';
+
+const jsonl = <T>(f: string): T[] =>
+  readFileSync(shipped('scenarios', 'sample', f), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+/** Who gets a demo key: fictional sample subjects (docs/decisions/0020) chosen for what their records show. */
+export const DEMO_ACCOUNTS: readonly (Pick<Account, 'role' | 'name'> & Partial<Account>)[] = [
+  { role: 'subject', name: '刘某 (Wendeng resident)', subject: '371003197006309398' },
+  { role: 'subject', name: '杨某 (Wendeng resident, court defaulter)', subject: '371003196105269470' },
+  { role: 'subject', name: 'Wendeng firm (court defaulter)', subject: '91371003YYYFFGJT08' },
+  { role: 'credit_office', name: 'Weihai credit office', jurisdiction: '371000' },
+];
+
+/** The sample firm's penalties shown on the portal (the family and class are the publication policy's). */
+const DEMO_PUBLICATIONS = [
+  { subject: '91371003YYYFFGJT08', record: 'r4b505a47e5eb746d', class: 'serious', day: '2026-06-01' },
+  { subject: '92371003YT9WQKL33L', record: 'rb5b85b1f54270456', class: 'general', day: '2026-09-01' },
+] as const;
+
+/** Store the sample's subjects and records (a second start stores nothing new: record ids are content hashes). */
+export async function loadDemoData(ledger: Ledger): Promise<number> {
+  await ledger.putSubjects(jsonl<Subject>('subjects.jsonl'));
+  const res = await ledger.append(jsonl<CreditRecord>('records.jsonl'));
+  return res.inserted;
+}
+
+export interface DemoKey {
+  role: string;
+  name: string;
+  subject: string | null;
+  key: string;
+}
+
+/** Publish the demo penalties once, and issue a fresh key per demo account (accounts are reused across starts). */
+export async function demoAccess(ctx: ServerContext): Promise<DemoKey[]> {
+  const { service } = await dueProcessOf(ctx);
+  if ((await service.state()).publications.size === 0)
+    for (const p of DEMO_PUBLICATIONS)
+      await service.publish({ ...p, family: 'ndrc_penalty', decided: p.day });
+  const out: DemoKey[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    const [row] = await ctx.state.query<{ id: string }>(
+      `SELECT id FROM {t}server_accounts WHERE role = $1 AND name = $2`,
+      [a.role, a.name],
+    );
+    const id =
+      row?.id ??
+      (
+        await ctx.keys.createAccount({
+          role: a.role,
+          name: a.name,
+          subject: a.subject ?? null,
+          jurisdiction: a.jurisdiction ?? null,
+        })
+      ).id;
+    const { key, id: keyId } = await ctx.keys.createKey(id);
+    await ctx.accessLog.append({
+      actor: 'server',
+      role: 'admin',
+      action: 'key.create',
+      target: keyId,
+      status: 200,
+      detail: 'demo',
+    });
+    out.push({ role: a.role, name: a.name, subject: a.subject ?? null, key });
+  }
+  return out;
+}
