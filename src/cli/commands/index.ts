@@ -7,6 +7,11 @@ import { register as registerAudit } from './audit.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
+import { registerReportCommands } from './report.js';
+import { registerScorecardCommands } from './scorecard.js';
+import { registerPlatformCommands } from './platform.js';
+import { registerFirmCommands } from './firm.js';
+import { registerFinanceCommands } from './finance.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -18,4 +23,9 @@ export const commandModules: RegisterCommands[] = [
   registerExplain,
   registerPolicy,
   registerStart,
+  registerReportCommands,
+  registerScorecardCommands,
+  registerPlatformCommands,
+  registerFirmCommands,
+  registerFinanceCommands,
 ];

@@ -42,7 +42,8 @@ export function renderCreditReport(r: CreditReport, policy: CreditReportPolicy):
     L.push(
       `     balance ${a.balance}, overdue ${a.overdue}, status ${a.status ?? '—'}${a.disputed ? '   【异议标注 disputed】' : ''}`,
     );
-    L.push(`     最近5年还款记录 Last ${a.grid.length} months:      ${MONTHS.join(' ')}`);
+    L.push(`     最近5年还款记录 Repayment record, last ${a.grid.length} months:`);
+    L.push(`       year  ${MONTHS.join(' ')}`);
     const start = monthIndex(r.firstMonth);
     const years = new Map<number, string[]>();
     a.grid.forEach((c, i) => {
@@ -51,7 +52,7 @@ export function renderCreditReport(r: CreditReport, policy: CreditReportPolicy):
       if (!years.has(y)) years.set(y, new Array<string>(12).fill('  '));
       years.get(y)![mi % 12] = c === null ? ' ·' : c.padStart(2);
     });
-    for (const [y, cells] of years) L.push(`       ${y}                              ${cells.join(' ')}`);
+    for (const [y, cells] of years) L.push(`       ${y}  ${cells.join(' ')}`);
   });
   L.push('');
   L.push('四、查询记录 Enquiries');

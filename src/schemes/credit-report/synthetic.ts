@@ -19,6 +19,7 @@ const BANKS = ['某商业银行威海分行', '某农村商业银行荣成支行
 /** Monthly status chain: from normal, fall one bucket behind with `p`; from a bucket, cure, stay or deepen. */
 function history(
   rng: Rng,
+  amount: number,
   from: number,
   to: number,
   p: number,
@@ -41,7 +42,7 @@ function history(
     out.push({
       month: monthOf(i),
       status: bucket === 0 ? 'N' : String(bucket),
-      balance: Math.round(balance * 1e5) / 100,
+      balance: Math.round(balance * amount),
       overdue: bucket * 120,
     });
   }
@@ -71,6 +72,7 @@ export function syntheticCreditData(
       const term = kind === 'loan' ? r.pick([12, 36, 60, 120]) : undefined;
       const closeAt = term !== undefined && start + term <= end ? start + term : undefined;
       const id = `A${String(++acc).padStart(6, '0')}`;
+      const amount = kind === 'loan' ? 1000 * (5 + r.int(300)) : 1000 * (5 + r.int(50));
       const line: CreditLine = {
         type: 'account',
         id,
@@ -78,9 +80,9 @@ export function syntheticCreditData(
         institution: r.pick(BANKS),
         kind,
         opened: `${monthOf(start)}-${String(1 + r.int(28)).padStart(2, '0')}`,
-        amount: kind === 'loan' ? 1000 * (5 + r.int(300)) : 1000 * (5 + r.int(50)),
+        amount,
         currency: 'CNY',
-        months: history(r, start, end, risk, closeAt),
+        months: history(r, amount, start, end, risk, closeAt),
       };
       if (kind === 'loan') line.product = r.pick(['个人消费贷款', '个人经营性贷款', '个人住房贷款']);
       if (closeAt !== undefined) line.closed = `${monthOf(closeAt)}-28`;

@@ -162,7 +162,7 @@ describe('risk class and inspections', () => {
     const classes = d.firms.map((f) => riskClassAsOf(risk, d, f.id, '2026-10-31'));
     const draw = drawInspections(risk, classes, 1, '2026-Q4', 40);
     for (const c of ['A', 'B', 'C', 'D'] as const)
-      expect(draw.byClass[c].drawn).toBe(Math.round(risk.inspections.share[c] * draw.byClass[c].firms));
+      expect(draw.byClass[c].drawn).toBe(Math.ceil(risk.inspections.share[c] * draw.byClass[c].firms - 1e-9));
     expect(new Set(draw.inspections.map((x) => x.firm)).size).toBe(draw.inspections.length);
     for (const x of draw.inspections) expect(x.inspectors[0]).not.toBe(x.inspectors[1]);
     expect(drawInspections(risk, classes, 1, '2026-Q4', 40)).toEqual(draw);

@@ -89,7 +89,7 @@ export function drawInspections(
       .map((x) => x.firm)
       .sort();
     const share = p.inspections.share[c];
-    const k = Math.round(share * firms.length);
+    const k = Math.ceil(share * firms.length - 1e-9);
     // Partial Fisher–Yates: the first k positions are a uniform sample without replacement.
     for (let i = 0; i < k; i++) {
       const j = i + rng.int(firms.length - i);
