@@ -5,5 +5,13 @@ import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
 import { municipalBench } from './municipal.js';
 import { simBench } from './sim.js';
+import { financeBench } from './finance.js';
 
-export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, municipalBench, simBench];
+export const benchModules: BenchModule[] = [
+  auditBench,
+  ledgerBench,
+  listsBench,
+  municipalBench,
+  simBench,
+  financeBench,
+];

@@ -66,7 +66,7 @@ export interface InspectionDraw {
 }
 
 /**
- * Draw firms per class at the policy's share (rounded to the nearest firm) and two inspectors per firm from the
+ * Draw firms per class at the policy's share (rounded up, so a class with a positive share is never skipped) and two inspectors per firm from the
  * pool, both at random from the seed and the round's label: the same round draws the same firms.
  */
 export function drawInspections(

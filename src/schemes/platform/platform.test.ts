@@ -146,3 +146,22 @@ describe('platform ratings', () => {
     expect(r.rating).toBe(Math.round(((4.8 * 5 + 5) / 6) * 100) / 100);
   });
 });
+
+describe('platform columns built directly', () => {
+  it('score the same as the interpreter on the users they stand for', async () => {
+    const { syntheticPlatformColumns, usersFromColumns } = await import('./synthetic.js');
+    const c = syntheticPlatformColumns(400, 8, '2026-10-31');
+    const fast = scoreAllPlatform(policy, c, '2026-06-30');
+    const { users, feed } = usersFromColumns(c, 0, 400);
+    users.forEach((u, i) => {
+      if (u.joined > '2026-06-30') return;
+      const ref = scorePlatformUser(
+        policy,
+        u,
+        feed.filter((f) => f.subject === u.subject),
+        '2026-06-30',
+      );
+      expect(fast.score[i]).toBe(ref.score);
+    });
+  });
+});
