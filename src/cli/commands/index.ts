@@ -12,6 +12,7 @@ import { registerScorecardCommands } from './scorecard.js';
 import { registerPlatformCommands } from './platform.js';
 import { registerFirmCommands } from './firm.js';
 import { registerFinanceCommands } from './finance.js';
+import { registerExperimentCommands } from './experiment.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -28,4 +29,5 @@ export const commandModules: RegisterCommands[] = [
   registerPlatformCommands,
   registerFirmCommands,
   registerFinanceCommands,
+  registerExperimentCommands,
 ];
