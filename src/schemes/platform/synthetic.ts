@@ -13,7 +13,7 @@ export interface RatingLine {
   stars: number;
 }
 
-/** `ids` become users who joined up to 8 years before `until`; events fall in the 3 years before it. */
+/** `ids` become users who joined 1 to 8 years before `until`; events fall in the 3 years before it. */
 export function syntheticPlatformUsers(
   ids: readonly string[],
   seed: number | string,
@@ -24,7 +24,7 @@ export function syntheticPlatformUsers(
   return ids.map((id) => {
     const r = rng.fork(id);
     const reliability = r.next();
-    const joined = end - r.int(8 * 365);
+    const joined = end - 365 - r.int(7 * 365);
     const events: PlatformEvent[] = [];
     const push = (kind: EventKind, value?: number) => {
       const d = Math.max(joined, end - r.int(3 * 365));
