@@ -10,6 +10,7 @@ import { bandOf, scorePlatformUser } from '../../schemes/platform/interpreter.js
 import { readFeed, readPlatformUsers, readRatings } from '../../schemes/platform/io.js';
 import { loadPlatformPolicy } from '../../schemes/platform/policy.js';
 import { loadRatingSystems, ratingOf } from '../../schemes/platform/ratings.js';
+import { openLedger } from '../../ledger/open.js';
 import { out, withLedger } from '../../ingest/session.js';
 
 const sample = (f: string) => shipped('scenarios', 'sample', 'finance', f);
@@ -41,7 +42,7 @@ export function registerPlatformCommands(program: Command): void {
     .option('--users <file>', 'platform users JSONL (default: scenarios/sample/finance/platform-users.jsonl)')
     .option(
       '--feed <source>',
-      "court defaulter feed: a JSONL file of records, or 'ledger' for the configured ledger",
+      "court defaulter feed: a JSONL file of records, 'ledger' for the configured ledger, or a run's ledger.duckdb",
       sample('../records.jsonl'),
     )
     .option('--policy <file>', 'score rules (default: policies/platform/sesame-style.yaml)')
@@ -57,7 +58,15 @@ export function registerPlatformCommands(program: Command): void {
       let feed: FeedItem[];
       if (f.feed === 'ledger')
         feed = await withLedger(cmd, async (l) => feedFromColumns(await l.scan(), l.catalogue, policy));
-      else feed = readFeed(f.feed);
+      else if (f.feed.endsWith('.duckdb')) {
+        // A run's ledger (mosaic sim run writes RUN/ledger.duckdb), read like any DuckDB ledger.
+        const l = await openLedger({ adapter: 'duckdb', file: f.feed });
+        try {
+          feed = feedFromColumns(await l.scan(), l.catalogue, policy);
+        } finally {
+          await l.close();
+        }
+      } else feed = readFeed(f.feed);
       if (f.subject) {
         const u = users.find((x) => x.subject === f.subject);
         if (!u)

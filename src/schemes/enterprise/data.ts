@@ -36,7 +36,7 @@ const TaxYear = z
   .object({
     type: z.literal('tax_year'),
     firm: z.string(),
-    year: z.number().int().min(1990).max(2100),
+    year: z.number().int().min(1900).max(2100),
     operating_income: z.number().min(0),
     books_ok: z.boolean(),
     zero_vat_consecutive: z.number().int().min(0).max(12),
