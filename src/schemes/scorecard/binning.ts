@@ -106,7 +106,6 @@ function mergeBlocks(blocks: Block[], asc: boolean, cfg: BinningConfig, total: n
           best = i;
         }
       }
-      worst = best;
       mergeAt(st, best);
       continue;
     }
