@@ -128,13 +128,14 @@ export async function municipalPoint(s: ExperimentSpec, run?: string): Promise<D
         code: 'experiment.no_events',
         message: `${run} has no recorded events of residents`,
       });
+    // The mechanism has at most 12 families; the density spreads all true events over the families kept, so the
+    // events per resident per year match the run.
     p.families = Math.min(12, families);
     p.coverage = recorded / events;
-    // Events per family per year per resident; a period is a year.
-    p.density = events / (residents * families * years);
-    p.provenance.families = `measured: ${families} behaviour families with recorded events among ${residents} residents (${run})`;
+    p.density = events / (residents * p.families * years);
+    p.provenance.families = `measured: ${families} behaviour families with recorded events among ${residents} residents (${run})${families > p.families ? `, capped at ${p.families}` : ''}`;
     p.provenance.coverage = `measured: ${recorded.toFixed(0)} of ${events} true events recorded`;
-    p.provenance.density = `measured: ${events} true events / (${residents} residents × ${families} families × ${years.toFixed(2)} years)`;
+    p.provenance.density = `measured: ${events} true events / (${residents} residents × ${p.families} families × ${years.toFixed(2)} years)`;
     return p;
   } finally {
     con.closeSync();
