@@ -6,6 +6,7 @@ import { listsBench } from './lists.js';
 import { municipalBench } from './municipal.js';
 import { serverBench } from './server.js';
 import { simBench } from './sim.js';
+import { financeBench } from './finance.js';
 
 export const benchModules: BenchModule[] = [
   auditBench,
@@ -14,4 +15,5 @@ export const benchModules: BenchModule[] = [
   municipalBench,
   simBench,
   serverBench,
+  financeBench,
 ];

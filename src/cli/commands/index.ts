@@ -10,6 +10,12 @@ import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
 import { register as registerServe } from './serve.js';
+import { registerReportCommands } from './report.js';
+import { registerScorecardCommands } from './scorecard.js';
+import { registerPlatformCommands } from './platform.js';
+import { registerFirmCommands } from './firm.js';
+import { registerFinanceCommands } from './finance.js';
+import { registerExperimentCommands } from './experiment.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -24,4 +30,10 @@ export const commandModules: RegisterCommands[] = [
   registerStart,
   registerCatalogue,
   registerServe,
+  registerReportCommands,
+  registerScorecardCommands,
+  registerPlatformCommands,
+  registerFirmCommands,
+  registerFinanceCommands,
+  registerExperimentCommands,
 ];

@@ -1,0 +1,128 @@
+// The money-and-platform commands through the real CLI on the shipped finance sample: credit report, scorecard
+// fit/score/validate, platform score and rating, firm grades and inspections, the finance sample's determinism.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { shipped } from '../core/paths.js';
+import { main } from './main.js';
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'issue-15-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function mosaic(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const spies = [
+    vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true)),
+    vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true)),
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n')),
+    vi.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
+      throw new Exit(Number(code ?? 0));
+    }),
+  ];
+  process.exitCode = undefined;
+  let code: number;
+  try {
+    await main(['node', 'mosaic', '--data-dir', join(work, 'data'), ...args]);
+    code = Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (!(err instanceof Exit)) throw err;
+    code = err.code;
+  } finally {
+    process.exitCode = undefined;
+    for (const s of spies) s.mockRestore();
+  }
+  return { code, stdout, stderr };
+}
+
+describe('finance CLI on the shipped sample', () => {
+  it('report credit prints the second-generation layout and logs the read', async () => {
+    const r = await mosaic('report', 'credit', '371082197305069211', '--as-of', '2026-11-15');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('三、信贷交易信息明细');
+    expect(r.stdout).toContain('371082********9211');
+    expect(readFileSync(join(work, 'data', 'credit-report-reads.jsonl'), 'utf8')).toContain(
+      '"reason":"self"',
+    );
+    const bad = await mosaic('report', 'credit', '371082197305069211', '--as-of', '2026-13-01');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('cli.bad_date');
+  });
+
+  it('scorecard fit, score and validate', async () => {
+    const model = join(work, 'model.json');
+    const fit = await mosaic('scorecard', 'fit', '--out', model);
+    expect(fit.code).toBe(0);
+    expect(fit.stdout).toMatch(/AUC 0\.\d+/);
+    const s = await mosaic('scorecard', 'score', '--model', model, '--row', '1');
+    expect(s.stdout).toMatch(/application 1: score \d+/);
+    const v = await mosaic('scorecard', 'validate', '--model', model, '--json');
+    const j = JSON.parse(v.stdout) as {
+      auc: number;
+      psi: { status: string };
+      byGroup: Record<string, unknown>;
+    };
+    expect(j.auc).toBeGreaterThan(0.6);
+    expect(Object.keys(j.byGroup).sort()).toEqual(['age_band', 'hukou', 'sex']);
+    expect(j.psi.status).toBe('stable');
+  });
+
+  it('platform score blocks the perks of the listed defaulter while listed', async () => {
+    const r = await mosaic('platform', 'score', '--as-of', '2025-01-15', '--subject', '371003196105269470');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('listed as a defaulter');
+    expect(r.stdout).not.toContain('GRANTED');
+    const after = await mosaic('platform', 'score', '--as-of', '2026-10-31', '--json');
+    const rows = JSON.parse(after.stdout) as { listed: boolean }[];
+    expect(rows.some((x) => x.listed)).toBe(false);
+    const rating = await mosaic(
+      'platform',
+      'rating',
+      '--system',
+      'ride_hailing_passenger',
+      '--as-of',
+      '2026-10-31',
+    );
+    expect(rating.stdout).toContain('网约车乘客评分');
+  });
+
+  it('firm tax-grade, risk-class and inspections', async () => {
+    const t = await mosaic('firm', 'tax-grade', '--as-of', '2026-05-01', '--json');
+    const grades = JSON.parse(t.stdout) as { evaluation?: { grade: string } }[];
+    expect(grades.length).toBeGreaterThan(10);
+    for (const g of grades) if (g.evaluation) expect(['A', 'B', 'M', 'C', 'D']).toContain(g.evaluation.grade);
+    const rc = await mosaic('firm', 'risk-class', '--as-of', '2026-10-31');
+    expect(rc.stdout).toMatch(/ [ABCD] {2}\(score/);
+    const i1 = await mosaic('firm', 'inspections', '--as-of', '2026-10-31', '--round', 'R1', '--json');
+    const i2 = await mosaic('firm', 'inspections', '--as-of', '2026-10-31', '--round', 'R1', '--json');
+    expect(i1.stdout).toBe(i2.stdout);
+  });
+
+  it('finance sample regenerates the shipped files byte for byte', async () => {
+    const dir = join(work, 'sample');
+    const r = await mosaic('finance', 'sample', '--out', dir);
+    expect(r.code).toBe(0);
+    for (const f of [
+      'credit.jsonl',
+      'loans.csv',
+      'loans-later.csv',
+      'platform-users.jsonl',
+      'ratings.jsonl',
+      'firms.jsonl',
+    ])
+      expect(readFileSync(join(dir, f), 'utf8')).toBe(
+        readFileSync(shipped('scenarios', 'sample', 'finance', f), 'utf8'),
+      );
+  });
+});

@@ -1,0 +1,221 @@
+// The fast platform score: users and events in typed arrays (events grouped per user), one pass per user, the
+// same arithmetic in the same order as the reference interpreter so that scores and perks are identical.
+import { toEpochDay } from '../../core/dates.js';
+import { EVENT_KINDS, FEATURES, WINDOW_12M, WINDOW_24M, WINDOW_5Y, type PlatformUser } from './features.js';
+import type { FeedItem } from './feed.js';
+import type { PlatformPolicy } from './policy.js';
+
+export interface PlatformColumns {
+  subjects: string[];
+  joined: Int32Array;
+  /** 2^31-1 when never verified. */
+  verifiedOn: Int32Array;
+  profileItems: Float64Array;
+  contactsVerified: Float64Array;
+  /** Events of user u are evStart[u] .. evStart[u+1]-1. */
+  evStart: Uint32Array;
+  evDay: Int32Array;
+  evKind: Uint8Array;
+  evValue: Float64Array;
+  /** Feed items of user u, in arrival order: +1 a listing, -1 an ending. */
+  feedStart: Uint32Array;
+  feedDay: Int32Array;
+  feedDelta: Int8Array;
+}
+
+const NEVER = 2147483647;
+
+export function columnsFromUsers(
+  users: readonly PlatformUser[],
+  feed: readonly FeedItem[],
+  policy: PlatformPolicy,
+): PlatformColumns {
+  const n = users.length;
+  let ne = 0;
+  for (const u of users) ne += u.events.length;
+  const c: PlatformColumns = {
+    subjects: users.map((u) => u.subject),
+    joined: new Int32Array(n),
+    verifiedOn: new Int32Array(n),
+    profileItems: new Float64Array(n),
+    contactsVerified: new Float64Array(n),
+    evStart: new Uint32Array(n + 1),
+    evDay: new Int32Array(ne),
+    evKind: new Uint8Array(ne),
+    evValue: new Float64Array(ne),
+    feedStart: new Uint32Array(n + 1),
+    feedDay: new Int32Array(0),
+    feedDelta: new Int8Array(0),
+  };
+  const kindIdx = new Map<string, number>(EVENT_KINDS.map((k, i) => [k, i]));
+  let e = 0;
+  users.forEach((u, i) => {
+    c.joined[i] = toEpochDay(u.joined);
+    c.verifiedOn[i] = u.verifiedOn ? toEpochDay(u.verifiedOn) : NEVER;
+    c.profileItems[i] = u.profileItems;
+    c.contactsVerified[i] = u.contactsVerifiedShare;
+    c.evStart[i] = e;
+    for (const ev of u.events) {
+      c.evDay[e] = toEpochDay(ev.date);
+      c.evKind[e] = kindIdx.get(ev.kind)!;
+      c.evValue[e] = ev.value ?? 0;
+      e++;
+    }
+  });
+  c.evStart[n] = e;
+  const pos = new Map(users.map((u, i) => [u.subject, i]));
+  const per: FeedItem[][] = users.map(() => []);
+  for (const f of feed) {
+    const i = pos.get(f.subject);
+    if (i !== undefined) per[i]!.push(f);
+  }
+  let nf = 0;
+  for (const l of per) nf += l.length;
+  c.feedDay = new Int32Array(nf);
+  c.feedDelta = new Int8Array(nf);
+  let q = 0;
+  per.forEach((l, i) => {
+    c.feedStart[i] = q;
+    const sorted = [...l].sort((a, b) =>
+      a.reportedAt < b.reportedAt ? -1 : a.reportedAt > b.reportedAt ? 1 : 0,
+    );
+    for (const f of sorted) {
+      const listed = policy.defaulter_feed.kinds_listed.includes(f.kind);
+      const ended = policy.defaulter_feed.kinds_ended.includes(f.kind);
+      if (!listed && !ended) continue;
+      c.feedDay[q] = toEpochDay(f.reportedAt);
+      c.feedDelta[q] = listed ? 1 : -1;
+      q++;
+    }
+  });
+  c.feedStart[users.length] = q;
+  c.feedDay = c.feedDay.subarray(0, q);
+  c.feedDelta = c.feedDelta.subarray(0, q);
+  return c;
+}
+
+export interface PlatformScores {
+  score: Float64Array;
+  /** Bit p set when perk p (policy order) is granted. */
+  perks: Uint32Array;
+  listed: Uint8Array;
+}
+
+/** Score every user as of `asOf`. */
+export function scoreAllPlatform(policy: PlatformPolicy, c: PlatformColumns, asOf: string): PlatformScores {
+  const day = toEpochDay(asOf);
+  const n = c.subjects.length;
+  const out: PlatformScores = {
+    score: new Float64Array(n),
+    perks: new Uint32Array(n),
+    listed: new Uint8Array(n),
+  };
+  // Factors grouped by dimension in policy order, as the interpreter walks them.
+  const dims = policy.dimensions.map((d) => ({
+    weight: d.weight,
+    factors: policy.factors
+      .filter((f) => f.dimension === d.code)
+      .map((f) => ({
+        feat: FEATURES.indexOf(f.feature),
+        lo: f.lo,
+        span: f.hi - f.lo,
+        invert: f.invert === true,
+        w: f.weight,
+      })),
+  }));
+  const { min, max } = policy.range;
+  const span = max - min;
+  const newDays = policy.new_account.days;
+  const newScore = policy.new_account.score;
+  const ded = policy.defaulter_feed.deduction;
+  const cap = policy.defaulter_feed.cap;
+  const perks = policy.perks.map((p) => ({
+    min: p.min_score,
+    noLate: p.no_late_years !== undefined,
+    blocked: p.blocked_if_listed,
+  }));
+  const x = new Float64Array(FEATURES.length);
+  for (let u = 0; u < n; u++) {
+    let onTime = 0;
+    let late = 0;
+    let late5 = 0;
+    let ret = 0;
+    let notRet = 0;
+    let orders = 0;
+    let cancels = 0;
+    let assets = 0;
+    let assetDay = -Infinity;
+    for (let e = c.evStart[u]!, end = c.evStart[u + 1]!; e < end; e++) {
+      const d = c.evDay[e]!;
+      if (d > day) continue;
+      const age = day - d;
+      switch (c.evKind[e]) {
+        case 0:
+          if (age < WINDOW_24M) onTime++;
+          break;
+        case 1:
+          if (age < WINDOW_24M) late++;
+          if (age < WINDOW_5Y) late5++;
+          break;
+        case 2:
+          if (d >= assetDay) {
+            assetDay = d;
+            assets = c.evValue[e]!;
+          }
+          break;
+        case 3:
+          if (age < WINDOW_24M) ret++;
+          break;
+        case 4:
+          if (age < WINDOW_24M) notRet++;
+          break;
+        case 5:
+          if (age < WINDOW_12M) orders++;
+          break;
+        case 6:
+          if (age < WINDOW_12M) cancels++;
+          break;
+      }
+    }
+    x[0] = (onTime + 1) / (onTime + late + 2);
+    x[1] = late;
+    x[2] = (day - c.joined[u]!) / 365.25;
+    x[3] = Math.log10(1 + assets);
+    x[4] = (ret + 1) / (ret + notRet + 2);
+    x[5] = orders;
+    x[6] = orders + cancels > 0 ? cancels / (orders + cancels) : 0;
+    x[7] = c.verifiedOn[u]! <= day ? 1 : 0;
+    x[8] = c.profileItems[u]!;
+    x[9] = c.contactsVerified[u]!;
+    let raw = 0;
+    for (const d of dims) {
+      let s = 0;
+      let w = 0;
+      for (const f of d.factors) {
+        let t = (x[f.feat]! - f.lo) / f.span;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        if (f.invert) t = 1 - t;
+        s += f.w * t;
+        w += f.w;
+      }
+      raw += d.weight * (s / w);
+    }
+    let score = day - c.joined[u]! < newDays ? newScore : Math.round(min + span * raw);
+    let open = 0;
+    for (let q = c.feedStart[u]!, end = c.feedStart[u + 1]!; q < end; q++) {
+      if (c.feedDay[q]! > day) break;
+      open = c.feedDelta[q]! > 0 ? open + 1 : Math.max(0, open - 1);
+    }
+    const listed = open > 0;
+    if (listed) score = Math.max(min, Math.min(score - ded, cap));
+    let bits = 0;
+    for (let p = 0; p < perks.length; p++) {
+      const k = perks[p]!;
+      if (score >= k.min && !(k.noLate && late5 > 0) && !(k.blocked && listed)) bits |= 1 << p;
+    }
+    out.score[u] = score;
+    out.perks[u] = bits;
+    out.listed[u] = listed ? 1 : 0;
+  }
+  return out;
+}
