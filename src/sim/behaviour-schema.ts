@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Issue, Location } from '../core/errors.js';
 import { ISSUER_LEVELS } from '../core/types.js';
+import { ROLE_NAMES } from './roles.js';
 import { Marker, OccupationName } from './scenario-schema.js';
 
 const prov = {
@@ -20,13 +21,7 @@ const KindCode = z
 const param = (n: z.ZodNumber = z.number()) => z.object({ value: n, ...prov }).strict();
 
 export const TRAITS = ['traffic', 'finance', 'civic', 'grievance', 'compliance', 'custom'] as const;
-export const ROLE_NAMES = [
-  'state_personnel',
-  'village_cadre',
-  'party_member',
-  'legal_representative',
-  'collector',
-] as const;
+export { ROLE_NAMES } from './roles.js';
 
 /** How a recorded amount is drawn (yuan, hours, months, count) for an outcome. */
 export const AmountSpec = z

@@ -3,13 +3,14 @@
 // and reports listings that ran out their term so the court can write the expiry statement.
 import { MosaicError } from '../core/errors.js';
 import { iso } from './days.js';
-import type { CreditRecord, Role, Subject } from '../core/types.js';
+import type { CreditRecord, Subject } from '../core/types.js';
 import { DecisionIndex } from '../schemes/lists/decision-index.js';
 import type { ListEntry } from '../schemes/lists/lifecycle.js';
 import { loadListPolicy, type ListPolicy } from '../schemes/lists/policy.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { F_RESTRICTED, type Snapshot } from './snapshot.js';
-import { ROLE_CADRE, ROLE_LEGAL_REP, ROLE_PARTY, ROLE_STATE, type World } from './world.js';
+import { REGISTER_ROLES } from './roles.js';
+import type { World } from './world.js';
 
 export interface Expiry {
   subject: number;
@@ -180,13 +181,6 @@ export class ListsSeam {
   }
 }
 
-const ROLE_NAMES: [number, Role][] = [
-  [ROLE_STATE, 'state_personnel'],
-  [ROLE_CADRE, 'village_cadre'],
-  [ROLE_PARTY, 'party_member'],
-  [ROLE_LEGAL_REP, 'legal_representative'],
-];
-
 /** Register entry (Subject) for simulation index `i`: persons first, then firms. */
 export function registerEntry(w: World, ids: string[], i: number, consentScheme?: string): Subject {
   const P = w.persons;
@@ -197,7 +191,7 @@ export function registerEntry(w: World, ids: string[], i: number, consentScheme?
       type: 'natural',
       jurisdiction: d.code,
       hukou: P.hukou[i] ? 'rural' : 'urban',
-      roles: ROLE_NAMES.filter(([b]) => P.roles[i]! & b).map(([, r]) => r),
+      roles: REGISTER_ROLES.filter(([b]) => P.roles[i]! & b).map(([, r]) => r),
       birthDate: iso(P.birth[i]!),
       sex: P.sex[i] ? 'M' : 'F',
       district: d.code,
