@@ -90,7 +90,17 @@ export const PopulationFile = z
       .object({
         birthsPerThousand: nonneg,
         deathsPerThousand: nonneg,
-        mortality: z.object({ baseAge: nonneg, doublingYears: z.number().positive(), ...prov }).strict(),
+        mortality: z
+          .object({
+            baseAge: nonneg,
+            doublingYears: z.number().positive(),
+            /** Age beyond which the hazard stops growing (the Gompertz curve overstates the oldest-old). */
+            plateauAge: nonneg,
+            ...prov,
+          })
+          .strict(),
+        /** Ages (inclusive) of the women to whom births are assigned. */
+        motherAges: z.object({ value: z.tuple([z.int().min(0), z.int().min(0)]), ...prov }).strict(),
         ...prov,
       })
       .strict(),

@@ -26,7 +26,7 @@ export class AnnualReportsProcess implements DistrictProcess {
     for (let k = 0; k < c.d.firmCount; k++) {
       const f = c.d.firmStart + k;
       // A firm founded this year files its first report next year.
-      if (F.founded[f]! > day - 180 || this.abnormal[k]! > 0) continue;
+      if (F.founded[f]! > day - AR.firstReportAfterDays.value || this.abnormal[k]! > 0) continue;
       if (r.next() < Math.min(1, AR.lateShare * F.tCompliance[f]!))
         c.schedule(c.cal.addWorkingDays(day, AR.listingDays), Timer.annualReportListing, k);
     }
@@ -41,7 +41,7 @@ export class AnnualReportsProcess implements DistrictProcess {
       this.abnormal[k]! < day &&
       r.next() < c.s.responses.annualReportCatchUp.monthly
     ) {
-      const d = day + r.int(28);
+      const d = day + r.int(c.s.behaviour.processes.credit.spreadDays.value);
       const st = c.m.stages['annual_report.exit'];
       c.stage(
         c.w.persons.length + c.d.firmStart + k,

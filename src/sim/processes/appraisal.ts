@@ -26,7 +26,14 @@ export class AppraisalProcess implements DistrictProcess {
       for (let q = 0; q < c.m.appraisal.length; q++) {
         const wgt = this.weights[q]!;
         if (u < wgt) {
-          c.occur(i, i, c.m.appraisal[q]!, day + r.int(28), NaN, false);
+          c.occur(
+            i,
+            i,
+            c.m.appraisal[q]!,
+            day + r.int(c.s.behaviour.processes.appraisal.spreadDays.value),
+            NaN,
+            false,
+          );
           break;
         }
         u -= wgt;

@@ -40,6 +40,7 @@ export class ConductProcess implements DistrictProcess {
     const end = c.nextSlot;
     const meanU = c.s.population.income.meanUrban.value;
     const meanR = c.s.population.income.meanRural.value;
+    const floor = c.s.behaviour.incomeFloor.value;
     const cap = Math.max(c.d.firmCount, end - o);
     const idxBuf = new Int32Array(cap);
     const shared = new Map<string, Int32Array>();
@@ -75,7 +76,7 @@ export class ConductProcess implements DistrictProcess {
       let total = 0;
       for (let k = 0; k < idx.length; k++) {
         const i = idx[k]!;
-        cum[k] = total += staticWeight(f, P, i, P.hukou[i] ? meanR : meanU);
+        cum[k] = total += staticWeight(f, P, i, P.hukou[i] ? meanR : meanU, floor);
       }
       return { idx, cum, total };
     });
@@ -142,7 +143,13 @@ function firmWeight(f: CompiledFamily, F: World['firms'], j: number): number {
   return x;
 }
 
-function staticWeight(f: CompiledFamily, P: World['persons'], i: number, meanIncome: number): number {
+function staticWeight(
+  f: CompiledFamily,
+  P: World['persons'],
+  i: number,
+  meanIncome: number,
+  incomeFloor: number,
+): number {
   const m = f.mult;
   let x = 1;
   switch (f.trait) {
@@ -173,6 +180,6 @@ function staticWeight(f: CompiledFamily, P: World['persons'], i: number, meanInc
   if (roles & ROLE_PARTY && m.party !== undefined) x *= m.party;
   if (roles & ROLE_STATE && m.statePersonnel !== undefined) x *= m.statePersonnel;
   if (roles & ROLE_CADRE && m.villageCadre !== undefined) x *= m.villageCadre;
-  if (m.incomeElasticity) x *= Math.pow(Math.max(0.05, P.income[i]! / meanIncome), m.incomeElasticity);
+  if (m.incomeElasticity) x *= Math.pow(Math.max(incomeFloor, P.income[i]! / meanIncome), m.incomeElasticity);
   return x;
 }

@@ -23,7 +23,12 @@ export class ConsumptionProcess implements DistrictProcess {
     const span = to - from;
     for (let i = c.d.personStart; i < c.nextSlot; i++) {
       if (!(flags[i]! & F_RESTRICTED) || P.death[i]! <= from) continue;
-      const scale = Math.pow(Math.max(0.1, P.income[i]! / c.meanIncome), e) * (span / YEAR);
+      const scale =
+        Math.pow(
+          Math.max(c.s.behaviour.processes.consumption.incomeFloor.value, P.income[i]! / c.meanIncome),
+          e,
+        ) *
+        (span / YEAR);
       for (let a = 0; a < C.actions.length; a++) {
         const n = r.poisson(C.rates[a]! * scale);
         for (let q = 0; q < n; q++) {

@@ -58,10 +58,11 @@ export class CreditProcess implements DistrictProcess {
     const C = c.s.behaviour.processes.credit;
     for (let i = o; i < o + c.d.personInitial; i++) {
       const a = ageYears(P.birth[i]!, c.w.layout.startDay);
-      if (a >= 20 && a <= 65) {
+      if (a >= C.loanAges.value[0] && a <= C.loanAges.value[1]) {
         const p =
-          C.loanHolders * Math.pow(Math.max(0.1, P.income[i]! / c.meanIncome), C.loanIncomeElasticity);
-        if (c.rng.processes.next() < Math.min(0.95, p)) this.st[i - o] = Credit.loan;
+          C.loanHolders *
+          Math.pow(Math.max(C.hazardIncomeFloor.value, P.income[i]! / c.meanIncome), C.loanIncomeElasticity);
+        if (c.rng.processes.next() < Math.min(C.loanShareCap.value, p)) this.st[i - o] = Credit.loan;
       }
     }
   }
@@ -107,14 +108,14 @@ export class CreditProcess implements DistrictProcess {
         continue;
       if (P.death[i]! <= day) continue;
       if (st === Credit.loan) {
-        const rel = Math.max(0.1, P.income[i]! / c.meanIncome);
+        const rel = Math.max(C.hazardIncomeFloor.value, P.income[i]! / c.meanIncome);
         let h = (C.arrearsMonthly * P.tFinance[i]!) / Math.sqrt(rel);
         const ties = c.listedTies(i);
         if (ties > 0) h *= Math.max(R.deterrence.floor, Math.pow(R.deterrence.perListedTie, ties));
         if (r.next() < h) {
           this.st[k] = Credit.arrears;
           this.months[k] = 1;
-          c.occur(i, i, S['credit.arrears'], day + r.int(28), NaN, false);
+          c.occur(i, i, S['credit.arrears'], day + r.int(C.spreadDays.value), NaN, false);
         }
       } else if (st === Credit.arrears) {
         if (r.next() < C.cureMonthly) {
@@ -134,15 +135,20 @@ export class CreditProcess implements DistrictProcess {
             this.st[k] = Credit.none;
             this.months[k] = 0;
           }
-        } else c.occur(i, i, S['credit.arrears'], day + r.int(28), NaN, false);
+        } else c.occur(i, i, S['credit.arrears'], day + r.int(C.spreadDays.value), NaN, false);
       } else if (st === Credit.listed || st === Credit.unlistedDebt) {
-        const rel = Math.max(0.05, P.income[i]! / c.meanIncome);
+        const rel = Math.max(C.paymentIncomeFloor.value, P.income[i]! / c.meanIncome);
         const childAge = (day - c.youngestChild[k]!) / YEAR;
         let odds = Math.pow(rel, R.payToDelist.incomeElasticity);
-        if (st === Credit.listed && childAge >= 6 && childAge < 18) odds *= 1 + R.payToDelist.childPressure;
+        if (
+          st === Credit.listed &&
+          childAge >= R.payToDelist.childAges.value[0] &&
+          childAge < R.payToDelist.childAges.value[1] + 1
+        )
+          odds *= 1 + R.payToDelist.childPressure;
         if (st === Credit.listed) odds *= 1 + R.payToDelist.networkPressure * c.listedTies(i);
-        const p = R.payToDelist.monthly * odds * (st === Credit.listed ? 1 : 0.5);
-        if (r.next() < Math.min(0.9, p)) this.pay(day, k, r);
+        const p = R.payToDelist.monthly * odds * (st === Credit.listed ? 1 : R.payToDelist.afterTerm.value);
+        if (r.next() < Math.min(R.payToDelist.cap.value, p)) this.pay(day, k, r);
       }
     }
   }
@@ -157,9 +163,12 @@ export class CreditProcess implements DistrictProcess {
     const st = this.st[k]!;
     if (st === Credit.loan && r.next() < C.firmDisputeMonthly * tFinance) {
       this.st[k] = Credit.sued;
-      this.months[k] = 1 + r.int(18);
+      this.months[k] = 1 + r.int(C.firmArrearsMonths.value);
       this.sue(day, k);
-    } else if (st === Credit.listed && r.next() < R.payToDelist.monthly / Math.max(0.3, tFinance))
+    } else if (
+      st === Credit.listed &&
+      r.next() < R.payToDelist.monthly / Math.max(C.firmFinanceFloor.value, tFinance)
+    )
       this.pay(day, k, r);
     else if (st === Credit.unlistedDebt && r.next() < R.payToDelist.monthly) this.st[k] = Credit.loan;
   }
@@ -179,7 +188,7 @@ export class CreditProcess implements DistrictProcess {
   private pay(day: number, k: number, r: Rng): void {
     const c = this.c;
     const S = c.m.stages;
-    const d = day + r.int(28);
+    const d = day + r.int(c.s.behaviour.processes.credit.spreadDays.value);
     const st = this.st[k]!;
     if (st === Credit.listed) {
       const basis = c.enforcementCase(this.caseNo[k]!, d);
@@ -222,8 +231,11 @@ export class CreditProcess implements DistrictProcess {
     const c = this.c;
     const C = c.s.behaviour.processes.credit;
     if (k >= this.firm0)
-      return C.performBase / Math.max(0.3, c.w.firms.tFinance[this.subject(k) - c.w.persons.length]!);
-    const rel = Math.max(0.05, c.w.persons.income[this.subject(k)]! / c.meanIncome);
+      return (
+        C.performBase /
+        Math.max(C.firmFinanceFloor.value, c.w.firms.tFinance[this.subject(k) - c.w.persons.length]!)
+      );
+    const rel = Math.max(C.paymentIncomeFloor.value, c.w.persons.income[this.subject(k)]! / c.meanIncome);
     const logit = Math.log(C.performBase / (1 - C.performBase)) + C.performIncomeSlope * Math.log(rel);
     return 1 / (1 + Math.exp(-logit));
   }

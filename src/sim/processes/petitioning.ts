@@ -37,7 +37,14 @@ export class PetitioningProcess implements DistrictProcess {
     const r = c.rng.processes;
     if (r.next() < C.offer && r.next() < C.sign) {
       this.committed[k] = 1;
-      c.schedule(c.cal.addWorkingDays(d, 5 + r.int(20)), Timer.commitment, k);
+      c.schedule(
+        c.cal.addWorkingDays(
+          d,
+          C.signingDays.value[0] + r.int(C.signingDays.value[1] - C.signingDays.value[0] + 1),
+        ),
+        Timer.commitment,
+        k,
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 // Village information collectors under a quota: they fabricate records at a rate, are rated by stars on what they
 // collected in the year, and a detected fabrication brings a penalty some working days later.
-import { Timer, YEAR, type DistrictContext } from '../district-context.js';
+import { ADULT_AGE, Timer, YEAR, type DistrictContext } from '../district-context.js';
 import { drawCum } from '../random.js';
 import { ROLE_COLLECTOR, ageYears } from '../world.js';
 import type { DistrictProcess } from './process.js';
@@ -25,7 +25,7 @@ export class VillageCollectorsProcess implements DistrictProcess {
       if (v < 0) continue;
       if (P.roles[i]! & ROLE_COLLECTOR && this.collectorOf[v - d.villageStart]! < 0)
         this.collectorOf[v - d.villageStart] = i;
-      if (ageYears(P.birth[i]!, c.w.layout.startDay) >= 18) members[v - d.villageStart]!.push(i);
+      if (ageYears(P.birth[i]!, c.w.layout.startDay) >= ADULT_AGE) members[v - d.villageStart]!.push(i);
     }
     this.villagers = members.map((a) => Int32Array.from(a));
     this.timers = { [Timer.starPenalty]: (day: number, k: number) => this.penalty(day, k) };
@@ -67,8 +67,13 @@ export class VillageCollectorsProcess implements DistrictProcess {
     const r = c.rng.recording;
     c.collected[v]!++;
     const col = this.collectorOf[v]!;
+    const penalty = c.s.behaviour.processes.collectors.penaltyDays.value;
     if (col >= 0 && r.next() < c.s.behaviour.processes.collectors.detection)
-      c.schedule(c.cal.addWorkingDays(day, 20 + r.int(60)), Timer.starPenalty, col - c.d.personStart);
+      c.schedule(
+        c.cal.addWorkingDays(day, penalty[0] + r.int(penalty[1] - penalty[0] + 1)),
+        Timer.starPenalty,
+        col - c.d.personStart,
+      );
   }
 
   /** The star rating for the year that ended with the rating month, on the first of the month after it. */

@@ -1,6 +1,6 @@
 // Births and deaths: deaths by Gompertz-weighted thinning among the living, births to women 20-42 of the district,
 // and the lavish funerals some families hold (a record of the funeral-reform rules).
-import { YEAR, type DistrictContext } from '../district-context.js';
+import { ADULT_AGE, YEAR, type DistrictContext } from '../district-context.js';
 import { MSG_CHILD_BORN } from '../messages.js';
 import { cumulative, propensity } from '../random.js';
 import { ALIVE, OCC, ageYears } from '../world.js';
@@ -41,9 +41,9 @@ export class VitalProcess implements DistrictProcess {
       if (P.death[i]! <= day || P.birth[i]! > day) continue;
       alive++;
       const a = ageYears(P.birth[i]!, day);
-      if (P.sex[i] === 0 && a >= 20 && a <= 42) moms.push(i);
+      if (P.sex[i] === 0 && a >= V.motherAges.value[0] && a <= V.motherAges.value[1]) moms.push(i);
       di.push(i);
-      dw.push(Math.exp(k * (Math.min(a, 110) - V.mortality.baseAge)));
+      dw.push(Math.exp(k * (Math.min(a, V.mortality.plateauAge) - V.mortality.baseAge)));
     }
     c.aliveCount = alive;
     this.mothers = Int32Array.from(moms);
@@ -137,9 +137,16 @@ export class VitalProcess implements DistrictProcess {
         kin >= c.d.personStart &&
         kin < c.nextSlot &&
         P.death[kin]! > day &&
-        ageYears(P.birth[kin]!, day) >= 18
+        ageYears(P.birth[kin]!, day) >= ADULT_AGE
       ) {
-        c.occur(kin, kin, c.m.funeral, Math.min(day + 3, c.epochEnd - 1), NaN, false);
+        c.occur(
+          kin,
+          kin,
+          c.m.funeral,
+          Math.min(day + c.s.behaviour.processes.funerals.afterDays.value, c.epochEnd - 1),
+          NaN,
+          false,
+        );
         return;
       }
     }
