@@ -14,6 +14,17 @@ export interface EventBuffers {
   recordId: string[];
 }
 
+/** The court's request to list a debtor, decided on the main thread by the lists engine (requestListing). */
+export interface ListingAsk {
+  subject: number;
+  day: number;
+  criterion: string;
+  /** The enforcement case number: the listing's basis. */
+  basis: string;
+  /** Event ids of the listing and the consumption restriction, if granted. */
+  eventIds: [number, number];
+}
+
 /** An attempt at an action some measure may block; main resolves it against the decision index. */
 export interface Attempts {
   subject: Int32Array;

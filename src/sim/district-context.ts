@@ -4,7 +4,14 @@
 import type { WorkingCalendar } from '../core/calendar.js';
 import { Rng } from '../core/rng.js';
 import { makeRecord, type CreditRecord } from '../core/types.js';
-import { newAttempts, newEvents, pushEvent, type AttemptGrow, type EventGrow } from './buffers.js';
+import {
+  newAttempts,
+  newEvents,
+  pushEvent,
+  type AttemptGrow,
+  type EventGrow,
+  type ListingAsk,
+} from './buffers.js';
 import { Grow } from './columns.js';
 import { civil, iso } from './days.js';
 import { SequenceCounter, firmUscc, residentId } from './ids.js';
@@ -87,6 +94,7 @@ export class DistrictContext {
   att: AttemptGrow = newAttempts();
   outbox = new Grow(Int32Array);
   births = new Grow(Int32Array);
+  asks: ListingAsk[] = [];
   deaths = 0;
 
   constructor(
@@ -151,6 +159,7 @@ export class DistrictContext {
     this.att = newAttempts();
     this.outbox = new Grow(Int32Array);
     this.births = new Grow(Int32Array);
+    this.asks = [];
     this.deaths = 0;
   }
 
@@ -246,6 +255,11 @@ export class DistrictContext {
       basis,
     );
     pushEvent(this.ev, this.nextEventId(), subject, st.eventType, day, amount, a.index, 1, 0, rec.id);
+  }
+
+  /** Ask the lists engine (on the main thread) to list `subject`: the court's listing decision. */
+  askListing(subject: number, day: number, criterion: string, basis: string): void {
+    this.asks.push({ subject, day, criterion, basis, eventIds: [this.nextEventId(), this.nextEventId()] });
   }
 
   /** A record with no true event behind it (a quota agency's fabrication). */

@@ -2,7 +2,7 @@
 // annual reports, appraisal, vital events, conduct with petitioning, village collectors, consumption) over a shared
 // district context, day by day. Touches only its own district's agents.
 import type { WorkingCalendar } from '../core/calendar.js';
-import { takeAttempts, takeEvents, type Attempts, type EventBuffers } from './buffers.js';
+import { takeAttempts, takeEvents, type Attempts, type EventBuffers, type ListingAsk } from './buffers.js';
 import { DistrictContext, type DistrictInit } from './district-context.js';
 import type { Model } from './model.js';
 import { AnnualReportsProcess } from './processes/annual-reports.js';
@@ -18,9 +18,9 @@ import type { Scenario } from './scenario.js';
 import type { Snapshot } from './snapshot.js';
 import type { DistrictLayout, World } from './world.js';
 
-export type { Attempts, EventBuffers } from './buffers.js';
+export type { Attempts, EventBuffers, ListingAsk } from './buffers.js';
 export type { DistrictInit } from './district-context.js';
-export { MSG_CHILD_BORN, MSG_LISTING_ENDED } from './messages.js';
+export { MSG_CHILD_BORN, MSG_LISTED, MSG_LISTING_ENDED, MSG_LISTING_REFUSED } from './messages.js';
 
 export interface DistrictOutput {
   district: number;
@@ -29,6 +29,8 @@ export interface DistrictOutput {
   recordSubject: Int32Array;
   events: EventBuffers;
   attempts: Attempts;
+  /** The court's listing requests of the epoch, for the lists engine. */
+  listingAsks: ListingAsk[];
   /** (type, target, day) triples for other partitions or main. */
   outbox: Int32Array;
   /** Persons born in the epoch: global indexes (main registers them). */
@@ -111,6 +113,7 @@ export class DistrictSim {
       recordSubject: c.recSubj.take(),
       events: takeEvents(c.ev),
       attempts: takeAttempts(c.att),
+      listingAsks: c.asks,
       outbox: c.outbox.take(),
       births: c.births.take(),
       deaths: c.deaths,

@@ -119,6 +119,8 @@ interface Run {
   evHash: Hash;
   /** Ids of records decided but never reported (their report day lies after the end). */
   unrecorded: string[];
+  /** The lists engine's refusals of the court's listing requests, by reason code. */
+  refusals: Map<string, number>;
   totals: {
     agentDays: number;
     records: number;
@@ -127,6 +129,7 @@ interface Run {
     denied: number;
     births: number;
     deaths: number;
+    listingsRefused: number;
   };
 }
 
@@ -226,7 +229,17 @@ async function prepare(o: SimOptions): Promise<Run> {
     recHash: createHash('sha256'),
     evHash: createHash('sha256'),
     unrecorded: [],
-    totals: { agentDays: 0, records: 0, events: 0, fabricated: 0, denied: 0, births: 0, deaths: 0 },
+    refusals: new Map(),
+    totals: {
+      agentDays: 0,
+      records: 0,
+      events: 0,
+      fabricated: 0,
+      denied: 0,
+      births: 0,
+      deaths: 0,
+      listingsRefused: 0,
+    },
   };
 }
 
@@ -327,6 +340,14 @@ async function simulate(run: Run): Promise<void> {
       // ---- 4. the ledger and the engines take in the epoch's statements ----
       ts = performance.now();
       feedEngines(run, batch, batchSubj, counts, gs);
+      // The court's listing requests go to the lists engine once the epoch's statements (the warnings) are in it;
+      // granted listings are recorded with the next epoch's statements.
+      for (const d of outputs) {
+        const res = main.resolveListings(d, lists, (s, msg, day) => send(k + 2, districtOf(s), msg, s, day));
+        for (const [code, n] of res.refused) run.refusals.set(code, (run.refusals.get(code) ?? 0) + n);
+        run.totals.listingsRefused += res.refusedRequests;
+        await takeEvents(res.events);
+      }
       ms.engine += performance.now() - ts;
       // The ledger writes in the background (its appends are serialised): engines and behaviour read the mirror and
       // the decision index, never the ledger, so the next epoch need not wait for the database.
@@ -533,6 +554,8 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
       events: T.events,
       fabricated: T.fabricated,
       measuresApplied: T.denied,
+      listingsRefused: T.listingsRefused,
+      ...Object.fromEntries([...run.refusals].map(([code, n]) => [`listingsRefused.${code}`, n])),
       agentDays: T.agentDays,
       populationRows: written.population,
     },

@@ -7,10 +7,14 @@ import type { CreditRecord, Subject } from '../core/types.js';
 import { DecisionIndex } from '../schemes/lists/decision-index.js';
 import type { ListEntry } from '../schemes/lists/lifecycle.js';
 import { loadListPolicy, type ListPolicy } from '../schemes/lists/policy.js';
+import { requestListing, type RequestOutcome } from '../schemes/lists/requests.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { F_RESTRICTED, type Snapshot } from './snapshot.js';
 import { REGISTER_ROLES } from './roles.js';
 import type { World } from './world.js';
+
+/** The list the simulation's court lists debtors on. */
+const DEFAULTERS = 'spc_defaulters';
 
 export interface Expiry {
   subject: number;
@@ -51,7 +55,7 @@ export class ListsSeam {
         code: 'sim.too_many_lists',
         message: 'the snapshot holds membership of at most 8 lists',
       });
-    this.defaulterBit = this.policy.listIndex('spc_defaulters');
+    this.defaulterBit = this.policy.listIndex(DEFAULTERS);
     const P = world.persons;
     const F = world.firms;
     const firms: Subject[] = [];
@@ -105,6 +109,33 @@ export class ListsSeam {
     }
     this.sources.add(subject);
     this.ix.apply(r);
+  }
+
+  /**
+   * The court asks to list `subject` on the defaulter list: the engine's own request check decides (exclusions such as
+   * minors, the prior warning in the case, the criterion). On success the engine builds the listing record.
+   */
+  requestListing(
+    subject: number,
+    ask: { day: number; criterion: string; basis: string },
+    agency: string,
+    reportedOn: number,
+  ): RequestOutcome {
+    const P = this.w.persons;
+    if (subject < P.length && !this.registered.has(subject)) {
+      this.registered.add(subject);
+      this.ix.putSubject(this.subject(subject));
+    }
+    const id = this.ids[subject]!;
+    return requestListing(this.policy, this.ix.register, this.ix.statementsOf(id), {
+      list: DEFAULTERS,
+      subject: id,
+      case: ask.basis,
+      date: iso(ask.day),
+      reportedAt: iso(reportedOn),
+      agency,
+      criterion: ask.criterion,
+    });
   }
 
   /** Outcome code (0 allow .. 3 deny) of attempt `action` (index into the actions given at construction). */

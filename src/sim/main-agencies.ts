@@ -8,6 +8,7 @@ import { iso } from './days.js';
 import type { DistrictOutput, EventBuffers } from './district.js';
 import type { ListsSeam } from './lists.js';
 import type { CompiledAgency, Model } from './model.js';
+import { MSG_LISTED, MSG_LISTING_REFUSED } from './messages.js';
 import type { World } from './world.js';
 
 /**
@@ -170,6 +171,74 @@ export class MainAgencies {
   ): void {
     const a = this.byCode.get(agencyCode) ?? this.m.agencies[this.m.stages['credit.listing']!.agency]!;
     this.make(subject, kind, termEnd, a, this.delay(a), caseNo);
+  }
+
+  /**
+   * The court's listing requests of the districts, decided by the lists engine. A granted listing is recorded with the
+   * consumption restriction (same case, same day); either answer goes back to the debtor's district.
+   */
+  resolveListings(
+    d: DistrictOutput,
+    lists: ListsSeam,
+    answer: (subject: number, msg: number, day: number) => void,
+  ): { events: EventBuffers; refused: Map<string, number>; refusedRequests: number } {
+    const S = this.m.stages;
+    const listing = S['credit.listing'];
+    const restriction = S['credit.restriction'];
+    const a = this.m.agencies[listing.agency]!;
+    const refused = new Map<string, number>();
+    let refusedRequests = 0;
+    const ev = { id: [] as number[], subject: [] as number[], type: [] as number[], day: [] as number[] };
+    const rid: string[] = [];
+    for (const ask of d.listingAsks) {
+      const delay = this.delay(a);
+      const reported = this.cal.addWorkingDays(ask.day, delay);
+      const out = lists.requestListing(ask.subject, ask, a.code, reported);
+      if (!out.ok) {
+        for (const i of out.issues) refused.set(i.code, (refused.get(i.code) ?? 0) + 1);
+        refusedRequests++;
+        answer(ask.subject, MSG_LISTING_REFUSED, ask.day);
+        continue;
+      }
+      this.pending.push({ r: out.record, s: ask.subject, day: reported });
+      const restrictionId = this.make(
+        ask.subject,
+        restriction.kind,
+        ask.day,
+        this.m.agencies[restriction.agency]!,
+        // the same working day as the listing: the court's restriction order accompanies it
+        delay,
+        ask.basis,
+        restriction.severity,
+      );
+      for (const [k, st, r] of [
+        [0, listing, out.record.id],
+        [1, restriction, restrictionId],
+      ] as const) {
+        ev.id.push(ask.eventIds[k]);
+        ev.subject.push(ask.subject);
+        ev.type.push(st.eventType);
+        ev.day.push(ask.day);
+        rid.push(r);
+      }
+      answer(ask.subject, MSG_LISTED, ask.day);
+    }
+    const n = ev.id.length;
+    return {
+      refused,
+      refusedRequests,
+      events: {
+        id: Float64Array.from(ev.id),
+        subject: Int32Array.from(ev.subject),
+        type: Uint16Array.from(ev.type),
+        day: Int32Array.from(ev.day),
+        amount: new Float64Array(n).fill(NaN),
+        agency: Int16Array.from(ev.type.map((t) => (t === listing.eventType ? a.index : restriction.agency))),
+        recorded: new Uint8Array(n).fill(1),
+        fabricated: new Uint8Array(n),
+        recordId: rid,
+      },
+    };
   }
 
   /** Move statements whose report day falls before `to` into the batch. */

@@ -1,10 +1,9 @@
 // Credit, one state machine for persons and firms: a loan falls into arrears (persons) or a contract dispute (firms),
 // the creditor sues, the court judges, the debtor performs or is warned and listed as a defaulter, and pays to leave
 // the list. Persons and firms differ only in their hazards and in where paying leaves them.
-import { ageOn } from '../../core/dates.js';
 import type { Rng } from '../../core/rng.js';
 import { Timer, YEAR, type DistrictContext } from '../district-context.js';
-import { MSG_LISTING_ENDED } from '../messages.js';
+import { MSG_LISTED, MSG_LISTING_ENDED, MSG_LISTING_REFUSED } from '../messages.js';
 import { cumulative, drawCum } from '../random.js';
 import { ageYears } from '../world.js';
 import type { DistrictProcess } from './process.js';
@@ -20,6 +19,8 @@ export const Credit = {
   listed: 6,
   /** The listing ended at its term; the debt stays. */
   unlistedDebt: 7,
+  /** The court asked the lists engine to list the debtor and awaits its answer. */
+  requested: 8,
 } as const;
 
 export class CreditProcess implements DistrictProcess {
@@ -31,6 +32,8 @@ export class CreditProcess implements DistrictProcess {
   private readonly months: Uint8Array;
   private readonly debt: Float32Array;
   private readonly caseNo: Int32Array;
+  /** Day the enforcement case was opened (its number carries that year, whenever later statements are made). */
+  private readonly caseDay: Int32Array;
   private readonly firm0: number;
   readonly timers;
 
@@ -43,6 +46,7 @@ export class CreditProcess implements DistrictProcess {
     this.months = new Uint8Array(n);
     this.debt = new Float32Array(n);
     this.caseNo = new Int32Array(n);
+    this.caseDay = new Int32Array(n);
     this.timers = {
       [Timer.judgment]: (day: number, k: number) => this.judgment(day, k),
       [Timer.perform]: (day: number, k: number) => this.perform(day, k),
@@ -79,7 +83,7 @@ export class CreditProcess implements DistrictProcess {
   }
 
   receive(type: number, target: number): void {
-    if (type !== MSG_LISTING_ENDED) return;
+    if (type !== MSG_LISTING_ENDED && type !== MSG_LISTED && type !== MSG_LISTING_REFUSED) return;
     const c = this.c;
     const P = c.w.persons.length;
     const o = c.d.personStart;
@@ -88,7 +92,12 @@ export class CreditProcess implements DistrictProcess {
       const j = target - P - c.d.firmStart;
       if (j >= 0 && j < c.d.firmCount) k = this.firm0 + j;
     } else if (target >= o && target < o + c.d.personCap) k = target - o;
-    if (k >= 0 && this.st[k] === Credit.listed) this.st[k] = Credit.unlistedDebt;
+    if (k < 0) return;
+    const st = this.st[k]!;
+    if (type === MSG_LISTED && st === Credit.requested) this.st[k] = Credit.listed;
+    // Refused (a minor, say) or ended at its term: the debt stays, the listing does not.
+    else if (type === MSG_LISTING_REFUSED && st === Credit.requested) this.st[k] = Credit.unlistedDebt;
+    else if (type === MSG_LISTING_ENDED && st === Credit.listed) this.st[k] = Credit.unlistedDebt;
   }
 
   // ---------------------------------------------------------------- monthly
@@ -191,7 +200,7 @@ export class CreditProcess implements DistrictProcess {
     const d = day + r.int(c.s.behaviour.processes.credit.spreadDays.value);
     const st = this.st[k]!;
     if (st === Credit.listed) {
-      const basis = c.enforcementCase(this.caseNo[k]!, d);
+      const basis = c.enforcementCase(this.caseNo[k]!, this.caseDay[k]!);
       c.stage(this.subject(k), S['credit.deletion'], d, NaN, basis);
       c.stage(this.subject(k), S['credit.lifted'], d, NaN, basis);
     }
@@ -250,6 +259,7 @@ export class CreditProcess implements DistrictProcess {
       return;
     }
     this.caseNo[k] = c.nextCase();
+    this.caseDay[k] = day;
     c.stage(this.subject(k), c.m.stages['credit.warning'], day, NaN, c.enforcementCase(this.caseNo[k]!, day));
     this.st[k] = Credit.warned;
     c.schedule(
@@ -262,14 +272,13 @@ export class CreditProcess implements DistrictProcess {
   private list(day: number, k: number): void {
     const c = this.c;
     const C = c.s.behaviour.processes.credit;
+    // A dead debtor's enforcement case ends; it is not a listing question.
     if (this.st[k] !== Credit.warned || this.gone(k, day)) return;
-    // The court never lists a minor (Fa Shi [2017] No. 7 Arts. 3-4 as encoded in the lists policy).
-    if (k < this.firm0 && ageOn(c.w.persons.birth[this.subject(k)]!, day) < 18) return;
-    const basis = c.enforcementCase(this.caseNo[k]!, day);
-    const crit = pickCriterion(c.rng.processes, C.criteria);
-    c.stage(this.subject(k), c.m.stages['credit.listing'], day, NaN, basis, crit);
-    c.stage(this.subject(k), c.m.stages['credit.restriction'], day, NaN, basis);
-    this.st[k] = Credit.listed;
+    // Whether the debtor may be listed (not a minor, warned in the case, the criterion met) is the lists engine's
+    // decision, asked on the main thread; the answer comes back as a message.
+    const basis = c.enforcementCase(this.caseNo[k]!, this.caseDay[k]!);
+    c.askListing(this.subject(k), day, pickCriterion(c.rng.processes, C.criteria), basis);
+    this.st[k] = Credit.requested;
   }
 }
 
