@@ -11,7 +11,7 @@ import { ConductProcess } from './processes/conduct.js';
 import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
 import { PetitioningProcess } from './processes/petitioning.js';
-import type { DistrictProcess } from './processes/process.js';
+import { PROCESS_NAMES, type DistrictProcess, type ProcessName } from './processes/process.js';
 import { VillageCollectorsProcess } from './processes/village-collectors.js';
 import { VitalProcess } from './processes/vital.js';
 import type { Scenario } from './scenario.js';
@@ -45,17 +45,19 @@ export interface DistrictOutput {
  * order of the draws on the shared streams, so it is part of the model (docs/decisions/0120).
  */
 function buildProcesses(c: DistrictContext): DistrictProcess[] {
-  const petitioning = new PetitioningProcess(c);
-  return [
-    new ConsumptionProcess(c),
-    new CreditProcess(c),
-    new AnnualReportsProcess(c),
-    new AppraisalProcess(c),
-    new VitalProcess(c),
-    new ConductProcess(c, petitioning),
-    petitioning,
-    new VillageCollectorsProcess(c),
-  ];
+  const on = new Set<ProcessName>(c.s.scenario.processes ?? PROCESS_NAMES);
+  const petitioning = on.has('petitioning') ? new PetitioningProcess(c) : undefined;
+  const make: Record<ProcessName, () => DistrictProcess | undefined> = {
+    consumption: () => new ConsumptionProcess(c),
+    credit: () => new CreditProcess(c),
+    annualReports: () => new AnnualReportsProcess(c),
+    appraisal: () => new AppraisalProcess(c),
+    vital: () => new VitalProcess(c),
+    conduct: () => new ConductProcess(c, petitioning),
+    petitioning: () => petitioning,
+    collectors: () => new VillageCollectorsProcess(c),
+  };
+  return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }
 
 export class DistrictSim {

@@ -1,5 +1,6 @@
 // Zod schemas of the scenario files (scenarios/<name>/*.yaml): structure only; provenance is checked by scenario.ts.
 import { z } from 'zod';
+import { PROCESS_NAMES } from './processes/process.js';
 
 export const Marker = z.enum(['V', 'P', 'U']);
 /** Provenance fields any block may carry; which of them is required is checked by the provenance walk. */
@@ -34,6 +35,8 @@ export const ScenarioFile = z
         ...prov,
       })
       .strict(),
+    /** The district's process modules that run (default: all). */
+    processes: z.array(z.enum(PROCESS_NAMES)).optional(),
     policies: z
       .object({
         catalogue: z.string().min(1),

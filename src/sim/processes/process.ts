@@ -2,8 +2,21 @@
 // shared DistrictContext. A module implements only the hooks it needs.
 import type { TimerKind } from '../district-context.js';
 
+/** The process modules, in the order the epoch calls them (district.ts builds them in this order). */
+export const PROCESS_NAMES = [
+  'consumption',
+  'credit',
+  'annualReports',
+  'appraisal',
+  'vital',
+  'conduct',
+  'petitioning',
+  'collectors',
+] as const;
+export type ProcessName = (typeof PROCESS_NAMES)[number];
+
 export interface DistrictProcess {
-  readonly name: string;
+  readonly name: ProcessName;
   /** A message from another partition or the main thread (delivered at the start of an epoch). */
   receive?(type: number, target: number, day: number): void;
   /** Once at the start of each epoch [from, to), before any day. */
