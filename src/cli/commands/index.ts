@@ -7,6 +7,7 @@ import { register as registerAudit } from './audit.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
+import { registerExperimentCommands } from './experiment.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -18,4 +19,5 @@ export const commandModules: RegisterCommands[] = [
   registerExplain,
   registerPolicy,
   registerStart,
+  registerExperimentCommands,
 ];
