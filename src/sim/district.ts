@@ -2,6 +2,7 @@
 // annual reports, appraisal, vital events, conduct with petitioning, village collectors, consumption) over a shared
 // district context, day by day. Touches only its own district's agents.
 import type { WorkingCalendar } from '../core/calendar.js';
+import type { CreditRecord } from '../core/types.js';
 import { takeAttempts, takeEvents, type Attempts, type EventBuffers, type ListingAsk } from './buffers.js';
 import { DistrictContext, type DistrictInit } from './district-context.js';
 import type { Model } from './model.js';
@@ -24,7 +25,7 @@ export { MSG_CHILD_BORN, MSG_LISTED, MSG_LISTING_ENDED, MSG_LISTING_REFUSED } fr
 
 export interface DistrictOutput {
   district: number;
-  records: import('../core/types.js').CreditRecord[];
+  records: CreditRecord[];
   /** Global subject index (persons first, then firms at persons.length + firm) of each record. */
   recordSubject: Int32Array;
   events: EventBuffers;
