@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Issue, Location } from '../core/errors.js';
 import { ISSUER_LEVELS } from '../core/types.js';
+import { ROLE_NAMES } from './roles.js';
 import { Marker, OccupationName } from './scenario-schema.js';
 
 const prov = {
@@ -18,15 +19,11 @@ const KindCode = z
   .string()
   .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'kind codes look like domain.name');
 const param = (n: z.ZodNumber = z.number()) => z.object({ value: n, ...prov }).strict();
+/** An inclusive integer range [min, max] with its provenance. */
+const intRange = z.object({ value: z.tuple([z.int().min(0), z.int().min(0)]), ...prov }).strict();
 
 export const TRAITS = ['traffic', 'finance', 'civic', 'grievance', 'compliance', 'custom'] as const;
-export const ROLE_NAMES = [
-  'state_personnel',
-  'village_cadre',
-  'party_member',
-  'legal_representative',
-  'collector',
-] as const;
+export { ROLE_NAMES } from './roles.js';
 
 /** How a recorded amount is drawn (yuan, hours, months, count) for an outcome. */
 export const AmountSpec = z
@@ -126,6 +123,8 @@ export const BehaviourFile = z
     behaviour: z.string(),
     version: z.string(),
     families: z.array(Family).min(1),
+    /** Floor on relative income where a family's rate scales with income (static weights). */
+    incomeFloor: param(z.number().positive()),
     processes: z
       .object({
         credit: z
@@ -154,6 +153,20 @@ export const BehaviourFile = z
             debtIncomeMultiple: z.tuple([nonneg, nonneg]),
             /** Firms: monthly hazard of contract-payment arrears that go to court. */
             firmDisputeMonthly: share,
+            /** Ages (inclusive) at which residents of the starting population may hold a loan. */
+            loanAges: intRange,
+            /** Cap on the probability of holding a loan, whatever the income. */
+            loanShareCap: param(share),
+            /** Floor on income relative to the mean in the loan and arrears hazards (no one is infinitely exposed). */
+            hazardIncomeFloor: param(z.number().positive()),
+            /** Floor on relative income in performing a judgment and paying to leave the list. */
+            paymentIncomeFloor: param(z.number().positive()),
+            /** Floor on a firm's finance propensity where it divides the chance to perform or pay. */
+            firmFinanceFloor: param(z.number().positive()),
+            /** Firms' disputed arrears: months owed, drawn uniformly from 1 to this. */
+            firmArrearsMonths: param(z.int().min(1)),
+            /** Days after the month's first within which a monthly step's event falls (uniform). */
+            spreadDays: param(z.int().min(1)),
             arrears: Stage,
             judgment: Stage,
             warning: Stage,
@@ -192,6 +205,8 @@ export const BehaviourFile = z
           .object({
             /** Month (1-12) in which annual appraisals of state personnel are recorded. */
             month: z.int().min(1).max(12),
+            /** Days after the month's first within which an appraisal is recorded (uniform). */
+            spreadDays: param(z.int().min(1)),
             outcomes: z.array(Outcome).min(1),
             agency: Id,
             ...prov,
@@ -205,6 +220,8 @@ export const BehaviourFile = z
             lateShare: share,
             /** Working days after the deadline until the regulator lists missing filers. */
             listingDays: z.int().min(0),
+            /** A firm founded fewer than this many days before the due day files its first report next year. */
+            firstReportAfterDays: param(z.int().min(0)),
             listing: Stage,
             exit: Stage,
             ...prov,
@@ -218,6 +235,8 @@ export const BehaviourFile = z
             stars: z.array(z.object({ atLeast: z.int().min(0), outcome: Outcome }).strict()).min(1),
             /** Probability per year that a collector's fabrication is detected and penalised, per fabricated record. */
             detection: share,
+            /** Working days from a detected fabrication to the penalty (uniform, inclusive). */
+            penaltyDays: intRange,
             penalty: Outcome,
             agency: Id,
             ...prov,
@@ -228,6 +247,8 @@ export const BehaviourFile = z
             /** Attempts per adult-year at actions that measures restrict, by action (income-scaled). */
             attempts: z.record(z.string().regex(/^[a-z0-9_]+$/), nonneg),
             incomeElasticity: z.number(),
+            /** Floor on relative income in the attempt rates. */
+            incomeFloor: param(z.number().positive()),
             deniedKind: KindCode,
             /** Implementing agency per action (defaults to `agency`). */
             agencies: z.record(z.string(), Id).optional(),
@@ -239,6 +260,8 @@ export const BehaviourFile = z
           .object({
             /** Probability that a death in a rural household leads to a lavish funeral or superstitious rite. */
             lavish: share,
+            /** Days after the death on which the funeral is held (and recorded). */
+            afterDays: param(z.int().min(0)),
             outcome: Outcome,
             agency: Id,
             ...prov,
@@ -314,6 +337,12 @@ export const ResponsesFile = z
         childPressure: nonneg,
         /** Extra odds per close relative or friend who is listed (they know what it costs). */
         networkPressure: nonneg,
+        /** Ages (inclusive) of the youngest child at which `childPressure` applies (school ages). */
+        childAges: intRange,
+        /** Odds multiplier once the listing has ended at its term and only the debt is left. */
+        afterTerm: param(share),
+        /** Cap on the monthly probability of paying. */
+        cap: param(share),
         ...prov,
       })
       .strict(),
@@ -332,6 +361,8 @@ export const ResponsesFile = z
         sign: share,
         /** Petitioning hazard multiplier after signing. */
         afterSigning: share,
+        /** Working days from the petition to the signed commitment (uniform, inclusive). */
+        signingDays: intRange,
         ...prov,
       })
       .strict(),

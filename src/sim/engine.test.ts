@@ -69,6 +69,54 @@ describe('a small Meritown run', () => {
   });
 });
 
+describe('process modules', () => {
+  it('run only as the scenario names them: without collectors nothing is fabricated, without petitioning no petitions', async () => {
+    const petitions = (r: SimResult) =>
+      r.timeseries.filter(([, c, g, v]) => c === 'true_events' && g.startsWith('family=petition') && v > 0)
+        .length;
+    const all = await runSimulation({ ...SMALL, years: 0.5 });
+    expect(all.manifest.counts.fabricated).toBeGreaterThan(0);
+    expect(petitions(all)).toBeGreaterThan(0);
+    const some = await runSimulation({
+      ...SMALL,
+      years: 0.5,
+      overrides: {
+        'scenario.processes': ['consumption', 'credit', 'annualReports', 'appraisal', 'vital', 'conduct'],
+      },
+    });
+    expect(some.manifest.counts.fabricated).toBe(0);
+    expect(some.manifest.counts.events).toBeGreaterThan(500);
+    expect(petitions(some)).toBe(0);
+  }, 120_000);
+});
+
+describe('listing decisions', () => {
+  it("are the lists engine's: with minors in debt, the engine refuses them and no minor is ever listed", async () => {
+    // Loans from age 10 put minors into the court's listing requests; the simulation has no filter of its own.
+    const r = await runSimulation({
+      ...SMALL,
+      years: 1.5,
+      seed: 7,
+      keepLedger: true,
+      overrides: { 'behaviour.processes.credit.loanAges.value': [10, 65] },
+    });
+    try {
+      expect(r.manifest.counts['listingsRefused.list.refused.minor']).toBeGreaterThan(0);
+      const records = await allRecords(r.ledger!);
+      const listings = records.filter(
+        (x) => x.kind === 'court.defaulter_listed' && validateResidentId(x.subject).ok,
+      );
+      expect(listings.length).toBeGreaterThan(0);
+      for (const x of listings) {
+        const birth = toEpochDay(parseResidentId(x.subject).birthDate);
+        expect((toEpochDay(x.occurredAt) - birth) / 365.25).toBeGreaterThanOrEqual(18);
+      }
+    } finally {
+      await r.ledger?.close();
+    }
+  }, 120_000);
+});
+
 describe('recorded versus true events', () => {
   it('recorded never exceed true events, per family and group, when fabrication is off', async () => {
     const r = await runSimulation({

@@ -3,13 +3,18 @@
 // and reports listings that ran out their term so the court can write the expiry statement.
 import { MosaicError } from '../core/errors.js';
 import { iso } from './days.js';
-import type { CreditRecord, Role, Subject } from '../core/types.js';
+import type { CreditRecord, Subject } from '../core/types.js';
 import { DecisionIndex } from '../schemes/lists/decision-index.js';
 import type { ListEntry } from '../schemes/lists/lifecycle.js';
 import { loadListPolicy, type ListPolicy } from '../schemes/lists/policy.js';
+import { requestListing, type RequestOutcome } from '../schemes/lists/requests.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { F_RESTRICTED, type Snapshot } from './snapshot.js';
-import { ROLE_CADRE, ROLE_LEGAL_REP, ROLE_PARTY, ROLE_STATE, type World } from './world.js';
+import { REGISTER_ROLES } from './roles.js';
+import type { World } from './world.js';
+
+/** The list the simulation's court lists debtors on. */
+const DEFAULTERS = 'spc_defaulters';
 
 export interface Expiry {
   subject: number;
@@ -50,7 +55,7 @@ export class ListsSeam {
         code: 'sim.too_many_lists',
         message: 'the snapshot holds membership of at most 8 lists',
       });
-    this.defaulterBit = this.policy.listIndex('spc_defaulters');
+    this.defaulterBit = this.policy.listIndex(DEFAULTERS);
     const P = world.persons;
     const F = world.firms;
     const firms: Subject[] = [];
@@ -104,6 +109,33 @@ export class ListsSeam {
     }
     this.sources.add(subject);
     this.ix.apply(r);
+  }
+
+  /**
+   * The court asks to list `subject` on the defaulter list: the engine's own request check decides (exclusions such as
+   * minors, the prior warning in the case, the criterion). On success the engine builds the listing record.
+   */
+  requestListing(
+    subject: number,
+    ask: { day: number; criterion: string; basis: string },
+    agency: string,
+    reportedOn: number,
+  ): RequestOutcome {
+    const P = this.w.persons;
+    if (subject < P.length && !this.registered.has(subject)) {
+      this.registered.add(subject);
+      this.ix.putSubject(this.subject(subject));
+    }
+    const id = this.ids[subject]!;
+    return requestListing(this.policy, this.ix.register, this.ix.statementsOf(id), {
+      list: DEFAULTERS,
+      subject: id,
+      case: ask.basis,
+      date: iso(ask.day),
+      reportedAt: iso(reportedOn),
+      agency,
+      criterion: ask.criterion,
+    });
   }
 
   /** Outcome code (0 allow .. 3 deny) of attempt `action` (index into the actions given at construction). */
@@ -180,13 +212,6 @@ export class ListsSeam {
   }
 }
 
-const ROLE_NAMES: [number, Role][] = [
-  [ROLE_STATE, 'state_personnel'],
-  [ROLE_CADRE, 'village_cadre'],
-  [ROLE_PARTY, 'party_member'],
-  [ROLE_LEGAL_REP, 'legal_representative'],
-];
-
 /** Register entry (Subject) for simulation index `i`: persons first, then firms. */
 export function registerEntry(w: World, ids: string[], i: number, consentScheme?: string): Subject {
   const P = w.persons;
@@ -197,7 +222,7 @@ export function registerEntry(w: World, ids: string[], i: number, consentScheme?
       type: 'natural',
       jurisdiction: d.code,
       hukou: P.hukou[i] ? 'rural' : 'urban',
-      roles: ROLE_NAMES.filter(([b]) => P.roles[i]! & b).map(([, r]) => r),
+      roles: REGISTER_ROLES.filter(([b]) => P.roles[i]! & b).map(([, r]) => r),
       birthDate: iso(P.birth[i]!),
       sex: P.sex[i] ? 'M' : 'F',
       district: d.code,

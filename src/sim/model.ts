@@ -6,15 +6,10 @@ import { locate } from '../core/yaml-doc.js';
 import type { AmountSpec, Family, Multipliers, Outcome } from './behaviour-schema.js';
 import { cumulative } from './random.js';
 import type { Scenario } from './scenario.js';
-import { OCC, ROLE_CADRE, ROLE_COLLECTOR, ROLE_LEGAL_REP, ROLE_PARTY, ROLE_STATE } from './world.js';
+import { ROLE } from './roles.js';
+import { OCC } from './world.js';
 
-export const ROLE_BIT: Record<string, number> = {
-  state_personnel: ROLE_STATE,
-  village_cadre: ROLE_CADRE,
-  party_member: ROLE_PARTY,
-  legal_representative: ROLE_LEGAL_REP,
-  collector: ROLE_COLLECTOR,
-};
+export const ROLE_BIT: Record<string, number> = ROLE;
 
 export interface CompiledOutcome {
   id: string;
@@ -92,6 +87,26 @@ export interface Stage {
   eventType: number;
 }
 
+/** The process stages a scenario defines: each a record kind with its agency (typed, so no stage is looked up by a
+ * misspelt string). */
+export const STAGE_NAMES = [
+  'credit.arrears',
+  'credit.judgment',
+  'credit.warning',
+  'credit.listing',
+  'credit.restriction',
+  'credit.deletion',
+  'credit.lifted',
+  'credit.firm_arrears',
+  'credit.officer_listed',
+  'credit.officer_performed',
+  'petition.relapse',
+  'petition.commitment',
+  'annual_report.listing',
+  'annual_report.exit',
+] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
 export interface Model {
   families: CompiledFamily[];
   agencies: CompiledAgency[];
@@ -99,7 +114,7 @@ export interface Model {
   eventTypes: string[];
   /** Record kind of each event type (what an agency would write for it). */
   eventKinds: string[];
-  stages: Record<string, Stage>;
+  stages: Record<StageName, Stage>;
   appraisal: CompiledOutcome[];
   stars: { atLeast: number; outcome: CompiledOutcome }[];
   starPenalty: CompiledOutcome;
@@ -277,9 +292,9 @@ export function compileModel(s: Scenario, cat: Catalogue): Model {
     true,
   );
 
-  const stages: Record<string, Stage> = {};
+  const stages = {} as Record<StageName, Stage>;
   const stage = (
-    name: string,
+    name: StageName,
     st: { kind: string; severity?: string; agency: string },
     subject: 'natural' | 'legal' | 'both',
     path: (string | number)[],

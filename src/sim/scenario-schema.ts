@@ -1,5 +1,6 @@
 // Zod schemas of the scenario files (scenarios/<name>/*.yaml): structure only; provenance is checked by scenario.ts.
 import { z } from 'zod';
+import { PROCESS_NAMES } from './processes/process.js';
 
 export const Marker = z.enum(['V', 'P', 'U']);
 /** Provenance fields any block may carry; which of them is required is checked by the provenance walk. */
@@ -34,6 +35,8 @@ export const ScenarioFile = z
         ...prov,
       })
       .strict(),
+    /** The district's process modules that run (default: all). */
+    processes: z.array(z.enum(PROCESS_NAMES)).optional(),
     policies: z
       .object({
         catalogue: z.string().min(1),
@@ -90,7 +93,17 @@ export const PopulationFile = z
       .object({
         birthsPerThousand: nonneg,
         deathsPerThousand: nonneg,
-        mortality: z.object({ baseAge: nonneg, doublingYears: z.number().positive(), ...prov }).strict(),
+        mortality: z
+          .object({
+            baseAge: nonneg,
+            doublingYears: z.number().positive(),
+            /** Age beyond which the hazard stops growing (the Gompertz curve overstates the oldest-old). */
+            plateauAge: nonneg,
+            ...prov,
+          })
+          .strict(),
+        /** Ages (inclusive) of the women to whom births are assigned. */
+        motherAges: z.object({ value: z.tuple([z.int().min(0), z.int().min(0)]), ...prov }).strict(),
         ...prov,
       })
       .strict(),

@@ -7,9 +7,11 @@ import { allocSubjectColumns, isResident, type SubjectColumns } from '../schemes
 import { GRADE_NONE, type SchemePack } from '../schemes/municipal/types.js';
 import type { RecordMirror } from './mirror.js';
 import { F_NEAR_THRESHOLD, type Snapshot } from './snapshot.js';
+import { REGISTER_ROLE_MASK } from './roles.js';
 import type { World } from './world.js';
 
-const ROLE_MASK = 15; // the simulation's role bits 1..8 coincide with the municipal ROLE_BITS; 16 (collector) is ours
+// The register's role bits coincide with the municipal ROLE_BITS (roles.test.ts); the collector bit is the sim's own.
+const ROLE_MASK = REGISTER_ROLE_MASK;
 
 export class Scoring {
   readonly pack: SchemePack;

@@ -1,15 +1,17 @@
 // The shape of Meritown's shared state: person and firm columns, the district layout and the social network.
+import { ROLE } from './roles.js';
 import { allocColumns, columnBuffers, viewColumns, type ColumnBuffers, type Columns } from './columns.js';
 
 /** A slot whose person is not born yet (births fill the tail of each district's range). */
 export const NOT_BORN = 0x7fffffff;
 export const ALIVE = 0x7fffffff;
 
-export const ROLE_STATE = 1;
-export const ROLE_CADRE = 2;
-export const ROLE_PARTY = 4;
-export const ROLE_LEGAL_REP = 8;
-export const ROLE_COLLECTOR = 16;
+// Role bits by name, for the hot loops (defined in roles.ts).
+export const ROLE_STATE = ROLE.state_personnel;
+export const ROLE_CADRE = ROLE.village_cadre;
+export const ROLE_PARTY = ROLE.party_member;
+export const ROLE_LEGAL_REP = ROLE.legal_representative;
+export const ROLE_COLLECTOR = ROLE.collector;
 
 export const OCC = {
   child: 0,

@@ -1,0 +1,39 @@
+// The shape of a process module: hooks the district's epoch calls in a fixed order (see district.ts), each over the
+// shared DistrictContext. A module implements only the hooks it needs.
+import type { TimerKind } from '../district-context.js';
+
+/** The process modules, in the order the epoch calls them (district.ts builds them in this order). */
+export const PROCESS_NAMES = [
+  'consumption',
+  'credit',
+  'annualReports',
+  'appraisal',
+  'vital',
+  'conduct',
+  'petitioning',
+  'collectors',
+] as const;
+export type ProcessName = (typeof PROCESS_NAMES)[number];
+
+export interface DistrictProcess {
+  readonly name: ProcessName;
+  /** A message from another partition or the main thread (delivered at the start of an epoch). */
+  receive?(type: number, target: number, day: number): void;
+  /** Once at the start of each epoch [from, to), before any day. */
+  epochStart?(from: number, to: number): void;
+  /** On the first step of each calendar year (and the first of the run). */
+  yearStart?(year: number, day: number): void;
+  /** On the first day of each month: a walk over the district's persons. */
+  monthly?(day: number, month: number): void;
+  /** On the first day of each month, after the `monthly` walks: one walk over the district's firms, every module's
+   * hook per firm in module order. `k` is the firm's local index. */
+  firmMonthly?(k: number, day: number): void;
+  /** On the first day of each month, after the firm walk: processes that act once a year in their own month. */
+  annual?(day: number, month: number): void;
+  /** Every day, after the month's hooks. `month` is 1-12. */
+  daily?(day: number, month: number, dom: number): void;
+  /** Timers this module set, by kind: called with the local index it was set for. */
+  readonly timers?: Partial<Record<TimerKind, (day: number, local: number) => void>>;
+  /** Once per step of `len` days, after the day hooks of the step. `month` is 0-11. */
+  step?(day: number, len: number, year: number, month: number): void;
+}
