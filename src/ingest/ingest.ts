@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { MAX_AGENCIES, type Ledger } from '../ledger/ledger.js';
 import { checkColumns, rowToRecord } from './rows.js';
 import { formatOf, readRows } from './source.js';
 
@@ -76,8 +76,12 @@ export async function ingestFile(
       else summary.moreIssues++;
   };
 
+  // Storage limits are validation: a row the ledger could not store is refused here, at its line, before anything
+  // is stored (the second pass re-checks against the same stored set, so it admits exactly the same rows).
+  const stored = await ledger.agencies();
   if (!options.skipInvalid) {
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary)) void rec;
+    const limit = new AgencyLimit(stored);
+    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit)) void rec;
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
     if (now.bytes !== size.bytes || now.mtimeMs !== size.mtimeMs)
@@ -92,14 +96,23 @@ export async function ingestFile(
 
   await options.beforeStore?.();
   let batch: CreditRecord[] = [];
+  // Lines of the records in `batch` (validRecords pushes them; emptied in place after each append).
+  const lines: number[] = [];
   const flush = async () => {
     if (!batch.length) return;
-    const res = await ledger.append(batch);
+    let res;
+    try {
+      res = await ledger.append(batch);
+    } catch (err) {
+      throw atLines(err, file, lines);
+    }
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
     batch = [];
+    lines.length = 0;
   };
-  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary)) {
+  const limit = new AgencyLimit(stored);
+  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, lines)) {
     batch.push(rec);
     if (batch.length >= batchSize) await flush();
   }
@@ -123,6 +136,8 @@ async function* validRecords(
   onBytes: ((n: number) => void) | undefined,
   report: (issues: Issue[]) => void,
   summary: IngestSummary,
+  limit: AgencyLimit,
+  lines?: number[],
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
   const onHeader = (names: string[]) => {
@@ -143,8 +158,56 @@ async function* validRecords(
         report(res.issues);
         continue;
       }
+      if (!limit.admit(res.record.agency)) {
+        summary.rejected++;
+        report([
+          {
+            code: 'ledger.dictionary_full',
+            message: `agency: '${res.record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
+            location: { file, line: row.line },
+          },
+        ]);
+        continue;
+      }
+      lines?.push(row.line);
       yield res.record;
     }
+}
+
+/** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */
+class AgencyLimit {
+  private readonly known: Set<string>;
+  private last = '';
+
+  constructor(stored: readonly string[]) {
+    this.known = new Set(stored);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  admit(agency: string): boolean {
+    // Files usually hold long runs of one agency: skip the hash lookup for a repeat.
+    if (agency === this.last) return true;
+    if (!this.known.has(agency)) {
+      if (this.known.size >= MAX_AGENCIES) return false;
+      this.known.add(agency);
+    }
+    this.last = agency;
+    return true;
+  }
+}
+
+/** A batch error located at ['records', i, …] re-located at the file line of record i. */
+function atLines(err: unknown, file: string, lines: readonly number[]): unknown {
+  if (!(err instanceof MosaicError)) return err;
+  return new MosaicError(
+    err.issues.map((i) => {
+      const at = i.location?.path?.[0] === 'records' ? lines[i.location.path[1] as number] : undefined;
+      return at === undefined ? i : { ...i, location: { file, line: at } };
+    }),
+  );
 }
 
 function fileSize(file: string): { bytes: number; mtimeMs: number } {

@@ -306,6 +306,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
         expect(await ledger.readSubject(s)).toEqual(expected);
       }
       expect(await ledger.readSubject(usccAt(7))).toEqual([]);
+      expect((await ledger.agencies()).sort()).toEqual([...new Set(recs.map((r) => r.agency))].sort());
     });
 
     it('is idempotent within a batch and across batches', async () => {
@@ -616,6 +617,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       const c = await ledger.scan();
       expect(c.length).toBe(first.length + S);
       expect(new Set(c.subjects).size).toBe(S);
+      expect((await ledger.agencies()).length).toBe(97);
     }, 60_000);
   });
 }

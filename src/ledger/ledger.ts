@@ -36,6 +36,12 @@ export interface RecordColumns {
   agencies: string[];
 }
 
+/**
+ * Most distinct agencies one ledger holds: RecordColumns.agency is a Uint16 index. Ingest checks it in validation
+ * (ledger.dictionary_full at file:line), so a file that would overflow it is refused before anything is stored.
+ */
+export const MAX_AGENCIES = 65_536;
+
 export interface AppendResult {
   inserted: number;
   duplicates: number;
@@ -57,6 +63,8 @@ export interface Ledger {
   putSubjects(subjects: readonly Subject[]): Promise<void>;
   getSubject(id: string): Promise<Subject | undefined>;
   subjects(): Promise<Subject[]>;
+  /** The distinct agency codes stored (at most MAX_AGENCIES), for checking a file against the limit before storing. */
+  agencies(): Promise<string[]>;
   /**
    * One subject's statements known as of `asOf` (reportedAt <= asOf; all if omitted), ordered by
    * occurredAt, reportedAt, id. Superseded statements are included: engines decide what they mean.

@@ -16,7 +16,13 @@ import type { CreditRecord, Subject } from '../../core/types.js';
 import { asOfDay, buildRecord } from '../codec.js';
 import { Dict, SubjectDict } from '../dict.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
-import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import {
+  MAX_AGENCIES,
+  type AppendResult,
+  type ExportFormat,
+  type Ledger,
+  type RecordColumns,
+} from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
 import { formatRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
@@ -81,7 +87,7 @@ export class DuckDBLedger implements Ledger {
     this.dicts = {
       subject: this.subjectDict,
       kind: new Dict(65_536),
-      agency: new Dict(65_536),
+      agency: new Dict(MAX_AGENCIES),
       basis: new Dict(),
       severity: new Dict(65_535),
     };
@@ -377,6 +383,13 @@ export class DuckDBLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.subjectSerial.run(() => this.selectSubjects('', []));
+  }
+
+  agencies(): Promise<string[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      return this.dicts.agency.strings.slice();
+    });
   }
 
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {

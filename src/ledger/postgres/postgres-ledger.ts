@@ -16,7 +16,13 @@ import { asOfDay, compareRecords } from '../codec.js';
 import { Dict } from '../dict.js';
 import { copyOut, sqlString } from '../duckdb/physical.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
-import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import {
+  MAX_AGENCIES,
+  type AppendResult,
+  type ExportFormat,
+  type Ledger,
+  type RecordColumns,
+} from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
 import { formatRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
@@ -323,6 +329,14 @@ export class PostgresLedger implements Ledger {
     return this.serial.run(() => this.selectSubjects('', []));
   }
 
+  agencies(): Promise<string[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.client.query(`SELECT DISTINCT agency FROM ${this.t.records}`);
+      return res.rows.map((r: { agency: string }) => r.agency);
+    });
+  }
+
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
     return this.serial.run(async () => {
       this.assertOpen();
@@ -375,7 +389,7 @@ export class PostgresLedger implements Ledger {
       const idHi = new Uint32Array(n);
       const idLo = new Uint32Array(n);
       const subjects = new Dict();
-      const agencies = new Dict(65_536);
+      const agencies = new Dict(MAX_AGENCIES);
       const sup: [number, number, number][] = [];
       const statusCode = new Map(RECORD_STATUSES.map((s, i) => [s, i]));
       let row = 0;
