@@ -54,12 +54,12 @@ export async function ingestFile(
   const maxIssues = options.maxIssues ?? 10_000;
   const passes = options.skipInvalid ? 1 : 2;
   let done = 0;
-  const onBytes = options.onProgress
-    ? (n: number) => {
-        done += n;
-        options.onProgress!(done, size.bytes * passes);
-      }
-    : undefined;
+  const activity = `ingest ${file}`;
+  const onBytes = (n: number) => {
+    done += n;
+    options.onProgress?.(done, size.bytes * passes);
+    ledger.progress?.(activity, done, size.bytes * passes);
+  };
   const summary: IngestSummary = {
     file,
     rows: 0,
@@ -133,7 +133,7 @@ async function* validRecords(
   ledger: Ledger,
   file: string,
   format: 'csv' | 'jsonl',
-  onBytes: ((n: number) => void) | undefined,
+  onBytes: (n: number) => void,
   report: (issues: Issue[]) => void,
   summary: IngestSummary,
   limit: AgencyLimit,

@@ -76,6 +76,11 @@ export interface Ledger {
   /** Write every record to a file; returns the number of rows written. */
   export(format: ExportFormat, file: string): Promise<number>;
   close(): Promise<void>;
+  /**
+   * A long job on this ledger reports how far it is (any unit, e.g. bytes read), so an adapter whose file other
+   * processes cannot open meanwhile (DuckDB) can tell them when it expects to be done.
+   */
+  progress?(activity: string, done: number, total: number): void;
 }
 
 /** Zero-filled columns for `n` records with no supersession pairs (generators and adapters fill them in). */

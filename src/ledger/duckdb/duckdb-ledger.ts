@@ -16,6 +16,7 @@ import type { CreditRecord, Subject } from '../../core/types.js';
 import { asOfDay, buildRecord } from '../codec.js';
 import { Dict, SubjectDict } from '../dict.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
+import { busyError, removeNote, WriterStatus } from './busy.js';
 import {
   MAX_AGENCIES,
   type AppendResult,
@@ -76,6 +77,8 @@ export class DuckDBLedger implements Ledger {
   private readonly sevToDb: Int32Array[];
   private readonly checker: RecordChecker;
   private closed = false;
+  /** The note beside the file telling other processes what this one is doing with it (busy.ts). */
+  private status: WriterStatus | undefined;
 
   private constructor(
     readonly catalogue: Catalogue,
@@ -117,6 +120,8 @@ export class DuckDBLedger implements Ledger {
       if (opts.threads) config['threads'] = String(opts.threads);
       db = await DuckDBInstance.create(path, config);
     } catch (err) {
+      const message = (err as Error).message;
+      if (/Could not set lock|Conflicting lock/.test(message)) throw busyError(path, message);
       throw new MosaicError({
         code: 'ledger.open_failed',
         message: `cannot open DuckDB ledger ${path}: ${(err as Error).message}`,
@@ -135,7 +140,14 @@ export class DuckDBLedger implements Ledger {
       db.closeSync();
       throw err;
     }
-    if (path !== ':memory:') openFiles.add(path);
+    if (path !== ':memory:') {
+      openFiles.add(path);
+      ledger.status = new WriterStatus(path, {
+        pid: process.pid,
+        command: ['mosaic', ...process.argv.slice(2)].join(' '),
+        since: new Date().toISOString(),
+      });
+    }
     return ledger;
   }
 
@@ -297,6 +309,10 @@ export class DuckDBLedger implements Ledger {
     }
     this.n += k;
     return { inserted: k, duplicates };
+  }
+
+  progress(activity: string, done: number, total: number): void {
+    this.status?.progress(activity, done, total);
   }
 
   putSubjects(subjects: readonly Subject[]): Promise<void> {
@@ -553,6 +569,7 @@ export class DuckDBLedger implements Ledger {
         this.con.closeSync();
         this.db.closeSync();
         openFiles.delete(this.file);
+        if (this.status) removeNote(this.file);
       }),
     );
   }
