@@ -1,9 +1,17 @@
 // The registry of benchmark modules; each bounded context adds one line.
 import type { BenchModule } from './types.js';
 import { auditBench } from './audit.js';
+import { ingestBench } from './ingest.js';
 import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
 import { municipalBench } from './municipal.js';
 import { simBench } from './sim.js';
 
-export const benchModules: BenchModule[] = [auditBench, ledgerBench, listsBench, municipalBench, simBench];
+export const benchModules: BenchModule[] = [
+  auditBench,
+  ingestBench,
+  ledgerBench,
+  listsBench,
+  municipalBench,
+  simBench,
+];

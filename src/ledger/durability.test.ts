@@ -267,20 +267,25 @@ async function withPg(
 
 // The adapters' tests mostly wait on their children, so they run side by side.
 describe.concurrent('durability under SIGKILL', () => {
+  // Plans are made before any child starts: generating them blocks this process, and a blocked parent reads a
+  // child's acknowledgements too late to kill it in time.
+  const plans: Record<string, Plan> = {};
   beforeAll(() => {
     rmSync(work, { recursive: true, force: true });
     compileForChild();
+    plans.small = plan(24, 250, 500, SEED);
+    // 30,000 records about more than 10,000 distinct subjects, through the real CSV ingest: every re-run reopens a
+    // ledger well past the 1,024-entry growth boundaries.
+    for (const name of ['duckdb', 'postgres']) {
+      const p = plan(10, 3_000, 12_000, SEED + 7, join(work, `${name}.csv`));
+      expect(new Set(p.batchIds.flat()).size, 'distinct statements').toBe(10 * 3_000);
+      expect(p.subjectCount, 'distinct subjects').toBeGreaterThan(10_000);
+      plans[name] = p;
+    }
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  const small = () => plan(24, 250, 500, SEED);
-  /** 30,000 records about 11,000 distinct subjects in the real CSV ingest: every re-run reopens a ledger past 1,024. */
-  const large = (name: string) => {
-    const p = plan(10, 3_000, 12_000, SEED + 7, join(work, `${name}.csv`));
-    expect(new Set(p.batchIds.flat()).size, 'distinct statements').toBe(10 * 3_000);
-    expect(p.subjectCount, 'distinct subjects').toBeGreaterThan(10_000);
-    return p;
-  };
+  const small = () => plans.small!;
+  const large = (name: string) => plans[name]!;
 
   it('DuckDB: acknowledged batches survive, none is partial, none duplicated', async () => {
     const file = join(work, 'kill.duckdb');
