@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { defaultCataloguePath, loadCatalogue, type Catalogue } from '../core/catalogue.js';
 import { addYears, fromEpochDay, toEpochDay } from '../core/dates.js';
 import { MosaicError } from '../core/errors.js';
+import { jsonErrorPosition } from '../core/json-position.js';
 import { projectRoot } from '../core/paths.js';
 import type { CreditRecord, Subject } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -56,22 +57,67 @@ function policyPath(p: string, root: string, scenarioDir?: string): string {
   return resolve(root, p);
 }
 
-/** Everything the audit needs from a run directory, computed from its ledger with the engines. */
-export async function loadRun(dir: string, opts: LoadOptions = {}): Promise<AuditInputs> {
-  const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile))
+/** A run's manifest.json, parsed and shape-checked: a missing or malformed one is a coded error with its location. */
+export function readManifest(dir: string): RunManifest {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file))
     throw new MosaicError({
       code: 'audit.no_manifest',
       message: `${dir} has no manifest.json (see docs/RUN-FORMAT.md)`,
+      location: { file },
     });
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new MosaicError({
+      code: 'audit.bad_manifest',
+      message: `manifest.json is not valid JSON: ${(e as Error).message}`,
+      location: { file, ...jsonErrorPosition(readFileSync(file, 'utf8')) },
+    });
+  }
+  const bad = (path: string, what: string) =>
+    new MosaicError({
+      code: 'audit.bad_manifest',
+      message: `manifest.json: ${path} must be ${what}`,
+      location: { file, path: path.split('.') },
+    });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad('the document', 'an object');
+  const m = value as RunManifest;
+  for (const k of ['scenario', 'start', 'end', 'scenarioDir'] as const)
+    if (m[k] !== undefined && typeof m[k] !== 'string') throw bad(k, 'a string');
+  if (m.policies !== undefined) {
+    if (typeof m.policies !== 'object' || m.policies === null) throw bad('policies', 'an object');
+    if (m.policies.catalogue !== undefined && typeof m.policies.catalogue !== 'string')
+      throw bad('policies.catalogue', 'a string');
+    for (const k of ['municipal', 'lists'] as const) {
+      const v = m.policies[k];
+      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
+        throw bad(`policies.${k}`, 'a list of folder names');
+    }
+  }
+  return m;
+}
+
+/** Everything the audit needs from a run directory, computed from its ledger with the engines. */
+export async function loadRun(dir: string, opts: LoadOptions = {}): Promise<AuditInputs> {
+  const manifest = readManifest(dir);
+  const ledgerFile = join(dir, 'ledger.duckdb');
+  // Opening a DuckDB file creates it: a run without its ledger must fail, not be audited as empty.
+  if (!existsSync(ledgerFile))
+    throw new MosaicError({
+      code: 'audit.no_ledger',
+      message: `${dir} has no ledger.duckdb (see docs/RUN-FORMAT.md)`,
+      location: { file: ledgerFile },
+    });
   const root = opts.root ?? projectRoot();
   const catalogue = loadCatalogue(
     manifest.policies?.catalogue
       ? policyPath(manifest.policies.catalogue, root, manifest.scenarioDir)
       : defaultCataloguePath(),
   );
-  const ledger = await openLedger({ adapter: 'duckdb', file: join(dir, 'ledger.duckdb'), catalogue });
+  const ledger = await openLedger({ adapter: 'duckdb', file: ledgerFile, catalogue });
   try {
     return await loadFromLedger(ledger, catalogue, { dir, manifest, root, ...opts });
   } finally {

@@ -24,13 +24,24 @@ export function formatOf(file: string): SourceFormat {
   });
 }
 
+/**
+ * The longest line a record file may hold, in characters. A credit record is a few hundred bytes; without a limit a
+ * file with one huge line (a lost newline, a binary file) grows a string until V8 fails with "Invalid string length".
+ */
+export const MAX_LINE_CHARS = 1 << 20;
+
 /** Raw text chunks of a file, decoded strictly as UTF-8; `onBytes` receives the byte count of each chunk. */
 async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
+  /** Characters since the last newline: only the chunk's tail is looked at, so this costs nothing per row. */
+  let lineChars = 0;
   try {
     for await (const buf of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
       const text = decoder.decode(buf, { stream: true });
+      const nl = text.lastIndexOf('\n');
+      lineChars = nl < 0 ? lineChars + text.length : text.length - nl - 1;
+      if (lineChars > MAX_LINE_CHARS) await lineTooLong(file, offset + buf.length);
       offset += buf.length;
       onBytes?.(buf.length);
       if (text) yield text;
@@ -44,9 +55,23 @@ async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGe
         message: `not valid UTF-8 (near byte ${offset})`,
         location: { file },
       });
+    if (err instanceof MosaicError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new MosaicError({ code: 'io.read_failed', message: e.message, location: { file } });
   }
+}
+
+/** Fail with the number of the over-long line, counted on this error path only (the file is read again up to it). */
+async function lineTooLong(file: string, upTo: number): Promise<never> {
+  let line = 1;
+  for await (const buf of createReadStream(file, { start: 0, end: upTo - 1 }) as AsyncIterable<Buffer>) {
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) line++;
+  }
+  throw new MosaicError({
+    code: 'ingest.line_too_long',
+    message: `a line longer than ${MAX_LINE_CHARS.toLocaleString('en')} characters: a record line is far shorter (is a newline missing, or is this not a CSV/JSONL file?)`,
+    location: { file, line },
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 // statements into the ledger and through the lists and municipal engines, feeds their state back to behaviour,
 // collects monthly metrics and writes the run directory. The order of each epoch is written out in `runEpoch`.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { shippedCalendar, type WorkingCalendar } from '../core/calendar.js';
@@ -22,6 +22,7 @@ import { RecordMirror } from './mirror.js';
 import { compileModel, type CompiledAgency, type Model } from './model.js';
 import { HeapTrim } from './heap.js';
 import { RunWriter } from './output.js';
+import { prepareRunDir } from './run-dir.js';
 import { InlineRunner, WorkerRunner, type DistrictRunner, type RunnerInit } from './runner.js';
 import { loadScenario, resolvePolicyPath } from './scenario.js';
 import { Scoring } from './scoring.js';
@@ -46,6 +47,8 @@ export interface SimOptions {
   /** Turn the municipal rescoring off (faster, for experiments that do not need grades). */
   scoring?: boolean;
   onProgress?: (p: Progress) => void;
+  /** Replace a previous run in `out` (only the entries a run writes are removed). */
+  force?: boolean;
   /** Keep the ledger open and return it (tests inspect it); the caller must close it. */
   keepLedger?: boolean;
 }
@@ -98,6 +101,8 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const timings: Record<string, number> = {};
   const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
   const scenario = loadScenario(o.scenarioDir, { overrides: o.overrides });
+  // Never delete what this run did not write: the directory must be new, empty, or a previous run (with force).
+  const out = o.out ? prepareRunDir(o.out, o.force === true) : undefined;
   const D = scenario.scenario.defaults;
   const population = o.population ?? D.population;
   const years = o.years ?? D.years;
@@ -139,11 +144,6 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
           scenario.responses.volunteerThreshold.window,
         );
   const mirror = new RecordMirror(cat, ids);
-  const out = o.out ? resolve(o.out) : undefined;
-  if (out) {
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
-  }
   const writer = out ? new RunWriter(out, ids) : undefined;
   const adapter = o.ledger ?? (out ? 'duckdb' : 'memory');
   const ledger = await openLedger(

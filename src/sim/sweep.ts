@@ -1,12 +1,13 @@
 // `mosaic sim sweep`: a grid of parameter overrides × seeds, run in parallel worker threads (each run on its own
 // thread), every run written to its own directory and its summary and time series appended to the sweep's files as
 // soon as it finishes, so nothing accumulates in memory.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { MosaicError, type Issue } from '../core/errors.js';
+import { prepareOutputDir } from '../core/outputs.js';
 import { shipped } from '../core/paths.js';
 import { readYaml, validateYaml } from '../core/yaml-doc.js';
 import { loadScenario } from './scenario.js';
@@ -48,6 +49,8 @@ export function expandGrid(grid: Grid, seeds: number[]): SweepJob[] {
 
 export interface SweepOptions {
   scenarioDir: string;
+  /** Replace a previous sweep in `out` (only the entries a sweep writes are removed). */
+  force?: boolean;
   grid: Grid;
   seeds: number[];
   population: number;
@@ -82,7 +85,12 @@ export async function runSweep(o: SweepOptions): Promise<Manifest[]> {
     }
   }
   if (issues.length) throw new MosaicError(issues);
-  mkdirSync(o.out, { recursive: true });
+  // A sweep owns its summary files and one folder per job; it replaces a previous sweep only when forced.
+  prepareOutputDir(o.out, {
+    kind: 'sim-sweep',
+    entries: ['sweep.csv', 'timeseries.csv', 'grid.json', ...jobs.map((j) => j.id)],
+    force: o.force === true,
+  });
   const params = Object.keys(o.grid.parameters);
   const summary = join(o.out, 'sweep.csv');
   const series = join(o.out, 'timeseries.csv');

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isIsoDate } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
+import { prepareOutputDir } from '../../core/outputs.js';
 import { runAudit } from '../../audit/audit.js';
 import { writeReport } from '../../audit/report.js';
-import { loadRun } from '../../audit/run.js';
+import { loadRun, readManifest } from '../../audit/run.js';
 import { out } from '../../ingest/session.js';
 
 interface AuditFlags {
@@ -16,7 +17,11 @@ interface AuditFlags {
   threshold: string;
   minGroup: string;
   target: string;
+  force?: boolean;
 }
+
+/** What `writeReport` puts in a report directory; a previous report is replaced only entry by entry. */
+const REPORT_ENTRIES = ['index.html', 'audit.json', 'csv', 'echarts.min.js', 'report.js', 'report.css'];
 
 export function register(program: Command): void {
   program
@@ -25,7 +30,11 @@ export function register(program: Command): void {
       'Audit a simulation run: disparity by group with rule decomposition, scrutiny, data quality, legality (HTML + JSON + CSV)',
     )
     .argument('<run-dir>', 'run directory written by `mosaic sim run` (docs/RUN-FORMAT.md)')
-    .option('--out <dir>', 'report directory (default: <run-dir>/audit)')
+    .option(
+      '--out <dir>',
+      'report directory (default: <run-dir>/audit); new, empty, or a previous report with --force',
+    )
+    .option('--force', 'replace a previous audit report in the report directory')
     .option('--as-of <date>', 'audit date (default: the run end)')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--draws <n>', 'bootstrap draws for the headline tables', '1000')
@@ -44,6 +53,14 @@ export function register(program: Command): void {
           throw new MosaicError({ code: 'cli.bad_number', message: `${name} ${v} is not a number` });
         return x;
       };
+      readManifest(dir);
+      // Checked before the (long) audit: the report directory must be new, empty, or a previous report.
+      const reportDir = prepareOutputDir(flags.out ?? join(dir, 'audit'), {
+        kind: 'audit-report',
+        entries: REPORT_ENTRIES,
+        force: flags.force === true,
+        legacy: (d, names) => names.includes('audit.json') && names.every((n) => REPORT_ENTRIES.includes(n)),
+      });
       const inputs = await loadRun(dir, flags.asOf ? { asOf: flags.asOf } : {});
       const result = runAudit(inputs, {
         seed: flags.seed,
@@ -52,7 +69,7 @@ export function register(program: Command): void {
         minGroupSize: num('--min-group', flags.minGroup),
         targetGrade: flags.target,
       });
-      const page = writeReport(result, flags.out ?? join(dir, 'audit'));
+      const page = writeReport(result, reportDir);
       for (const h of result.headlines) {
         out(h.en + (h.ci ? `  [95% CI ${fmtCi(h)}]` : ''));
         for (const d of h.detail) out(`  - ${d}`);

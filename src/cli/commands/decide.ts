@@ -107,20 +107,25 @@ A batch builds the decision index once from the ledger and answers from it.`,
       if (flags.batch) {
         const { questions, issues } = readQuestions(flags.batch);
         const receipts: CreditRecord[] = [];
-        await withLedger(cmd, async (ledger) => {
-          const ix = await DecisionIndex.fromLedger(policy, ledger);
-          for (const q of questions) {
-            try {
-              const d = ix.decide(q.subject, q.action, q.date);
-              out(JSON.stringify(d));
-              if (flags.receipt) receipts.push(receiptFor(d, flags.agency ? { agency: flags.agency } : {}));
-            } catch (e) {
-              if (!(e instanceof MosaicError)) throw e;
-              for (const i of e.issues) issues.push({ ...i, location: { file: flags.batch!, line: q.line } });
+        await withLedger(
+          cmd,
+          async (ledger) => {
+            const ix = await DecisionIndex.fromLedger(policy, ledger);
+            for (const q of questions) {
+              try {
+                const d = ix.decide(q.subject, q.action, q.date);
+                out(JSON.stringify(d));
+                if (flags.receipt) receipts.push(receiptFor(d, flags.agency ? { agency: flags.agency } : {}));
+              } catch (e) {
+                if (!(e instanceof MosaicError)) throw e;
+                for (const i of e.issues)
+                  issues.push({ ...i, location: { file: flags.batch!, line: q.line } });
+              }
             }
-          }
-          if (receipts.length) await ledger.append(receipts);
-        });
+            if (receipts.length) await ledger.append(receipts);
+          },
+          { mustExist: !flags.receipt },
+        );
         if (issues.length) {
           printIssues(issues);
           process.exitCode = 2;
@@ -133,13 +138,17 @@ A batch builds the decision index once from the ledger and answers from it.`,
           message: 'give SUBJECT and ACTION, or --batch FILE',
         });
       const date = dateOption('--date', flags.date);
-      const d: Decision = await withLedger(cmd, async (ledger) => {
-        const world = await worldAround(policy, ledger, subject, date);
-        const dec = decideReference(policy, world.register, world.of, subject, action, toEpochDay(date));
-        if (flags.receipt)
-          await ledger.append([receiptFor(dec, flags.agency ? { agency: flags.agency } : {})]);
-        return dec;
-      });
+      const d: Decision = await withLedger(
+        cmd,
+        async (ledger) => {
+          const world = await worldAround(policy, ledger, subject, date);
+          const dec = decideReference(policy, world.register, world.of, subject, action, toEpochDay(date));
+          if (flags.receipt)
+            await ledger.append([receiptFor(dec, flags.agency ? { agency: flags.agency } : {})]);
+          return dec;
+        },
+        { mustExist: !flags.receipt },
+      );
       if (flags.json) {
         out(JSON.stringify(d, null, 2));
         return;

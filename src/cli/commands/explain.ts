@@ -1,6 +1,6 @@
 // `mosaic explain SUBJECT`: every scheme's view of one subject, with counted records, list entries, measures and
 // counterfactuals, in Chinese or English (or JSON).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
@@ -12,8 +12,9 @@ import { openLedger } from '../../ledger/open.js';
 import { loadListPolicy } from '../../schemes/lists/policy.js';
 import { loadSchemePack } from '../../schemes/municipal/load.js';
 import { explainSubject, renderExplanation } from '../../audit/explain.js';
-import type { RunManifest } from '../../audit/run.js';
-import { out, withLedger } from '../../ingest/session.js';
+import { readManifest } from '../../audit/run.js';
+import { validateSubjectId } from '../../core/identifiers.js';
+import { assertSubjectKnown, out, withLedger } from '../../ingest/session.js';
 
 interface ExplainFlags {
   asOf: string;
@@ -54,11 +55,19 @@ export function register(program: Command): void {
           code: 'cli.bad_lang',
           message: `--lang must be zh or en, not ${flags.lang}`,
         });
+      const check = validateSubjectId(id);
+      if (!check.ok)
+        throw new MosaicError({
+          code: check.code,
+          message: `${id}: ${check.message}`,
+          location: { path: ['subject'] },
+        });
       const catalogue = loadCatalogue(defaultCataloguePath());
       const root = projectRoot();
       let schemeDirs = flags.scheme ?? [shipped('policies', 'wendeng-points', '2020')];
       let listRoot: string | undefined;
       const work = async (ledger: Ledger) => {
+        await assertSubjectKnown(ledger, id);
         const [records, register] = [await ledger.readSubject(id, flags.asOf), await ledger.subjects()];
         return explainSubject({
           id,
@@ -72,10 +81,14 @@ export function register(program: Command): void {
       };
       let result;
       if (flags.run) {
-        const mf = join(flags.run, 'manifest.json');
-        if (!existsSync(mf))
-          throw new MosaicError({ code: 'audit.no_manifest', message: `${flags.run} has no manifest.json` });
-        const m = JSON.parse(readFileSync(mf, 'utf8')) as RunManifest;
+        const m = readManifest(flags.run);
+        const runLedger = join(flags.run, 'ledger.duckdb');
+        if (!existsSync(runLedger))
+          throw new MosaicError({
+            code: 'audit.no_ledger',
+            message: `${flags.run} has no ledger.duckdb`,
+            location: { file: runLedger },
+          });
         const at = (p: string) =>
           isAbsolute(p)
             ? p
@@ -86,7 +99,7 @@ export function register(program: Command): void {
         if (m.policies?.lists?.[0]) listRoot = at(m.policies.lists[0]);
         const ledger = await openLedger({
           adapter: 'duckdb',
-          file: join(flags.run, 'ledger.duckdb'),
+          file: runLedger,
           catalogue,
         });
         try {
@@ -94,7 +107,7 @@ export function register(program: Command): void {
         } finally {
           await ledger.close();
         }
-      } else result = await withLedger(cmd, work);
+      } else result = await withLedger(cmd, work, { mustExist: true });
       out(flags.json ? JSON.stringify(result, null, 2) : renderExplanation(result, flags.lang).trimEnd());
     });
 }

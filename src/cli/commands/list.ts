@@ -76,20 +76,24 @@ unless --unmasked is given explicitly.`,
         if (!def) throw new MosaicError({ code: 'list.unknown_list', message: `no list '${listId}'` });
         const asOf = dateOption('--as-of', flags.asOf);
         const day = toEpochDay(asOf);
-        const { tables, count } = await withLedger(cmd, async (ledger) => {
-          const kinds = Object.values(def.kinds).map((k) => (typeof k === 'string' ? k : k!.kind));
-          const ids = await subjectsWithKinds(ledger, kinds);
-          const stmts = await loadStatements(policy, ledger, ids, asOf);
-          const register = new Register(await ledger.subjects());
-          const entries: ListEntry[] = [];
-          for (const st of stmts.values())
-            entries.push(...activeOn(entriesOf(policy, st, { knownAsOf: day }).entries, day, listId));
-          entries.sort((a, b) => a.listedOn - b.listedOn || (a.subject < b.subject ? -1 : 1));
-          return {
-            tables: publishedTables(def, entries, register, day, flags.unmasked),
-            count: entries.length,
-          };
-        });
+        const { tables, count } = await withLedger(
+          cmd,
+          async (ledger) => {
+            const kinds = Object.values(def.kinds).map((k) => (typeof k === 'string' ? k : k!.kind));
+            const ids = await subjectsWithKinds(ledger, kinds);
+            const stmts = await loadStatements(policy, ledger, ids, asOf);
+            const register = new Register(await ledger.subjects());
+            const entries: ListEntry[] = [];
+            for (const st of stmts.values())
+              entries.push(...activeOn(entriesOf(policy, st, { knownAsOf: day }).entries, day, listId));
+            entries.sort((a, b) => a.listedOn - b.listedOn || (a.subject < b.subject ? -1 : 1));
+            return {
+              tables: publishedTables(def, entries, register, day, flags.unmasked),
+              count: entries.length,
+            };
+          },
+          { mustExist: true },
+        );
         if (flags.unmasked)
           err('mosaic: --unmasked: identifiers printed in full; not for public display (DOMAIN §8.3)');
         if (flags.json) {
@@ -127,7 +131,9 @@ unless --unmasked is given explicitly.`,
         const day = toEpochDay(asOf);
         const policy = shippedListPolicy();
         const m = (s: string) => (flags.mask ? maskId(s) : s);
-        const world = await withLedger(cmd, (ledger) => worldAround(policy, ledger, subject, asOf));
+        const world = await withLedger(cmd, (ledger) => worldAround(policy, ledger, subject, asOf), {
+          mustExist: true,
+        });
         const own = entriesOf(policy, world.of(subject), { knownAsOf: day });
         const links = world.register
           .sourcesOf(subject)

@@ -16,7 +16,7 @@ import { runCorpusViaLedger } from '../../schemes/municipal/ledger-corpus.js';
 import { loadSchemePack } from '../../schemes/municipal/load.js';
 import { POINTS_SCHEME_KIND } from '../../schemes/municipal/pack-kind.js';
 import { subjectFacts, subjectFromId } from '../../schemes/municipal/subjects.js';
-import { out, withLedger } from '../../ingest/session.js';
+import { assertSubjectKnown, out, withLedger } from '../../ingest/session.js';
 import { register as registerScore } from './score.js';
 
 function packsIn(dirs: string[]) {
@@ -130,10 +130,17 @@ export function register(program: Command): void {
         if (!check.ok)
           throw new MosaicError({ code: check.code, message: `${flags.subject}: ${check.message}` });
         const pack = loadSchemePack(dir, loadCatalogue(defaultCataloguePath()));
-        const { subject, records } = await withLedger(cmd, async (ledger) => ({
-          subject: (await ledger.getSubject(flags.subject)) ?? subjectFromId(flags.subject),
-          records: await ledger.readSubject(flags.subject, flags.asOf),
-        }));
+        const { subject, records } = await withLedger(
+          cmd,
+          async (ledger) => {
+            await assertSubjectKnown(ledger, flags.subject);
+            return {
+              subject: (await ledger.getSubject(flags.subject)) ?? subjectFromId(flags.subject),
+              records: await ledger.readSubject(flags.subject, flags.asOf),
+            };
+          },
+          { mustExist: true },
+        );
         const ev = evaluateSubject(pack, subjectFacts(subject, pack), records, flags.asOf);
         if (flags.json) out(JSON.stringify(ev, null, 2));
         else for (const l of renderEvaluation(ev, pack, flags.lang)) out(l);

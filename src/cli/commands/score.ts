@@ -1,22 +1,23 @@
 // `mosaic score --policy DIR --as-of DATE`: score every subject in the ledger and write a scores table (DuckDB, Parquet).
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Command } from 'commander';
 import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
 import { isIsoDate, toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
+import { prepareOutputFile } from '../../core/outputs.js';
 import { compileScheme, type ScoreTable } from '../../schemes/municipal/compile.js';
 import { loadSchemePack } from '../../schemes/municipal/load.js';
 import { subjectColumnsFor } from '../../schemes/municipal/subjects.js';
 import { GRADE_CODES, GRADE_NONE, SCORE_STATUSES, type SchemePack } from '../../schemes/municipal/types.js';
-import { out, withLedger, type GlobalOptions } from '../../ingest/session.js';
+import { ledgerFile, out, withLedger, type GlobalOptions } from '../../ingest/session.js';
 
 interface ScoreFlags {
   policy: string;
   asOf: string;
   duckdb?: string;
   parquet?: string;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
       '--parquet <file>',
       'Parquet file of this run (default: <data-dir>/scores-<scheme>-<version>-<date>.parquet)',
     )
+    .option('--force', 'replace an existing --parquet file (never the ledger)')
     .addHelpText(
       'after',
       `
@@ -49,23 +51,43 @@ are scored too.`,
       const catalogue = loadCatalogue(defaultCataloguePath());
       const pack = loadSchemePack(flags.policy, catalogue);
       const compiled = compileScheme(pack, catalogue);
-      const t0 = performance.now();
-      const { ids, table } = await withLedger(cmd, async (ledger) => {
-        const cols = await ledger.scan();
-        const register = await ledger.subjects();
-        const byId = new Map(register.map((s) => [s.id, s]));
-        const known = new Set(cols.subjects);
-        const ids = [...cols.subjects, ...register.filter((s) => !known.has(s.id)).map((s) => s.id)];
-        const subj = subjectColumnsFor(ids, (id) => byId.get(id), pack);
-        return { ids, table: compiled.scoreAll(cols, subj, toEpochDay(flags.asOf)) };
-      });
-      const ms = performance.now() - t0;
+      // Outputs are checked before the ledger is read: never the ledger itself, never a foreign file.
       const dataDir = cmd.optsWithGlobals<GlobalOptions>().dataDir ?? './data';
-      const dbFile = resolve(flags.duckdb ?? join(dataDir, 'scores.duckdb'));
-      const parquet = resolve(
-        flags.parquet ??
-          join(dataDir, `scores-${pack.meta.scheme}-${pack.meta.version}-${flags.asOf}.parquet`),
+      const ledger = ledgerFile(cmd);
+      const protect = ledger ? [ledger] : [];
+      const dbFile = prepareOutputFile(flags.duckdb ?? join(dataDir, 'scores.duckdb'), {
+        kind: 'duckdb',
+        flag: '--duckdb',
+        protect,
+        // The scores database gathers runs: rows of the same scheme, version and date are replaced, nothing else.
+        ownPrevious: () => true,
+      });
+      const defaultParquet = resolve(
+        join(dataDir, `scores-${pack.meta.scheme}-${pack.meta.version}-${flags.asOf}.parquet`),
       );
+      const parquet = prepareOutputFile(flags.parquet ?? defaultParquet, {
+        kind: 'parquet',
+        flag: '--parquet',
+        force: flags.force === true,
+        protect,
+        // The default file is named after this very run (scheme, version, date): re-running replaces it.
+        ownPrevious: (f) => f === defaultParquet,
+      });
+      const t0 = performance.now();
+      const { ids, table } = await withLedger(
+        cmd,
+        async (ledger) => {
+          const cols = await ledger.scan();
+          const register = await ledger.subjects();
+          const byId = new Map(register.map((s) => [s.id, s]));
+          const known = new Set(cols.subjects);
+          const ids = [...cols.subjects, ...register.filter((s) => !known.has(s.id)).map((s) => s.id)];
+          const subj = subjectColumnsFor(ids, (id) => byId.get(id), pack);
+          return { ids, table: compiled.scoreAll(cols, subj, toEpochDay(flags.asOf)) };
+        },
+        { mustExist: true },
+      );
+      const ms = performance.now() - t0;
       await writeScores(dbFile, parquet, pack, flags.asOf, ids, table);
       const counts = new Map<string, number>();
       for (let i = 0; i < ids.length; i++) {
@@ -95,11 +117,19 @@ export async function writeScores(
   ids: readonly string[],
   t: ScoreTable,
 ): Promise<void> {
-  mkdirSync(dirname(dbFile), { recursive: true });
-  mkdirSync(dirname(parquet), { recursive: true });
   const db = await DuckDBInstance.create(dbFile);
   const con = await db.connect();
   try {
+    // A ledger (the data dir's or a run's) is never a scores database: refuse before writing anything into it.
+    const tables = await con.runAndReadAll(
+      `SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name IN ('ledger_records', 'ledger_meta')`,
+    );
+    if (Number(tables.getRowsJS()[0]?.[0]) > 0)
+      throw new MosaicError({
+        code: 'output.is_ledger',
+        message: `--duckdb ${dbFile} is a Mosaic ledger, not a scores database; write the scores elsewhere`,
+        location: { file: dbFile },
+      });
     await con.run(`CREATE TABLE IF NOT EXISTS scores (
       scheme VARCHAR NOT NULL, version VARCHAR NOT NULL, as_of DATE NOT NULL, subject VARCHAR NOT NULL,
       status VARCHAR NOT NULL, score INTEGER, grade VARCHAR, frozen BOOLEAN NOT NULL)`);

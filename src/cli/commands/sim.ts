@@ -20,6 +20,7 @@ interface RunFlags {
   set?: string[];
   progress?: boolean;
   scoring?: boolean;
+  force?: boolean;
 }
 
 interface SweepFlags {
@@ -30,6 +31,25 @@ interface SweepFlags {
   years: string;
   parallel?: string;
   out: string;
+  force?: boolean;
+}
+
+/**
+ * The longest run the CLI accepts. Meritown's days, cohorts and time series grow with the years; a typo such as
+ * `--years 1e9` would otherwise allocate until the machine runs out of memory instead of saying what is wrong.
+ */
+export const MAX_YEARS = 200;
+
+/** `--years`: a positive number of years, at most MAX_YEARS. */
+export function parseYears(v: string | undefined): number | undefined {
+  const years = num('years', v, false);
+  if (years !== undefined && (years <= 0 || years > MAX_YEARS))
+    throw new MosaicError({
+      code: 'cli.years_out_of_range',
+      message: `--years ${v}: a run covers more than 0 and at most ${MAX_YEARS} years`,
+      location: { path: ['--years'] },
+    });
+  return years;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -98,7 +118,12 @@ export function registerSimCommands(program: Command): void {
     .option('--population <n>', 'residents at the start (default: the scenario default)')
     .option('--years <n>', 'simulated years (fractions allowed)')
     .option('--seed <n>', 'random seed')
-    .option('--out <dir>', 'run directory', 'runs/latest')
+    .option(
+      '--out <dir>',
+      'run directory (new or empty; a previous run is replaced only with --force)',
+      'runs/latest',
+    )
+    .option('--force', 'replace a previous run in --out (only the files a run writes are removed)')
     .option('--workers <n>', 'worker threads (0 = main thread only)')
     .option('--step <day|week>', 'time step')
     .option('--epoch <week|month>', 'how often partitions synchronise with the engines')
@@ -149,9 +174,10 @@ export function registerSimCommands(program: Command): void {
         out,
         onProgress,
         ...(f.scoring === false ? { scoring: false } : {}),
+        ...(f.force ? { force: true } : {}),
       } as Parameters<typeof runSimulation>[0];
       const pop = num('population', f.population);
-      const years = num('years', f.years, false);
+      const years = parseYears(f.years);
       const seed = num('seed', f.seed);
       const workers = num('workers', f.workers);
       if (pop !== undefined) opts.population = pop;
@@ -188,7 +214,12 @@ export function registerSimCommands(program: Command): void {
     .option('--population <n>', 'residents per run', '10000')
     .option('--years <n>', 'years per run', '1')
     .option('--parallel <n>', 'runs at once (default: cores)')
-    .option('--out <dir>', 'sweep directory', 'runs/sweep')
+    .option(
+      '--out <dir>',
+      'sweep directory (new or empty; a previous sweep is replaced only with --force)',
+      'runs/sweep',
+    )
+    .option('--force', 'replace a previous sweep in --out')
     .action(async (scenario: string, f: SweepFlags) => {
       const grid: Grid = f.grid ? readGrid(f.grid) : { parameters: {} };
       for (const v of f.vary ?? []) {
@@ -208,7 +239,8 @@ export function registerSimCommands(program: Command): void {
         grid,
         seeds,
         population: num('population', f.population)!,
-        years: num('years', f.years, false)!,
+        years: parseYears(f.years)!,
+        force: f.force === true,
         parallel: num('parallel', f.parallel) ?? availableParallelism(),
         out,
         onDone: (job, m, done, total) =>

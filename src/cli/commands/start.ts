@@ -42,7 +42,8 @@ export function registerStart(program: Command): void {
         );
       }
       console.log(`\nAuditing ${run} …`);
-      await buildProgram().parseAsync(['audit', run], { from: 'user' });
+      // The report inside runs/default is start's own: each start replaces it.
+      await buildProgram().parseAsync(['audit', run, '--force'], { from: 'user' });
       console.log(`\nRun outputs:   ${run}  (ledger.duckdb, *.parquet, timeseries.csv, manifest.json)`);
       console.log(`Audit report:  ${join(run, 'audit', 'index.html')}`);
     });

@@ -36,10 +36,14 @@ Superseded statements are listed too, marked by the correction or withdrawal tha
           code: 'cli.bad_date',
           message: `--as-of ${flags.asOf} is not a YYYY-MM-DD date`,
         });
-      const { entry, records } = await withLedger(cmd, async (ledger) => ({
-        entry: await ledger.getSubject(id),
-        records: await ledger.readSubject(id, flags.asOf),
-      }));
+      const { entry, records } = await withLedger(
+        cmd,
+        async (ledger) => ({
+          entry: await ledger.getSubject(id),
+          records: await ledger.readSubject(id, flags.asOf),
+        }),
+        { mustExist: true },
+      );
       if (!entry && records.length === 0)
         throw new MosaicError({
           code: 'subject.not_found',

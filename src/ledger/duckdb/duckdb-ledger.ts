@@ -1,6 +1,6 @@
 // The DuckDB ledger (the default): one database file, dictionary-encoded columns written with the appender,
 // one transaction per batch, and an in-process id set that makes re-appends idempotent (docs/decisions/0010, 0011).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   type DuckDBDataChunk,
 } from '@duckdb/node-api';
 import type { Catalogue } from '../../core/catalogue.js';
+import { ensureDir } from '../../core/outputs.js';
 import { MosaicError, type Issue } from '../../core/errors.js';
 import type { CreditRecord, Subject } from '../../core/types.js';
 import { asOfDay, buildRecord } from '../codec.js';
@@ -112,7 +113,7 @@ export class DuckDBLedger implements Ledger {
           code: 'ledger.already_open',
           message: `${path} is already open in this process; share the Ledger object instead`,
         });
-      mkdirSync(dirname(path), { recursive: true });
+      ensureDir(dirname(path), 'ledger directory');
     }
     let db: DuckDBInstance;
     try {
@@ -547,7 +548,7 @@ export class DuckDBLedger implements Ledger {
   export(format: ExportFormat, file: string): Promise<number> {
     return this.serial.run(async () => {
       this.assertOpen();
-      mkdirSync(dirname(resolve(file)), { recursive: true });
+      ensureDir(dirname(resolve(file)), 'export directory');
       // A ledger opened with few threads (to leave the cores to a simulation's workers) exports with all of them:
       // an export is a bulk job that the rest of the process waits on.
       if (this.writeThreads) await this.con.run(`SET threads = ${availableParallelism()}`);

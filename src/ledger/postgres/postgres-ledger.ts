@@ -1,7 +1,7 @@
 // The PostgreSQL ledger: plain columns with the id as primary key, batches streamed with COPY inside one
 // transaction; a batch holding an already-stored id falls back to COPY into a staging table and
 // INSERT … ON CONFLICT DO NOTHING (docs/decisions/0014-postgres-server-adapter.md).
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { levelCode, type Catalogue } from '../../core/catalogue.js';
+import { ensureDir } from '../../core/outputs.js';
 import { MosaicError } from '../../core/errors.js';
 import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
 import { asOfDay, compareRecords } from '../codec.js';
@@ -494,7 +495,7 @@ export class PostgresLedger implements Ledger {
               'seq': 'BIGINT', 'id': 'VARCHAR', 'subject': 'VARCHAR', 'kind': 'VARCHAR', 'occurredAt': 'DATE',
               'reportedAt': 'DATE', 'agency': 'VARCHAR', 'basis': 'VARCHAR', 'amount': 'DOUBLE',
               'severity': 'VARCHAR', 'level': 'VARCHAR', 'status': 'VARCHAR', 'supersedes': 'VARCHAR'})`);
-          mkdirSync(dirname(resolve(file)), { recursive: true });
+          ensureDir(dirname(resolve(file)), 'export directory');
           return await copyOut(con, 'pg_export', format, resolve(file));
         } finally {
           con.closeSync();

@@ -170,6 +170,31 @@ describe('lint checks', () => {
     ).toEqual(['policy.subject_kind_mismatch']);
   });
 
+  it('overlapping rules are reported once per record kind, not once per pair (1,500 rules: one issue, not a million)', () => {
+    const rule = (i: number) => `  - id: W-X-${i}
+    domain: commercial
+    subItem: duplicate
+    zh: 重复
+    en: duplicate
+    kind: commerce.contract_nonperformance
+    subjects: [party_member]
+    points: -1
+    basis: test
+    source: test
+    marker: U
+`;
+    const extra = Array.from({ length: 1500 }, (_, i) => rule(i)).join('');
+    const issues = check({ 'rules.yaml': (t) => t + extra }).filter(
+      (i) => i.code === 'policy.overlapping_rules',
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toMatch(
+      /^\d[\d,]* pairs of rules can both score the same commerce\.contract_nonperformance record/,
+    );
+    expect(issues[0]!.message.length).toBeLessThan(400);
+    expect(issues[0]!.location?.line).toBeGreaterThan(0);
+  });
+
   it('malformed formula, located inside the formula text', () => {
     const issues = check({
       'rules.yaml': (t) =>

@@ -386,6 +386,35 @@ function setsIntersect(a?: Set<string>, b?: Set<string>): boolean {
   return false;
 }
 
+/** Overlapping rule pairs counted per record kind (and rule family), with the first few named. */
+class OverlapsByKind {
+  private static readonly SHOWN = 3;
+  private readonly byKind = new Map<string, { pairs: string[]; count: number; at: () => Location }>();
+
+  note(kind: string, a: string, b: string, at: () => Location, family = ''): void {
+    const key = `${family}\u0000${kind}`;
+    let e = this.byKind.get(key);
+    if (!e) this.byKind.set(key, (e = { pairs: [], count: 0, at }));
+    e.count++;
+    if (e.pairs.length < OverlapsByKind.SHOWN) e.pairs.push(`${a} and ${b}`);
+  }
+
+  issues(): Issue[] {
+    return [...this.byKind].map(([key, e]) => {
+      const [family, kind] = key.split('\u0000') as [string, string];
+      const more = e.count > e.pairs.length ? `, and ${e.count - e.pairs.length} more pair(s)` : '';
+      return {
+        code: 'policy.overlapping_rules',
+        message:
+          e.count === 1
+            ? `${family}rules ${e.pairs[0]} can both ${family ? 'match' : 'score'} the same ${kind} record`
+            : `${e.count} pairs of ${family}rules can both ${family ? 'match' : 'score'} the same ${kind} record: ${e.pairs.join('; ')}${more}`,
+        location: e.at(),
+      };
+    });
+  }
+}
+
 function overlaps(a: Matcher, b: Matcher): boolean {
   return (
     classesIntersect(a.classes, b.classes) &&
@@ -522,6 +551,9 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
   // ---- point rules ----
   const rules: PointRule[] = [];
   const pointMatchers = new Map<string, Matcher[]>();
+  // Overlaps are gathered per record kind and reported once per kind: a pack of n rules on one kind has up to n²
+  // overlapping pairs, and one issue per pair ran a 4,000-rule pack out of memory.
+  const overlapping = new OverlapsByKind();
   const capGroups = new Map<string, { cap: number; at: Location }>();
   for (const it of raw.rules) {
     const r = it.value;
@@ -659,12 +691,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
     const list = pointMatchers.get(r.kind) ?? [];
     for (const m of ms)
       for (const o of list)
-        if (o.ruleId !== m.ruleId && overlaps(m, o))
-          issues.push({
-            code: 'policy.overlapping_rules',
-            message: `${m.ruleId} and ${o.ruleId} can both score the same ${r.kind} record`,
-            location: m.at(),
-          });
+        if (o.ruleId !== m.ruleId && overlaps(m, o)) overlapping.note(r.kind, m.ruleId, o.ruleId, m.at);
     list.push(...ms);
     pointMatchers.set(r.kind, list);
     const rule: PointRule = {
@@ -702,12 +729,7 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
     const m = matcher(d.id, classes, when, () => it.at([]));
     const list = directMatchers.get(d.kind) ?? [];
     for (const o of list)
-      if (overlaps(m, o))
-        issues.push({
-          code: 'policy.overlapping_rules',
-          message: `direct-grading rules ${d.id} and ${o.ruleId} can both match the same ${d.kind} record`,
-          location: m.at(),
-        });
+      if (overlaps(m, o)) overlapping.note(d.kind, d.id, o.ruleId, m.at, 'direct-grading ');
     list.push(m);
     directMatchers.set(d.kind, list);
     const rule: DirectRule = {
@@ -724,6 +746,8 @@ function resolvePack(raw: RawPack, cat: Catalogue, issues: Issue[]): SchemePack 
     direct.push(rule);
   }
   const directIds = new Set(direct.map((d) => d.id));
+
+  issues.push(...overlapping.issues());
 
   // ---- repairs ----
   const repairs: RepairRule[] = [];
