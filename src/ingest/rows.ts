@@ -62,7 +62,7 @@ export function checkColumns(names: readonly string[], where: Issue['location'],
   return issues;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Build and validate a record from a row. CSV cells arrive as strings ('' = absent); JSON values must have the

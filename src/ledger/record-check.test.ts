@@ -189,6 +189,32 @@ describe('RecordChecker.ok', () => {
     expect(accepted).toBeLessThan(19_000);
   });
 
+  it('okWithoutId answers the same for the record with its id computed, and computes that id', () => {
+    const ck = new RecordChecker(cat);
+    let accepted = 0;
+    fc.assert(
+      fc.property(mutated(), (r) => {
+        ck.beginBatch();
+        const fields = { ...(r as Record<string, unknown>) };
+        delete fields.id;
+        const ok = ck.okWithoutId(fields as Omit<CreditRecord, 'id'>);
+        let withId: unknown;
+        try {
+          withId = { ...fields, id: recordId(fields as unknown as CreditRecord) };
+        } catch {
+          withId = { ...fields, id: undefined };
+        }
+        expect(ok, JSON.stringify(fields)).toBe(checkRecord(withId, cat).length === 0);
+        if (ok) {
+          accepted++;
+          expect(formatRecordId(ck.idHi, ck.idLo)).toBe((withId as CreditRecord).id);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
   it('trusts a subject type only from the dictionary it is given', () => {
     const [r] = fixtureRecords();
     const legalView = new RecordChecker(cat, () => 2);
