@@ -28,7 +28,11 @@ export class CsvRecordBuilder {
     return i === undefined ? '' : fields[i]!;
   }
 
-  build(fields: readonly string[]): CreditRecord | undefined {
+  /**
+   * `withId` false (validation only) may return the record with an empty id when the row supplies none; true gives it
+   * its id, frozen and sealed for the ledger (RecordChecker.seal).
+   */
+  build(fields: readonly string[], withId = true): CreditRecord | undefined {
     const subject = this.cell(fields, 'subject');
     const kind = this.cell(fields, 'kind');
     const occurredAt = this.cell(fields, 'occurredAt');
@@ -60,10 +64,12 @@ export class CsvRecordBuilder {
     if (level) r.level = level as CreditRecord['level'];
     const supersedes = this.cell(fields, 'supersedes');
     if (supersedes) r.supersedes = supersedes;
-    if (!this.ck.okWithoutId(r)) return undefined;
-    r.id = formatRecordId(this.ck.idHi, this.ck.idLo);
     const given = this.cell(fields, 'id');
-    if (given !== '' && given !== r.id) return undefined;
-    return r;
+    // Without a supplied id to compare, validation alone needs no hash: only a record to be stored gets its id.
+    const computeId = withId || given !== '';
+    if (!this.ck.okWithoutId(r, computeId)) return undefined;
+    if (!computeId) return r;
+    if (given !== '' && given !== formatRecordId(this.ck.idHi, this.ck.idLo)) return undefined;
+    return this.ck.seal(r);
   }
 }

@@ -166,7 +166,7 @@ async function* validRecords(
         ck.beginBatch();
       }
       // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      let record = row.fields && fast ? fast.build(row.fields) : undefined;
+      let record = row.fields && fast ? fast.build(row.fields, lines !== undefined) : undefined;
       if (!record) {
         const value = row.value ?? rowObject(header, row.fields!);
         const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv');
