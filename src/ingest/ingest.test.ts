@@ -199,6 +199,27 @@ describe('ingestFile', () => {
     });
   });
 
+  it('answers a re-run of a file stored in full from its receipt, and only then', async () => {
+    const ledger = new MemoryLedger(cat);
+    const file = csvFile('receipt.csv', goodRows(30));
+    expect((await ingestFile(ledger, file)).unchanged).toBeUndefined();
+    let read = false;
+    const again = await ingestFile(ledger, file, { onProgress: (d, t) => (read ||= d < t) });
+    expect(again).toMatchObject({ rows: 30, inserted: 0, duplicates: 30, stored: true, unchanged: true });
+    expect(read).toBe(false);
+    // Other bytes (one more row) are read and validated as usual.
+    const more = csvFile('receipt.csv', goodRows(31));
+    expect(await ingestFile(ledger, more)).toMatchObject({ inserted: 1, duplicates: 30 });
+    // A file stored with rows refused gets no receipt: its re-run reports them again.
+    const bad = goodRows(5);
+    bad[1]![1] = 'no.such_kind';
+    const badFile = csvFile('receipt-bad.csv', bad);
+    await ingestFile(ledger, badFile, { skipInvalid: true });
+    const rerun = await ingestFile(ledger, badFile);
+    expect(rerun).toMatchObject({ stored: false, rejected: 1 });
+    expect(rerun.unchanged).toBeUndefined();
+  });
+
   it('reads JSONL the same way', async () => {
     const ledger = new MemoryLedger(cat);
     const file = join(dir, 'r.jsonl');

@@ -100,7 +100,7 @@ function plan(batches: number, batchSize: number, subjects: number, seed: number
 
 interface Round {
   acked: number[];
-  /** Records each acknowledged append stored, and found already stored. */
+  /** Records the whole run stored, and found already stored (from its DONE line). */
   inserted: number;
   duplicates: number;
   signal: NodeJS.Signals | null;
@@ -147,13 +147,16 @@ function runChild(
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line === 'DONE') done = true;
+        const d = /^DONE (\d+) (\d+)$/.exec(line);
+        if (d) {
+          done = true;
+          inserted = Number(d[1]);
+          duplicates = Number(d[2]);
+        }
         const m = /^ACK (\d+) (\d+) (\d+)$/.exec(line);
         if (!m) continue;
         const b = Number(m[1]);
         acked.push(b);
-        inserted += Number(m[2]);
-        duplicates += Number(m[3]);
         if (kill && b > kill.pastMax && ++fresh >= kill.newAcks && !killing) {
           killing = true;
           setTimeout(() => child.kill('SIGKILL'), kill.lag);

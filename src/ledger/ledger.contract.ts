@@ -566,6 +566,17 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       expect(Array.from({ length: c.length }, (_, i) => decodeRow(c, cat, i))).toEqual(recs.map(scanFields));
     });
 
+    it('keeps receipts of files stored in full, across a reopen', async () => {
+      const receipt = { key: 'sha256:ab:12:cat@1', rows: 12, records: 11, at: '2026-12-04T18:00:00.000Z' };
+      expect(await ledger.fileReceipt!('sha256:ab:12:cat@1')).toBeUndefined();
+      await ledger.putFileReceipt!(receipt);
+      await ledger.putFileReceipt!({ ...receipt, records: 12 });
+      if (h.reopen) ledger = await h.reopen();
+      if (h.reopen || name === 'memory')
+        expect(await ledger.fileReceipt!(receipt.key)).toEqual({ ...receipt, records: 12 });
+      expect(await ledger.fileReceipt!('sha256:ab:12:cat@2')).toBeUndefined();
+    });
+
     it('appends past every internal growth boundary, reopens, and appends again about the same subjects', async () => {
       // Boundaries: the subject-type table and the id indexes start at 1,024 entries and double; the DuckDB appender
       // writes 2,048-row chunks; the memory ledger's basis column widens past 65,536 distinct bases. 5,000 subjects

@@ -42,6 +42,17 @@ export interface RecordColumns {
  */
 export const MAX_AGENCIES = 65_536;
 
+/** A file stored in full: what a re-run of the same bytes under the same catalogue version can answer at once. */
+export interface FileReceipt {
+  /** SHA-256 of the file's bytes, its size and the catalogue version it was validated against. */
+  key: string;
+  /** Data rows read, and records they held (stored now or found stored). */
+  rows: number;
+  records: number;
+  /** ISO time it was stored. */
+  at: string;
+}
+
 export interface AppendResult {
   inserted: number;
   duplicates: number;
@@ -81,6 +92,10 @@ export interface Ledger {
    * processes cannot open meanwhile (DuckDB) can tell them when it expects to be done.
    */
   progress?(activity: string, done: number, total: number): void;
+  /** The receipt of a file stored in full under this key (ingest), if any. */
+  fileReceipt?(key: string): Promise<FileReceipt | undefined>;
+  /** Remember that a file was stored in full: called only after its last record is committed. */
+  putFileReceipt?(receipt: FileReceipt): Promise<void>;
 }
 
 /** Zero-filled columns for `n` records with no supersession pairs (generators and adapters fill them in). */

@@ -22,6 +22,7 @@ import {
   MAX_AGENCIES,
   type AppendResult,
   type ExportFormat,
+  type FileReceipt,
   type Ledger,
   type RecordColumns,
 } from '../ledger.js';
@@ -53,6 +54,10 @@ const SUBJECT_COLUMNS = [
   ...SUBJECT_STRING_FIELDS.map((f) => [f, 'VARCHAR']),
   ...SUBJECT_LIST_FIELDS.map((f) => [f, 'VARCHAR[]']),
 ] as const;
+
+/** Files stored in full (ingest's receipts): a re-run of the same bytes is answered from here. */
+const FILES_DDL = `CREATE TABLE IF NOT EXISTS ledger_files (key VARCHAR PRIMARY KEY, rows BIGINT NOT NULL,
+  records BIGINT NOT NULL, stored_at VARCHAR NOT NULL)`;
 
 interface ReadableVector {
   getItem(i: number): unknown;
@@ -157,6 +162,7 @@ export class DuckDBLedger implements Ledger {
     await this.con.run(
       `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
     );
+    await this.con.run(FILES_DDL);
     const meta = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'layout'`);
     const version = meta.getRowsJS()[0]?.[0];
     if (version === undefined)
@@ -400,6 +406,30 @@ export class DuckDBLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.subjectSerial.run(() => this.selectSubjects('', []));
+  }
+
+  fileReceipt(key: string): Promise<FileReceipt | undefined> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.con.runAndReadAll(
+        `SELECT key, rows::DOUBLE, records::DOUBLE, stored_at FROM ledger_files WHERE key = $1`,
+        [key],
+      );
+      const row = res.getRowsJS()[0];
+      return row && { key, rows: row[1] as number, records: row[2] as number, at: row[3] as string };
+    });
+  }
+
+  putFileReceipt(r: FileReceipt): Promise<void> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      await this.con.run(`INSERT OR REPLACE INTO ledger_files VALUES ($1, $2, $3, $4)`, [
+        r.key,
+        r.rows,
+        r.records,
+        r.at,
+      ]);
+    });
   }
 
   agencies(): Promise<string[]> {

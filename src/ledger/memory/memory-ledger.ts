@@ -20,6 +20,7 @@ import {
   MAX_AGENCIES,
   type AppendResult,
   type ExportFormat,
+  type FileReceipt,
   type Ledger,
   type RecordColumns,
 } from '../ledger.js';
@@ -220,6 +221,15 @@ export class MemoryLedger implements Ledger {
   }
   async subjects(): Promise<Subject[]> {
     return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
+  }
+
+  private readonly receipts = new Map<string, FileReceipt>();
+  async fileReceipt(key: string): Promise<FileReceipt | undefined> {
+    const r = this.receipts.get(key);
+    return r && { ...r };
+  }
+  async putFileReceipt(receipt: FileReceipt): Promise<void> {
+    this.receipts.set(receipt.key, { ...receipt });
   }
 
   async agencies(): Promise<string[]> {

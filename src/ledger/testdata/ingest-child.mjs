@@ -1,7 +1,8 @@
 // Child process of the durability test: appends deterministic batches to a ledger and prints
 // "ACK <batch> <inserted> <duplicates>" after each append resolves (the batch is committed). The parent SIGKILLs it
 // at random points. With a CSV file as the last argument it runs the real two-pass ingest of that file instead,
-// acknowledging each batch the ingest appends (batch numbers count from the start of the file on every run).
+// acknowledging each batch the ingest appends (batch numbers count from the start of the file on every run). At the
+// end it prints "DONE <inserted> <duplicates>" for the whole run (a file stored in full before appends nothing).
 // Usage: node ingest-child.mjs <compiled src dir> <adapter> <target> <catalogue.yaml> <seed> <batches> <batchSize>
 //          <subjects> [file.csv]
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ const ledger = await openLedger(
 );
 const append = ledger.append.bind(ledger);
 let b = 0;
+let inserted = 0;
+let duplicates = 0;
 ledger.append = async (batch) => {
   const res = await append(batch);
   process.stdout.write(`ACK ${b++} ${res.inserted} ${res.duplicates}\n`);
@@ -27,7 +30,9 @@ ledger.append = async (batch) => {
 };
 if (csv) {
   const { ingestFile } = await load('ingest/ingest.js');
-  await ingestFile(ledger, csv, { batchSize: size });
+  const s = await ingestFile(ledger, csv, { batchSize: size });
+  inserted = s.inserted;
+  duplicates = s.duplicates;
 } else {
   const { syntheticRecords } = await load('ledger/synthetic.js');
   const records = syntheticRecords(catalogue, {
@@ -35,7 +40,11 @@ if (csv) {
     subjects: Number(subjects),
     seed: Number(seed),
   });
-  for (let i = 0; i < Number(batches); i++) await ledger.append(records.slice(i * size, (i + 1) * size));
+  for (let i = 0; i < Number(batches); i++) {
+    const res = await ledger.append(records.slice(i * size, (i + 1) * size));
+    inserted += res.inserted;
+    duplicates += res.duplicates;
+  }
 }
 await ledger.close();
-process.stdout.write('DONE\n');
+process.stdout.write(`DONE ${inserted} ${duplicates}\n`);
