@@ -1,5 +1,6 @@
 // Writes the audit report directory: index.html (tables and ECharts plots from local files), audit.json and CSVs.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { maskText } from '../core/mask.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { shipped } from '../core/paths.js';
@@ -632,15 +633,19 @@ export function echartsPath(): string {
   return createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
 }
 
-/** Write index.html, audit.json, csv/*.csv and the local plotting assets into `dir`. Returns the page's path. */
-export function writeReport(r: AuditResult, dir: string): string {
+/**
+ * Write index.html, audit.json, csv/*.csv and the local plotting assets into `dir`. Returns the page's path. A report
+ * is a public document: every identifier in it (examples, names, free text) is masked unless `unmasked` is set.
+ */
+export function writeReport(r: AuditResult, dir: string, opts: { unmasked?: boolean } = {}): string {
+  const pub = opts.unmasked ? (s: string) => s : maskText;
   mkdirSync(join(dir, 'csv'), { recursive: true });
   copyFileSync(echartsPath(), join(dir, 'echarts.min.js'));
   copyFileSync(shipped('web', 'report', 'report.js'), join(dir, 'report.js'));
   copyFileSync(shipped('web', 'report', 'report.css'), join(dir, 'report.css'));
-  writeFileSync(join(dir, 'audit.json'), resultJson(r));
-  for (const [name, text] of Object.entries(resultCsvs(r))) writeFileSync(join(dir, 'csv', name), text);
+  writeFileSync(join(dir, 'audit.json'), pub(resultJson(r)));
+  for (const [name, text] of Object.entries(resultCsvs(r))) writeFileSync(join(dir, 'csv', name), pub(text));
   const page = join(dir, 'index.html');
-  writeFileSync(page, resultHtml(r));
+  writeFileSync(page, pub(resultHtml(r)));
   return page;
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { MosaicError, formatIssue } from '../core/errors.js';
 import { commandModules } from './commands/index.js';
+import { setOutputMasking } from '../ingest/session.js';
 
 export function buildProgram(): Command {
   const program = new Command('mosaic')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  setOutputMasking(false);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -35,3 +35,21 @@ describe('USCC (GB 32100)', () => {
     expect(maskId('11010519491231002X')).toBe('110105********002X');
   });
 });
+
+describe('identifier errors name the type the value looks like', () => {
+  const good = '11010519491231002X';
+  it.each([
+    ['a lowercase x', '11010519491231002x', 'id.lowercase_x'],
+    ['a leading space', ' ' + good, 'id.whitespace'],
+    ['a zero-width space', '110105\u200b19491231002X', 'id.invisible_character'],
+    ['full-width digits', '１１０１０５１９４９１２３１００２Ｘ', 'id.fullwidth'],
+  ])('%s is a resident-ID problem, not uscc.charset', (_, id, code) => {
+    const r = validateSubjectId(id);
+    expect(r).toMatchObject({ ok: false, code });
+    expect(r.ok ? '' : r.message).toContain(`written cleanly it is ${good}, which is valid`);
+  });
+  it('a near miss that is still wrong says what else is wrong', () => {
+    const r = validateSubjectId('110105194912310021 ');
+    expect(r.ok ? '' : r.message).toContain('check character should be X');
+  });
+});

@@ -112,7 +112,39 @@ export function validateSubjectId(id: string): IdCheck & { type?: 'natural' | 'l
   const looksLikeResident =
     /^\d{17}[\dX]$/.test(id) &&
     !Number.isNaN(toEpochDay(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`));
-  return looksLikeResident ? rid : uscc;
+  return looksLikeResident ? rid : (residentNearMiss(id) ?? uscc);
+}
+
+/** Spaces, zero-width and other invisible format characters that copying from documents and web pages brings along. */
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]/g;
+
+/**
+ * A resident ID typed or pasted with a slip: a lowercase x, spaces, invisible characters or full-width digits. Named
+ * as a resident-ID problem (with the cleaned form) rather than judged as a malformed USCC. Runs only on failures.
+ */
+function residentNearMiss(id: string): IdCheck | undefined {
+  const cleaned = id.normalize('NFKC').replace(INVISIBLE, '').toUpperCase();
+  if (cleaned === id || !/^\d{17}[\dX]$/.test(cleaned)) return undefined;
+  const problems: [string, string][] = [];
+  if (/[\uff10-\uff19\uff38\uff58]/.test(id)) problems.push(['id.fullwidth', 'full-width characters']);
+  const trimmed = id.trim();
+  if (trimmed !== id) problems.push(['id.whitespace', 'a leading or trailing space']);
+  else if (/\s/.test(id)) problems.push(['id.whitespace', 'a space inside']);
+  const invisible = /[\u00ad\u180e\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]/.exec(id);
+  if (invisible)
+    problems.push([
+      'id.invisible_character',
+      `an invisible character U+${invisible[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${invisible.index + 1}`,
+    ]);
+  if (/x$/.test(id.normalize('NFKC').replace(INVISIBLE, '')))
+    problems.push(['id.lowercase_x', "a lowercase 'x' as check character (resident IDs use a capital X)"]);
+  if (!problems.length) return undefined;
+  const rest = validateResidentId(cleaned);
+  return fail(
+    problems[0]![0],
+    `looks like a resident ID number with ${problems.map((p) => p[1]).join(' and ')}; written cleanly it is ${cleaned}` +
+      (rest.ok ? ', which is valid' : `, which is still wrong: ${rest.message}`),
+  );
 }
 
 /** Public display form: keep the first 6 and last 4 characters (DOMAIN §8.3 recommendation). */

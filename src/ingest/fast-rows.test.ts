@@ -60,6 +60,16 @@ describe('CsvRecordBuilder', () => {
       residentIdAt(3).toLowerCase().replace(/.$/, 'x'),
       'r0123456789abcdef',
       'A',
+      // What the ingest's own checks refuse (row-checks.ts): unsafe text, blank text, amounts the unit cannot hold,
+      // dates after the report date.
+      'a\u0000b',
+      '\u202eabc',
+      '\u001b[31m',
+      '   ',
+      '1.5',
+      '12.345',
+      '2000000',
+      '2030-01-01',
     );
     let accepted = 0;
     fc.assert(
@@ -74,8 +84,9 @@ describe('CsvRecordBuilder', () => {
           const keep = COLUMNS.map((_, i) => i).filter((i) => !dropped.includes(i) || i === 1 || i === 2);
           const header = keep.map((i) => COLUMNS[i]!);
           const fields = keep.map((i) => cells[i]!);
-          const fast = new CsvRecordBuilder(header, new RecordChecker(cat)).build(fields);
-          const ref = rowToRecord(rowObject(header, fields), { file: 'f.csv', line: 2 }, cat, true);
+          const checks = { reportDate: '2026-12-04' };
+          const fast = new CsvRecordBuilder(header, new RecordChecker(cat), checks).build(fields);
+          const ref = rowToRecord(rowObject(header, fields), { file: 'f.csv', line: 2 }, cat, true, checks);
           if (fast) {
             accepted++;
             expect(ref.issues).toEqual([]);

@@ -3,7 +3,10 @@
 import type { CreditRecord } from '../core/types.js';
 import type { RecordChecker } from '../ledger/record-check.js';
 import { formatRecordId } from '../ledger/record-id.js';
-import { fieldOf, NUMBER } from './rows.js';
+import type { Issue } from '../core/errors.js';
+import { fieldOf, ingestChecks, NUMBER, type RowCheckOptions } from './rows.js';
+
+const NOWHERE = { file: '', line: 0 };
 
 /**
  * Accepts exactly the rows rowToRecord accepts, building the same record (a differential test holds the two
@@ -13,9 +16,12 @@ export class CsvRecordBuilder {
   private readonly at: Record<string, number> = {};
 
   /** `header`: the file's column names, already checked (checkColumns). */
+  private readonly issues: Issue[] = [];
+
   constructor(
     header: readonly string[],
     private readonly ck: RecordChecker,
+    private readonly checks: RowCheckOptions = {},
   ) {
     header.forEach((name, i) => {
       const f = fieldOf(name);
@@ -65,11 +71,18 @@ export class CsvRecordBuilder {
     const supersedes = this.cell(fields, 'supersedes');
     if (supersedes) r.supersedes = supersedes;
     const given = this.cell(fields, 'id');
-    // Without a supplied id to compare, validation alone needs no hash: only a record to be stored gets its id.
-    const computeId = withId || given !== '';
+    // Validation alone needs no hash, unless there is a supplied id to compare or the record names one it
+    // supersedes (those are resolved by id after the pass); a record to be stored gets its id, sealed.
+    const computeId = withId || given !== '' || supersedes !== '';
     if (!this.ck.okWithoutId(r, computeId)) return undefined;
+    // The ingest's own checks (rows.ts ingestChecks) run on every row here too.
+    this.issues.length = 0;
+    ingestChecks(r, this.ck.catalogue, NOWHERE, this.checks, this.issues);
+    if (this.issues.length) return undefined;
     if (!computeId) return r;
     if (given !== '' && given !== formatRecordId(this.ck.idHi, this.ck.idLo)) return undefined;
-    return this.ck.seal(r);
+    if (withId) return this.ck.seal(r);
+    r.id = formatRecordId(this.ck.idHi, this.ck.idLo);
+    return r;
   }
 }

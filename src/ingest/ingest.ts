@@ -6,8 +6,9 @@ import type { CreditRecord } from '../core/types.js';
 import { MAX_AGENCIES, type Ledger } from '../ledger/ledger.js';
 import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
-import { checkColumns, rowToRecord } from './rows.js';
+import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
 import { formatOf, readRows, rowObject } from './source.js';
+import { dropDangling, Supersessions } from './supersedes.js';
 
 export interface IngestOptions {
   /** Store the valid rows and report the bad ones, instead of storing nothing when any row is bad. */
@@ -20,6 +21,8 @@ export interface IngestOptions {
   beforeStore?: () => Promise<void>;
   /** Keep at most this many issues (the count of bad rows is always exact). */
   maxIssues?: number;
+  /** Refuse statements dated after this day (the CLI passes today, or --report-date). */
+  reportDate?: string;
 }
 
 export interface IngestSummary {
@@ -94,9 +97,13 @@ export async function ingestFile(
   // Storage limits are validation: a row the ledger could not store is refused here, at its line, before anything
   // is stored (the second pass re-checks against the same stored set, so it admits exactly the same rows).
   const stored = await ledger.agencies();
+  const checks = { reportDate: options.reportDate };
   if (!options.skipInvalid) {
     const limit = new AgencyLimit(stored);
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit)) void rec;
+    const pending = new Supersessions();
+    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, checks))
+      pending.note(rec);
+    if (pending.size) await pending.resolve(ledger, file, format, checks, report, summary);
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
     if (now.bytes !== size.bytes || now.mtimeMs !== size.mtimeMs)
@@ -117,6 +124,17 @@ export async function ingestFile(
     if (!batch.length) return;
     let res;
     try {
+      // Validated with the file above; in a single pass (skipInvalid) corrections are checked batch by batch.
+      if (options.skipInvalid) {
+        const kept = await dropDangling(ledger, batch, file, report, summary);
+        if (kept.length !== batch.length) {
+          const keep = new Set(kept);
+          const keptLines = lines.filter((_, i) => keep.has(batch[i]!));
+          lines.length = 0;
+          lines.push(...keptLines);
+        }
+        batch = kept;
+      }
       res = await ledger.append(batch);
     } catch (err) {
       throw atLines(err, file, lines);
@@ -127,7 +145,17 @@ export async function ingestFile(
     lines.length = 0;
   };
   const limit = new AgencyLimit(stored);
-  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, lines)) {
+  for await (const rec of validRecords(
+    ledger,
+    file,
+    format,
+    onBytes,
+    report,
+    summary,
+    limit,
+    checks,
+    lines,
+  )) {
     batch.push(rec);
     if (batch.length >= batchSize) await flush();
   }
@@ -159,6 +187,7 @@ async function* validRecords(
   report: (issues: Issue[]) => void,
   summary: IngestSummary,
   limit: AgencyLimit,
+  checks: RowCheckOptions,
   lines?: number[],
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
@@ -170,7 +199,7 @@ async function* validRecords(
     const issues = checkColumns(names, { file, line: 1 });
     if (issues.length) throw new MosaicError(issues);
     header = names;
-    fast = new CsvRecordBuilder(names, ck);
+    fast = new CsvRecordBuilder(names, ck, checks);
   };
   let sinceMemo = 0;
   for await (const rows of readRows(file, format, onBytes, onHeader, true))
@@ -189,7 +218,7 @@ async function* validRecords(
       let record = row.fields && fast ? fast.build(row.fields, lines !== undefined) : undefined;
       if (!record) {
         const value = row.value ?? rowObject(header, row.fields!);
-        const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv');
+        const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);
         if (!res.record) {
           summary.rejected++;
           report(res.issues);

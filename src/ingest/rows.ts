@@ -1,8 +1,9 @@
 // Turns one input row (CSV cells or a JSON object) into a credit record, or into coded issues at file:line.
 import type { Catalogue } from '../core/catalogue.js';
-import type { Issue } from '../core/errors.js';
+import type { Issue, Location } from '../core/errors.js';
 import { makeRecord, type CreditRecord, type RecordInput } from '../core/types.js';
 import { checkRecord } from '../ledger/record-check.js';
+import { checkAmountUnit, checkNotBlank, checkNotFuture, checkTextSafety } from './row-checks.js';
 
 /** Record fields a row may carry, with accepted snake_case spellings. */
 const FIELDS = [
@@ -73,6 +74,7 @@ export function rowToRecord(
   location: { file: string; line: number },
   catalogue: Catalogue,
   fromCsv: boolean,
+  opts: RowCheckOptions = {},
 ): { record?: CreditRecord; issues: Issue[] } {
   const issues: Issue[] = [];
   const bad = (code: string, field: string, message: string) =>
@@ -123,5 +125,25 @@ export function rowToRecord(
   // here is never refused batch by batch later.
   for (const i of checkRecord(record, catalogue))
     issues.push({ code: i.code, message: `${i.location?.path?.[0] ?? 'record'}: ${i.message}`, location });
+  ingestChecks(record, catalogue, location, opts, issues);
   return issues.length ? { issues } : { record, issues };
+}
+
+export interface RowCheckOptions {
+  /** Refuse statements dated after this day (YYYY-MM-DD); the CLI passes today unless --report-date says otherwise. */
+  reportDate?: string;
+}
+
+/** The ingest's own checks beyond the ledger's door (src/ingest/row-checks.ts), appended to `out`. */
+export function ingestChecks(
+  r: CreditRecord,
+  catalogue: Catalogue,
+  location: Location,
+  opts: RowCheckOptions,
+  out: Issue[],
+): void {
+  checkTextSafety(r, location, out);
+  checkNotBlank(r, location, out);
+  checkAmountUnit(r, catalogue, location, out);
+  checkNotFuture(r, opts.reportDate, location, out);
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatIssue, MosaicError, type Issue } from '../core/errors.js';
 import { maskId } from '../core/identifiers.js';
+import { maskText } from '../core/mask.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { openLedger } from '../ledger/open.js';
 
@@ -88,10 +89,34 @@ function watchPipe(): void {
   });
 }
 
+/** Applied to every line `out` prints while a masked view is being written (see `maskedOutput`). */
+let outputFilter: ((line: string) => string) | undefined;
+
+/**
+ * Mask every line printed through `out` from now on: identifiers anywhere in the text (id columns, names, bases,
+ * agencies, JSON) are masked, so a public view cannot leak one through a field nobody thought of. `main` turns it
+ * off before each command.
+ */
+export function setOutputMasking(on: boolean): void {
+  outputFilter = on ? maskText : undefined;
+}
+
+/** Run `fn` with masked output (see setOutputMasking), restoring the previous state afterwards. */
+export async function maskedOutput<T>(on: boolean, fn: () => T | Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const before = outputFilter;
+  outputFilter = maskText;
+  try {
+    return await fn();
+  } finally {
+    outputFilter = before;
+  }
+}
+
 /** Standard output and error, one line at a time (tests spy on process.stdout/stderr.write). */
 export const out = (line = ''): void => {
   watchPipe();
-  process.stdout.write(line + '\n');
+  process.stdout.write((outputFilter ? outputFilter(line) : line) + '\n');
 };
 export const err = (line = ''): void => void process.stderr.write(line + '\n');
 

@@ -7,7 +7,7 @@ import { prepareOutputDir } from '../../core/outputs.js';
 import { runAudit } from '../../audit/audit.js';
 import { writeReport } from '../../audit/report.js';
 import { loadRun, readManifest } from '../../audit/run.js';
-import { out } from '../../ingest/session.js';
+import { out, setOutputMasking } from '../../ingest/session.js';
 
 interface AuditFlags {
   out?: string;
@@ -18,6 +18,7 @@ interface AuditFlags {
   minGroup: string;
   target: string;
   force?: boolean;
+  unmasked?: boolean;
 }
 
 /** What `writeReport` puts in a report directory; a previous report is replaced only entry by entry. */
@@ -35,6 +36,7 @@ export function register(program: Command): void {
       'report directory (default: <run-dir>/audit); new, empty, or a previous report with --force',
     )
     .option('--force', 'replace a previous audit report in the report directory')
+    .option('--unmasked', 'print identifiers in full in the report (operator view; never for publication)')
     .option('--as-of <date>', 'audit date (default: the run end)')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--draws <n>', 'bootstrap draws for the headline tables', '1000')
@@ -69,7 +71,9 @@ export function register(program: Command): void {
         minGroupSize: num('--min-group', flags.minGroup),
         targetGrade: flags.target,
       });
-      const page = writeReport(result, reportDir);
+      const page = writeReport(result, reportDir, { unmasked: flags.unmasked === true });
+      // The summary printed here is as public as the report: masked the same way.
+      setOutputMasking(flags.unmasked !== true);
       for (const h of result.headlines) {
         out(h.en + (h.ci ? `  [95% CI ${fmtCi(h)}]` : ''));
         for (const d of h.detail) out(`  - ${d}`);

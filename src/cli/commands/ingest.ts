@@ -1,6 +1,7 @@
 // `mosaic ingest FILE`: validate a CSV or JSONL file of credit records and append it to the ledger.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { isIsoDate } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { DEFAULT_BATCH, ingestFile, type IngestSummary } from '../../ingest/ingest.js';
 import { err, out, printIssues, withLedger } from '../../ingest/session.js';
@@ -15,6 +16,7 @@ interface IngestFlags {
   batchSize: string;
   progress?: boolean;
   json?: boolean;
+  reportDate?: string;
 }
 
 export function register(program: Command): void {
@@ -35,6 +37,10 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'records per atomic ledger append', String(DEFAULT_BATCH))
     .option('--progress', 'show a progress bar even when standard error is not a terminal')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--report-date <date>',
+      'refuse statements dated after this day (YYYY-MM-DD; default: today, UTC); set it for simulated futures',
+    )
     .addHelpText(
       'after',
       `
@@ -47,6 +53,12 @@ running the same file twice stores it once. Exit code 2 when any row or subject 
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new MosaicError({ code: 'cli.bad_option', message: `--batch-size must be a positive integer` });
+      const reportDate = flags.reportDate ?? new Date().toISOString().slice(0, 10);
+      if (!isIsoDate(reportDate))
+        throw new MosaicError({
+          code: 'cli.bad_date',
+          message: `--report-date ${reportDate} is not a YYYY-MM-DD date`,
+        });
       // Subjects are checked before any record is read, and stored only once the records have passed.
       const subjects = flags.subjects ? await readSubjects(flags.subjects) : [];
       const summary = await withLedger(cmd, async (ledger) => {
@@ -55,6 +67,7 @@ running the same file twice stores it once. Exit code 2 when any row or subject 
           return await ingestFile(ledger, file, {
             skipInvalid: flags.skipInvalid,
             batchSize,
+            reportDate,
             onProgress: bar.update,
             beforeStore: subjects.length ? () => ledger.putSubjects(subjects) : undefined,
           });

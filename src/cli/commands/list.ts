@@ -4,7 +4,7 @@ import { shippedCalendar } from '../../core/calendar.js';
 import { fromEpochDay, isIsoDate, toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { maskId, validateSubjectId } from '../../core/identifiers.js';
-import { err, out, withLedger } from '../../ingest/session.js';
+import { err, out, setOutputMasking, withLedger } from '../../ingest/session.js';
 import { decideReference, type Decision } from '../../schemes/lists/decide.js';
 import { publishedTables } from '../../schemes/lists/display.js';
 import { dutiesOf } from '../../schemes/lists/duties.js';
@@ -134,6 +134,8 @@ unless --unmasked is given explicitly.`,
         const world = await withLedger(cmd, (ledger) => worldAround(policy, ledger, subject, asOf), {
           mustExist: true,
         });
+        // Under --mask every printed line is masked, free text included (case numbers, names, agencies).
+        setOutputMasking(flags.mask === true);
         const own = entriesOf(policy, world.of(subject), { knownAsOf: day });
         const links = world.register
           .sourcesOf(subject)

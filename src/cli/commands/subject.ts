@@ -4,7 +4,7 @@ import { isIsoDate } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { maskId, validateSubjectId } from '../../core/identifiers.js';
 import type { CreditRecord, Subject } from '../../core/types.js';
-import { out, withLedger } from '../../ingest/session.js';
+import { maskedOutput, out, withLedger } from '../../ingest/session.js';
 
 interface ShowFlags {
   asOf?: string;
@@ -50,32 +50,53 @@ Superseded statements are listed too, marked by the correction or withdrawal tha
           message: `${flags.mask ? maskId(id) : id} has no register entry and no records in the ledger`,
         });
       const m = (s: string) => (flags.mask ? maskId(s) : s);
-      if (flags.json) {
-        const subj = entry ? maskSubject(entry, m) : { id: m(id), type: check.type };
-        out(
-          JSON.stringify(
-            {
-              subject: subj,
-              asOf: flags.asOf ?? null,
-              records: records.map((r) => ({ ...r, subject: m(r.subject) })),
-            },
-            null,
-            2,
-          ),
-        );
-        return;
-      }
-      printSubject(entry ?? { id, type: check.type!, jurisdiction: '?', roles: [] }, m, !entry);
-      out();
-      out(
-        `${records.length} statement${records.length === 1 ? '' : 's'}${flags.asOf ? ` reported by ${flags.asOf}` : ''}:`,
-      );
-      printRecords(records);
+      await maskedOutput(flags.mask === true, () => show(id, check.type!, entry, records, flags, m));
     });
 }
 
+/** Print the subject and its records; under --mask every line is masked and nothing derivable from it is shown. */
+function show(
+  id: string,
+  type: Subject['type'],
+  entry: Subject | undefined,
+  records: CreditRecord[],
+  flags: ShowFlags,
+  m: (s: string) => string,
+): void {
+  if (flags.json) {
+    const subj = entry ? (flags.mask ? maskSubject(entry, m) : entry) : { id: m(id), type };
+    out(
+      JSON.stringify(
+        {
+          subject: subj,
+          asOf: flags.asOf ?? null,
+          records: records.map((r) => ({ ...r, subject: m(r.subject) })),
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  printSubject(
+    entry ? (flags.mask ? maskSubject(entry, m) : entry) : { id, type, jurisdiction: '?', roles: [] },
+    m,
+    !entry,
+  );
+  out();
+  out(
+    `${records.length} statement${records.length === 1 ? '' : 's'}${flags.asOf ? ` reported by ${flags.asOf}` : ''}:`,
+  );
+  printRecords(records);
+}
+
+/**
+ * The masked register entry: identifiers masked, and the birth date left out, since it is exactly the masked digits of
+ * a resident ID (sex stays: it is the kept second-to-last digit).
+ */
 function maskSubject(s: Subject, m: (s: string) => string): Subject {
   const c: Subject = { ...s, id: m(s.id) };
+  delete c.birthDate;
   if (s.legalRepresentative) c.legalRepresentative = m(s.legalRepresentative);
   if (s.principal) c.principal = m(s.principal);
   if (s.actualController) c.actualController = m(s.actualController);

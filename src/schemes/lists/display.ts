@@ -1,6 +1,7 @@
 // Public display of a list: the fields the list's instrument publishes, with identifiers masked unless asked not to.
 import { ageOn, fromEpochDay } from '../../core/dates.js';
 import { maskId } from '../../core/identifiers.js';
+import { maskText } from '../../core/mask.js';
 import { parseResidentId, validateResidentId } from '../../core/identifiers.js';
 import type { ListEntry } from './lifecycle.js';
 import type { ListDef } from './schema.js';
@@ -45,7 +46,8 @@ export function publishedTables(
 function mask(list: ListDef, column: string, value: string, unmasked: boolean): string {
   if (unmasked) return value;
   const rule = list.publication.masking.find((m) => m.field === column);
-  return rule ? maskKeep(value, rule.keep_first, rule.keep_last) : value;
+  // Any field may hold an identifier typed into free text (a name, a case number, an agency): mask it there too.
+  return maskText(rule ? maskKeep(value, rule.keep_first, rule.keep_last) : value);
 }
 
 function field(c: string, e: ListEntry, register: Register, asOf: number): string {

@@ -195,6 +195,13 @@ describe('lint checks', () => {
     expect(issues[0]!.location?.line).toBeGreaterThan(0);
   });
 
+  it('a blank or whitespace-only basis', () => {
+    const issues = check({ 'rules.yaml': (t) => t.replace(/basis: .*/, "basis: '   '") });
+    expect(codes(issues)).toEqual(['policy.invalid']);
+    expect(issues[0]!.message).toContain('basis must not be blank');
+    expect(issues[0]!.location?.line).toBeGreaterThan(0);
+  });
+
   it('malformed formula, located inside the formula text', () => {
     const issues = check({
       'rules.yaml': (t) =>

@@ -38,7 +38,9 @@ export const IntervalSchema = z
   })
   .strict();
 
-const Provenance = { basis: Text, source: Text, marker: Marker, note: z.string().optional() };
+/** A basis of only spaces names no law: refused like an empty one (the lists lint and ingest do the same). */
+const Basis = z.string().refine((s) => s.trim().length > 0, 'basis must not be blank');
+const Provenance = { basis: Basis, source: Text, marker: Marker, note: z.string().optional() };
 
 export const ConditionSchema = z
   .object({
