@@ -103,7 +103,29 @@ export async function ingestFile(
     const pending = new Supersessions();
     for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, checks))
       pending.note(rec);
-    if (pending.size) await pending.resolve(ledger, file, format, checks, report, summary);
+    if (pending.size) {
+      // The targets of corrections are looked up in one more read of the file, through the same fast path.
+      const records = async function* () {
+        const quiet = { ...summary, issues: [] as Issue[] };
+        // validRecords pushes each record's line just before yielding it.
+        const lines: number[] = [];
+        const limit = new AgencyLimit(stored);
+        const none = () => undefined;
+        for await (const record of validRecords(
+          ledger,
+          file,
+          format,
+          none,
+          none,
+          quiet,
+          limit,
+          checks,
+          lines,
+        ))
+          yield { line: lines.pop()!, record };
+      };
+      await pending.resolve(ledger, file, format, checks, report, summary, records);
+    }
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
     if (now.bytes !== size.bytes || now.mtimeMs !== size.mtimeMs)
