@@ -6,6 +6,7 @@ import { MosaicError, type Issue } from './errors.js';
 import { isIsoDate } from './dates.js';
 import { shipped } from './paths.js';
 import { validateSubjectId } from './identifiers.js';
+import { didYouMean } from './suggest.js';
 import { ISSUER_LEVELS, RECORD_STATUSES, type CreditRecord, type SubjectType } from './types.js';
 import { locate, readYaml, validateYaml } from './yaml-doc.js';
 
@@ -155,7 +156,14 @@ export function validateRecord(r: CreditRecord, cat: Catalogue, subjectType?: Su
   if (!idc.ok) push(idc.code, idc.message, 'subject');
   const kind = cat.get(r.kind);
   if (!kind)
-    push('record.unknown_kind', `record kind '${r.kind}' is not in catalogue ${cat.version}`, 'kind');
+    push(
+      'record.unknown_kind',
+      `record kind '${r.kind}' is not in catalogue ${cat.version}${didYouMean(
+        r.kind,
+        cat.kinds.map((k) => k.code),
+      )} (mosaic catalogue lists every kind)`,
+      'kind',
+    );
   if (!isIsoDate(r.occurredAt))
     push('record.bad_date', `occurredAt '${r.occurredAt}' is not YYYY-MM-DD`, 'occurredAt');
   if (!isIsoDate(r.reportedAt))
@@ -165,13 +173,21 @@ export function validateRecord(r: CreditRecord, cat: Catalogue, subjectType?: Su
   if (!r.agency) push('record.missing_agency', 'reporting agency is required', 'agency');
   if (!r.basis) push('record.missing_basis', 'legal basis or document number is required', 'basis');
   if (!RECORD_STATUSES.includes(r.status))
-    push('record.bad_status', `status '${r.status}' is not known`, 'status');
+    push(
+      'record.bad_status',
+      `status '${r.status}' is not known (allowed: ${RECORD_STATUSES.join(', ')})${didYouMean(r.status, RECORD_STATUSES)}`,
+      'status',
+    );
   if ((r.status === 'correction' || r.status === 'withdrawal') && !r.supersedes)
     push('record.missing_supersedes', `a ${r.status} must name the record it supersedes`, 'supersedes');
   if (r.amount !== undefined && (!Number.isFinite(r.amount) || r.amount < 0))
     push('record.bad_amount', `amount ${r.amount} must be a finite non-negative number`, 'amount');
   if (r.level !== undefined && levelCode(r.level) < 0)
-    push('record.bad_level', `level '${r.level}' is not known`, 'level');
+    push(
+      'record.bad_level',
+      `level '${r.level}' is not known (allowed: ${ISSUER_LEVELS.join(', ')})${didYouMean(r.level, ISSUER_LEVELS)}`,
+      'level',
+    );
   if (kind) {
     const type = subjectType ?? (idc.ok ? idc.type : undefined);
     if (type && !kind.subjects.includes(type))
@@ -179,7 +195,7 @@ export function validateRecord(r: CreditRecord, cat: Catalogue, subjectType?: Su
     if (r.severity !== undefined && !(kind.severities ?? []).includes(r.severity))
       push(
         'record.unknown_severity',
-        `severity '${r.severity}' is not declared for ${kind.code}`,
+        `severity '${r.severity}' is not declared for ${kind.code} (allowed: ${(kind.severities ?? []).join(', ') || 'none'})${didYouMean(r.severity, kind.severities ?? [])}`,
         'severity',
       );
     if (kind.unit && r.amount === undefined && r.status !== 'withdrawal')

@@ -3,7 +3,7 @@
 // collects monthly metrics and writes the run directory. The order of each epoch is written out in `runEpoch`.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { shippedCalendar, type WorkingCalendar } from '../core/calendar.js';
 import { loadCatalogue } from '../core/catalogue.js';

@@ -4,6 +4,7 @@ import { registerCoreCommands } from './demo.js';
 import { registerListCommands } from './list.js';
 import { registerSimCommands } from './sim.js';
 import { register as registerAudit } from './audit.js';
+import { register as registerCatalogue } from './catalogue.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPolicy } from './policy.js';
 import { registerStart } from './start.js';
@@ -18,4 +19,5 @@ export const commandModules: RegisterCommands[] = [
   registerExplain,
   registerPolicy,
   registerStart,
+  registerCatalogue,
 ];

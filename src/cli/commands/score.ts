@@ -18,6 +18,8 @@ interface ScoreFlags {
   duckdb?: string;
   parquet?: string;
   force?: boolean;
+  top?: string;
+  subject?: string[];
 }
 
 export function register(program: Command): void {
@@ -35,6 +37,11 @@ export function register(program: Command): void {
       'Parquet file of this run (default: <data-dir>/scores-<scheme>-<version>-<date>.parquet)',
     )
     .option('--force', 'replace an existing --parquet file (never the ledger)')
+    .option('--top <n>', 'print the n subjects with the highest scores')
+    .option('--subject <id>', "print this subject's row (repeatable)", (v: string, p: string[] = []) => [
+      ...p,
+      v,
+    ])
     .addHelpText(
       'after',
       `
@@ -103,9 +110,58 @@ are scored too.`,
           .map(([k, n]) => `${k} ${n}`)
           .join(', ')}`,
       );
-      out(`  table scores in ${dbFile}`);
-      out(`  ${parquet}`);
+      out(`per-subject table (${ids.length} rows: subject, status, score, grade, frozen):`);
+      out(`  DuckDB  ${dbFile}, table scores`);
+      out(`  Parquet ${parquet}`);
+      const shown = rowsToShow(ids, table, flags);
+      if (shown.length) {
+        out();
+        out(['subject'.padEnd(18), 'status'.padEnd(13), 'score'.padStart(5), 'grade'].join('  '));
+        for (const i of shown)
+          out(
+            [
+              ids[i]!.padEnd(18),
+              SCORE_STATUSES[table.status[i]!]!.padEnd(13),
+              (table.status[i] === 0 ? String(table.score[i]) : '').padStart(5),
+              table.grade[i] === GRADE_NONE ? '' : GRADE_CODES[table.grade[i]!]!,
+            ]
+              .join('  ')
+              .trimEnd(),
+          );
+      }
     });
+}
+
+/** Row indexes for --top (highest scores first, scored subjects only) and --subject (in the order given). */
+export function rowsToShow(
+  ids: readonly string[],
+  t: ScoreTable,
+  f: { top?: string; subject?: string[] },
+): number[] {
+  const rows: number[] = [];
+  if (f.top !== undefined) {
+    const n = Number(f.top);
+    if (!Number.isInteger(n) || n < 1)
+      throw new MosaicError({
+        code: 'cli.bad_number',
+        message: `--top must be a positive integer, got '${f.top}'`,
+      });
+    const scored = [...ids.keys()].filter((i) => t.status[i] === 0);
+    scored.sort((a, b) => t.score[b]! - t.score[a]! || (ids[a]! < ids[b]! ? -1 : 1));
+    rows.push(...scored.slice(0, n));
+  }
+  const at = new Map(ids.map((id, i) => [id, i]));
+  for (const s of f.subject ?? []) {
+    const i = at.get(s);
+    if (i === undefined)
+      throw new MosaicError({
+        code: 'subject.not_found',
+        message: `${s} is not in the ledger (no records and no register entry)`,
+        location: { path: ['--subject'] },
+      });
+    rows.push(i);
+  }
+  return rows;
 }
 
 /** Replace this run's rows in the `scores` table and export them to Parquet. */
