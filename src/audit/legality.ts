@@ -141,3 +141,16 @@ export function checkLegality(
   for (const v of out) totals[v.code] = (totals[v.code] ?? 0) + v.count;
   return { violations: out, totals };
 }
+
+/** What each legality figure counts, in words (for the CLI summary and anyone reading `totals`). */
+export const LEGALITY_MEANING: Record<string, string> = {
+  'legality.local_kind': 'records of kinds outside the national catalogue (local kinds)',
+  'legality.used_after_cap': 'records still counted after the legal limit on using untrustworthy information',
+  'legality.measure_not_in_catalogue': 'measures applied that are not in the national basic list',
+  'legality.measure_without_basis': 'measures applied without a legal basis',
+};
+
+/** "222,687 records of kinds outside the national catalogue (local kinds) [legality.local_kind]". */
+export function legalityInWords(code: string, count: number): string {
+  return `${count.toLocaleString('en')} ${LEGALITY_MEANING[code] ?? code} [${code}]`;
+}

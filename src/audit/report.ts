@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { maskText } from '../core/mask.js';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { shipped } from '../core/paths.js';
 import { formatCsvRow } from '../ingest/csv.js';
 import type { AuditResult, LabelledDecomposition } from './audit.js';
@@ -587,7 +587,7 @@ export function resultHtml(r: AuditResult): string {
   p.add('<h1>Mosaic audit report · 社会信用审计报告</h1>');
   p.add(
     `<p class="note">As of ${esc(r.asOf)}; period ${esc(r.period.from)} – ${esc(r.period.to)}; ${r.population.subjects} natural persons. ` +
-      `Source: <code>${esc(JSON.stringify(r.source))}</code>. Each scheme is audited on its own terms: Mosaic never merges them into one score.</p>`,
+      `Source: ${esc(sourceInWords(r.source))}. Each scheme is audited on its own terms: Mosaic never merges them into one score.</p>`,
   );
   p.add(
     '<p><a href="#headlines">Headlines</a> · <a href="#disparity">Disparity</a> · <a href="#decomposition">Decomposition</a> · <a href="#scrutiny">Scrutiny</a> · <a href="#quality">Data quality</a> · <a href="#legality">Legality</a> · <a href="audit.json">audit.json</a> · <a href="csv/">CSV</a></p>',
@@ -627,6 +627,17 @@ ${p.parts.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The report's source in words: "run meritown-100k (scenario meritown, seed 1)", never a JSON object or full path. */
+export function sourceInWords(source: Record<string, unknown>): string {
+  const { run, ...rest } = source;
+  const facts = Object.entries(rest)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k} ${String(v)}`);
+  // A run is named by its folder: an absolute path says where it sat on one machine, nothing about the run.
+  const name = typeof run === 'string' ? `run ${basename(run)}` : '';
+  return name ? `${name}${facts.length ? ` (${facts.join(', ')})` : ''}` : facts.join(', ');
 }
 
 export function echartsPath(): string {

@@ -1,7 +1,7 @@
 // Loads a simulation run directory (docs/RUN-FORMAT.md) into audit inputs, recomputing every outcome with the real
 // engines from the ledger: it never trusts numbers cached by the simulation.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { defaultCataloguePath, loadCatalogue, type Catalogue } from '../core/catalogue.js';
 import { addYears, fromEpochDay, toEpochDay } from '../core/dates.js';
@@ -190,7 +190,12 @@ export async function loadFromLedger(
     missing.push({ engine: 'municipal points', reason: 'the manifest names no municipal points scheme' });
   const listRoots = ctx.manifest.policies?.lists ?? [];
   const inputs: AuditInputs = {
-    source: { run: ctx.dir ?? ledger.adapter, scenario: ctx.manifest.scenario, seed: ctx.manifest.seed },
+    // The run by its folder name: the report is public, and an absolute path only tells where it sat on one machine.
+    source: {
+      run: ctx.dir ? basename(resolve(ctx.dir)) : ledger.adapter,
+      scenario: ctx.manifest.scenario,
+      seed: ctx.manifest.seed,
+    },
     asOf,
     from,
     to,

@@ -48,7 +48,10 @@ describe('mosaic score', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/per-subject table \(\d+ rows/);
     expect(r.stdout).toContain(`DuckDB  ${join(data, 'scores.duckdb')}, table scores`);
-    const rows = r.stdout.split(/subject +status +score +grade\n/)[1]!.trim().split('\n');
+    const rows = r.stdout
+      .split(/subject +status +score +grade\n/)[1]!
+      .trim()
+      .split('\n');
     expect(rows).toHaveLength(3);
     expect(rows[2]).toMatch(/^371082198207079437 /);
     const unknown = await runCli(...args, '--as-of', '2025-06-30', '--subject', '110105194912310029');

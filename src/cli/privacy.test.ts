@@ -111,6 +111,13 @@ describe('audit report', () => {
       expect.arrayContaining(['index.html', 'audit.json', 'csv/legality.csv']),
     );
     for (const [name, text] of Object.entries(report)) expect(findIdentifiers(text), name).toEqual([]);
+    // Figures in words, and a header naming the run rather than a JSON object with an absolute path.
+    expect(masked.stdout).toMatch(
+      /^ {2}[\d,]+ records of kinds outside the national catalogue \(local kinds\)/m,
+    );
+    expect(report['index.html']).toContain('Source: run run (scenario meritown, seed 3)');
+    expect(report['index.html']).not.toContain(work);
+    expect(report['audit.json']).not.toContain(work);
     // The scan is not vacuous: the same report unmasked holds identifiers.
     await runCli('audit', run, '--draws', '20', '--unmasked', '--out', join(run, 'audit-operator'));
     const full = Object.values(files(join(run, 'audit-operator'))).flatMap((t) => findIdentifiers(t));

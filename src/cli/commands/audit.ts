@@ -6,6 +6,7 @@ import { MosaicError } from '../../core/errors.js';
 import { prepareOutputDir } from '../../core/outputs.js';
 import { runAudit } from '../../audit/audit.js';
 import { writeReport } from '../../audit/report.js';
+import { legalityInWords } from '../../audit/legality.js';
 import { loadRun, readManifest } from '../../audit/run.js';
 import { out, setOutputMasking } from '../../ingest/session.js';
 
@@ -80,12 +81,10 @@ export function register(program: Command): void {
       }
       for (const m of result.missing) out(`not audited: ${m.engine} (${m.reason})`);
       const v = result.legality.totals;
-      if (Object.keys(v).length)
-        out(
-          `legality: ${Object.entries(v)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ')}`,
-        );
+      if (Object.keys(v).length) {
+        out('legality:');
+        for (const [k, n] of Object.entries(v)) out(`  ${legalityInWords(k, n)}`);
+      }
       out(`report: ${resolve(page)}`);
     });
 }
