@@ -161,7 +161,7 @@ export function validateRecord(r: CreditRecord, cat: Catalogue, subjectType?: Su
       `record kind '${r.kind}' is not in catalogue ${cat.version}${didYouMean(
         r.kind,
         cat.kinds.map((k) => k.code),
-      )} (mosaic catalogue lists every kind)`,
+      )} (see: mosaic catalogue)`,
       'kind',
     );
   if (!isIsoDate(r.occurredAt))
