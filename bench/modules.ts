@@ -1,6 +1,7 @@
 // The registry of benchmark modules; each bounded context adds one line.
 import type { BenchModule } from './types.js';
 import { auditBench } from './audit.js';
+import { ingestBench } from './ingest.js';
 import { ledgerBench } from './ledger.js';
 import { listsBench } from './lists.js';
 import { municipalBench } from './municipal.js';
@@ -10,6 +11,7 @@ import { financeBench } from './finance.js';
 
 export const benchModules: BenchModule[] = [
   auditBench,
+  ingestBench,
   ledgerBench,
   listsBench,
   municipalBench,

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../core/catalogue.js';
+import { MosaicError } from '../core/errors.js';
 import { generateResidentId, generateUscc } from '../core/identifiers-gen.js';
 import { Rng } from '../core/rng.js';
+import { MAX_AGENCIES } from '../ledger/ledger.js';
 import { MemoryLedger } from '../ledger/memory/memory-ledger.js';
 import { formatCsvRow } from './csv.js';
 import { ingestFile } from './ingest.js';
@@ -149,6 +151,73 @@ describe('ingestFile', () => {
         expect.objectContaining({ code: 'ingest.missing_column' }),
       ],
     });
+  });
+
+  it('checks the agency limit in validation: a file that would overflow it stores nothing, error at file:line', async () => {
+    // RecordColumns hold agencies as Uint16 indexes: a ledger addresses at most 65,536 distinct agencies.
+    const ledger = new MemoryLedger(cat);
+    await ingestFile(ledger, csvFile('few.csv', goodRows(3)));
+    const stored = (await ledger.scan()).agencies.length;
+    const rows = goodRows(MAX_AGENCIES + 10).map((r, i) => {
+      r[4] = `agency ${i}`;
+      return r;
+    });
+    const file = csvFile('agencies.csv', rows);
+    const res = await ingestFile(ledger, file, { batchSize: 20_000 });
+    // Row index i sits on line i + 2; the first row past the limit is the (limit - stored)th new agency.
+    const first = MAX_AGENCIES - stored;
+    expect(res).toMatchObject({ stored: false, inserted: 0, rejected: rows.length - first });
+    expect(res.issues[0]).toMatchObject({
+      code: 'ledger.dictionary_full',
+      location: { file, line: first + 2 },
+    });
+    expect(await ledger.count()).toBe(3);
+    // With skipInvalid the rows within the limit are stored and each row past it is refused at its line.
+    const skip = await ingestFile(ledger, file, { skipInvalid: true, batchSize: 20_000 });
+    expect(skip).toMatchObject({ inserted: first, rejected: rows.length - first });
+    expect(skip.issues.at(-1)).toMatchObject({
+      code: 'ledger.dictionary_full',
+      location: { line: rows.length + 1 },
+    });
+    expect((await ledger.scan()).agencies.length).toBe(MAX_AGENCIES);
+  }, 60_000);
+
+  it('locates a batch the ledger refuses at the file lines of its records', async () => {
+    const ledger = new MemoryLedger(cat);
+    const failing = Object.assign(Object.create(ledger) as MemoryLedger, {
+      append: async () => {
+        throw new MosaicError({
+          code: 'ledger.write_failed',
+          message: 'no',
+          location: { path: ['records', 2] },
+        });
+      },
+    });
+    const file = csvFile('refused.csv', goodRows(12));
+    await expect(ingestFile(failing, file, { batchSize: 5 })).rejects.toMatchObject({
+      issues: [{ code: 'ledger.write_failed', location: { file, line: 4 } }],
+    });
+  });
+
+  it('answers a re-run of a file stored in full from its receipt, and only then', async () => {
+    const ledger = new MemoryLedger(cat);
+    const file = csvFile('receipt.csv', goodRows(30));
+    expect((await ingestFile(ledger, file)).unchanged).toBeUndefined();
+    let read = false;
+    const again = await ingestFile(ledger, file, { onProgress: (d, t) => (read ||= d < t) });
+    expect(again).toMatchObject({ rows: 30, inserted: 0, duplicates: 30, stored: true, unchanged: true });
+    expect(read).toBe(false);
+    // Other bytes (one more row) are read and validated as usual.
+    const more = csvFile('receipt.csv', goodRows(31));
+    expect(await ingestFile(ledger, more)).toMatchObject({ inserted: 1, duplicates: 30 });
+    // A file stored with rows refused gets no receipt: its re-run reports them again.
+    const bad = goodRows(5);
+    bad[1]![1] = 'no.such_kind';
+    const badFile = csvFile('receipt-bad.csv', bad);
+    await ingestFile(ledger, badFile, { skipInvalid: true });
+    const rerun = await ingestFile(ledger, badFile);
+    expect(rerun).toMatchObject({ stored: false, rejected: 1 });
+    expect(rerun.unchanged).toBeUndefined();
   });
 
   it('reads JSONL the same way', async () => {

@@ -1,11 +1,14 @@
 // Ingests a CSV or JSONL file of credit records into a ledger: validate every row, then append in batches.
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { MAX_AGENCIES, type Ledger } from '../ledger/ledger.js';
+import { RecordChecker } from '../ledger/record-check.js';
+import { CsvRecordBuilder } from './fast-rows.js';
 import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
+import { formatOf, readRows, rowObject } from './source.js';
 import { dropDangling, Supersessions } from './supersedes.js';
-import { formatOf, readRows } from './source.js';
 
 export interface IngestOptions {
   /** Store the valid rows and report the bad ones, instead of storing nothing when any row is bad. */
@@ -35,6 +38,8 @@ export interface IngestSummary {
   issues: Issue[];
   /** Issues found beyond maxIssues, not kept. */
   moreIssues: number;
+  /** The same bytes were stored in full before, under the same catalogue version: nothing was read again. */
+  unchanged?: boolean;
 }
 
 export const DEFAULT_BATCH = 50_000;
@@ -57,12 +62,12 @@ export async function ingestFile(
   const maxIssues = options.maxIssues ?? 10_000;
   const passes = options.skipInvalid ? 1 : 2;
   let done = 0;
-  const onBytes = options.onProgress
-    ? (n: number) => {
-        done += n;
-        options.onProgress!(done, size.bytes * passes);
-      }
-    : undefined;
+  const activity = `ingest ${file}`;
+  const onBytes = (n: number) => {
+    done += n;
+    options.onProgress?.(done, size.bytes * passes);
+    ledger.progress?.(activity, done, size.bytes * passes);
+  };
   const summary: IngestSummary = {
     file,
     rows: 0,
@@ -79,12 +84,48 @@ export async function ingestFile(
       else summary.moreIssues++;
   };
 
+  // A file stored in full before (same bytes, same catalogue version) is answered from its receipt: every row was
+  // valid and every record is stored, so reading it again could only count duplicates (docs/decisions/0072).
+  const key = ledger.fileReceipt && !options.skipInvalid ? await receiptKey(file, ledger) : undefined;
+  if (key) {
+    const receipt = await ledger.fileReceipt!(key);
+    if (receipt) {
+      options.onProgress?.(1, 1);
+      return { ...summary, rows: receipt.rows, duplicates: receipt.records, stored: true, unchanged: true };
+    }
+  }
+  // Storage limits are validation: a row the ledger could not store is refused here, at its line, before anything
+  // is stored (the second pass re-checks against the same stored set, so it admits exactly the same rows).
+  const stored = await ledger.agencies();
   const checks = { reportDate: options.reportDate };
   if (!options.skipInvalid) {
+    const limit = new AgencyLimit(stored);
     const pending = new Supersessions();
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, checks))
+    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, checks))
       pending.note(rec);
-    if (pending.size) await pending.resolve(ledger, file, format, checks, report, summary);
+    if (pending.size) {
+      // The targets of corrections are looked up in one more read of the file, through the same fast path.
+      const records = async function* () {
+        const quiet = { ...summary, issues: [] as Issue[] };
+        // validRecords pushes each record's line just before yielding it.
+        const lines: number[] = [];
+        const limit = new AgencyLimit(stored);
+        const none = () => undefined;
+        for await (const record of validRecords(
+          ledger,
+          file,
+          format,
+          none,
+          none,
+          quiet,
+          limit,
+          checks,
+          lines,
+        ))
+          yield { line: lines.pop()!, record };
+      };
+      await pending.resolve(ledger, file, format, checks, report, summary, records);
+    }
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
     if (now.bytes !== size.bytes || now.mtimeMs !== size.mtimeMs)
@@ -99,16 +140,44 @@ export async function ingestFile(
 
   await options.beforeStore?.();
   let batch: CreditRecord[] = [];
+  // Lines of the records in `batch` (validRecords pushes them; emptied in place after each append).
+  const lines: number[] = [];
   const flush = async () => {
     if (!batch.length) return;
-    // Validated with the file above; in a single pass (skipInvalid) corrections are checked batch by batch.
-    if (options.skipInvalid) batch = await dropDangling(ledger, batch, file, report, summary);
-    const res = await ledger.append(batch);
+    let res;
+    try {
+      // Validated with the file above; in a single pass (skipInvalid) corrections are checked batch by batch.
+      if (options.skipInvalid) {
+        const kept = await dropDangling(ledger, batch, file, report, summary);
+        if (kept.length !== batch.length) {
+          const keep = new Set(kept);
+          const keptLines = lines.filter((_, i) => keep.has(batch[i]!));
+          lines.length = 0;
+          lines.push(...keptLines);
+        }
+        batch = kept;
+      }
+      res = await ledger.append(batch);
+    } catch (err) {
+      throw atLines(err, file, lines);
+    }
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
     batch = [];
+    lines.length = 0;
   };
-  for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, checks)) {
+  const limit = new AgencyLimit(stored);
+  for await (const rec of validRecords(
+    ledger,
+    file,
+    format,
+    onBytes,
+    report,
+    summary,
+    limit,
+    checks,
+    lines,
+  )) {
     batch.push(rec);
     if (batch.length >= batchSize) await flush();
   }
@@ -122,6 +191,13 @@ export async function ingestFile(
     });
   await flush();
   summary.stored = true;
+  if (key && summary.rejected === 0)
+    await ledger.putFileReceipt?.({
+      key,
+      rows: summary.rows,
+      records: summary.inserted + summary.duplicates,
+      at: new Date().toISOString(),
+    });
   return summary;
 }
 
@@ -129,38 +205,114 @@ async function* validRecords(
   ledger: Ledger,
   file: string,
   format: 'csv' | 'jsonl',
-  onBytes: ((n: number) => void) | undefined,
+  onBytes: (n: number) => void,
   report: (issues: Issue[]) => void,
   summary: IngestSummary,
-  checks: RowCheckOptions = {},
+  limit: AgencyLimit,
+  checks: RowCheckOptions,
+  lines?: number[],
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
+  let header: string[] = [];
+  let fast: CsvRecordBuilder | undefined;
+  // Subject ids are validated once per run of rows (the checker's memo), not once per record.
+  const ck = new RecordChecker(ledger.catalogue);
   const onHeader = (names: string[]) => {
     const issues = checkColumns(names, { file, line: 1 });
     if (issues.length) throw new MosaicError(issues);
+    header = names;
+    fast = new CsvRecordBuilder(names, ck, checks);
   };
-  for await (const rows of readRows(file, format, onBytes, onHeader))
+  let sinceMemo = 0;
+  for await (const rows of readRows(file, format, onBytes, onHeader, true))
     for (const row of rows) {
       summary.rows++;
-      if (!row.value || row.issues.length) {
+      if ((!row.value && !row.fields) || row.issues.length) {
         summary.rejected++;
         report(row.issues);
         continue;
       }
-      const res = rowToRecord(
-        row.value,
-        { file, line: row.line },
-        ledger.catalogue,
-        format === 'csv',
-        checks,
-      );
-      if (!res.record) {
+      if (++sinceMemo === 100_000) {
+        sinceMemo = 0;
+        ck.beginBatch();
+      }
+      // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
+      let record = row.fields && fast ? fast.build(row.fields, lines !== undefined) : undefined;
+      if (!record) {
+        const value = row.value ?? rowObject(header, row.fields!);
+        const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);
+        if (!res.record) {
+          summary.rejected++;
+          report(res.issues);
+          continue;
+        }
+        record = res.record;
+      }
+      if (!limit.admit(record.agency)) {
         summary.rejected++;
-        report(res.issues);
+        report([
+          {
+            code: 'ledger.dictionary_full',
+            message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
+            location: { file, line: row.line },
+          },
+        ]);
         continue;
       }
-      yield res.record;
+      lines?.push(row.line);
+      yield record;
     }
+}
+
+/** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */
+class AgencyLimit {
+  private readonly known: Set<string>;
+  private last = '';
+
+  constructor(stored: readonly string[]) {
+    this.known = new Set(stored);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  admit(agency: string): boolean {
+    // Files usually hold long runs of one agency: skip the hash lookup for a repeat.
+    if (agency === this.last) return true;
+    if (!this.known.has(agency)) {
+      if (this.known.size >= MAX_AGENCIES) return false;
+      this.known.add(agency);
+    }
+    this.last = agency;
+    return true;
+  }
+}
+
+/** A batch error located at ['records', i, …] re-located at the file line of record i. */
+function atLines(err: unknown, file: string, lines: readonly number[]): unknown {
+  if (!(err instanceof MosaicError)) return err;
+  return new MosaicError(
+    err.issues.map((i) => {
+      const at = i.location?.path?.[0] === 'records' ? lines[i.location.path[1] as number] : undefined;
+      return at === undefined ? i : { ...i, location: { file, line: at } };
+    }),
+  );
+}
+
+/** SHA-256 of the file's bytes (native, far faster than parsing them), with its size and the catalogue version. */
+async function receiptKey(file: string, ledger: Ledger): Promise<string> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const buf of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      h.update(buf);
+      bytes += buf.length;
+    }
+  } catch (err) {
+    throw new MosaicError({ code: 'io.read_failed', message: (err as Error).message, location: { file } });
+  }
+  return `sha256:${h.digest('hex')}:${bytes}:${ledger.catalogue.version}`;
 }
 
 function fileSize(file: string): { bytes: number; mtimeMs: number } {

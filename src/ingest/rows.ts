@@ -63,7 +63,7 @@ export function checkColumns(names: readonly string[], where: Issue['location'],
   return issues;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Build and validate a record from a row. CSV cells arrive as strings ('' = absent); JSON values must have the
@@ -135,7 +135,7 @@ export interface RowCheckOptions {
 }
 
 /** The ingest's own checks beyond the ledger's door (src/ingest/row-checks.ts), appended to `out`. */
-function ingestChecks(
+export function ingestChecks(
   r: CreditRecord,
   catalogue: Catalogue,
   location: Location,

@@ -10,6 +10,8 @@ export type SourceFormat = 'csv' | 'jsonl';
 export interface SourceRow {
   line: number;
   value?: Record<string, unknown>;
+  /** CSV read with `raw`: the row's cells in header order instead of `value` (no object per row). */
+  fields?: string[];
   issues: Issue[];
 }
 
@@ -84,8 +86,9 @@ export async function* readRows(
   format: SourceFormat = formatOf(file),
   onBytes?: (n: number) => void,
   onHeader?: (names: string[]) => void,
+  raw = false,
 ): AsyncGenerator<SourceRow[]> {
-  if (format === 'csv') yield* csvRows(file, onBytes, onHeader);
+  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw);
   else yield* jsonlRows(file, onBytes);
 }
 
@@ -93,6 +96,7 @@ async function* csvRows(
   file: string,
   onBytes?: (n: number) => void,
   onHeader?: (names: string[]) => void,
+  raw = false,
 ): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser();
   let header: string[] | undefined;
@@ -122,9 +126,11 @@ async function* csvRows(
         out.push({ line: r.line, issues });
         continue;
       }
-      const value: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) value[header[i]!] = r.fields[i];
-      out.push({ line: r.line, value, issues });
+      if (raw) {
+        out.push({ line: r.line, fields: r.fields, issues });
+        continue;
+      }
+      out.push({ line: r.line, value: rowObject(header, r.fields), issues });
     }
     return out;
   };
@@ -140,6 +146,13 @@ async function* csvRows(
       message: 'the file is empty: no header row',
       location: { file },
     });
+}
+
+/** A CSV row's cells as an object keyed by the header's column names. */
+export function rowObject(header: readonly string[], fields: readonly string[]): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (let i = 0; i < header.length; i++) value[header[i]!] = fields[i];
+  return value;
 }
 
 async function* jsonlRows(file: string, onBytes?: (n: number) => void): AsyncGenerator<SourceRow[]> {

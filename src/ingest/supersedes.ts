@@ -46,6 +46,9 @@ export class Supersessions {
     checks: RowCheckOptions,
     report: (issues: Issue[]) => void,
     counts: Counts,
+    /** The file's valid records with their lines, read again (ingest passes its fast reader); default rowToRecord. */
+    records: () => AsyncIterable<{ line: number; record: CreditRecord }> = () =>
+      validFileRecords(ledger, file, format, checks),
   ): Promise<void> {
     const subjects = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.subject)));
     const stored = await storedIds(ledger, subjects);
@@ -55,21 +58,10 @@ export class Supersessions {
     const inFile = new Map<string, string>();
     const lines = new Map<string, { line: number; record: CreditRecord }>();
     const corrections = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.correction)));
-    for await (const rows of readRows(file, format))
-      for (const row of rows) {
-        if (!row.value || row.issues.length) continue;
-        const { record } = rowToRecord(
-          row.value,
-          { file, line: row.line },
-          ledger.catalogue,
-          format === 'csv',
-          checks,
-        );
-        if (!record) continue;
-        if (this.wanted.has(record.id)) inFile.set(record.id, record.subject);
-        if (corrections.has(record.id) && !lines.has(record.id))
-          lines.set(record.id, { line: row.line, record });
-      }
+    for await (const { line, record } of records()) {
+      if (this.wanted.has(record.id)) inFile.set(record.id, record.subject);
+      if (corrections.has(record.id) && !lines.has(record.id)) lines.set(record.id, { line, record });
+    }
     for (const [id, list] of this.wanted)
       for (const c of list) {
         if (inFile.get(id) === c.subject) continue;
@@ -85,6 +77,26 @@ export class Supersessions {
         ]);
       }
   }
+}
+
+async function* validFileRecords(
+  ledger: Ledger,
+  file: string,
+  format: SourceFormat,
+  checks: RowCheckOptions,
+): AsyncGenerator<{ line: number; record: CreditRecord }> {
+  for await (const rows of readRows(file, format))
+    for (const row of rows) {
+      if (!row.value || row.issues.length) continue;
+      const { record } = rowToRecord(
+        row.value,
+        { file, line: row.line },
+        ledger.catalogue,
+        format === 'csv',
+        checks,
+      );
+      if (record) yield { line: row.line, record };
+    }
 }
 
 /**

@@ -36,7 +36,11 @@ export class Dict {
   }
 }
 
-/** The subject dictionary also remembers each subject's type, so a subject id is validated only once. */
+/**
+ * The subject dictionary also remembers each subject's type, so a subject id is validated only once. Entries added
+ * without a type (loaded from a file, which stores only the ids) are type 0, "not validated yet": the checker then
+ * validates the id once more and the adapter records the type it found.
+ */
 export class SubjectDict extends Dict {
   private types = new Uint8Array(1024);
   /** Index found by the last `typeOf` call (-1 if unknown): lets the caller skip a second lookup. */
@@ -48,15 +52,27 @@ export class SubjectDict extends Dict {
     return ix < 0 ? 0 : (this.types[ix] as SubjectTypeCode);
   }
 
-  addTyped(s: string, type: SubjectTypeCode): number {
-    const ix = this.add(s);
+  override add(s: string): number {
+    const ix = super.add(s);
+    // Every index the dictionary hands out has a type slot, however the entry arrived.
     if (ix >= this.types.length) {
       const t = new Uint8Array(Math.max(ix + 1, this.types.length * 2));
       t.set(this.types);
       this.types = t;
     }
+    return ix;
+  }
+
+  addTyped(s: string, type: SubjectTypeCode): number {
+    const ix = this.add(s);
     if (ix >= 0) this.types[ix] = type;
     return ix;
+  }
+
+  override truncate(size: number): void {
+    // A later entry may reuse these indexes: it must not inherit a type it was never checked for.
+    this.types.fill(0, size, Math.max(size, this.size));
+    super.truncate(size);
   }
 
   get byteLength(): number {

@@ -306,6 +306,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
         expect(await ledger.readSubject(s)).toEqual(expected);
       }
       expect(await ledger.readSubject(usccAt(7))).toEqual([]);
+      expect((await ledger.agencies()).sort()).toEqual([...new Set(recs.map((r) => r.agency))].sort());
     });
 
     it('is idempotent within a batch and across batches', async () => {
@@ -564,6 +565,71 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       const c = await ledger.scan();
       expect(Array.from({ length: c.length }, (_, i) => decodeRow(c, cat, i))).toEqual(recs.map(scanFields));
     });
+
+    it('keeps receipts of files stored in full, across a reopen', async () => {
+      const receipt = { key: 'sha256:ab:12:cat@1', rows: 12, records: 11, at: '2026-12-04T18:00:00.000Z' };
+      expect(await ledger.fileReceipt!('sha256:ab:12:cat@1')).toBeUndefined();
+      await ledger.putFileReceipt!(receipt);
+      await ledger.putFileReceipt!({ ...receipt, records: 12 });
+      if (h.reopen) ledger = await h.reopen();
+      if (h.reopen || name === 'memory')
+        expect(await ledger.fileReceipt!(receipt.key)).toEqual({ ...receipt, records: 12 });
+      expect(await ledger.fileReceipt!('sha256:ab:12:cat@2')).toBeUndefined();
+    });
+
+    it('appends past every internal growth boundary, reopens, and appends again about the same subjects', async () => {
+      // Boundaries: the subject-type table and the id indexes start at 1,024 entries and double; the DuckDB appender
+      // writes 2,048-row chunks; the memory ledger's basis column widens past 65,536 distinct bases. 5,000 subjects
+      // (legal persons above index 4,000) with 14 records each and one basis per record crosses all of them.
+      const S = 5_000;
+      const subjectAt = (i: number) => (i < 4_000 ? residentIdAt(i) : usccAt(i));
+      const recordAt = (i: number, round: number) =>
+        makeRecord({
+          subject: subjectAt(i % S),
+          kind: 'court.defaulter',
+          occurredAt: fromEpochDay(19_000 + round),
+          reportedAt: fromEpochDay(19_000 + round),
+          agency: `机构${i % 97}`,
+          basis: `依据 ${round}-${i}`,
+        });
+      const first = Array.from({ length: S * 14 }, (_, i) => recordAt(i, Math.floor(i / S)));
+      for (let i = 0; i < first.length; i += 20_000)
+        expect(await ledger.append(first.slice(i, i + 20_000))).toEqual({
+          inserted: Math.min(20_000, first.length - i),
+          duplicates: 0,
+        });
+      if (h.reopen) ledger = await h.reopen();
+      // Re-running the whole input stores nothing; new statements about stored subjects (every index, far past
+      // 1,024) go in; a subject's type is still enforced after the reopen.
+      expect(await ledger.append(first.slice(0, 30_000))).toEqual({ inserted: 0, duplicates: 30_000 });
+      const later = Array.from({ length: S }, (_, i) => recordAt(S - 1 - i, 99));
+      expect(await ledger.append([...later, ...first.slice(30_000)])).toEqual({
+        inserted: S,
+        duplicates: first.length - 30_000,
+      });
+      const drunkFirm = makeRecord({
+        subject: subjectAt(S - 1),
+        kind: 'traffic.drunk_driving',
+        occurredAt: '2024-01-01',
+        reportedAt: '2024-01-01',
+        agency: 'A',
+        basis: 'B',
+      });
+      expectIssue(await rejection(ledger.append([drunkFirm])), 'record.subject_type', [
+        'records',
+        0,
+        'subject',
+      ]);
+      expect(await ledger.count()).toBe(first.length + S);
+      for (const i of [0, 1_023, 1_024, 1_025, 2_048, 4_095, 4_096, S - 1])
+        expect((await ledger.readSubject(subjectAt(i))).map((r) => r.basis).sort()).toEqual(
+          [...first.filter((r) => r.subject === subjectAt(i)), recordAt(i, 99)].map((r) => r.basis).sort(),
+        );
+      const c = await ledger.scan();
+      expect(c.length).toBe(first.length + S);
+      expect(new Set(c.subjects).size).toBe(S);
+      expect((await ledger.agencies()).length).toBe(97);
+    }, 60_000);
   });
 }
 

@@ -36,6 +36,23 @@ export interface RecordColumns {
   agencies: string[];
 }
 
+/**
+ * Most distinct agencies one ledger holds: RecordColumns.agency is a Uint16 index. Ingest checks it in validation
+ * (ledger.dictionary_full at file:line), so a file that would overflow it is refused before anything is stored.
+ */
+export const MAX_AGENCIES = 65_536;
+
+/** A file stored in full: what a re-run of the same bytes under the same catalogue version can answer at once. */
+export interface FileReceipt {
+  /** SHA-256 of the file's bytes, its size and the catalogue version it was validated against. */
+  key: string;
+  /** Data rows read, and records they held (stored now or found stored). */
+  rows: number;
+  records: number;
+  /** ISO time it was stored. */
+  at: string;
+}
+
 export interface AppendResult {
   inserted: number;
   duplicates: number;
@@ -57,6 +74,8 @@ export interface Ledger {
   putSubjects(subjects: readonly Subject[]): Promise<void>;
   getSubject(id: string): Promise<Subject | undefined>;
   subjects(): Promise<Subject[]>;
+  /** The distinct agency codes stored (at most MAX_AGENCIES), for checking a file against the limit before storing. */
+  agencies(): Promise<string[]>;
   /**
    * One subject's statements known as of `asOf` (reportedAt <= asOf; all if omitted), ordered by
    * occurredAt, reportedAt, id. Superseded statements are included: engines decide what they mean.
@@ -68,6 +87,15 @@ export interface Ledger {
   /** Write every record to a file; returns the number of rows written. */
   export(format: ExportFormat, file: string): Promise<number>;
   close(): Promise<void>;
+  /**
+   * A long job on this ledger reports how far it is (any unit, e.g. bytes read), so an adapter whose file other
+   * processes cannot open meanwhile (DuckDB) can tell them when it expects to be done.
+   */
+  progress?(activity: string, done: number, total: number): void;
+  /** The receipt of a file stored in full under this key (ingest), if any. */
+  fileReceipt?(key: string): Promise<FileReceipt | undefined>;
+  /** Remember that a file was stored in full: called only after its last record is committed. */
+  putFileReceipt?(receipt: FileReceipt): Promise<void>;
 }
 
 /** Zero-filled columns for `n` records with no supersession pairs (generators and adapters fill them in). */

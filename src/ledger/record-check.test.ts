@@ -189,6 +189,49 @@ describe('RecordChecker.ok', () => {
     expect(accepted).toBeLessThan(19_000);
   });
 
+  it('okWithoutId answers the same for the record with its id computed, and computes that id', () => {
+    const ck = new RecordChecker(cat);
+    let accepted = 0;
+    fc.assert(
+      fc.property(mutated(), (r) => {
+        ck.beginBatch();
+        const fields = { ...(r as Record<string, unknown>) };
+        delete fields.id;
+        const ok = ck.okWithoutId(fields as Omit<CreditRecord, 'id'>);
+        let withId: unknown;
+        try {
+          withId = { ...fields, id: recordId(fields as unknown as CreditRecord) };
+        } catch {
+          withId = { ...fields, id: undefined };
+        }
+        expect(ok, JSON.stringify(fields)).toBe(checkRecord(withId, cat).length === 0);
+        if (ok) {
+          accepted++;
+          expect(formatRecordId(ck.idHi, ck.idLo)).toBe((withId as CreditRecord).id);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it('seals a record it computed the id of: frozen, and trusted later without hashing again', () => {
+    const ck = new RecordChecker(cat);
+    const [r] = fixtureRecords();
+    const fields = { ...r!, id: '' };
+    expect(() => ck.seal(fields)).toThrow(/not the record/);
+    expect(ck.okWithoutId(fields)).toBe(true);
+    const sealed = ck.seal(fields);
+    expect(sealed).toEqual(r);
+    expect(Object.isFrozen(sealed)).toBe(true);
+    expect(() => ((sealed as { basis: string }).basis = 'changed')).toThrow(TypeError);
+    expect(new RecordChecker(cat).ok(sealed)).toBe(true);
+    // Validation without an id computes none, and what it accepts cannot be sealed.
+    const other = { ...r!, id: '', basis: 'x' };
+    expect(ck.okWithoutId(other, false)).toBe(true);
+    expect(() => ck.seal(other)).toThrow(/not the record/);
+  });
+
   it('trusts a subject type only from the dictionary it is given', () => {
     const [r] = fixtureRecords();
     const legalView = new RecordChecker(cat, () => 2);

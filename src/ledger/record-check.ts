@@ -5,7 +5,7 @@ import { toEpochDay } from '../core/dates.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { validateSubjectId } from '../core/identifiers.js';
 import { RECORD_STATUSES, recordId, type CreditRecord, type SubjectType } from '../core/types.js';
-import { idOut, parseRecordId, recordIdHalves } from './record-id.js';
+import { formatRecordId, idOut, parseRecordId, recordIdHalves } from './record-id.js';
 
 /** Columns hold dates as Uint16 epoch days (RecordColumns), so every adapter accepts exactly this range. */
 export const MIN_DAY = 0;
@@ -111,6 +111,14 @@ export function parseDay(s: string): number {
   return era * 146097 + doe - 719468;
 }
 
+/** How a check treats the id: verify the given one, compute it, skip it, or trust a sealed record's (seal()). */
+const ID_VERIFY = 0;
+const ID_COMPUTE = 1;
+const ID_SKIP = 2;
+const ID_SEALED = 3;
+/** Frozen records whose id a checker computed from their fields (see RecordChecker.seal). */
+const verified = new WeakSet<object>();
+
 /** Subject type codes used by the checker and the dictionaries: 0 unknown, 1 natural, 2 legal. */
 export type SubjectTypeCode = 0 | 1 | 2;
 export const subjectTypeCode = (t: SubjectType): SubjectTypeCode => (t === 'natural' ? 1 : 2);
@@ -172,6 +180,36 @@ export class RecordChecker {
   }
 
   ok(r: CreditRecord): boolean {
+    return this.check(r, verified.has(r) ? ID_SEALED : ID_VERIFY);
+  }
+
+  /**
+   * `ok` for a record whose `id` is still to be computed (ingest builds records from rows): every check but the id's
+   * own, and the id halves computed from the fields are left in idHi/idLo. The hash is the largest cost of a check,
+   * so a row pays for it once. Answers `checkRecord({...r, id: recordId(r)}).length === 0` (tested).
+   */
+  okWithoutId(r: Omit<CreditRecord, 'id'>, computeId = true): boolean {
+    if (!this.check(r as CreditRecord, computeId ? ID_COMPUTE : ID_SKIP)) return false;
+    if (computeId) this.computed = r;
+    return true;
+  }
+
+  /**
+   * Give the record just accepted by okWithoutId its id, freeze it, and remember it as verified: a ledger checking it
+   * later parses that id instead of hashing the fields again (freezing is what makes the memory sound).
+   */
+  seal(r: Omit<CreditRecord, 'id'>): CreditRecord {
+    if (r !== this.computed) throw new Error('seal: not the record okWithoutId last accepted');
+    this.computed = undefined;
+    const rec = r as CreditRecord;
+    rec.id = formatRecordId(this.idHi, this.idLo);
+    verified.add(Object.freeze(rec));
+    return rec;
+  }
+
+  private computed: object | undefined;
+
+  private check(r: CreditRecord, idMode: number): boolean {
     if (typeof r !== 'object' || r === null) return false;
     const {
       id,
@@ -188,7 +226,7 @@ export class RecordChecker {
       supersedes,
     } = r;
     if (
-      typeof id !== 'string' ||
+      (typeof id !== 'string' && idMode !== ID_COMPUTE && idMode !== ID_SKIP) ||
       typeof subject !== 'string' ||
       typeof kind !== 'string' ||
       typeof occurredAt !== 'string' ||
@@ -238,13 +276,18 @@ export class RecordChecker {
     if (st !== 0 && !hasSup) return false;
     const t = this.typeOf(subject);
     if (t === 0 || (this.kindSubjects[ki]! & t) === 0) return false;
-    if (!parseRecordId(id)) return false;
-    const givenHi = idOut.hi;
-    const givenLo = idOut.lo;
-    recordIdHalves(r);
-    if (idOut.hi !== givenHi || idOut.lo !== givenLo) return false;
-    this.idHi = givenHi;
-    this.idLo = givenLo;
+    if (idMode === ID_COMPUTE) recordIdHalves(r);
+    else if (idMode === ID_SEALED) {
+      if (!parseRecordId(id)) return false;
+    } else if (idMode === ID_VERIFY) {
+      if (!parseRecordId(id)) return false;
+      const givenHi = idOut.hi;
+      const givenLo = idOut.lo;
+      recordIdHalves(r);
+      if (idOut.hi !== givenHi || idOut.lo !== givenLo) return false;
+    }
+    this.idHi = idOut.hi;
+    this.idLo = idOut.lo;
     this.kind = ki;
     this.occurred = occ;
     this.reported = rep;

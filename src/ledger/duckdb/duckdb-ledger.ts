@@ -17,7 +17,15 @@ import type { CreditRecord, Subject } from '../../core/types.js';
 import { asOfDay, buildRecord } from '../codec.js';
 import { Dict, SubjectDict } from '../dict.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
-import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import { busyError, removeNote, WriterStatus } from './busy.js';
+import {
+  MAX_AGENCIES,
+  type AppendResult,
+  type ExportFormat,
+  type FileReceipt,
+  type Ledger,
+  type RecordColumns,
+} from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
 import { formatRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
@@ -47,6 +55,10 @@ const SUBJECT_COLUMNS = [
   ...SUBJECT_LIST_FIELDS.map((f) => [f, 'VARCHAR[]']),
 ] as const;
 
+/** Files stored in full (ingest's receipts): a re-run of the same bytes is answered from here. */
+const FILES_DDL = `CREATE TABLE IF NOT EXISTS ledger_files (key VARCHAR PRIMARY KEY, rows BIGINT NOT NULL,
+  records BIGINT NOT NULL, stored_at VARCHAR NOT NULL)`;
+
 interface ReadableVector {
   getItem(i: number): unknown;
 }
@@ -71,6 +83,8 @@ export class DuckDBLedger implements Ledger {
   private readonly sevToDb: Int32Array[];
   private readonly checker: RecordChecker;
   private closed = false;
+  /** The note beside the file telling other processes what this one is doing with it (busy.ts). */
+  private status: WriterStatus | undefined;
 
   private constructor(
     readonly catalogue: Catalogue,
@@ -82,7 +96,7 @@ export class DuckDBLedger implements Ledger {
     this.dicts = {
       subject: this.subjectDict,
       kind: new Dict(65_536),
-      agency: new Dict(65_536),
+      agency: new Dict(MAX_AGENCIES),
       basis: new Dict(),
       severity: new Dict(65_535),
     };
@@ -112,6 +126,8 @@ export class DuckDBLedger implements Ledger {
       if (opts.threads) config['threads'] = String(opts.threads);
       db = await DuckDBInstance.create(path, config);
     } catch (err) {
+      const message = (err as Error).message;
+      if (/Could not set lock|Conflicting lock/.test(message)) throw busyError(path, message);
       throw new MosaicError({
         code: 'ledger.open_failed',
         message: `cannot open DuckDB ledger ${path}: ${(err as Error).message}`,
@@ -130,7 +146,14 @@ export class DuckDBLedger implements Ledger {
       db.closeSync();
       throw err;
     }
-    if (path !== ':memory:') openFiles.add(path);
+    if (path !== ':memory:') {
+      openFiles.add(path);
+      ledger.status = new WriterStatus(path, {
+        pid: process.pid,
+        command: ['mosaic', ...process.argv.slice(2)].join(' '),
+        since: new Date().toISOString(),
+      });
+    }
     return ledger;
   }
 
@@ -139,6 +162,7 @@ export class DuckDBLedger implements Ledger {
     await this.con.run(
       `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
     );
+    await this.con.run(FILES_DDL);
     const meta = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'layout'`);
     const version = meta.getRowsJS()[0]?.[0];
     if (version === undefined)
@@ -294,6 +318,10 @@ export class DuckDBLedger implements Ledger {
     return { inserted: k, duplicates };
   }
 
+  progress(activity: string, done: number, total: number): void {
+    this.status?.progress(activity, done, total);
+  }
+
   putSubjects(subjects: readonly Subject[]): Promise<void> {
     // Checked and serialised at call time, so the caller's objects die young and later changes to them cannot
     // reach the ledger; only the load waits in the write queue.
@@ -378,6 +406,37 @@ export class DuckDBLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.subjectSerial.run(() => this.selectSubjects('', []));
+  }
+
+  fileReceipt(key: string): Promise<FileReceipt | undefined> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.con.runAndReadAll(
+        `SELECT key, rows::DOUBLE, records::DOUBLE, stored_at FROM ledger_files WHERE key = $1`,
+        [key],
+      );
+      const row = res.getRowsJS()[0];
+      return row && { key, rows: row[1] as number, records: row[2] as number, at: row[3] as string };
+    });
+  }
+
+  putFileReceipt(r: FileReceipt): Promise<void> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      await this.con.run(`INSERT OR REPLACE INTO ledger_files VALUES ($1, $2, $3, $4)`, [
+        r.key,
+        r.rows,
+        r.records,
+        r.at,
+      ]);
+    });
+  }
+
+  agencies(): Promise<string[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      return this.dicts.agency.strings.slice();
+    });
   }
 
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
@@ -550,6 +609,7 @@ export class DuckDBLedger implements Ledger {
         this.con.closeSync();
         this.db.closeSync();
         openFiles.delete(this.file);
+        if (this.status) removeNote(this.file);
       }),
     );
   }

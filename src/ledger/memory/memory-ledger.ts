@@ -16,7 +16,14 @@ import {
 } from '../duckdb/physical.js';
 import { Growable } from '../growable.js';
 import { MAX_INDEXED_ROWS, RowIdIndex } from '../id-index.js';
-import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import {
+  MAX_AGENCIES,
+  type AppendResult,
+  type ExportFormat,
+  type FileReceipt,
+  type Ledger,
+  type RecordColumns,
+} from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
 import { formatRecordId } from '../record-id.js';
 import { checkSubjects, cloneSubject } from '../subjects.js';
@@ -54,7 +61,7 @@ export class MemoryLedger implements Ledger {
   private unresolved = 0;
 
   private readonly subjectDict = new SubjectDict();
-  private readonly agencies = new Dict(65_536);
+  private readonly agencyDict = new Dict(MAX_AGENCIES);
   private readonly bases = new Dict();
   private readonly index = new RowIdIndex(() => ({ hi: this.cIdHi.array, lo: this.cIdLo.array }));
   private readonly checker: RecordChecker;
@@ -98,7 +105,7 @@ export class MemoryLedger implements Ledger {
         message: `an in-memory ledger holds at most ${MEMORY_MAX_RECORDS} records (${start} stored, ${records.length} offered)`,
       });
     this.reserve(start + records.length);
-    const marks = [this.subjectDict.size, this.agencies.size, this.bases.size, this.nSup, this.unresolved];
+    const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
     const ck = this.checker;
     ck.beginBatch();
     const bad: number[] = [];
@@ -133,11 +140,11 @@ export class MemoryLedger implements Ledger {
       }
       let s = this.subjectDict.lastIndex;
       if (s < 0) s = this.subjectDict.addTyped(r.subject, ck.subjectType);
-      const a = this.agencies.add(r.agency);
+      const a = this.agencyDict.add(r.agency);
       if (a < 0) {
         extra.push({
-          code: 'ledger.too_many_agencies',
-          message: 'an in-memory ledger holds at most 65,536 distinct agencies',
+          code: 'ledger.dictionary_full',
+          message: `a ledger holds at most ${MAX_AGENCIES} distinct agencies`,
           location: { path: ['records', i, 'agency'] },
         });
         continue;
@@ -198,7 +205,7 @@ export class MemoryLedger implements Ledger {
       this.index.remove(this.cIdHi.array[row]!, this.cIdLo.array[row]!);
     this.n = start;
     this.subjectDict.truncate(marks[0]!);
-    this.agencies.truncate(marks[1]!);
+    this.agencyDict.truncate(marks[1]!);
     this.bases.truncate(marks[2]!);
     this.nSup = marks[3]!;
     this.unresolved = marks[4]!;
@@ -214,6 +221,19 @@ export class MemoryLedger implements Ledger {
   }
   async subjects(): Promise<Subject[]> {
     return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
+  }
+
+  private readonly receipts = new Map<string, FileReceipt>();
+  async fileReceipt(key: string): Promise<FileReceipt | undefined> {
+    const r = this.receipts.get(key);
+    return r && { ...r };
+  }
+  async putFileReceipt(receipt: FileReceipt): Promise<void> {
+    this.receipts.set(receipt.key, { ...receipt });
+  }
+
+  async agencies(): Promise<string[]> {
+    return this.agencyDict.strings.slice();
   }
 
   private supersedesOf(row: number): string | undefined {
@@ -239,7 +259,7 @@ export class MemoryLedger implements Ledger {
       this.catalogue.kinds[k]!.code,
       this.cOccurred.array[row]!,
       this.cReported.array[row]!,
-      this.agencies.strings[this.cAgency.array[row]!]!,
+      this.agencyDict.strings[this.cAgency.array[row]!]!,
       this.bases.strings[this.cBasis.array[row]!]!,
       this.cAmount.array[row]!,
       this.catalogue.severityName(k, this.cSeverity.array[row]!),
@@ -279,7 +299,7 @@ export class MemoryLedger implements Ledger {
       supersedeTo: this.supTo.array.subarray(0, this.nSup),
       // Live dictionaries: they only ever grow, so indexes in this snapshot stay valid. Treat as read-only.
       subjects: this.subjectDict.strings,
-      agencies: this.agencies.strings,
+      agencies: this.agencyDict.strings,
     };
   }
 
@@ -337,7 +357,7 @@ export class MemoryLedger implements Ledger {
         0,
         this.catalogue.kinds.map((k) => k.code),
       );
-      await appendDict(con, DICTS.agency, 0, this.agencies.strings);
+      await appendDict(con, DICTS.agency, 0, this.agencyDict.strings);
       await appendDict(con, DICTS.basis, 0, this.bases.strings);
       await appendDict(con, DICTS.severity, 0, names.strings);
       const sup: [number, number, number, number][] = [];

@@ -17,7 +17,14 @@ import { asOfDay, compareRecords } from '../codec.js';
 import { Dict } from '../dict.js';
 import { copyOut, sqlString } from '../duckdb/physical.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
-import type { AppendResult, ExportFormat, Ledger, RecordColumns } from '../ledger.js';
+import {
+  MAX_AGENCIES,
+  type AppendResult,
+  type ExportFormat,
+  type FileReceipt,
+  type Ledger,
+  type RecordColumns,
+} from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
 import { formatRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
@@ -158,7 +165,7 @@ export class PostgresLedger implements Ledger {
   readonly adapter = 'postgres';
   private readonly serial = new Serial();
   private readonly checker: RecordChecker;
-  private readonly t: { records: string; subjects: string; view: string; meta: string };
+  private readonly t: { records: string; subjects: string; view: string; meta: string; files: string };
   private closed = false;
 
   private constructor(
@@ -173,6 +180,7 @@ export class PostgresLedger implements Ledger {
       subjects: `${s}.ledger_subjects`,
       view: `${s}.credit_records`,
       meta: `${s}.ledger_meta`,
+      files: `${s}.ledger_files`,
     };
   }
 
@@ -209,6 +217,8 @@ export class PostgresLedger implements Ledger {
       await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
       await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${this.t.files} (key text PRIMARY KEY, rows bigint NOT NULL,
+        records bigint NOT NULL, stored_at text NOT NULL)`);
       await c.query(`CREATE OR REPLACE VIEW ${view} AS
         SELECT seq,
           'r' || lpad(to_hex(id_hi), 8, '0') || lpad(to_hex(id_lo), 8, '0') AS id,
@@ -324,6 +334,37 @@ export class PostgresLedger implements Ledger {
     return this.serial.run(() => this.selectSubjects('', []));
   }
 
+  fileReceipt(key: string): Promise<FileReceipt | undefined> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.client.query(
+        `SELECT rows::float8 AS rows, records::float8 AS records, stored_at AS at FROM ${this.t.files} WHERE key = $1`,
+        [key],
+      );
+      const row = res.rows[0] as { rows: number; records: number; at: string } | undefined;
+      return row && { key, rows: row.rows, records: row.records, at: row.at };
+    });
+  }
+
+  putFileReceipt(r: FileReceipt): Promise<void> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      await this.client.query(
+        `INSERT INTO ${this.t.files} VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO UPDATE SET rows = EXCLUDED.rows, records = EXCLUDED.records, stored_at = EXCLUDED.stored_at`,
+        [r.key, r.rows, r.records, r.at],
+      );
+    });
+  }
+
+  agencies(): Promise<string[]> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.client.query(`SELECT DISTINCT agency FROM ${this.t.records}`);
+      return res.rows.map((r: { agency: string }) => r.agency);
+    });
+  }
+
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
     return this.serial.run(async () => {
       this.assertOpen();
@@ -376,7 +417,7 @@ export class PostgresLedger implements Ledger {
       const idHi = new Uint32Array(n);
       const idLo = new Uint32Array(n);
       const subjects = new Dict();
-      const agencies = new Dict(65_536);
+      const agencies = new Dict(MAX_AGENCIES);
       const sup: [number, number, number][] = [];
       const statusCode = new Map(RECORD_STATUSES.map((s, i) => [s, i]));
       let row = 0;

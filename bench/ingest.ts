@@ -1,0 +1,229 @@
+// Ingest benchmarks (issue 18): `mosaic ingest` of one CSV file, with full validation, against the databases' own
+// bulk loaders reading the same file in the same run; in-memory append; re-ingest of a stored file.
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { loadCatalogue, type Catalogue } from '../src/core/catalogue.js';
+import type { CreditRecord } from '../src/core/types.js';
+import { formatCsvRow } from '../src/ingest/csv.js';
+import { ingestFile } from '../src/ingest/ingest.js';
+import { DuckDBLedger } from '../src/ledger/duckdb/duckdb-ledger.js';
+import { sqlString } from '../src/ledger/duckdb/physical.js';
+import { MemoryLedger } from '../src/ledger/memory/memory-ledger.js';
+import { DEFAULT_PG_URL } from '../src/ledger/open.js';
+import { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
+import { syntheticRecords } from '../src/ledger/synthetic.js';
+import { shipped } from '../src/core/paths.js';
+import type { BenchContext, BenchFigure, BenchModule } from './types.js';
+
+const COLUMNS = [
+  'subject',
+  'kind',
+  'occurredAt',
+  'reportedAt',
+  'agency',
+  'basis',
+  'amount',
+  'severity',
+  'level',
+  'status',
+  'supersedes',
+] as const;
+
+/** The bulk loaders' view of the file: the CSV's own columns, typed, no key. */
+const DUCK_COLUMNS = `{'subject': 'VARCHAR', 'kind': 'VARCHAR', 'occurredAt': 'DATE', 'reportedAt': 'DATE',
+  'agency': 'VARCHAR', 'basis': 'VARCHAR', 'amount': 'DOUBLE', 'severity': 'VARCHAR', 'level': 'VARCHAR',
+  'status': 'VARCHAR', 'supersedes': 'VARCHAR'}`;
+const PG_BARE = `subject text, kind text, "occurredAt" date, "reportedAt" date, agency text, basis text,
+  amount float8, severity text, level text, status text, supersedes text`;
+
+function writeCsv(file: string, records: readonly CreditRecord[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, formatCsvRow([...COLUMNS]) + '\n');
+    let buf = '';
+    for (const r of records) {
+      buf += formatCsvRow(COLUMNS.map((c) => (r[c] === undefined ? '' : String(r[c])))) + '\n';
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let lastCpu = 0;
+/** Wall seconds of fn; its CPU seconds (this process) are left in lastCpu. */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const d = process.cpuUsage(c);
+  lastCpu = (d.user + d.system) / 1e6;
+  return (performance.now() - t) / 1000;
+}
+
+function fmtN(n: number): string {
+  return n >= 1e6
+    ? `${+(n / 1e6).toFixed(2)}M`
+    : n >= 1e3
+      ? `${+(n / 1e3).toFixed(1)}k`
+      : String(Math.round(n));
+}
+
+async function duckdbFigures(ctx: BenchContext, cat: Catalogue, csv: string, n: number, dir: string) {
+  ctx.log('DuckDB read_csv → bare table (the peer)');
+  const peerDb = await DuckDBInstance.create(join(dir, 'peer.duckdb'));
+  const peerCon = await peerDb.connect();
+  const tPeer = await timed(() =>
+    peerCon.run(`CREATE TABLE bare AS SELECT * FROM read_csv(${sqlString(csv)}, header = true,
+      auto_detect = false, columns = ${DUCK_COLUMNS})`),
+  );
+  peerCon.closeSync();
+  peerDb.closeSync();
+
+  ctx.log('mosaic ingest → DuckDB ledger (validate every row, then store)');
+  const ledger = await DuckDBLedger.open(join(dir, 'ledger.duckdb'), cat);
+  let stored = 0;
+  const t = await timed(async () => {
+    const s = await ingestFile(ledger, csv);
+    stored = s.inserted + s.duplicates;
+  });
+  const cpu = lastCpu;
+  if (stored !== n) throw new Error(`DuckDB ingest stored ${stored} of ${n}`);
+  ctx.log('re-ingest of the same file (all duplicates)');
+  let dups = 0;
+  const tRe = await timed(async () => {
+    dups = (await ingestFile(ledger, csv)).duplicates;
+  });
+  if (dups !== n) throw new Error(`re-ingest saw ${dups} duplicates of ${n}`);
+  await ledger.close();
+  return [
+    {
+      name: `mosaic ingest ${fmtN(n)} CSV records → DuckDB`,
+      value: n / t,
+      unit: 'records/s',
+      peer: { name: 'DuckDB read_csv into a bare table', value: n / tPeer, unit: 'rows/s' },
+      ratio: tPeer / t,
+      target: '≥ 0.5× read_csv',
+      note: `full validation of every row, then stored; ${fmtN(n / cpu)} records per CPU-second of this process`,
+    },
+    {
+      name: `re-ingest of the stored file ${fmtN(n)} → DuckDB`,
+      value: n / tRe,
+      unit: 'records/s',
+      target: '≥ 1M records/s',
+      note: 'all duplicates',
+    },
+  ] satisfies BenchFigure[];
+}
+
+async function postgresFigures(ctx: BenchContext, cat: Catalogue, csv: string, n: number) {
+  const url = process.env.MOSAIC_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    ctx.log(`PostgreSQL unreachable at ${url}: ${(err as Error).message}; skipping its figures`);
+    return [];
+  }
+  const bare = `mosaic_bench_ingest_bare_${process.pid}`;
+  const schema = `mosaic_bench_ingest_${process.pid}`;
+  try {
+    ctx.log('PostgreSQL raw COPY of the CSV → bare table (the peer)');
+    await client.query(`CREATE SCHEMA ${bare}`);
+    await client.query(`CREATE TABLE ${bare}.records (${PG_BARE})`);
+    const tPeer = await timed(async () => {
+      await client.query('BEGIN');
+      await pipeline(
+        createReadStream(csv, { highWaterMark: 1 << 16 }),
+        client.query(copyFrom(`COPY ${bare}.records FROM STDIN (FORMAT csv, HEADER true)`)),
+      );
+      await client.query('COMMIT');
+    });
+    await client.query(`DROP SCHEMA ${bare} CASCADE`);
+
+    ctx.log('mosaic ingest → PostgreSQL ledger');
+    const ledger = await PostgresLedger.open(url, schema, cat);
+    let stored = 0;
+    const t = await timed(async () => {
+      const s = await ingestFile(ledger, csv);
+      stored = s.inserted + s.duplicates;
+    });
+    if (stored !== n) throw new Error(`PostgreSQL ingest stored ${stored} of ${n}`);
+    await ledger.dropSchema();
+    await ledger.close();
+    return [
+      {
+        name: `mosaic ingest ${fmtN(n)} CSV records → PostgreSQL`,
+        value: n / t,
+        unit: 'records/s',
+        peer: { name: 'raw COPY of the file into a bare table', value: n / tPeer, unit: 'rows/s' },
+        ratio: tPeer / t,
+        target: '≥ 0.9× COPY',
+        note: 'ledger table has PRIMARY KEY (id) and an index on subject',
+      },
+    ] satisfies BenchFigure[];
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${bare} CASCADE`).catch(() => undefined);
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await client.end();
+  }
+}
+
+async function memoryFigures(ctx: BenchContext, cat: Catalogue, records: CreditRecord[]) {
+  ctx.log('in-memory ledger append (record objects, batches of 100k)');
+  const ledger = new MemoryLedger(cat);
+  const n = records.length;
+  const t = await timed(async () => {
+    for (let i = 0; i < n; i += 100_000) await ledger.append(records.slice(i, i + 100_000));
+  });
+  if ((await ledger.count()) !== n) throw new Error('memory ledger lost records');
+  return [
+    {
+      name: `in-memory ledger append ${fmtN(n)}`,
+      value: n / t,
+      unit: 'records/s',
+      target: '≥ 5M records/s',
+      note: `${fmtN(n / lastCpu)} per CPU-second`,
+    },
+  ] satisfies BenchFigure[];
+}
+
+export const ingestBench: BenchModule = {
+  name: 'ingest',
+  async run(ctx) {
+    const cat = loadCatalogue(shipped('src', 'ledger', 'testdata', 'catalogue.yaml'));
+    const n = Math.max(1000, Math.round(10_000_000 * ctx.scale));
+    ctx.log(`generating ${fmtN(n)} records over ${fmtN(n / 10)} subjects (seeded) and writing them as CSV`);
+    let records: CreditRecord[] = syntheticRecords(cat, {
+      records: n,
+      subjects: Math.max(100, Math.round(n / 10)),
+      seed: 18,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'mosaic-bench-ingest-'));
+    try {
+      const csv = join(dir, 'records.csv');
+      writeCsv(csv, records);
+      ctx.log(`${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB of CSV`);
+      // MOSAIC_BENCH_INGEST=memory,duckdb,postgres runs a subset while developing.
+      const parts = (process.env.MOSAIC_BENCH_INGEST ?? 'memory,duckdb,postgres').split(',');
+      const figs: BenchFigure[] = [];
+      if (parts.includes('memory')) figs.push(...(await memoryFigures(ctx, cat, records)));
+      records = [];
+      (globalThis as { gc?: () => void }).gc?.();
+      if (parts.includes('duckdb')) figs.push(...(await duckdbFigures(ctx, cat, csv, n, dir)));
+      if (parts.includes('postgres')) figs.push(...(await postgresFigures(ctx, cat, csv, n)));
+      return figs;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

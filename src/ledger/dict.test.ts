@@ -1,0 +1,29 @@
+// Unit tests of the string dictionaries: the subject dictionary's type table follows every entry, however added.
+import { describe, expect, it } from 'vitest';
+import { SubjectDict } from './dict.js';
+
+describe('SubjectDict', () => {
+  it('has a type slot for every entry past the first 1,024, typed or not', () => {
+    const d = new SubjectDict();
+    for (let i = 0; i < 3_000; i++) d.add(`s${i}`);
+    expect(d.typeOf('s2999')).toBe(0);
+    expect(d.lastIndex).toBe(2_999);
+    d.addTyped('s2999', 2);
+    d.addTyped('s4000', 1);
+    expect(d.typeOf('s2999')).toBe(2);
+    expect(d.typeOf('s4000')).toBe(1);
+    expect(d.typeOf('nope')).toBe(0);
+    expect(d.lastIndex).toBe(-1);
+  });
+
+  it('forgets the types of truncated entries, so a reused index starts unchecked', () => {
+    const d = new SubjectDict();
+    d.addTyped('a', 1);
+    d.addTyped('b', 2);
+    d.truncate(1);
+    expect(d.typeOf('b')).toBe(0);
+    d.add('c');
+    expect(d.typeOf('c')).toBe(0);
+    expect(d.typeOf('a')).toBe(1);
+  });
+});
