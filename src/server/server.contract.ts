@@ -199,7 +199,8 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
         { ...communityRecord(11), occurredAt: '2024-02-30' },
         { ...communityRecord(12), kind: 'no.such_kind' },
         { ...communityRecord(13), agency: 'police' },
-        { ...communityRecord(14), kind: 'traffic.drink_driving' },
+        // No amount: drink driving has no unit, and the row must be refused for the kind alone.
+        { ...communityRecord(14), kind: 'traffic.drink_driving', amount: undefined },
       ];
       const r = await h.call('POST', '/v1/records', h.keys.agency, { records: rows });
       expect(r.status).toBe(422);
