@@ -296,6 +296,16 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
         h.keys.credit_office,
       );
       expect(office.text).toContain(WENDENG_PERSON);
+      // A data subject's key reads other people's entries as the public does.
+      const resident = await h.call(
+        'GET',
+        '/v1/lists/spc_defaulters/entries?asOf=2025-03-01',
+        h.keys.subject,
+      );
+      expect(resident.status, resident.text).toBe(200);
+      expect(resident.json.masked).toBe(true);
+      expect(findUnmasked(resident.json)).toBeUndefined();
+      expect(resident.text).not.toContain(WENDENG_PERSON);
       expect((await h.call('GET', '/v1/feeds/spc_defaulters')).status).toBe(401);
       const feed = await h.call('GET', '/v1/feeds/spc_defaulters?cursor=0', h.keys.firm);
       expect(feed.status, feed.text).toBe(200);

@@ -58,6 +58,8 @@ export function requirePurpose(p: Principal, purpose: string | undefined): void 
 
 /** Roles that see identifiers masked. */
 export const masked = (p: Principal) => p.role === 'public' || p.role === 'auditor';
+/** Published lists name other people: a data subject sees them as the public does (its own report stays unmasked). */
+export const maskedForOthers = (p: Principal) => masked(p) || p.role === 'subject';
 
 export const actorOf = (p: Principal) => p.account?.id ?? 'public';
 

@@ -7,7 +7,7 @@ import { loadStatements, subjectsWithKinds } from '../../schemes/lists/ledger-wo
 import { ROLES } from '../auth.js';
 import { maskDeep } from '../mask.js';
 import { httpError } from '../problem.js';
-import { actorOf, IsoDate, masked, problems, today } from './common.js';
+import { actorOf, IsoDate, maskedForOthers, problems, today } from './common.js';
 import type { RoutePlugin } from './plugin.js';
 
 const Table = z.object({
@@ -93,7 +93,7 @@ export const listsPlugin: RoutePlugin = {
           entries.push(...activeOn(entriesOf(ctx.policy, st, { knownAsOf: day }).entries, day, def.list));
         entries.sort((a, b) => a.listedOn - b.listedOn || (a.subject < b.subject ? -1 : 1));
         const register = (await ctx.decisions()).register;
-        const m = masked(req.principal);
+        const m = maskedForOthers(req.principal);
         const tables = publishedTables(def, entries, register, day, !m);
         if (!m)
           await ctx.accessLog.append({
