@@ -1,29 +1,10 @@
 // Runs the API contract on PostgreSQL (deployment mode): says loudly when it cannot, and fails when MOSAIC_REQUIRE_PG=1.
-import pg from 'pg';
-import { describe, it } from 'vitest';
-import { DEFAULT_PG_URL, openLedger } from '../ledger/open.js';
+import { openLedger } from '../ledger/open.js';
 import type { PostgresLedger } from '../ledger/postgres/postgres-ledger.js';
+import { onPostgres } from '../ledger/postgres/postgres.testkit.js';
 import { serverContract } from './server.contract.js';
 
-const url = process.env.MOSAIC_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
-const required = process.env.MOSAIC_REQUIRE_PG === '1';
-
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const problem = await reachable();
-
-if (problem === undefined) {
+await onPostgres('server API contract (postgres)', (url) =>
   serverContract('postgres', async () => {
     const schema = `mosaic_server_test_${process.pid}_${Date.now().toString(36)}`;
     const ledger = (await openLedger({ adapter: 'postgres', pgUrl: url, schema })) as PostgresLedger;
@@ -35,17 +16,5 @@ if (problem === undefined) {
         await ledger.close();
       },
     };
-  });
-} else if (required) {
-  describe('server API contract (postgres)', () => {
-    it(`reaches PostgreSQL at ${url} (MOSAIC_REQUIRE_PG=1)`, () => {
-      throw new Error(`cannot reach PostgreSQL at ${url}: ${problem}`);
-    });
-  });
-} else {
-  const reason = `server API contract on PostgreSQL SKIPPED: cannot reach ${url} (${problem}) (set MOSAIC_REQUIRE_PG=1 to make this fail)`;
-  console.warn(reason);
-  describe.skip(reason, () => {
-    it('runs the server API contract against PostgreSQL', () => undefined);
-  });
-}
+  }),
+);
