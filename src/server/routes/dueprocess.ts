@@ -23,24 +23,25 @@ const EvidenceRef = z.object({
 const Day = IsoDate.optional().describe(
   'the day of the act (default: today); never before the last recorded act',
 );
-const Objection = z
-  .object({
-    id: z.string(),
-    subject: z.string(),
-    target: z.object({ type: z.string(), ref: z.string() }),
-    channel: z.string(),
-    body: z.string(),
-    receivedOn: z.string(),
-    due: z.string(),
-    limit: z.string(),
-    status: z.string(),
-    closedOn: z.string().optional(),
-    corrections: z.array(z.string()),
-    evidence: z.array(EvidenceRef),
-    basis: z.string(),
-    ruleVersion: z.string(),
-  })
-  .describe('an objection and its statutory deadline');
+/** What every view of an objection shows (the queue adds lateness, the full view its evidence and rule). */
+export const ObjectionCore = z.object({
+  id: z.string(),
+  subject: z.string(),
+  target: z.object({ type: z.string(), ref: z.string() }),
+  channel: z.string(),
+  body: z.string(),
+  receivedOn: z.string(),
+  due: z.string(),
+  limit: z.string(),
+  status: z.string(),
+  closedOn: z.string().optional(),
+});
+const Objection = ObjectionCore.extend({
+  corrections: z.array(z.string()),
+  evidence: z.array(EvidenceRef),
+  basis: z.string(),
+  ruleVersion: z.string(),
+}).describe('an objection and its statutory deadline');
 const Repair = z.object({
   id: z.string(),
   subject: z.string(),

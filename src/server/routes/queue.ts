@@ -5,19 +5,10 @@ import { fromEpochDay } from '../../core/dates.js';
 import { dueProcessOf } from '../dueprocess-store.js';
 import { maskDeep } from '../mask.js';
 import { IsoDate, masked, problems, today } from './common.js';
+import { ObjectionCore } from './dueprocess.js';
 import type { RoutePlugin } from './plugin.js';
 
-const Item = z.object({
-  id: z.string(),
-  subject: z.string(),
-  target: z.object({ type: z.string(), ref: z.string() }),
-  channel: z.string(),
-  body: z.string(),
-  receivedOn: z.string(),
-  due: z.string(),
-  limit: z.string(),
-  status: z.string(),
-  closedOn: z.string().optional(),
+const Item = ObjectionCore.extend({
   workingDaysLate: z.number().describe('working days past the deadline (0 while within it)'),
 });
 
