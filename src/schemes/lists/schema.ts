@@ -64,6 +64,9 @@ export const Measure = z
     agency: z.string().min(1),
     /** The law, regulation or central document the measure rests on (Guobanfa [2020] No. 49 legality principle). */
     legal_basis: z.string().optional(),
+    /** The day that legal basis came into force; a memorandum's measures must give it, and it may not be later than the
+     * memorandum's own `in_force` (a measure cannot rest on a document that did not exist yet). */
+    basis_in_force: IsoDate.optional(),
     applies_to: z.array(Relation).min(1),
     effect: Effect,
     /** A different effect for some relations (e.g. officers of a restricted entity may not spend the entity's money). */
