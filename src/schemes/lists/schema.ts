@@ -86,6 +86,8 @@ const Criterion = z
     code: Code,
     zh: z.string().min(1),
     en: z.string().min(1),
+    /** A fact the listing request must state as true (e.g. the 2013 text's "has the ability to perform"). */
+    requires_fact: Code.optional(),
     /** Term of a listing under this criterion; `none` = until a deletion ground arises. Defaults to the list's term. */
     term: z.union([Span, z.literal('none')]).optional(),
     /** The criterion presupposes an active entry on another list (e.g. E5: violating a consumption order). */
@@ -125,6 +127,32 @@ const Ground = z
   .strict();
 
 const KindRef = z.object({ kind: KindCode, severity: Code.optional() }).strict();
+
+const PublishedFields = z
+  .object({
+    natural: z.array(Code).optional(),
+    legal: z.array(Code).optional(),
+  })
+  .strict();
+
+export const ListVersion = z
+  .object({
+    version: z.string().min(1),
+    /** In force from this day up to, not including, `until`. */
+    from: IsoDate,
+    until: IsoDate,
+    basis: z.string().min(1),
+    marker: Marker,
+    criteria: z.array(Criterion).optional(),
+    term: z.union([Span, z.literal('none')]).optional(),
+    term_basis: z.string().min(1).optional(),
+    term_marker: Marker.optional(),
+    publication_fields: PublishedFields.optional(),
+    publication_basis: z.string().min(1).optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type ListVersion = z.infer<typeof ListVersion>;
 
 export const ListDef = z
   .object({
@@ -201,12 +229,7 @@ export const ListDef = z
       .object({
         public: z.boolean(),
         portal: z.string().optional(),
-        fields: z
-          .object({
-            natural: z.array(Code).optional(),
-            legal: z.array(Code).optional(),
-          })
-          .strict(),
+        fields: PublishedFields,
         masking: z
           .array(
             z
@@ -224,6 +247,12 @@ export const ListDef = z
         marker: Marker,
       })
       .strict(),
+    /**
+     * Earlier texts of the list (e.g. the SPC defaulter provisions of 2013, replaced on 2017-05-01). Each holds what it
+     * sets differently from the top-level (current) text; a listing takes the criteria and term of the text in force on
+     * its decision day, a published view the fields of the text in force on the day it shows.
+     */
+    versions: z.array(ListVersion).default([]),
     /** Consequences that follow from the list's own instrument rather than from a memorandum. */
     measures: z.array(Measure).default([]),
     source: z.string().min(1),
