@@ -5,7 +5,7 @@ import { makeRecord, type CreditRecord, type IssuerLevel } from '../../core/type
 import { activeOn, entriesOf, spanEnd, type ListEntry, type ListStatement } from './lifecycle.js';
 import type { ListPolicy } from './policy.js';
 import { listTextOn } from './versions.js';
-import { OFFICER_RELATIONS, type Register } from './register.js';
+import type { Register } from './register.js';
 
 /**
  * A request by a list owner to list a subject. Facts are what the owner asserts about the case (e.g. that a
@@ -135,9 +135,7 @@ export function requestListing(
     } else if (ex.when === 'fact') hit = req.facts?.[ex.fact!] === true;
     else if (ex.when === 'subject_type') hit = type === ex.subject_type;
     else if (ex.when === 'officer_of_party_entity')
-      hit =
-        req.entity !== undefined &&
-        OFFICER_RELATIONS.some((r) => register.officer(req.entity!, r) === req.subject);
+      hit = req.entity !== undefined && register.isOfficerOf(req.subject, req.entity!);
     if (hit) issues.push(refuse(ex.code, `${ex.en} (${ex.basis} [${ex.marker}])`));
   }
 

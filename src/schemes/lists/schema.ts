@@ -15,6 +15,8 @@ export const RELATIONS = [
   'legal_representative',
   'principal',
   'actual_controller',
+  /** Persons directly responsible for the entity's debt (影响债务履行的直接责任人员, 2015 consumption provisions Art. 3). */
+  'directly_responsible',
   'child',
 ] as const;
 export const Relation = z.enum(RELATIONS);
@@ -104,7 +106,8 @@ const Exclusion = z
     zh: z.string().min(1),
     en: z.string().min(1),
     /** minor: under 18 on the decision date; fact: a fact stated in the request; officer_of_party_entity: the
-     * subject is the legal representative, principal or actual controller of the entity that is the party. */
+     * subject is the legal representative, principal, actual controller or a person directly responsible for the debt
+     * of the entity that is the party. */
     when: z.enum(PREDICATES),
     fact: Code.optional(),
     subject_type: z.enum(['natural', 'legal']).optional(),
