@@ -83,8 +83,8 @@ describe('policy CLI', () => {
     expect(r.code).toBeUndefined();
     expect(r.stdout).toContain('(points-scheme, engines): 9 passed, 0 failed');
     expect(r.stdout).toContain('(points-scheme, ledger): 10 passed, 0 failed');
-    expect(r.stdout).toContain('rongcheng-points/2018 (points-scheme, engines): 5 passed, 0 failed');
-    expect(r.stdout).toMatch(/48 passed, 0 failed\n$/);
+    expect(r.stdout).toContain('rongcheng-points/2018 (points-scheme, engines): 6 passed, 0 failed');
+    expect(r.stdout).toMatch(/50 passed, 0 failed\n$/);
   });
 
   it('explains a subject from the ledger in English and Chinese', async () => {
