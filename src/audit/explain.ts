@@ -6,6 +6,7 @@ import { decideReference } from '../schemes/lists/decide.js';
 import { activeOn, entriesOf, statementOf } from '../schemes/lists/lifecycle.js';
 import type { ListPolicy } from '../schemes/lists/policy.js';
 import { Register } from '../schemes/lists/register.js';
+import { describeNeed, FieldNeeds, type FieldNeed } from '../schemes/municipal/field-needs.js';
 import { evaluateSubject } from '../schemes/municipal/interpreter.js';
 import type { SchemePack } from '../schemes/municipal/types.js';
 import { counterfactuals, listExit, type CounterfactualResult } from './counterfactual.js';
@@ -25,6 +26,8 @@ export interface ExplainedLine {
   from?: string;
   until?: string;
   detail?: string;
+  /** For a record no line matches because it lacks a severity or level: the line and the field it needs. */
+  needs?: FieldNeed;
 }
 
 export interface SchemeView {
@@ -92,6 +95,7 @@ export function explainSubject(input: {
   for (const pack of input.packs) {
     const facts = factsFromRegister(pack, [id], (x) => byId.get(x))(0);
     const ev = evaluateSubject(pack, facts, input.records, asOf);
+    const needs = new FieldNeeds([pack]);
     const rules = new Map<string, { en: string; zh: string }>([
       ...pack.rules.map((r) => [r.id, r] as const),
       ...pack.direct.map((r) => [r.id, r] as const),
@@ -125,6 +129,11 @@ export function explainSubject(input: {
           if (l.from) x.from = l.from;
           if (l.until) x.until = l.until;
           if (l.detail) x.detail = l.detail;
+          const need =
+            l.type === 'unmatched' && l.detail === 'no_case' && l.record
+              ? needs.missing(l.record)
+              : undefined;
+          if (need) x.needs = need;
           return x;
         }),
       counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A'),
@@ -185,6 +194,7 @@ const T = {
     base: 'base',
     counted: 'What counts',
     nothing: '(no records count)',
+    notCounted: 'Not counted',
     valid: 'valid',
     cf: 'How to reach grade',
     already: 'already at or above the target grade',
@@ -209,6 +219,7 @@ const T = {
     base: '基础分',
     counted: '计分明细',
     nothing: '（无计分记录）',
+    notCounted: '未计分',
     valid: '有效期',
     cf: '达到等级的途径',
     already: '已达到目标等级',
@@ -247,6 +258,11 @@ export function renderExplanation(r: ExplainResult, lang: 'en' | 'zh'): string {
       const v = l.from ? ` ${t.valid} ${l.from}..${l.until ?? ''}` : '';
       L.push(`  ${l.type}: ${rule}${pts}${g}${rec}${v}${l.detail ? ` (${l.detail})` : ''}`);
     }
+    // Records that score nothing only because a field their rule line needs is missing (not because the source is silent).
+    const lacking = s.lines.filter((l) => l.needs);
+    if (lacking.length) L.push(`${t.notCounted}:`);
+    for (const l of lacking)
+      L.push(`  [${l.kind} ${l.occurredAt}, ${l.agency}] ${describeNeed(l.needs!, lang)}`);
     const cf = s.counterfactual;
     L.push(`${t.cf} ${cf.target}:`);
     if (cf.alreadyThere) L.push(`  ${t.already}`);
