@@ -9,6 +9,7 @@ import { Register } from '../schemes/lists/register.js';
 import { describeNeed, FieldNeeds, type FieldNeed } from '../schemes/municipal/field-needs.js';
 import { evaluateSubject } from '../schemes/municipal/interpreter.js';
 import type { SchemePack } from '../schemes/municipal/types.js';
+import type { Choices } from './choices.js';
 import { counterfactuals, listExit, type CounterfactualResult } from './counterfactual.js';
 import { factsFromRegister } from './engines.js';
 
@@ -88,6 +89,9 @@ export function explainSubject(input: {
   policy?: ListPolicy;
   asOf: string;
   target?: string;
+  /** Also show plans with actions a person cannot choose (labelled). */
+  all?: boolean;
+  choices?: Choices;
 }): ExplainResult {
   const { id, asOf } = input;
   const byId = new Map(input.register.map((s) => [s.id, s]));
@@ -136,7 +140,10 @@ export function explainSubject(input: {
           if (need) x.needs = need;
           return x;
         }),
-      counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A'),
+      counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A', {
+        all: input.all === true,
+        ...(input.choices ? { choices: input.choices } : {}),
+      }),
     };
     if (ev.score !== undefined) view.score = ev.score;
     if (ev.grade !== undefined) view.grade = ev.grade;
@@ -200,6 +207,11 @@ const T = {
     already: 'already at or above the target grade',
     none: 'no lawful plan found within the search limits',
     plan: 'Plan',
+    actions: (n: number) => (n === 0 ? 'no action' : n === 1 ? '1 action' : `${n} actions`),
+    notChoosable: 'not a plan a person can choose',
+    hidden:
+      'A plan with fewer actions needs an action a person cannot choose (e.g. a donation of organs); --all shows it',
+    limited: 'the search stopped at its limits; a plan with more actions may exist',
     reached: 'reaches',
     on: 'on',
     lists: 'List entries',
@@ -225,6 +237,10 @@ const T = {
     already: '已达到目标等级',
     none: '在搜索范围内未找到合法途径',
     plan: '方案',
+    actions: (n: number) => (n === 0 ? '无需行动' : `${n} 项行动`),
+    notChoosable: '并非个人可选择的行动',
+    hidden: '另有行动更少的方案，但需要个人无法选择的行动（如捐献器官）；--all 显示',
+    limited: '搜索已达上限，可能存在行动更多的方案',
     reached: '达到',
     on: '日期',
     lists: '名单',
@@ -268,9 +284,16 @@ export function renderExplanation(r: ExplainResult, lang: 'en' | 'zh'): string {
     if (cf.alreadyThere) L.push(`  ${t.already}`);
     else if (!cf.plans.length) L.push(`  ${t.none}`);
     cf.plans.forEach((p, i) => {
-      L.push(`  ${t.plan} ${i + 1}: ${t.reached} ${p.grade} (${p.score}) ${t.on} ${p.date}`);
-      for (const c of p.changes) L.push(`    - ${lang === 'zh' ? c.zh : c.en}`);
+      L.push(
+        `  ${t.plan} ${i + 1}: ${t.reached} ${p.grade} (${p.score}) ${t.on} ${p.date}; ${t.actions(p.actions)}`,
+      );
+      for (const c of p.changes) {
+        const not = c.type !== 'wait' && !c.choosable ? ` [${t.notChoosable}: ${c.why ?? ''}]` : '';
+        L.push(`    - ${lang === 'zh' ? c.zh : c.en}${not}`);
+      }
     });
+    if (cf.hidden) L.push(`  (${t.hidden})`);
+    if (cf.limited) L.push(`  (${t.limited})`);
     L.push('');
   }
   L.push(`## ${t.lists}`);
