@@ -212,9 +212,10 @@ const planKey = (p: Plan) =>
 /**
  * Exact search for the smallest plan of actions on one day. Repairs: every subset of the repair conversions that
  * cancel a cause in force (few). Bonuses: iterative deepening on the number of actions over multisets of options in a
- * fixed order, each node rescored by the interpreter; a branch is cut when even its best option repeated cannot reach
- * the target score. The bound assumes an action adds at most what it adds alone (caps and freezes only take away;
- * cumulative tiers are not options), which the brute-force property test checks.
+ * fixed order, each node rescored by the interpreter; a branch is cut when even its best remaining option repeated
+ * cannot reach the target score. The bound on an action is the most its kind's rule lines can add (caps and freezes
+ * only take away; cumulative tiers are not options; an action that adds nothing is never kept); the brute-force
+ * property test checks the result.
  */
 class PlanSearch {
   limited = false;
@@ -223,6 +224,7 @@ class PlanSearch {
   private readonly maxActions: number;
   private readonly budget: number;
   private readonly need: number;
+  private readonly allOptions: BonusOption[];
 
   constructor(
     private readonly pack: SchemePack,
@@ -234,13 +236,14 @@ class PlanSearch {
     options: CounterfactualOptions,
   ) {
     this.maxActions = options.maxActions ?? 20;
-    this.budget = options.budget ?? 20_000;
+    this.budget = options.budget ?? 5_000;
     // The lowest score whose band is at or above the target (the floor of direct grading is the repairs' business).
     const t = rankOf(target);
     const mins = pack.meta.bands
       .filter((b) => GRADES.indexOf(b.grade) <= t && b.min !== undefined)
       .map((b) => b.min!);
     this.need = mins.length ? Math.min(...mins) : Infinity;
+    this.allOptions = bonusOptions(pack, choices);
   }
 
   private evaluate(recs: readonly CreditRecord[]): Evaluation {
@@ -294,7 +297,7 @@ class PlanSearch {
 
   best(onlyChoosable: boolean): Plan | undefined {
     const before = evaluateSubject(this.pack, this.facts, this.records, this.asOf);
-    const opts = bonusOptions(this.pack, this.choices).filter((o) => !onlyChoosable || o.choosable);
+    const opts = this.allOptions.filter((o) => !onlyChoosable || o.choosable);
     const repairs = this.repairs(onlyChoosable).slice(0, 6);
     let best: Plan | undefined;
     // Subsets of the repairs, fewest first (bit order keeps it deterministic).
@@ -316,6 +319,31 @@ class PlanSearch {
       if (plan && (!best || comparePlans(plan, best) < 0)) best = plan;
     }
     return best;
+  }
+
+  /**
+   * Each option with a bound on what one such action can add: the sum, over the rule lines on its kind, of the most a
+   * case can add (a record can match one case per line). Largest first; the option order breaks ties.
+   */
+  private bounded(opts: BonusOption[]): Gain[] {
+    const most = new Map<string, number>();
+    for (const r of this.pack.rules) {
+      let m = 0;
+      for (const c of r.cases)
+        m = Math.max(
+          m,
+          c.effect.type === 'fixed' ? c.effect.points : c.effect.type === 'range' ? c.effect.max : 0,
+        );
+      most.set(r.kind, (most.get(r.kind) ?? 0) + m);
+    }
+    return opts
+      .map((opt) => {
+        const extra: { severity?: string; level?: IssuerLevel } = {};
+        if (opt.when.severity?.length) extra.severity = opt.when.severity[0]!;
+        extra.level = (opt.when.level?.[opt.when.level.length - 1] as IssuerLevel) ?? ISSUER_LEVELS[0];
+        return { opt, gain: most.get(opt.kind) ?? opt.points, rec: () => this.record(opt.kind, extra) };
+      })
+      .sort((x, y) => y.gain - x.gain);
   }
 
   /** The smallest multiset of bonus options that, added to `base`, reaches the target (at most `within` of them). */
@@ -340,18 +368,7 @@ class PlanSearch {
     if (atLeast(ev0, this.target)) return plan(ev0, prefix);
     if (ev0.status !== 'scored' || ev0.frozen) return undefined; // bonuses do not count while frozen (Art. 17)
     if (ev0.floor && rankOf(ev0.floor) > rankOf(this.target)) return undefined;
-    // What each option adds alone; options that add nothing are dropped.
-    const gains: { opt: BonusOption; gain: number; rec: () => CreditRecord }[] = [];
-    for (const opt of opts) {
-      const extra: { severity?: string; level?: IssuerLevel } = {};
-      if (opt.when.severity?.length) extra.severity = opt.when.severity[0]!;
-      extra.level = (opt.when.level?.[opt.when.level.length - 1] as IssuerLevel) ?? ISSUER_LEVELS[0];
-      const make = () => this.record(opt.kind, extra);
-      const gain = (this.evaluate([...base, make()]).score ?? 0) - ev0.score!;
-      if (gain > 0) gains.push({ opt, gain, rec: make });
-    }
-    // Largest gain first; the option order breaks ties, so the search is deterministic.
-    gains.sort((a, b) => b.gain - a.gain);
+    const gains = this.bounded(opts);
     if (!gains.length) return undefined;
     const limit = Math.min(within, this.maxActions - prefix.length);
     for (let k = 1; k <= limit; k++) {
@@ -370,6 +387,7 @@ class PlanSearch {
           }
           const next = [...recs, gains[i]!.rec()];
           const ev = this.evaluate(next);
+          if ((ev.score ?? score) <= score) continue; // adds nothing here (capped, frozen): never part of a smallest plan
           picks.push(i);
           if (d + 1 === k && atLeast(ev, this.target)) {
             if (!found || ev.score! < found.ev.score!) found = { ev, picks: [...picks] };
@@ -408,6 +426,12 @@ class PlanSearch {
     }
     return undefined;
   }
+}
+
+interface Gain {
+  opt: BonusOption;
+  gain: number;
+  rec: () => CreditRecord;
 }
 
 const popcount = (n: number) => {
