@@ -206,6 +206,7 @@ const T = {
     cf: 'How to reach grade',
     already: 'already at or above the target grade',
     none: 'no lawful plan found within the search limits',
+    unscored: 'no plan applies: the scheme gives this subject no score (see status)',
     plan: 'Plan',
     actions: (n: number) => (n === 0 ? 'no action' : n === 1 ? '1 action' : `${n} actions`),
     notChoosable: 'not a plan a person can choose',
@@ -236,6 +237,7 @@ const T = {
     cf: '达到等级的途径',
     already: '已达到目标等级',
     none: '在搜索范围内未找到合法途径',
+    unscored: '不适用：本办法不对该主体评分（见状态）',
     plan: '方案',
     actions: (n: number) => (n === 0 ? '无需行动' : `${n} 项行动`),
     notChoosable: '并非个人可选择的行动',
@@ -282,6 +284,7 @@ export function renderExplanation(r: ExplainResult, lang: 'en' | 'zh'): string {
     const cf = s.counterfactual;
     L.push(`${t.cf} ${cf.target}:`);
     if (cf.alreadyThere) L.push(`  ${t.already}`);
+    else if (cf.current.status !== 'scored') L.push(`  ${t.unscored}`);
     else if (!cf.plans.length) L.push(`  ${t.none}`);
     cf.plans.forEach((p, i) => {
       L.push(
