@@ -1,6 +1,7 @@
 // The figures an experiment may report: each a measurement of a finished run (its collectors' time series and
 // counts). A figure reads outcomes; nothing here or in an experiment file can set one.
 import type { SimResult } from '../sim/engine.js';
+import { SOCIETY_FIGURES } from './society-figures.js';
 
 export interface Figure {
   label: string;
@@ -90,4 +91,5 @@ export const FIGURES: Record<string, Figure> = {
       (total(r, 'fabricated_records', ruralFamily) + total(r, 'recorded_events', ruralFamily)) /
       total(r, 'true_events', ruralFamily),
   },
+  ...SOCIETY_FIGURES,
 };

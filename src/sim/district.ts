@@ -12,6 +12,7 @@ import { ConductProcess } from './processes/conduct.js';
 import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
 import { PetitioningProcess } from './processes/petitioning.js';
+import { RelationalProcess } from './processes/relational.js';
 import { PROCESS_NAMES, type DistrictProcess, type ProcessName } from './processes/process.js';
 import { VillageCollectorsProcess } from './processes/village-collectors.js';
 import { VitalProcess } from './processes/vital.js';
@@ -39,6 +40,8 @@ export interface DistrictOutput {
   deaths: number;
   /** Stepped agent-days (alive residents × days), for throughput. */
   agentDays: number;
+  /** The society modules' counts of the epoch (relational responses, …); empty when none runs. */
+  society: Record<string, number>;
 }
 
 /**
@@ -57,6 +60,7 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     conduct: () => new ConductProcess(c, petitioning),
     petitioning: () => petitioning,
     collectors: () => new VillageCollectorsProcess(c),
+    relational: () => new RelationalProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }
@@ -121,6 +125,7 @@ export class DistrictSim {
       births: c.births.take(),
       deaths: c.deaths,
       agentDays,
+      society: c.society,
     };
   }
 

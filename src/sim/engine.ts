@@ -77,6 +77,8 @@ export interface SimResult {
   snapshot: Snapshot;
   /** The collectors' rows (date, collector, group, value), also written to timeseries.csv. */
   timeseries: [string, string, string, number][];
+  /** The society modules' counts over the run (e.g. `relational.family.learned`); empty when none runs. */
+  society: Record<string, number>;
 }
 
 const YEAR = 365.2425;
@@ -118,6 +120,7 @@ interface Run {
   start: number;
   end: number;
   timeseries: [string, string, string, number][];
+  society: Record<string, number>;
   recHash: Hash;
   evHash: Hash;
   /** Ids of records decided but never reported (their report day lies after the end). */
@@ -226,6 +229,7 @@ async function prepare(o: SimOptions): Promise<Run> {
     start,
     end: addYears(start, whole) + Math.round((years - whole) * YEAR),
     timeseries: [],
+    society: {},
     recHash: createHash('sha256'),
     evHash: createHash('sha256'),
     unrecorded: [],
@@ -418,6 +422,7 @@ async function mergeDistricts(
   for (const d of outputs) {
     T.agentDays += d.agentDays;
     T.deaths += d.deaths;
+    for (const [k, v] of Object.entries(d.society)) run.society[k] = (run.society[k] ?? 0) + v;
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -568,6 +573,7 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
     lists: run.lists,
     snapshot: run.snap,
     timeseries: run.timeseries,
+    society: run.society,
   };
   if (run.o.keepLedger) result.ledger = run.ledger;
   else await run.ledger.close();

@@ -12,6 +12,7 @@ export const PROCESS_NAMES = [
   'conduct',
   'petitioning',
   'collectors',
+  'relational',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 
