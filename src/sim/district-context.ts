@@ -111,6 +111,10 @@ export class DistrictContext {
   society: Record<string, number> = {};
   /** Set by the relational module when it runs. */
   ties: TieSupport | undefined;
+  /** Whether each resident knows their grade (local index); set by the awareness module, absent = everyone knows. */
+  aware: Uint8Array | undefined;
+  /** The opinion module's survey respondents of the epoch, SURVEY_ROW numbers each (society-schema.ts). */
+  survey: number[] = [];
 
   constructor(
     world: World,
@@ -178,6 +182,7 @@ export class DistrictContext {
     this.asks = [];
     this.deaths = 0;
     this.society = {};
+    this.survey = [];
   }
 
   /** Add `n` to one of the epoch's society counts. */

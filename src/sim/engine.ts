@@ -79,6 +79,8 @@ export interface SimResult {
   timeseries: [string, string, string, number][];
   /** The society modules' counts over the run (e.g. `relational.family.learned`); empty when none runs. */
   society: Record<string, number>;
+  /** The last wave of the opinion module's survey: SURVEY_ROW numbers per respondent; empty when it does not run. */
+  survey: number[];
 }
 
 const YEAR = 365.2425;
@@ -121,6 +123,7 @@ interface Run {
   end: number;
   timeseries: [string, string, string, number][];
   society: Record<string, number>;
+  survey: number[];
   recHash: Hash;
   evHash: Hash;
   /** Ids of records decided but never reported (their report day lies after the end). */
@@ -230,6 +233,7 @@ async function prepare(o: SimOptions): Promise<Run> {
     end: addYears(start, whole) + Math.round((years - whole) * YEAR),
     timeseries: [],
     society: {},
+    survey: [],
     recHash: createHash('sha256'),
     evHash: createHash('sha256'),
     unrecorded: [],
@@ -423,6 +427,9 @@ async function mergeDistricts(
     T.agentDays += d.agentDays;
     T.deaths += d.deaths;
     for (const [k, v] of Object.entries(d.society)) run.society[k] = (run.society[k] ?? 0) + v;
+    // a new survey wave (a later day) replaces the last one
+    if (d.survey.length && run.survey.length && d.survey[0]! > run.survey[0]!) run.survey = [];
+    for (const x of d.survey) run.survey.push(x);
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -574,6 +581,7 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
     snapshot: run.snap,
     timeseries: run.timeseries,
     society: run.society,
+    survey: run.survey,
   };
   if (run.o.keepLedger) result.ledger = run.ledger;
   else await run.ledger.close();

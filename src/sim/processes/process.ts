@@ -13,6 +13,8 @@ export const PROCESS_NAMES = [
   'petitioning',
   'collectors',
   'relational',
+  'awareness',
+  'opinion',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 
