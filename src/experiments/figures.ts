@@ -38,6 +38,16 @@ function recordsPerPersonYear(r: SimResult, group: string): number {
   return total(r, 'records_per_person', (g) => g === group) / r.manifest.years;
 }
 
+/** Per person-year of a group, the records of a positive kind (mobilisation: bonuses, volunteering, honours). */
+function mobilisationPerPersonYear(r: SimResult, group: string): number {
+  return total(r, 'positive_records_per_person', (g) => g === group) / r.manifest.years;
+}
+
+/** Per person-year of a group, every other record (surveillance: deductions, direct grading, court statements). */
+function surveillancePerPersonYear(r: SimResult, group: string): number {
+  return recordsPerPersonYear(r, group) - mobilisationPerPersonYear(r, group);
+}
+
 const ruralFamily = (g: string) => g.startsWith('family=') && g.endsWith(';hukou=rural');
 
 export const FIGURES: Record<string, Figure> = {
@@ -75,6 +85,38 @@ export const FIGURES: Record<string, Figure> = {
     label: 'Records per person-year, state personnel ÷ residents with no role',
     unit: 'ratio',
     measure: (r) => recordsPerPersonYear(r, 'role=state_personnel') / recordsPerPersonYear(r, 'role=none'),
+  },
+  surveillance_py_state: {
+    label: 'Surveillance records (deductions, direct grading) per person-year, state personnel',
+    unit: 'records',
+    measure: (r) => surveillancePerPersonYear(r, 'role=state_personnel'),
+  },
+  surveillance_py_none: {
+    label: 'Surveillance records per person-year, residents with no role',
+    unit: 'records',
+    measure: (r) => surveillancePerPersonYear(r, 'role=none'),
+  },
+  surveillance_ratio: {
+    label: 'Surveillance records per person-year, state personnel ÷ residents with no role',
+    unit: 'ratio',
+    measure: (r) =>
+      surveillancePerPersonYear(r, 'role=state_personnel') / surveillancePerPersonYear(r, 'role=none'),
+  },
+  mobilisation_py_state: {
+    label: 'Mobilisation records (bonuses, volunteering, honours) per person-year, state personnel',
+    unit: 'records',
+    measure: (r) => mobilisationPerPersonYear(r, 'role=state_personnel'),
+  },
+  mobilisation_py_none: {
+    label: 'Mobilisation records per person-year, residents with no role',
+    unit: 'records',
+    measure: (r) => mobilisationPerPersonYear(r, 'role=none'),
+  },
+  mobilisation_ratio: {
+    label: 'Mobilisation records per person-year, state personnel ÷ residents with no role',
+    unit: 'ratio',
+    measure: (r) =>
+      mobilisationPerPersonYear(r, 'role=state_personnel') / mobilisationPerPersonYear(r, 'role=none'),
   },
   fabricated_share_rural: {
     label: 'Share of the records about rural residents that no event underlies',

@@ -476,7 +476,11 @@ function feedEngines(
     run.mirror.append(r, s);
     if (s < P) {
       const n = groupsOf(run.world, s, gs);
-      for (let g = 0; g < n; g++) counts.records[gs[g]!]!++;
+      const positive = run.cat.get(r.kind)?.polarity === 'positive';
+      for (let g = 0; g < n; g++) {
+        counts.records[gs[g]!]!++;
+        if (positive) counts.positiveRecords[gs[g]!]!++;
+      }
     } else counts.firmRecords++;
   }
   run.totals.records += batch.length;
