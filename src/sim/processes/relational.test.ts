@@ -91,4 +91,25 @@ describe('a run with the relational module', () => {
     expect(responses).toBe(learned);
     expect(learned).toBeGreaterThan(0);
   }, 120_000);
+
+  it('pressure feeds back: when pressing ties weigh heavily, listed debtors pay sooner', async () => {
+    const run = (odds: number) =>
+      runSimulation({
+        scenarioDir: MERITOWN,
+        workers: 0,
+        population: 4000,
+        years: 1.5,
+        seed: 3,
+        overrides: {
+          'scenario.processes': on,
+          'society.relational.effects.payOddsPerPressingTie': odds,
+          'society.relational.effects.payOddsPerHelpingTie': 0,
+        },
+      });
+    const none = await run(0);
+    const heavy = await run(50);
+    expect(heavy.society['relational.paid_pressed'] ?? 0).toBeGreaterThan(
+      none.society['relational.paid_pressed'] ?? 0,
+    );
+  }, 120_000);
 });
