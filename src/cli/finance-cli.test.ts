@@ -1,10 +1,12 @@
 // The money-and-platform commands through the real CLI on the shipped finance sample: credit report, scorecard
 // fit/score/validate, platform score and rating, firm grades and inspections, the finance sample's determinism.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shipped } from '../core/paths.js';
+import { syntheticLoans, withEmployerType } from '../schemes/scorecard/synthetic.js';
+import { datasetCsv } from './commands/scorecard.js';
 import { main } from './main.js';
 
 class Exit extends Error {
@@ -47,6 +49,31 @@ async function mosaic(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 describe('finance CLI on the shipped sample', () => {
+  it('scorecard fit --categorical groups categories by WoE; score reads the labels back', async () => {
+    const csv = join(work, 'employer.csv');
+    writeFileSync(csv, datasetCsv(withEmployerType(syntheticLoans(4000, 9))));
+    const model = join(work, 'employer.json');
+    const r = await mosaic(
+      'scorecard',
+      'fit',
+      '--data',
+      csv,
+      '--categorical',
+      'employer_type',
+      '--out',
+      model,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/employer_type {2}IV/);
+    expect(r.stdout).toMatch(/\{[a-z-]+, [a-z-]+\} +WoE/);
+    const s = await mosaic('scorecard', 'score', '--model', model, '--data', csv, '--row', '1');
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/employer_type +self-employed +\{[^}]*self-employed/);
+    const nocat = await mosaic('scorecard', 'fit', '--data', csv, '--out', model);
+    expect(nocat.code).toBe(2);
+    expect(nocat.stderr).toContain('scorecard.not_a_number');
+  });
+
   it('report credit prints the second-generation layout and logs the read', async () => {
     const r = await mosaic('report', 'credit', '371082197305069211', '--as-of', '2026-11-15');
     expect(r.code).toBe(0);
