@@ -12,7 +12,14 @@ import { ConductProcess } from './processes/conduct.js';
 import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
 import { PetitioningProcess } from './processes/petitioning.js';
-import { PROCESS_NAMES, type DistrictProcess, type ProcessName } from './processes/process.js';
+import { BanksProcess } from './processes/banks.js';
+import { PlatformsProcess } from './processes/platforms.js';
+import {
+  DEFAULT_PROCESSES,
+  PROCESS_NAMES,
+  type DistrictProcess,
+  type ProcessName,
+} from './processes/process.js';
 import { VillageCollectorsProcess } from './processes/village-collectors.js';
 import { VitalProcess } from './processes/vital.js';
 import type { Scenario } from './scenario.js';
@@ -39,6 +46,8 @@ export interface DistrictOutput {
   deaths: number;
   /** Stepped agent-days (alive residents × days), for throughput. */
   agentDays: number;
+  /** Counts of the epoch by modules that keep them (banks, platforms), for the manifest; empty otherwise. */
+  tallies: [string, number][];
 }
 
 /**
@@ -46,7 +55,7 @@ export interface DistrictOutput {
  * order of the draws on the shared streams, so it is part of the model (docs/decisions/0120).
  */
 function buildProcesses(c: DistrictContext): DistrictProcess[] {
-  const on = new Set<ProcessName>(c.s.scenario.processes ?? PROCESS_NAMES);
+  const on = new Set<ProcessName>(c.s.scenario.processes ?? DEFAULT_PROCESSES);
   const petitioning = on.has('petitioning') ? new PetitioningProcess(c) : undefined;
   const make: Record<ProcessName, () => DistrictProcess | undefined> = {
     consumption: () => new ConsumptionProcess(c),
@@ -57,6 +66,8 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     conduct: () => new ConductProcess(c, petitioning),
     petitioning: () => petitioning,
     collectors: () => new VillageCollectorsProcess(c),
+    banks: () => new BanksProcess(c),
+    platforms: () => new PlatformsProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }
@@ -110,6 +121,8 @@ export class DistrictSim {
       agentDays += c.aliveCount * len;
     }
     c.flushPending(to);
+    const tallies = new Map<string, number>();
+    for (const p of this.procs) p.tally?.(tallies);
     return {
       district: this.d.index,
       records: c.recs,
@@ -121,6 +134,7 @@ export class DistrictSim {
       births: c.births.take(),
       deaths: c.deaths,
       agentDays,
+      tallies: [...tallies],
     };
   }
 

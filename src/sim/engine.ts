@@ -124,6 +124,8 @@ interface Run {
   unrecorded: string[];
   /** The lists engine's refusals of the court's listing requests, by reason code. */
   refusals: Map<string, number>;
+  /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
+  tallies: Map<string, number>;
   totals: {
     agentDays: number;
     records: number;
@@ -230,6 +232,7 @@ async function prepare(o: SimOptions): Promise<Run> {
     evHash: createHash('sha256'),
     unrecorded: [],
     refusals: new Map(),
+    tallies: new Map(),
     totals: {
       agentDays: 0,
       records: 0,
@@ -418,6 +421,7 @@ async function mergeDistricts(
   for (const d of outputs) {
     T.agentDays += d.agentDays;
     T.deaths += d.deaths;
+    for (const [k, v] of d.tallies) run.tallies.set(k, (run.tallies.get(k) ?? 0) + v);
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -558,6 +562,7 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
       ...Object.fromEntries([...run.refusals].map(([code, n]) => [`listingsRefused.${code}`, n])),
       agentDays: T.agentDays,
       populationRows: written.population,
+      ...Object.fromEntries([...run.tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     digests: { records: run.recHash.digest('hex'), events: run.evHash.digest('hex') },
   };

@@ -9,6 +9,7 @@ import { MosaicError, type Issue } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
+import { FinanceFile } from './processes/finance-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
 
 /** The files of a scenario folder and their schemas; keys double as the first segment of override paths. */
@@ -19,6 +20,8 @@ const FILES = {
   behaviour: { file: 'behaviour.yaml', schema: BehaviourFile },
   agencies: { file: 'agencies.yaml', schema: AgenciesFile },
   responses: { file: 'responses.yaml', schema: ResponsesFile },
+  /** Optional: parameters of the banks and platforms modules (src/sim/processes/finance-schema.ts). */
+  finance: { file: 'finance.yaml', schema: FinanceFile, optional: true },
 } as const;
 export type ScenarioPart = keyof typeof FILES;
 export const SCENARIO_PARTS = Object.keys(FILES) as ScenarioPart[];
@@ -34,6 +37,8 @@ export interface Scenario {
   behaviour: BehaviourFile;
   agencies: AgenciesFile;
   responses: ResponsesFile;
+  /** Present when the folder has a finance.yaml; required by the banks and platforms modules. */
+  finance?: FinanceFile;
   /** Parsed documents, for positions of cross-reference problems found later (e.g. against the catalogue). */
   docs: Record<ScenarioPart, ParsedYaml>;
 }
@@ -60,6 +65,7 @@ export function loadScenario(dir: string, opts: LoadOptions = {}): Scenario {
   for (const part of SCENARIO_PARTS) {
     const { file, schema } = FILES[part];
     const path = join(root, file);
+    if ('optional' in FILES[part] && !existsSync(path)) continue;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -232,4 +238,20 @@ function crossCheck(
       location: at('population', ['households', 'motherAgeMode']),
     });
   crossCheckBehaviour(s, at, issues);
+  const fin = (s.scenario.processes ?? []).filter((p) => p === 'banks' || p === 'platforms');
+  if (fin.length && !s.finance)
+    issues.push({
+      code: 'scenario.missing_finance',
+      message: `the ${fin.join(' and ')} module(s) need the scenario's finance.yaml`,
+      location: at('scenario', ['processes']),
+    });
+  const sc = s.finance?.banks.scorecard;
+  sc?.variables.forEach((v, i) => {
+    if (v.points.length !== v.edges.length + 1 || v.edges.some((e, k) => k > 0 && !(e > v.edges[k - 1]!)))
+      issues.push({
+        code: 'scenario.bad_scorecard',
+        message: `${v.feature}: ${v.edges.length} increasing edges need ${v.edges.length + 1} points`,
+        location: at('finance', ['banks', 'scorecard', 'variables', i]),
+      });
+  });
 }
