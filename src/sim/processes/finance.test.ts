@@ -76,7 +76,7 @@ describe('banks and platforms in a Meritown run', () => {
     expect(k['platforms.perk.bike_deposit_free.granted']).toBeGreaterThan(0);
   }, 120_000);
 
-  it('a scorecard cutoff above every score refuses every applicant; refusing listed applicants is a parameter', async () => {
+  it('a scorecard cutoff above every score refuses every applicant the list has not already refused', async () => {
     const r = await runSimulation({
       ...RUN,
       overrides: { ...ON, 'finance.banks.scorecard.cutoff': 10_000 },
@@ -85,6 +85,34 @@ describe('banks and platforms in a Meritown run', () => {
     expect(k['banks.approved'] ?? 0).toBe(0);
     expect(k['banks.refusedScore']).toBe(k['banks.applications']! - (k['banks.refusedListed'] ?? 0));
   }, 120_000);
+});
+
+describe('the court list reaches lenders and platforms', () => {
+  it('listed applicants are refused (a parameter), listed users lose perks, and the record selects on the truth', async () => {
+    const busy = {
+      ...RUN,
+      population: 3000,
+      years: 2,
+      overrides: { ...ON, 'finance.banks.applyMonthly.value': 1 },
+    };
+    const strict = (await runSimulation(busy)).manifest.counts;
+    expect(strict['banks.refusedListed']).toBeGreaterThan(0);
+    expect(strict['platforms.scoredListed']).toBeGreaterThan(0);
+    expect(strict['platforms.perk.bike_deposit_free.blockedByList']).toBeGreaterThan(0);
+    // Scoring from the report alone, the lender's approved borrowers have a lower true finance propensity on
+    // average than its applicants.
+    const meanApproved = strict['banks.approvedFinancePropensityMilli']! / strict['banks.approved']!;
+    const meanApplied = strict['banks.applicantsFinancePropensityMilli']! / strict['banks.applications']!;
+    expect(meanApproved).toBeLessThan(meanApplied);
+    const lax = (
+      await runSimulation({
+        ...busy,
+        overrides: { ...busy.overrides, 'finance.banks.refuseListed.value': false },
+      })
+    ).manifest.counts;
+    expect(lax['banks.refusedListed']).toBeUndefined();
+    expect(lax['platforms.scoredListed']).toBe(strict['platforms.scoredListed']);
+  }, 180_000);
 });
 
 describe('finance.yaml is checked when the scenario loads', () => {
