@@ -13,6 +13,7 @@ import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
 import { PetitioningProcess } from './processes/petitioning.js';
 import { BanksProcess } from './processes/banks.js';
+import { FirmGradesProcess } from './processes/firm-grades.js';
 import { PlatformsProcess } from './processes/platforms.js';
 import {
   DEFAULT_PROCESSES,
@@ -68,6 +69,7 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     collectors: () => new VillageCollectorsProcess(c),
     banks: () => new BanksProcess(c),
     platforms: () => new PlatformsProcess(c),
+    firmGrades: () => new FirmGradesProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }

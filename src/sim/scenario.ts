@@ -238,7 +238,9 @@ function crossCheck(
       location: at('population', ['households', 'motherAgeMode']),
     });
   crossCheckBehaviour(s, at, issues);
-  const fin = (s.scenario.processes ?? []).filter((p) => p === 'banks' || p === 'platforms');
+  const fin = (s.scenario.processes ?? []).filter(
+    (p) => p === 'banks' || p === 'platforms' || p === 'firmGrades',
+  );
   if (fin.length && !s.finance)
     issues.push({
       code: 'scenario.missing_finance',

@@ -1,5 +1,5 @@
-// Schema of a scenario's finance.yaml: the parameters of the banks and platforms process modules (banks lend,
-// report to the credit reference centre and score applicants; platforms score their users and grant perks).
+// Schema of a scenario's finance.yaml: the parameters of the banks, platforms and firmGrades process modules (banks
+// lend, report to the CRC and score applicants; platforms score users and grant perks; firms are graded).
 import { z } from 'zod';
 
 const prov = {
@@ -79,6 +79,21 @@ export const FinanceFile = z
         ordersIncomeElasticity: param(),
         /** Assets a user declares or the platform sees, in months of income. */
         assetMonths: param(z.number().min(0)),
+        ...prov,
+      })
+      .strict(),
+    firms: z
+      .object({
+        /** The tax authority's grade rules and the market regulator's risk classes (policy files). */
+        taxPolicy: z.string().min(1),
+        riskPolicy: z.string().min(1),
+        /** Monthly probabilities, at finance propensity 1, of a late VAT return, a late payment, a penalty. */
+        lateFilingMonthly: param(share),
+        latePaymentMonthly: param(share),
+        penaltyMonthly: param(share),
+        /** Shares of the true events the tax authority and the market regulator record. */
+        taxCoverage: param(share),
+        regulatorCoverage: param(share),
         ...prov,
       })
       .strict(),

@@ -1,6 +1,6 @@
-// Banks and platforms as Meritown actors: the lender scores from the record (the CRC grid), not the truth; the
-// modules draw from their own streams (switching them on changes no record or event), are deterministic, and their
-// parameters are checked when the scenario loads.
+// Banks, platforms and firms' grades as Meritown actors: the lender scores from the record (the CRC grid), not the
+// truth; firms are graded from what the tax authority recorded; the modules draw from their own streams (switching
+// them on changes no record or event), are deterministic, and their parameters are checked when the scenario loads.
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { BANK_FEATURES } from './finance-schema.js';
 import { DEFAULT_PROCESSES } from './process.js';
 
 const MERITOWN = shipped('scenarios', 'meritown');
-const ON = { 'scenario.processes': [...DEFAULT_PROCESSES, 'banks', 'platforms'] };
+const ON = { 'scenario.processes': [...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'] };
 const RUN = { scenarioDir: MERITOWN, workers: 0, population: 1500, years: 1, seed: 11 } as const;
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -75,6 +75,29 @@ describe('banks and platforms in a Meritown run', () => {
     expect(mean).toBeLessThanOrEqual(950);
     expect(k['platforms.perk.bike_deposit_free.granted']).toBeGreaterThan(0);
   }, 120_000);
+
+  it('firms are graded each April and drawn for inspection by class; more late filing, worse grades', async () => {
+    const grades = (k: Record<string, number>) =>
+      Object.fromEntries(['A', 'B', 'M', 'C', 'D'].map((g) => [g, k[`firms.taxGrade.${g}`] ?? 0]));
+    const base = { ...RUN, population: 3000, years: 1.5 };
+    const k = (await runSimulation({ ...base, overrides: ON })).manifest.counts;
+    const g = grades(k);
+    expect(g.A + g.B + g.M + g.C + g.D).toBeGreaterThan(0);
+    const classed = ['A', 'B', 'C', 'D'].reduce((a, c) => a + (k[`firms.riskClass.${c}`] ?? 0), 0);
+    const inspected = ['A', 'B', 'C', 'D'].reduce((a, c) => a + (k[`firms.inspected.${c}`] ?? 0), 0);
+    expect(inspected).toBeGreaterThan(0);
+    expect(inspected).toBeLessThan(classed);
+    expect(k['firms.late_filing.recorded']).toBeLessThanOrEqual(k['firms.late_filing.true']!);
+    const sloppy = (
+      await runSimulation({
+        ...base,
+        overrides: { ...ON, 'finance.firms.lateFilingMonthly.value': 0.5 },
+      })
+    ).manifest.counts;
+    const s = grades(sloppy);
+    expect(s.A).toBeLessThan(g.A);
+    expect(s.C + s.D).toBeGreaterThan(g.C + g.D);
+  }, 180_000);
 
   it('a scorecard cutoff above every score refuses every applicant the list has not already refused', async () => {
     const r = await runSimulation({

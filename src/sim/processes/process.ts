@@ -15,11 +15,12 @@ export const PROCESS_NAMES = [
   // Issue 15: off unless the scenario lists them (they need finance.yaml).
   'banks',
   'platforms',
+  'firmGrades',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 /** What runs when a scenario does not list its processes: all but those needing an optional file. */
 export const DEFAULT_PROCESSES: readonly ProcessName[] = PROCESS_NAMES.filter(
-  (n) => n !== 'banks' && n !== 'platforms',
+  (n) => n !== 'banks' && n !== 'platforms' && n !== 'firmGrades',
 );
 
 export interface DistrictProcess {
