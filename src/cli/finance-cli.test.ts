@@ -93,7 +93,7 @@ describe('finance CLI on the shipped sample', () => {
       run,
       '--no-progress',
       '--set',
-      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks', 'platforms'])}`,
+      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'])}`,
     );
     expect(sim.code, sim.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as {
