@@ -124,21 +124,29 @@ export const financeBench: BenchModule = {
     log(`generating ${users} platform users`);
     const policy = loadPlatformPolicy();
     const pc = syntheticPlatformColumns(users, 'bench-platform', '2026-10-31');
+    // Warm up on the first tenth of the users (so the timed calls run optimised code, not the first tier), then
+    // time three whole calls and report the median.
+    const w = Math.max(1000, Math.round(users / 10));
     scoreAllPlatform(
       policy,
       {
         ...pc,
-        subjects: pc.subjects.slice(0, 1000),
-        evStart: pc.evStart.subarray(0, 1001),
-        feedStart: pc.feedStart.subarray(0, 1001),
+        subjects: pc.subjects.slice(0, w),
+        evStart: pc.evStart.subarray(0, w + 1),
+        feedStart: pc.feedStart.subarray(0, w + 1),
       },
       '2026-06-30',
     );
-    const t3 = performance.now();
-    const u3 = process.cpuUsage();
-    const ps = scoreAllPlatform(policy, pc, '2026-06-30');
-    const platCpu = cpuSeconds(u3);
-    const platS = (performance.now() - t3) / 1000;
+    const runs: { wall: number; cpu: number }[] = [];
+    let ps = scoreAllPlatform(policy, pc, '2026-06-30');
+    for (let r = 0; r < 3; r++) {
+      const t3 = performance.now();
+      const u3 = process.cpuUsage();
+      ps = scoreAllPlatform(policy, pc, '2026-06-30');
+      runs.push({ cpu: cpuSeconds(u3), wall: (performance.now() - t3) / 1000 });
+    }
+    runs.sort((x, y) => x.wall - y.wall);
+    const { wall: platS, cpu: platCpu } = runs[1]!;
     const k = 20_000;
     const { users: objs, feed } = usersFromColumns(pc, 0, k);
     const byUser = new Map<string, typeof feed>();
@@ -160,7 +168,7 @@ export const financeBench: BenchModule = {
       },
       ratio: users / refUsersPerS / platS,
       target: '≤ 0.5 s',
-      note: `${(pc.evDay.length / 1e6).toFixed(1)}M events; ${platCpu.toFixed(2)} CPU-s; load average ${loadavg()[0]!.toFixed(1)}; ratio = reference time ÷ compiled time`,
+      note: `${(pc.evDay.length / 1e6).toFixed(1)}M events; median of 3 calls after a warm-up, ${platCpu.toFixed(2)} CPU-s (wall ${runs.map((x) => x.wall.toFixed(3)).join(', ')} s); load average ${loadavg()[0]!.toFixed(1)}; ratio = reference time ÷ compiled time`,
     });
     return figs;
   },

@@ -24,9 +24,16 @@ def main(folder):
     for v in meta["variables"]:
         x = np.fromfile(f"{folder}/{v['file']}", dtype=np.float64)
         edges = np.asarray(v["edges"], dtype=np.float64)
-        # Bin k holds edges[k-1] <= x < edges[k]; missing values go to the last bin (len(edges) + 1).
-        codes = np.searchsorted(edges, x, side="right")
-        codes[np.isnan(x)] = len(edges) + 1
+        if "categories" in v:
+            # Categorical: x holds codes into labels; bin k holds the labels in categories[k]; missing (and a label
+            # in no bin) go to the last bin.
+            to_bin = {c: k for k, cs in enumerate(v["categories"]) for c in cs}
+            lab = pd.Series(np.asarray(v["labels"], dtype=object)).reindex(pd.Series(x).astype("Int64"))
+            codes = lab.map(to_bin).fillna(len(edges) + 1).to_numpy(dtype=np.int64)
+        else:
+            # Bin k holds edges[k-1] <= x < edges[k]; missing values go to the last bin (len(edges) + 1).
+            codes = np.searchsorted(edges, x, side="right")
+            codes[np.isnan(x)] = len(edges) + 1
         df = pd.DataFrame({"bin": codes, "y": y})
         t = df.groupby("bin")["y"].agg(["count", "sum"]).reindex(range(len(edges) + 2), fill_value=0)
         bads = t["sum"].to_numpy(dtype=np.float64)

@@ -1,10 +1,13 @@
 // The money-and-platform commands through the real CLI on the shipped finance sample: credit report, scorecard
 // fit/score/validate, platform score and rating, firm grades and inspections, the finance sample's determinism.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shipped } from '../core/paths.js';
+import { syntheticLoans, withEmployerType } from '../schemes/scorecard/synthetic.js';
+import { datasetCsv } from './commands/scorecard.js';
+import { DEFAULT_PROCESSES } from '../sim/processes/process.js';
 import { main } from './main.js';
 
 class Exit extends Error {
@@ -47,6 +50,96 @@ async function mosaic(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 describe('finance CLI on the shipped sample', () => {
+  it('scorecard fit --categorical groups categories by WoE; score reads the labels back', async () => {
+    const csv = join(work, 'employer.csv');
+    writeFileSync(csv, datasetCsv(withEmployerType(syntheticLoans(4000, 9))));
+    const model = join(work, 'employer.json');
+    const r = await mosaic(
+      'scorecard',
+      'fit',
+      '--data',
+      csv,
+      '--categorical',
+      'employer_type',
+      '--out',
+      model,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/employer_type {2}IV/);
+    expect(r.stdout).toMatch(/\{[a-z-]+, [a-z-]+\} +WoE/);
+    const s = await mosaic('scorecard', 'score', '--model', model, '--data', csv, '--row', '1');
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/employer_type +self-employed +\{[^}]*self-employed/);
+    const nocat = await mosaic('scorecard', 'fit', '--data', csv, '--out', model);
+    expect(nocat.code).toBe(2);
+    expect(nocat.stderr).toContain('scorecard.not_a_number');
+  });
+
+  it('on a Meritown run with banks and platforms: finance from-run, report credit, platform score, firm grades', async () => {
+    const run = join(work, 'run');
+    const sim = await mosaic(
+      'sim',
+      'run',
+      shipped('scenarios', 'meritown'),
+      '--population',
+      '800',
+      '--years',
+      '0.5',
+      '--seed',
+      '4',
+      '--workers',
+      '0',
+      '--out',
+      run,
+      '--no-progress',
+      '--set',
+      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'])}`,
+    );
+    expect(sim.code, sim.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as {
+      end: string;
+      counts: Record<string, number>;
+    };
+    expect(m.counts['banks.applications']).toBeGreaterThan(0);
+    expect(m.counts['platforms.scored']).toBeGreaterThan(0);
+    const fr = await mosaic('finance', 'from-run', run);
+    expect(fr.code, fr.stderr).toBe(0);
+    const fin = join(run, 'finance');
+    const first = JSON.parse(readFileSync(join(fin, 'credit.jsonl'), 'utf8').split('\n')[0]!) as {
+      subject?: string;
+    };
+    const id = first.subject ?? '';
+    expect(id).not.toBe('');
+    const rep = await mosaic('report', 'credit', id, '--as-of', m.end, '--data', join(fin, 'credit.jsonl'));
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stdout).toContain('三、信贷交易信息明细');
+    const ps = await mosaic(
+      'platform',
+      'score',
+      '--as-of',
+      m.end,
+      '--users',
+      join(fin, 'platform-users.jsonl'),
+      '--feed',
+      join(run, 'ledger.duckdb'),
+      '--json',
+    );
+    expect(ps.code, ps.stderr).toBe(0);
+    expect((JSON.parse(ps.stdout) as unknown[]).length).toBeGreaterThan(100);
+    const tg = await mosaic(
+      'firm',
+      'tax-grade',
+      '--as-of',
+      m.end,
+      '--data',
+      join(fin, 'firms.jsonl'),
+      '--json',
+    );
+    expect(tg.code, tg.stderr).toBe(0);
+    const rc = await mosaic('firm', 'risk-class', '--as-of', m.end, '--data', join(fin, 'firms.jsonl'));
+    expect(rc.code, rc.stderr).toBe(0);
+  }, 180_000);
+
   it('report credit prints the second-generation layout and logs the read', async () => {
     const r = await mosaic('report', 'credit', '371082197305069211', '--as-of', '2026-11-15');
     expect(r.code).toBe(0);

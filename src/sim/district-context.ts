@@ -76,6 +76,8 @@ export class DistrictContext {
   readonly stepDays: number;
   readonly defaulterMask: number;
   readonly rng: Streams;
+  /** The district's seed, for modules that fork a stream of their own (so switching them on moves no other draw). */
+  readonly seed: number;
   /** The published engine state this epoch reads. */
   snap: Snapshot;
   /** The first free birth slot: persons of the district are [d.personStart, nextSlot). */
@@ -132,6 +134,7 @@ export class DistrictContext {
     this.d = init.district;
     this.stepDays = init.stepDays;
     this.defaulterMask = init.defaulterBit >= 0 ? 1 << init.defaulterBit : 0;
+    this.seed = init.seed;
     const root = new Rng(init.seed);
     this.rng = {
       conduct: root.fork('conduct'),

@@ -15,7 +15,15 @@ import { CreditProcess } from './processes/credit.js';
 import { OpinionProcess } from './processes/opinion.js';
 import { PetitioningProcess } from './processes/petitioning.js';
 import { RelationalProcess } from './processes/relational.js';
-import { PROCESS_NAMES, type DistrictProcess, type ProcessName } from './processes/process.js';
+import { BanksProcess } from './processes/banks.js';
+import { FirmGradesProcess } from './processes/firm-grades.js';
+import { PlatformsProcess } from './processes/platforms.js';
+import {
+  DEFAULT_PROCESSES,
+  PROCESS_NAMES,
+  type DistrictProcess,
+  type ProcessName,
+} from './processes/process.js';
 import { VillageCollectorsProcess } from './processes/village-collectors.js';
 import { VitalProcess } from './processes/vital.js';
 import type { Scenario } from './scenario.js';
@@ -46,6 +54,8 @@ export interface DistrictOutput {
   society: Record<string, number>;
   /** The opinion module's survey respondents of the epoch (SURVEY_ROW numbers each); empty when it does not run. */
   survey: number[];
+  /** Counts of the epoch by modules that keep them (banks, platforms), for the manifest; empty otherwise. */
+  tallies: [string, number][];
 }
 
 /**
@@ -53,7 +63,7 @@ export interface DistrictOutput {
  * order of the draws on the shared streams, so it is part of the model (docs/decisions/0120).
  */
 function buildProcesses(c: DistrictContext): DistrictProcess[] {
-  const on = new Set<ProcessName>(c.s.scenario.processes ?? PROCESS_NAMES);
+  const on = new Set<ProcessName>(c.s.scenario.processes ?? DEFAULT_PROCESSES);
   const petitioning = on.has('petitioning') ? new PetitioningProcess(c) : undefined;
   const make: Record<ProcessName, () => DistrictProcess | undefined> = {
     consumption: () => new ConsumptionProcess(c),
@@ -67,6 +77,9 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     relational: () => new RelationalProcess(c),
     awareness: () => new AwarenessProcess(c),
     opinion: () => new OpinionProcess(c),
+    banks: () => new BanksProcess(c),
+    platforms: () => new PlatformsProcess(c),
+    firmGrades: () => new FirmGradesProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }
@@ -120,6 +133,8 @@ export class DistrictSim {
       agentDays += c.aliveCount * len;
     }
     c.flushPending(to);
+    const tallies = new Map<string, number>();
+    for (const p of this.procs) p.tally?.(tallies);
     return {
       district: this.d.index,
       records: c.recs,
@@ -133,6 +148,7 @@ export class DistrictSim {
       agentDays,
       society: c.society,
       survey: c.survey,
+      tallies: [...tallies],
     };
   }
 

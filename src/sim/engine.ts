@@ -130,6 +130,8 @@ interface Run {
   unrecorded: string[];
   /** The lists engine's refusals of the court's listing requests, by reason code. */
   refusals: Map<string, number>;
+  /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
+  tallies: Map<string, number>;
   totals: {
     agentDays: number;
     records: number;
@@ -238,6 +240,7 @@ async function prepare(o: SimOptions): Promise<Run> {
     evHash: createHash('sha256'),
     unrecorded: [],
     refusals: new Map(),
+    tallies: new Map(),
     totals: {
       agentDays: 0,
       records: 0,
@@ -430,6 +433,7 @@ async function mergeDistricts(
     // a new survey wave (a later day) replaces the last one
     if (d.survey.length && run.survey.length && d.survey[0]! > run.survey[0]!) run.survey = [];
     for (const x of d.survey) run.survey.push(x);
+    for (const [k, v] of d.tallies) run.tallies.set(k, (run.tallies.get(k) ?? 0) + v);
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -574,6 +578,7 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
       ...Object.fromEntries([...run.refusals].map(([code, n]) => [`listingsRefused.${code}`, n])),
       agentDays: T.agentDays,
       populationRows: written.population,
+      ...Object.fromEntries([...run.tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     digests: { records: run.recHash.digest('hex'), events: run.evHash.digest('hex') },
   };

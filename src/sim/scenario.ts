@@ -9,6 +9,7 @@ import { MosaicError, type Issue } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
+import { FinanceFile } from './processes/finance-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
 import { SocietyFile } from './society-schema.js';
 
@@ -21,6 +22,8 @@ const FILES = {
   agencies: { file: 'agencies.yaml', schema: AgenciesFile },
   responses: { file: 'responses.yaml', schema: ResponsesFile },
   society: { file: 'society.yaml', schema: SocietyFile },
+  /** Optional: parameters of the banks and platforms modules (src/sim/processes/finance-schema.ts). */
+  finance: { file: 'finance.yaml', schema: FinanceFile, optional: true },
 } as const;
 export type ScenarioPart = keyof typeof FILES;
 export const SCENARIO_PARTS = Object.keys(FILES) as ScenarioPart[];
@@ -37,6 +40,8 @@ export interface Scenario {
   agencies: AgenciesFile;
   responses: ResponsesFile;
   society: SocietyFile;
+  /** Present when the folder has a finance.yaml; required by the banks and platforms modules. */
+  finance?: FinanceFile;
   /** Parsed documents, for positions of cross-reference problems found later (e.g. against the catalogue). */
   docs: Record<ScenarioPart, ParsedYaml>;
 }
@@ -63,6 +68,7 @@ export function loadScenario(dir: string, opts: LoadOptions = {}): Scenario {
   for (const part of SCENARIO_PARTS) {
     const { file, schema } = FILES[part];
     const path = join(root, file);
+    if ('optional' in FILES[part] && !existsSync(path)) continue;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -235,4 +241,22 @@ function crossCheck(
       location: at('population', ['households', 'motherAgeMode']),
     });
   crossCheckBehaviour(s, at, issues);
+  const fin = (s.scenario.processes ?? []).filter(
+    (p) => p === 'banks' || p === 'platforms' || p === 'firmGrades',
+  );
+  if (fin.length && !s.finance)
+    issues.push({
+      code: 'scenario.missing_finance',
+      message: `the ${fin.join(' and ')} module(s) need the scenario's finance.yaml`,
+      location: at('scenario', ['processes']),
+    });
+  const sc = s.finance?.banks.scorecard;
+  sc?.variables.forEach((v, i) => {
+    if (v.points.length !== v.edges.length + 1 || v.edges.some((e, k) => k > 0 && !(e > v.edges[k - 1]!)))
+      issues.push({
+        code: 'scenario.bad_scorecard',
+        message: `${v.feature}: ${v.edges.length} increasing edges need ${v.edges.length + 1} points`,
+        location: at('finance', ['banks', 'scorecard', 'variables', i]),
+      });
+  });
 }

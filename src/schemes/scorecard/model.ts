@@ -18,6 +18,8 @@ const VariableSchema = z
     coefficient: z.number(),
     /** Points per bin, missing bin last. */
     points: z.array(z.number()),
+    /** Categorical variables: the categories of each bin; edges are then 1 … bins−1 over the group index. */
+    categories: z.array(z.array(z.string())).min(1).optional(),
   })
   .strict();
 
@@ -102,6 +104,21 @@ export function parseModel(text: string, file = '<model>'): ScorecardModel {
         message: `${v.name}: ${v.edges.length} edges need ${nb} bins (missing bin last)`,
         location: { file, path: ['variables', vi] },
       });
+    if (v.categories) {
+      const all = v.categories.flat();
+      if (v.categories.length !== v.edges.length + 1 || v.edges.some((e, k) => e !== k + 1))
+        throw new MosaicError({
+          code: 'scorecard.model_categories',
+          message: `${v.name}: ${v.categories.length} category groups need edges 1 … ${v.categories.length - 1}`,
+          location: { file, path: ['variables', vi, 'categories'] },
+        });
+      if (new Set(all).size !== all.length)
+        throw new MosaicError({
+          code: 'scorecard.model_categories',
+          message: `${v.name}: a category appears in two bins`,
+          location: { file, path: ['variables', vi, 'categories'] },
+        });
+    }
     for (let k = 1; k < v.edges.length; k++)
       if (!(v.edges[k]! > v.edges[k - 1]!))
         throw new MosaicError({

@@ -59,6 +59,8 @@ export function runPeerCheck(
         name: v.name,
         file: file(data.names.indexOf(v.name)),
         edges: v.edges,
+        // A categorical variable: its file holds codes into `labels`; the peer maps labels to bins with pandas.
+        ...(v.categories ? { labels: data.categories![v.name], categories: v.categories } : {}),
         woe: v.woe,
         iv: v.iv,
         coefficient: v.coefficient,

@@ -4,7 +4,7 @@ import type { ScorecardModel } from './model.js';
 
 export interface ScoreLine {
   variable: string;
-  value: number | null;
+  value: number | string | null;
   bin: string;
   woe: number;
   points: number;
@@ -19,22 +19,28 @@ export interface ScoreExplanation {
   lines: ScoreLine[];
 }
 
-/** The reference: one record, every variable's bin and points spelled out. A null or absent value is missing. */
+/**
+ * The reference: one record, every variable's bin and points spelled out. A null or absent value is missing; a
+ * categorical variable takes its label (a category the model does not know scores as missing).
+ */
 export function scoreRecord(
   m: Pick<ScorecardModel, 'id' | 'variables' | 'startPoints' | 'scaling'>,
-  rec: Readonly<Record<string, number | null | undefined>>,
+  rec: Readonly<Record<string, number | string | null | undefined>>,
 ): ScoreExplanation {
   let score = m.startPoints;
   const lines: ScoreLine[] = [];
   for (const v of m.variables) {
     const raw = rec[v.name];
-    const x = raw === null || raw === undefined ? NaN : raw;
-    const k = binOf(v.edges, x);
+    let k: number;
+    if (v.categories) {
+      const g = v.categories.findIndex((c) => c.includes(String(raw)));
+      k = raw === null || raw === undefined || g < 0 ? v.edges.length + 1 : g;
+    } else k = binOf(v.edges, raw === null || raw === undefined ? NaN : Number(raw));
     score += v.points[k]!;
     lines.push({
       variable: v.name,
-      value: x === x ? x : null,
-      bin: binLabel(v.edges, k),
+      value: raw === null || raw === undefined || raw !== raw ? null : raw,
+      bin: binLabel(v.edges, k, v.categories),
       woe: v.woe[k]!,
       points: v.points[k]!,
     });
@@ -48,7 +54,10 @@ export function pdOfScore(s: ScorecardModel['scaling'], score: number): number {
 
 export interface CompiledScorecard {
   names: string[];
-  /** Columns in `names` order; NaN = missing. Adds the same points in the same order as scoreRecord. */
+  /**
+   * Columns in `names` order (as `columnsFor` gives them: a categorical variable as its group index); NaN =
+   * missing. Adds the same points in the same order as scoreRecord.
+   */
   scoreColumns(cols: readonly Float64Array[], out?: Float64Array): Float64Array;
 }
 

@@ -1,12 +1,14 @@
 // Scorecard engine: monotonic binning, WoE/IV, the regression's score equations, scaling, validation statistics.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { binOf, binVariable, woeIv } from './binning.js';
+import { binCategorical, binOf, binVariable, groupColumn, woeIv } from './binning.js';
 import { loadScorecardConfig } from './config.js';
 import { fitScorecard } from './fit.js';
 import { fitLogit } from './logistic.js';
 import { compileScorecard, pdOfScore, scoreRecord } from './score.js';
-import { syntheticLoans } from './synthetic.js';
+import { columnsFor } from './dataset.js';
+import { parseModel } from './model.js';
+import { EMPLOYER_TYPES, syntheticLoans, withEmployerType } from './synthetic.js';
 import { auc, calibrationByBand, calibrationByGroup, ks, psi } from './validate.js';
 
 const cfg = loadScorecardConfig();
@@ -221,5 +223,93 @@ describe('validation statistics', () => {
     const groups = calibrationByGroup(model, s, d.target!, d.groups!.hukou!);
     expect(groups.map((g) => g.label)).toEqual(['rural', 'urban']);
     expect(groups.reduce((a, r) => a + r.bads, 0)).toBe(model.training.bads);
+  });
+});
+
+describe('categorical variables', () => {
+  const bcfg = { prebins: 20, maxBins: 8, minBinShare: 0.05, trend: 'auto' as const };
+  const d = withEmployerType(syntheticLoans(20000, 7));
+  const j = d.names.indexOf('employer_type');
+  const labels = d.categories!.employer_type!;
+
+  it('groups categories in bad-rate order; every bin is large enough and holds goods and bads', () => {
+    const b = binCategorical('employer_type', d.columns[j]!, labels, d.target!, bcfg);
+    const cats = b.categories!;
+    // Every category seen lands in exactly one bin; the bins are fewer than the categories (rare ones merged).
+    expect(cats.flat().sort()).toEqual([...labels].sort());
+    expect(cats.length).toBeLessThan(labels.length);
+    expect(cats.length).toBeLessThanOrEqual(bcfg.maxBins);
+    const nonMissing = b.goods.slice(0, -1).reduce((a, x, k) => a + x + b.bads[k]!, 0);
+    for (let k = 0; k < cats.length; k++) {
+      expect(b.goods[k]! + b.bads[k]!).toBeGreaterThanOrEqual(bcfg.minBinShare * nonMissing);
+      expect(b.goods[k]! > 0 && b.bads[k]! > 0).toBe(true);
+    }
+    // Rare categories (under 5 % of rows: student, military) never stand alone.
+    for (const rare of ['student', 'military'])
+      expect(cats.find((c) => c.includes(rare))!.length).toBeGreaterThan(1);
+    // Bad rate, and so WoE, is monotonic over the bins in their order.
+    for (let k = 1; k < cats.length; k++) expect(b.woe[k]!).toBeLessThan(b.woe[k - 1]!);
+    // The riskiest and safest types of the generator end in the last and first bins.
+    const riskiest = [...EMPLOYER_TYPES].sort((p, q) => q[2] - p[2])[0]![0];
+    const safest = [...EMPLOYER_TYPES].sort((p, q) => p[2] - q[2])[0]![0];
+    expect(cats[cats.length - 1]).toContain(riskiest);
+    expect(cats[0]).toContain(safest);
+    // WoE and IV are those of the grouped counts.
+    const r = woeIv(b.goods, b.bads);
+    expect(b.woe).toEqual(r.woe);
+    expect(b.iv).toBe(r.iv);
+    expect(b.iv).toBeGreaterThan(0.02);
+  });
+
+  it('does not depend on the order of rows or on how labels are coded', () => {
+    const b1 = binCategorical('e', d.columns[j]!, labels, d.target!, bcfg);
+    // Reverse the rows and the dictionary.
+    const rev = [...labels].reverse();
+    const n = d.rows;
+    const x = new Float64Array(n);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = d.columns[j]![n - 1 - i]!;
+      x[i] = c === c ? rev.indexOf(labels[c]!) : NaN;
+      y[i] = d.target![n - 1 - i]!;
+    }
+    const b2 = binCategorical('e', x, rev, y, bcfg);
+    expect(b2.categories).toEqual(b1.categories);
+    expect(b2.woe).toEqual(b1.woe);
+  });
+
+  it('is fitted, saved, reloaded and scored: compiled and reference agree; an unseen category scores as missing', () => {
+    const { model } = fitScorecard(d, cfg, { name: 'c', version: '1', target: 'default' });
+    const v = model.variables.find((x) => x.name === 'employer_type');
+    expect(v?.categories).toBeDefined();
+    const m = parseModel(JSON.stringify(model));
+    const c = compileScorecard(m);
+    const s = c.scoreColumns(columnsFor(d, m.variables));
+    for (let i = 0; i < 2000; i++) {
+      const rec = Object.fromEntries(
+        m.variables.map((mv) => {
+          const x = d.columns[d.names.indexOf(mv.name)]![i]!;
+          return [mv.name, mv.categories ? (x === x ? labels[x]! : null) : x];
+        }),
+      );
+      expect(s[i]).toBe(scoreRecord(m, rec).score);
+    }
+    const base = Object.fromEntries(m.variables.map((mv) => [mv.name, null]));
+    const missing = scoreRecord(m, base).score;
+    expect(scoreRecord(m, { ...base, employer_type: 'astronaut' }).score).toBe(missing);
+    expect(groupColumn(v!.categories!, ['astronaut'], Float64Array.of(0))[0]).toBeNaN();
+    // A category's bin label names its group.
+    const line = scoreRecord(m, { ...base, employer_type: 'farmer' }).lines.find(
+      (l) => l.variable === 'employer_type',
+    )!;
+    expect(line.bin).toMatch(/farmer/);
+  });
+
+  it('a model whose category groups overlap is refused', () => {
+    const { model } = fitScorecard(d, cfg, { name: 'c', version: '1', target: 'default' });
+    const bad = structuredClone(model);
+    const v = bad.variables.find((x) => x.categories)!;
+    v.categories![0]!.push(v.categories![1]![0]!);
+    expect(() => parseModel(JSON.stringify(bad))).toThrow(/scorecard.model_categories/);
   });
 });

@@ -15,8 +15,16 @@ export const PROCESS_NAMES = [
   'relational',
   'awareness',
   'opinion',
+  // Issue 15: off unless the scenario lists them (they need finance.yaml).
+  'banks',
+  'platforms',
+  'firmGrades',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
+/** What runs when a scenario does not list its processes: all but those needing an optional file. */
+export const DEFAULT_PROCESSES: readonly ProcessName[] = PROCESS_NAMES.filter(
+  (n) => n !== 'banks' && n !== 'platforms' && n !== 'firmGrades',
+);
 
 export interface DistrictProcess {
   readonly name: ProcessName;
@@ -39,4 +47,6 @@ export interface DistrictProcess {
   readonly timers?: Partial<Record<TimerKind, (day: number, local: number) => void>>;
   /** Once per step of `len` days, after the day hooks of the step. `month` is 0-11. */
   step?(day: number, len: number, year: number, month: number): void;
+  /** At the end of each epoch: add the module's counts of the epoch into `into` and reset them (manifest counts). */
+  tally?(into: Map<string, number>): void;
 }

@@ -1,0 +1,145 @@
+// Banks in Meritown: residents apply for loans; the lender reads the applicant's credit report (the CRC's record,
+// never the truth), scores it with its application scorecard and lends or refuses; borrowers repay or fall behind
+// (the truth, from their finance propensity), and the lender reports each month's status to the CRC.
+import { Rng } from '../../core/rng.js';
+import { binOf } from '../../schemes/scorecard/binning.js';
+import type { DistrictContext } from '../district-context.js';
+import { ageYears } from '../world.js';
+import { BANK_FEATURES, type FinanceFile } from './finance-schema.js';
+import type { DistrictProcess } from './process.js';
+
+/** 24 months of the CRC's repayment grid as bits, newest in bit 0. */
+const GRID = 0xffffff;
+const YEAR_DAYS = 365.2425;
+
+/** Bits set in the low 24 bits (months with a reported delinquency or an enquiry). */
+export function popcount24(x: number): number {
+  x = x & GRID;
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** A bank's scorecard as the scenario gives it: start points plus the points of each feature's bin. */
+export function bankScore(sc: FinanceFile['banks']['scorecard'], x: Float64Array): number {
+  let s = sc.startPoints;
+  for (const v of sc.variables) s += v.points[binOf(v.edges, x[BANK_FEATURES.indexOf(v.feature)]!)]!;
+  return s;
+}
+
+export class BanksProcess implements DistrictProcess {
+  readonly name = 'banks';
+  private readonly c: DistrictContext;
+  private readonly B: FinanceFile['banks'];
+  /** The lenders' own stream: switching the module on does not move any other module's draws. */
+  private readonly r: Rng;
+  // The truth: the loan a person holds and how far behind they are.
+  private readonly active: Uint8Array;
+  private readonly pastDue: Uint8Array;
+  private readonly left: Uint8Array;
+  // The record: the CRC's view of each person (reported statuses, enquiries, the last write-off).
+  private readonly lateGrid: Uint32Array;
+  private readonly enquiryGrid: Uint32Array;
+  /** Day a written-off loan's conduct ended (-2^31 when none): the 5-year retention counts from here. */
+  private readonly defaultDay: Int32Array;
+  private readonly x = new Float64Array(BANK_FEATURES.length);
+  private readonly counts = new Map<string, number>();
+
+  constructor(c: DistrictContext) {
+    this.c = c;
+    if (!c.s.finance)
+      throw new Error('the banks module needs finance.yaml (checked when the scenario loads)');
+    this.B = c.s.finance.banks;
+    this.r = new Rng(c.seed).fork('banks');
+    const n = c.d.personCap;
+    this.active = new Uint8Array(n);
+    this.pastDue = new Uint8Array(n);
+    this.left = new Uint8Array(n);
+    this.lateGrid = new Uint32Array(n);
+    this.enquiryGrid = new Uint32Array(n);
+    this.defaultDay = new Int32Array(n).fill(-2147483648);
+    // The city does not start with blank reports: the same monthly process runs over the starting population for
+    // the warm-up months before the start, and its counts are dropped.
+    const start = c.w.layout.startDay;
+    const w = this.B.warmupMonths.value;
+    for (let m = w; m >= 1; m--) this.monthly(start - Math.round(m * 30.436875));
+    this.counts.clear();
+  }
+
+  private add(key: string, v = 1): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + v);
+  }
+
+  monthly(day: number): void {
+    const c = this.c;
+    const P = c.w.persons;
+    const B = this.B;
+    const r = this.r;
+    const o = c.d.personStart;
+    const [minAge, maxAge] = B.ages.value;
+    const [t0, t1] = B.termMonths.value;
+    const retention = B.retentionYears.value * YEAR_DAYS;
+    for (let i = o; i < c.nextSlot; i++) {
+      if (P.death[i]! <= day || P.birth[i]! > day) continue;
+      const k = i - o;
+      // A month passes on the report: every grid shifts by one month.
+      this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
+      this.enquiryGrid[k] = (this.enquiryGrid[k]! << 1) & GRID;
+      const rel = Math.max(0.05, P.income[i]! / c.meanIncome);
+      if (this.active[k]) {
+        // The truth: an instalment is paid, missed, or the arrears are caught up.
+        const behind = this.pastDue[k]!;
+        if (r.next() < (B.missMonthly.value * P.tFinance[i]!) / Math.sqrt(rel))
+          this.pastDue[k] = Math.min(7, behind + 1);
+        else if (behind > 0 && r.next() < B.cureMonthly.value) this.pastDue[k] = 0;
+        else if (behind === 0) this.left[k]!--;
+        const status = this.pastDue[k]!;
+        if (status > 0) this.add('banks.monthsPastDueTrue');
+        // The record: the lender reports the month's status (most lenders, most months).
+        if (status > 0 && r.next() < B.reportCoverage.value) {
+          this.lateGrid[k]! |= 1;
+          this.add('banks.lateMonthsReported');
+        }
+        if (status >= B.defaultStatus.value) {
+          this.active[k] = 0;
+          this.defaultDay[k] = day;
+          this.add('banks.defaults');
+        } else if (this.left[k] === 0 && status === 0) {
+          this.active[k] = 0;
+          this.add('banks.repaid');
+        }
+        continue;
+      }
+      const age = ageYears(P.birth[i]!, day);
+      if (age < minAge || age > maxAge || r.next() >= B.applyMonthly.value) continue;
+      // An application: the lender queries the report (an enquiry the report keeps) and scores what it shows.
+      this.enquiryGrid[k]! |= 1;
+      this.add('banks.applications');
+      this.add('banks.applicantsFinancePropensityMilli', Math.round(1000 * P.tFinance[i]!));
+      const x = this.x;
+      x[0] = popcount24(this.lateGrid[k]!);
+      x[1] = popcount24(this.enquiryGrid[k]! & 7);
+      x[2] = day - this.defaultDay[k]! < retention ? 1 : 0;
+      x[3] = rel;
+      const listed = (c.snap.lists[i]! & c.defaulterMask) !== 0;
+      if (listed && B.refuseListed.value) {
+        this.add('banks.refusedListed');
+        continue;
+      }
+      if (bankScore(B.scorecard, x) < B.scorecard.cutoff) {
+        this.add('banks.refusedScore');
+        continue;
+      }
+      this.add('banks.approved');
+      this.add('banks.approvedFinancePropensityMilli', Math.round(1000 * P.tFinance[i]!));
+      this.active[k] = 1;
+      this.pastDue[k] = 0;
+      this.left[k] = t0 + r.int(t1 - t0 + 1);
+    }
+  }
+
+  tally(into: Map<string, number>): void {
+    for (const [k, v] of this.counts) into.set(k, (into.get(k) ?? 0) + v);
+    this.counts.clear();
+  }
+}

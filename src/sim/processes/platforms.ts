@@ -1,0 +1,149 @@
+// Platforms in Meritown: adults open accounts; the platform sees its own data (its consumer-credit repayments,
+// orders, declared assets, identity checks) and the courts' defaulter list pushed to it, scores every account each
+// month with the platform score's rules, and grants or refuses its perks. It never sees the CRC's report.
+import { Rng } from '../../core/rng.js';
+import { compilePlatformRules, type PlatformRules } from '../../schemes/platform/compiled.js';
+import { FEATURES } from '../../schemes/platform/features.js';
+import { loadPlatformPolicy, type PlatformPolicy } from '../../schemes/platform/policy.js';
+import type { DistrictContext } from '../district-context.js';
+import { resolvePolicyPath } from '../scenario.js';
+import { ageYears } from '../world.js';
+import type { FinanceFile } from './finance-schema.js';
+import { popcount24 } from './banks.js';
+import type { DistrictProcess } from './process.js';
+
+const GRID = 0xffffff;
+const NONE = -2147483648;
+
+/** Completed orders of the last 12 months, kept per user as 12 monthly counts (a ring). */
+const RING = 12;
+
+export class PlatformsProcess implements DistrictProcess {
+  readonly name = 'platforms';
+  private readonly c: DistrictContext;
+  private readonly F: FinanceFile['platforms'];
+  private readonly policy: PlatformPolicy;
+  private readonly rules: PlatformRules;
+  private readonly r: Rng;
+  /** Day the account was opened (NONE: no account). */
+  private readonly joined: Int32Array;
+  private readonly usesCredit: Uint8Array;
+  private readonly profileItems: Uint8Array;
+  private readonly contacts: Float32Array;
+  /** 24 months of the platform's own repayments: months with a repayment, months with a late one. */
+  private readonly repaidGrid: Uint32Array;
+  private readonly lateGrid: Uint32Array;
+  /** Day of the last late repayment (the perks' "no late repayment within 5 years" rule). */
+  private readonly lastLate: Int32Array;
+  private readonly orders: Uint8Array;
+  private readonly x = new Float64Array(FEATURES.length);
+  private readonly counts = new Map<string, number>();
+  private month = 0;
+
+  constructor(c: DistrictContext) {
+    this.c = c;
+    if (!c.s.finance)
+      throw new Error('the platforms module needs finance.yaml (checked when the scenario loads)');
+    this.F = c.s.finance.platforms;
+    this.policy = loadPlatformPolicy(resolvePolicyPath(c.s, this.F.policy));
+    this.rules = compilePlatformRules(this.policy);
+    this.r = new Rng(c.seed).fork('platforms');
+    const n = c.d.personCap;
+    this.joined = new Int32Array(n).fill(NONE);
+    this.usesCredit = new Uint8Array(n);
+    this.profileItems = new Uint8Array(n);
+    this.contacts = new Float32Array(n);
+    this.repaidGrid = new Uint32Array(n);
+    this.lateGrid = new Uint32Array(n);
+    this.lastLate = new Int32Array(n).fill(NONE);
+    this.orders = new Uint8Array(n * RING);
+    // The starting population: a share of adults already hold an account, opened up to ten years before.
+    const P = c.w.persons;
+    const start = c.w.layout.startDay;
+    for (let i = c.d.personStart; i < c.d.personStart + c.d.personInitial; i++)
+      if (ageYears(P.birth[i]!, start) >= 18 && this.r.next() < this.F.accountShare.value)
+        this.open(i - c.d.personStart, start - this.r.int(3653));
+  }
+
+  private open(k: number, day: number): void {
+    this.joined[k] = day;
+    this.usesCredit[k] = this.r.next() < this.F.creditShare.value ? 1 : 0;
+    this.profileItems[k] = this.r.int(6);
+    this.contacts[k] = Math.round(this.r.next() * 100) / 100;
+  }
+
+  private add(key: string, v = 1): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + v);
+  }
+
+  monthly(day: number): void {
+    const c = this.c;
+    const P = c.w.persons;
+    const F = this.F;
+    const r = this.r;
+    const x = this.x;
+    const o = c.d.personStart;
+    const slot = this.month++ % RING;
+    const newDays = this.policy.new_account.days;
+    const perkCodes = this.policy.perks.map((p) => p.code);
+    const fiveYears = 1826;
+    for (let i = o; i < c.nextSlot; i++) {
+      if (P.death[i]! <= day || P.birth[i]! > day) continue;
+      const k = i - o;
+      if (this.joined[k] === NONE) {
+        if (ageYears(P.birth[i]!, day) >= 18 && r.next() < F.joinMonthly.value) this.open(k, day);
+        continue;
+      }
+      // The platform's own data of the month (the truth of behaviour, seen whole by the platform).
+      const rel = Math.max(0.05, P.income[i]! / c.meanIncome);
+      this.repaidGrid[k] = (this.repaidGrid[k]! << 1) & GRID;
+      this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
+      if (this.usesCredit[k]) {
+        this.repaidGrid[k]! |= 1;
+        if (r.next() < F.lateMonthly.value * P.tFinance[i]!) {
+          this.lateGrid[k]! |= 1;
+          this.lastLate[k] = day;
+        }
+      }
+      const lambda = F.ordersMonthly.value * Math.pow(rel, F.ordersIncomeElasticity.value);
+      this.orders[k * RING + slot] = Math.min(255, r.poisson(lambda));
+      let orders = 0;
+      for (let q = 0; q < RING; q++) orders += this.orders[k * RING + q]!;
+      // The score as of today, with the features the policy reads (FEATURES order).
+      const late = popcount24(this.lateGrid[k]!);
+      const onTime = popcount24(this.repaidGrid[k]!) - late;
+      x[0] = (onTime + 1) / (onTime + late + 2);
+      x[1] = late;
+      x[2] = (day - this.joined[k]!) / 365.25;
+      x[3] = Math.log10(1 + F.assetMonths.value * P.income[i]!);
+      x[4] = 0.5; // no rentals in the model: the smoothed share of an empty history
+      x[5] = orders;
+      x[6] = 0;
+      x[7] = 1;
+      x[8] = this.profileItems[k]!;
+      x[9] = this.contacts[k]!;
+      // The court's list reaches the platform as a feed; the published state is what was pushed.
+      const listed = (c.snap.lists[i]! & c.defaulterMask) !== 0;
+      const isNew = day - this.joined[k]! < newDays;
+      const late5 = day - this.lastLate[k]! < fiveYears ? 1 : 0;
+      const score = this.rules.score(x, isNew, listed);
+      const bits = this.rules.perks(score, late5, listed);
+      this.add('platforms.scored');
+      this.add('platforms.scoreSum', score);
+      if (listed) {
+        this.add('platforms.scoredListed');
+        // What the listing took away: the perks the same user would hold unlisted.
+        const free = this.rules.perks(this.rules.score(x, isNew, false), late5, false);
+        for (let p = 0; p < perkCodes.length; p++)
+          if (free & (1 << p) && !(bits & (1 << p))) this.add(`platforms.perk.${perkCodes[p]}.blockedByList`);
+      }
+      for (let p = 0; p < perkCodes.length; p++)
+        if (bits & (1 << p)) this.add(`platforms.perk.${perkCodes[p]}.granted`);
+    }
+  }
+
+  tally(into: Map<string, number>): void {
+    for (const [k, v] of this.counts) into.set(k, (into.get(k) ?? 0) + v);
+    this.counts.clear();
+  }
+}
