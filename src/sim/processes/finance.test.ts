@@ -14,7 +14,9 @@ import { BANK_FEATURES } from './finance-schema.js';
 import { DEFAULT_PROCESSES } from './process.js';
 
 const MERITOWN = shipped('scenarios', 'meritown');
-const ON = { 'scenario.processes': [...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'] };
+// Meritown's own list plus the three: the society modules (on by default where a scenario lists nothing) stay off.
+const LISTED = loadScenario(MERITOWN).scenario.processes ?? DEFAULT_PROCESSES;
+const ON = { 'scenario.processes': [...LISTED, 'banks', 'platforms', 'firmGrades'] };
 const RUN = { scenarioDir: MERITOWN, workers: 0, population: 1500, years: 1, seed: 11 } as const;
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
