@@ -22,6 +22,7 @@ const SubjectSchema = z
     principal: Id.optional(),
     actualController: Id.optional(),
     parents: z.array(Id).optional(),
+    directlyResponsible: z.array(Id).optional(),
     district: z.string().optional(),
   })
   .strict();
@@ -59,6 +60,7 @@ export function checkSubject(s: Subject): { code: string; message: string }[] {
     ['principal', [s.principal]],
     ['actualController', [s.actualController]],
     ['parents', s.parents ?? []],
+    ['directlyResponsible', s.directlyResponsible ?? []],
   ] as const)
     for (const id of ids) {
       if (id === undefined) continue;

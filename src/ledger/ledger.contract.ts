@@ -162,6 +162,7 @@ export function fixtureSubjects(): Subject[] {
       roles: [],
       legalRepresentative: P1,
       actualController: P2,
+      directlyResponsible: [P1, P2],
       district: '港湾街道',
     },
   ];

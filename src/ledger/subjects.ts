@@ -14,7 +14,7 @@ const OPTIONAL_STRINGS = [
   'actualController',
   'district',
 ] as const;
-const OPTIONAL_LISTS = ['consents', 'parents'] as const;
+const OPTIONAL_LISTS = ['consents', 'parents', 'directlyResponsible'] as const;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f]/;
 

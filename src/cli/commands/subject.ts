@@ -101,6 +101,7 @@ function maskSubject(s: Subject, m: (s: string) => string): Subject {
   if (s.principal) c.principal = m(s.principal);
   if (s.actualController) c.actualController = m(s.actualController);
   if (s.parents) c.parents = s.parents.map(m);
+  if (s.directlyResponsible) c.directlyResponsible = s.directlyResponsible.map(m);
   return c;
 }
 

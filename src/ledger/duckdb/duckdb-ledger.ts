@@ -162,6 +162,9 @@ export class DuckDBLedger implements Ledger {
     await this.con.run(
       `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
     );
+    // Files written before a register field existed gain its column on open (added columns read NULL: not set).
+    for (const [c, t] of SUBJECT_COLUMNS.slice(4))
+      await this.con.run(`ALTER TABLE ledger_subjects ADD COLUMN IF NOT EXISTS "${c}" ${t}`);
     await this.con.run(FILES_DDL);
     const meta = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'layout'`);
     const version = meta.getRowsJS()[0]?.[0];

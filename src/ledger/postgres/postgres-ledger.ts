@@ -217,6 +217,9 @@ export class PostgresLedger implements Ledger {
       await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
       await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
+      // Schemas made before a register field existed gain its column (added columns read NULL: not set).
+      for (const col of SUBJECT_DDL.slice(4))
+        await c.query(`ALTER TABLE ${subjects} ADD COLUMN IF NOT EXISTS ${col}`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${this.t.files} (key text PRIMARY KEY, rows bigint NOT NULL,
         records bigint NOT NULL, stored_at text NOT NULL)`);
       await c.query(`CREATE OR REPLACE VIEW ${view} AS
