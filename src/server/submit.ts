@@ -126,23 +126,27 @@ export function storeBatch(
         replayed: true,
       };
     }
-    // The ledger stores the batch atomically through its own bulk path; if the process dies before the state below
-    // commits, the batch was never acknowledged and its retry finds every record already stored (ids are content
-    // hashes).
-    const res = await ctx.ledger.append(records);
+    // The ledger stores the batch atomically through its own bulk path while the state transaction writes the
+    // origins and feed changes alongside; the state commits only after the ledger has, so a batch row never exists
+    // without its records. If the process dies before the state commits, the batch was never acknowledged and its
+    // retry finds every record already stored (ids are content hashes).
     const at = new Date().toISOString();
-    await ctx.state.tx(async (q) => {
+    const appended = ctx.ledger.append(records);
+    appended.catch(() => undefined); // awaited inside the transaction below, which rolls back on its failure
+    const res = await ctx.state.tx(async (q) => {
+      await storeOrigins(ctx, q, records, [batch, acc.id, acc.agency!, acc.jurisdiction!]);
+      await ctx.feed.record(q, records, acc.jurisdiction!, at);
+      const r = await appended;
       await q.query(`INSERT INTO {t}server_batches VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
         batch,
         acc.id,
         bodyHash,
         records.length,
-        res.inserted,
-        res.duplicates,
+        r.inserted,
+        r.duplicates,
         at,
       ]);
-      await storeOrigins(ctx, q, records, [batch, acc.id, acc.agency!, acc.jurisdiction!]);
-      await ctx.feed.record(q, records, acc.jurisdiction!, at);
+      return r;
     });
     await ctx.stored(records);
     await log(`${records.length} records, ${res.inserted} new`);
