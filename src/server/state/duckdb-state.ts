@@ -22,7 +22,8 @@ export function inlineParams(sql: string, params: readonly unknown[]): string | 
       lits.push(`'${v.replaceAll("'", "''")}'`);
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return undefined;
-      lits.push(Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? String(v) : `${v}::DOUBLE`);
+      // A decimal literal would be read as DECIMAL and rounded on the cast; a string cast parses the double exactly.
+      lits.push(Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? String(v) : `'${v}'::DOUBLE`);
     } else if (typeof v === 'bigint') lits.push(String(v));
     else if (typeof v === 'boolean') lits.push(v ? 'TRUE' : 'FALSE');
     else return undefined;
