@@ -14,6 +14,7 @@ import { DEFAULT_PG_URL, openLedger } from '../src/ledger/open.js';
 import type { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
 import { syntheticRecords, syntheticSubjectIds } from '../src/ledger/synthetic.js';
 import { DecisionIndex } from '../src/schemes/lists/decision-index.js';
+import { receiptFor } from '../src/schemes/lists/receipts.js';
 import { shippedListPolicy } from '../src/schemes/lists/policy.js';
 import { buildServer } from '../src/server/app.js';
 import { createContext, type ServerContext } from '../src/server/context.js';
@@ -108,37 +109,51 @@ export const serverBench: BenchModule = {
       const key = await keyFor(ctx, { role: 'firm', name: 'bench firm' });
       const { app } = await buildServer(ctx, { rateLimit: false });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      // The peer: parse the same body, answer the same decision from the same index, nothing else.
-      const bareServer = (logged: boolean) =>
+      // The peer: parse the same body, answer the same decision from the same index; with `work`, first do the same
+      // durable work as the route (the same access-log row through the same group commit; a receipt stored through
+      // the same receipts group commit), stored before the answer.
+      const bareServer = (work: 'none' | 'log' | 'log+receipt') =>
         createServer((req, res) => {
           let body = '';
           req.on('data', (c: Buffer) => (body += c.toString()));
           req.on('end', () => {
             const q = JSON.parse(body) as { subject: string; action: string; date: string; purpose: string };
             const d = ix.decide(q.subject, q.action, q.date);
+            let receipt: { id: string; stored: boolean } | null = null;
             const send = () =>
               res
                 .writeHead(200, { 'content-type': 'application/json' })
-                .end(JSON.stringify({ decision: d, receipt: null }));
-            if (!logged) return send();
-            // The same durable work as the route: the same access-log row, group-committed, stored before the answer.
-            void ctx.accessLog
-              .append({
-                actor: 'bench',
-                role: 'firm',
-                action: 'decision',
-                target: `${d.action}@${d.date}`,
-                subject: d.subject,
-                purpose: q.purpose,
-                status: 200,
-                detail: d.outcome,
-              })
+                .end(JSON.stringify({ decision: d, receipt }));
+            if (work === 'none') return send();
+            const stored =
+              work === 'log+receipt'
+                ? (() => {
+                    const r = receiptFor(d, { agency: 'platform:bench' });
+                    receipt = { id: r.id, stored: true };
+                    return ctx.receipts.add(r);
+                  })()
+                : Promise.resolve();
+            void stored
+              .then(() =>
+                ctx.accessLog.append({
+                  actor: 'bench',
+                  role: 'firm',
+                  action: 'decision',
+                  target: `${d.action}@${d.date}`,
+                  subject: d.subject,
+                  purpose: q.purpose,
+                  status: 200,
+                  detail: d.outcome,
+                }),
+              )
               .then(send);
           });
         });
-      const bare = bareServer(false);
-      const bareLogged = bareServer(true);
+      const bare = bareServer('none');
+      const bareLogged = bareServer('log');
+      const bareReceipts = bareServer('log+receipt');
       const bareLoggedPort = await listen(bareLogged);
+      const bareReceiptsPort = await listen(bareReceipts);
       const barePort = await listen(bare);
       const cfg = (u: string) => ({
         url: u,
@@ -179,20 +194,28 @@ export const serverBench: BenchModule = {
         ratio: route.rps / peerLogged.rps,
         note: `p99 ${route.p99} ms (peer ${peerLogged.p99} ms); server CPU ${route.cpuUs} µs/request (peer ${peerLogged.cpuUs} µs)`,
       });
-      const withReceipts = await load({
-        ...cfg(`${url}/v1/decisions`),
-        items: bodies.map((b) => b.replace('"receipt":false', '"receipt":true')),
+      const receiptItems = bodies.map((b) => b.replace('"receipt":false', '"receipt":true'));
+      const withReceipts = await load({ ...cfg(`${url}/v1/decisions`), items: receiptItems });
+      const peerReceipts = await load({
+        ...cfg(`http://127.0.0.1:${bareReceiptsPort}/`),
+        items: receiptItems,
       });
       figures.push({
         name: 'Decision route with a stored receipt per decision (group-committed to the DuckDB ledger)',
         value: withReceipts.rps,
         unit: 'req/s',
-        ratio: withReceipts.rps / peer.rps,
-        note: `p99 ${withReceipts.p99} ms, non-2xx ${withReceipts.non2xx}`,
+        peer: {
+          name: 'bare node:http + the same receipt and access-log row',
+          value: peerReceipts.rps,
+          unit: 'req/s',
+        },
+        ratio: withReceipts.rps / peerReceipts.rps,
+        note: `p99 ${withReceipts.p99} ms (peer ${peerReceipts.p99} ms); ${(withReceipts.rps / peer.rps).toFixed(2)}× the decide-only peer; server CPU ${withReceipts.cpuUs} µs/request (peer ${peerReceipts.cpuUs} µs), non-2xx ${withReceipts.non2xx}`,
       });
       await app.close();
       await new Promise((r) => bare.close(r));
       await new Promise((r) => bareLogged.close(r));
+      await new Promise((r) => bareReceipts.close(r));
       await ctx.close();
       await ledger.close();
     }
