@@ -38,7 +38,8 @@ process.stdout.write(
   JSON.stringify({
     rps: result.requests.average,
     total: result.requests.total,
-    seconds: result.duration,
+    // Wall time from first request to last answer (autocannon's own duration is whole seconds).
+    seconds: (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,

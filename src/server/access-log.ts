@@ -2,7 +2,10 @@
 // its content and the previous row's hash, so an edit, a deletion or a reordering breaks the chain at that row.
 import { createHash } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
-import type { StateDb } from './state/state-db.js';
+import type { StateDb, StateQuery } from './state/state-db.js';
+
+/** Rows per INSERT: 12 parameters each stays under PostgreSQL's 65,535 per statement. */
+const GROUP_STATEMENT = 500;
 
 export interface AccessEntry {
   /** Account id, or 'public'. */
@@ -146,31 +149,35 @@ export class AccessLog {
       hash = row.hash;
       return row;
     });
-    await this.db.tx(async (q) => {
-      for (let i = 0; i < rows.length; i += 500) {
-        const part = rows.slice(i, i + 500);
-        const values = part.map(
-          (_, j) => `(${Array.from({ length: 12 }, (_, c) => `$${j * 12 + c + 1}`).join(', ')})`,
-        );
-        await q.query(
-          `INSERT INTO {t}server_access_log VALUES ${values.join(', ')}`,
-          part.flatMap((r) => [
-            r.seq,
-            r.at,
-            r.actor,
-            r.role,
-            r.action,
-            r.target,
-            r.subject,
-            r.purpose,
-            r.status,
-            r.detail,
-            r.prev,
-            r.hash,
-          ]),
-        );
-      }
-    });
+    const insert = async (q: StateQuery, part: AccessRow[]) => {
+      const values = part.map(
+        (_, j) => `(${Array.from({ length: 12 }, (_, c) => `$${j * 12 + c + 1}`).join(', ')})`,
+      );
+      await q.query(
+        `INSERT INTO {t}server_access_log VALUES ${values.join(', ')}`,
+        part.flatMap((r) => [
+          r.seq,
+          r.at,
+          r.actor,
+          r.role,
+          r.action,
+          r.target,
+          r.subject,
+          r.purpose,
+          r.status,
+          r.detail,
+          r.prev,
+          r.hash,
+        ]),
+      );
+    };
+    // One statement is atomic by itself; a BEGIN/COMMIT round trip around it would double a small group's cost.
+    if (rows.length <= GROUP_STATEMENT) await insert(this.db, rows);
+    else
+      await this.db.tx(async (q) => {
+        for (let i = 0; i < rows.length; i += GROUP_STATEMENT)
+          await insert(q, rows.slice(i, i + GROUP_STATEMENT));
+      });
     // Advance only past what is stored: a failed group leaves the chain where it was.
     this.last = { seq, hash };
     return rows;

@@ -21,6 +21,9 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'DELETE /v1/admin/keys/:id': ['admin'],
   'PUT /v1/admin/jurisdictions/:code': ['admin'],
   'POST /v1/records': ['agency', 'court'],
+  // What a credit office manages for its own platform: list entries by statement, schemes and published lists.
+  'POST /v1/lists/:list/statements': ['credit_office', 'court'],
+  'PATCH /v1/jurisdictions/:code': ['credit_office', 'admin'],
   'GET /v1/subjects/:id/report': ['subject', 'agency', 'credit_office', 'court', 'auditor', 'admin'],
   'GET /v1/me/access-log': ['subject'],
   'GET /v1/access-log': ['auditor', 'admin'],

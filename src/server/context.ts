@@ -39,8 +39,11 @@ export interface ServerContext {
   readonly receipts: GroupCommit<CreditRecord, void>;
   /** Webhook delivery (started by `mosaic serve`; tests start it when they need it). */
   readonly webhooks: Webhooks;
-  /** Tell the engines' caches about newly stored records. */
-  stored(records: readonly CreditRecord[]): void;
+  /**
+   * Tell the engines' caches about newly stored records; resolves once the decision index answers with them (so a
+   * listing or deletion acknowledged by the server is reflected in the very next decision).
+   */
+  stored(records: readonly CreditRecord[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,12 +91,15 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
       index ??= DecisionIndex.fromLedger(policy, ledger);
       return index;
     },
-    stored(records) {
+    async stored(records) {
       webhooks.wake();
-      if (!index) return;
-      void index.then((ix) => {
-        for (const r of records) ix.apply(r);
-      });
+      if (!index) return; // built later from the ledger, which already holds them
+      const ix = await index;
+      let touched = false;
+      for (const r of records) touched = ix.apply(r) || touched;
+      // A correction or withdrawal of a statement the start-up scan loaded without its id leaves its subject
+      // waiting for the full records; read them now rather than answer from a stale entry.
+      if (touched && ix.pending) await ix.sync(ledger);
     },
     close: async () => {
       await webhooks.stop();

@@ -48,6 +48,9 @@ export function changesOf(policy: ListPolicy, r: CreditRecord): { list: string; 
   return out;
 }
 
+/** Rows per statement (8 parameters each stays under PostgreSQL's 65,535). */
+const CHUNK = 500;
+
 export class Feed {
   constructor(
     private readonly db: StateDb,
@@ -66,20 +69,35 @@ export class Feed {
   ): Promise<number> {
     const todo = records.flatMap((r) => changesOf(this.policy, r).map((c) => ({ r, c })));
     if (!todo.length) return 0;
+    // Which (list, record) pairs are journalled already (a retried batch), in a few statements rather than one
+    // INSERT … RETURNING per change: a 10k batch of listings would otherwise cost 10k round trips.
+    const ids = [...new Set(todo.map((t) => t.r.id))];
+    const seen = new Set<string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      const rows = await q.query<{ list: string; record: string }>(
+        `SELECT list, record FROM {t}server_feed WHERE record IN (${part.map((_, j) => `$${j + 1}`).join(', ')})`,
+        part,
+      );
+      for (const x of rows) seen.add(`${x.list}\t${x.record}`);
+    }
     const [m] = await q.query<{ n: number | null }>(`SELECT max(seq) AS n FROM {t}server_feed`);
     let seq = Number(m?.n ?? 0);
-    let added = 0;
+    const rows: unknown[][] = [];
     for (const { r, c } of todo) {
-      const rows = await q.query(
-        `INSERT INTO {t}server_feed VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING seq`,
-        [seq + 1, c.list, c.change, r.subject, r.id, jurisdiction, at, JSON.stringify(r)],
-      );
-      if (rows.length) {
-        seq++;
-        added++;
-      }
+      const k = `${c.list}\t${r.id}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rows.push([++seq, c.list, c.change, r.subject, r.id, jurisdiction, at, JSON.stringify(r)]);
     }
-    return added;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const part = rows.slice(i, i + CHUNK);
+      await q.query(
+        `INSERT INTO {t}server_feed VALUES ${part.map((_, j) => `(${Array.from({ length: 8 }, (_, c) => `$${j * 8 + c + 1}`).join(', ')})`).join(', ')}`,
+        part.flat(),
+      );
+    }
+    return rows.length;
   }
 
   async since(opts: { list?: string; cursor: number; limit: number }): Promise<FeedChange[]> {

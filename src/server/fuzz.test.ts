@@ -48,6 +48,9 @@ const oddValue = fc.oneof(
   fc.array(fc.integer(), { maxLength: 3 }),
   fc.object({ maxDepth: 1 }),
 );
+/** Usually a plausible value, sometimes an odd one (so some bodies pass and are stored). */
+const mostly = <T>(good: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: oddValue });
 /** A valid row with a few fields replaced, removed or added. */
 const nearRow = fc
   .tuple(
@@ -91,7 +94,7 @@ describe('write-route fuzz', () => {
   });
 
   const routes: {
-    method: 'POST' | 'PUT' | 'DELETE';
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     url: string;
     key: string;
     shapes: fc.Arbitrary<unknown>[];
@@ -183,8 +186,42 @@ describe('write-route fuzz', () => {
       key: 'firm',
       shapes: [fc.record({ cursor: oddValue }, { requiredKeys: [] })],
     },
+    {
+      method: 'POST',
+      url: '/v1/lists/spc_defaulters/statements',
+      key: 'prefecture_office',
+      shapes: [
+        fc.record(
+          {
+            subject: mostly(fc.constantFrom(RONGCHENG_PERSON, '371003197006309398')),
+            statement: mostly(fc.constantFrom('listing', 'deletion', 'extension', 'banish')),
+            occurredAt: mostly(fc.constantFrom('2025-03-01', '2025-03-20')),
+            reportedAt: mostly(fc.constant('2025-03-21')),
+            basis: mostly(fc.nat(99).map((n) => `(2025)鲁1082执${n}号; Fa Shi [2017] No. 7`)),
+            code: mostly(fc.constantFrom('e1', 'e2', 'performed', 'zz')),
+            amount: mostly(fc.nat(1_000_000)),
+          },
+          { requiredKeys: ['subject', 'statement', 'occurredAt', 'basis'] },
+        ),
+      ],
+    },
     { method: 'DELETE', url: '/v1/admin/keys/x_missing', key: 'admin', shapes: [anyJson] },
     { method: 'DELETE', url: '/v1/subscriptions/x_missing', key: 'firm', shapes: [anyJson] },
+    {
+      // Last: it may change which lists the prefecture publishes.
+      method: 'PATCH',
+      url: '/v1/jurisdictions/371000',
+      key: 'prefecture_office',
+      shapes: [
+        fc.record(
+          {
+            schemes: fc.oneof(fc.constantFrom(['weihai-haibei/2020'], ['nope/2020'], []), oddValue),
+            lists: fc.oneof(fc.constantFrom(['spc_defaulters'], ['nope'], []), oddValue),
+          },
+          { requiredKeys: [] },
+        ),
+      ],
+    },
   ];
 
   for (const r of routes)
@@ -208,7 +245,7 @@ describe('write-route fuzz', () => {
           if (res.statusCode === 200) {
             ok++;
             const j = JSON.parse(res.body) as any;
-            if (r.kind === 'records' && !j.replayed) stored += j.inserted;
+            if ((r.kind === 'records' || r.url.endsWith('/statements')) && !j.replayed) stored += j.inserted;
             if (r.url === '/v1/decisions' && j.receipt?.stored) receipts.add(j.receipt.id);
           }
         }),
@@ -216,6 +253,7 @@ describe('write-route fuzz', () => {
       );
       // A receipt repeated the same day is one statement (ids are content hashes).
       expect(await ledger.count()).toBe(before + stored + receipts.size);
-      if (r.kind === 'records' || r.url === '/v1/decisions') expect(ok).toBeGreaterThan(0);
+      if (r.kind === 'records' || r.url === '/v1/decisions' || r.url.endsWith('/statements'))
+        expect(ok).toBeGreaterThan(0);
     }, 600_000);
 });

@@ -10,6 +10,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { buildServer, type ServerApp } from './app.js';
 import { createContext, type ServerContext } from './context.js';
 import { findUnmasked } from './mask.js';
+import { officeCases } from './office.contract.js';
 import { bootstrapAdmin } from './serve.js';
 
 export interface StoreHandle {
@@ -395,5 +396,7 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
       expect(v.json.ok).toBe(true);
       expect(v.json.rows).toBeGreaterThan(5);
     });
+
+    officeCases(() => h);
   });
 }

@@ -5,6 +5,7 @@ import { putJurisdiction } from '../context.js';
 import { JurisdictionSchema } from '../jurisdictions.js';
 import { HttpError, httpError } from '../problem.js';
 import { actorOf, problems } from './common.js';
+import { checkPublication } from './office.js';
 import type { RoutePlugin } from './plugin.js';
 
 const Account = z.object({
@@ -154,17 +155,7 @@ export const adminPlugin: RoutePlugin = {
           throw httpError(422, 'jurisdiction.cycle', 'a jurisdiction cannot be its own ancestor', {
             path: ['body', 'parent'],
           });
-        for (const [i, l] of j.lists.entries())
-          if (!ctx.policy.list(l))
-            throw httpError(422, 'list.unknown_list', `no list '${l}'`, { path: ['body', 'lists', i] });
-        for (const [i, s] of j.schemes.entries())
-          try {
-            ctx.pack(s);
-          } catch {
-            throw httpError(422, 'jurisdiction.unknown_scheme', `no scheme pack '${s}'`, {
-              path: ['body', 'schemes', i],
-            });
-          }
+        checkPublication(ctx, j);
         await putJurisdiction(ctx.state, ctx.jurisdictions, j);
         await ctx.accessLog.append({
           actor: actorOf(req.principal),

@@ -331,7 +331,7 @@ export const dueProcessPlugin: RoutePlugin = {
           reasons: b.reasons,
           corrections: b.corrections ?? [],
         });
-        if (records.length) ctx.stored(records);
+        if (records.length) await ctx.stored(records);
         return objection;
       },
     );
