@@ -166,11 +166,17 @@ export class ChannelEngine {
       return refuse('authority.body_kind', `${c.id} answers only ${c.body_kinds.join(', ')}; not ${r.kind}`);
     if (c.body_kinds) pass('authority.body_kind', `${r.kind} may ask`);
     if (!c.bases.includes(req.legal_basis))
-      return refuse('basis.accepted', `${c.id} accepts the bases ${c.bases.join(', ')}; not ${req.legal_basis}`);
+      return refuse(
+        'basis.accepted',
+        `${c.id} accepts the bases ${c.bases.join(', ')}; not ${req.legal_basis}`,
+      );
     const basis = this.policy.legal_bases.find((b) => b.id === req.legal_basis)!;
     pass('basis.accepted', `${basis.en} [${basis.marker}]`);
     if (!c.purposes.includes(req.purpose))
-      return refuse('purpose.accepted', `${c.id} serves the purposes ${c.purposes.join(', ')}; not ${req.purpose}`);
+      return refuse(
+        'purpose.accepted',
+        `${c.id} serves the purposes ${c.purposes.join(', ')}; not ${req.purpose}`,
+      );
     pass('purpose.accepted', req.purpose);
     const never = req.fields.filter((f) => this.policy.never_share.includes(f.replace(/^sum:/, '')));
     if (never.length)
@@ -222,7 +228,11 @@ export class ChannelEngine {
       };
     }
     const perMeasure =
-      c.noise.mechanism === 'laplace' ? (c.noise.epsilon * c.noise.epsilon) / 2 : c.noise.mechanism === 'gaussian' ? c.noise.rho : 0;
+      c.noise.mechanism === 'laplace'
+        ? (c.noise.epsilon * c.noise.epsilon) / 2
+        : c.noise.mechanism === 'gaussian'
+          ? c.noise.rho
+          : 0;
     const rho = perMeasure * req.fields.length;
     const left = this.budget.remaining(dataset.id, req.purpose, period);
     if (rho > 0 && !(left - rho >= 0))
@@ -290,18 +300,33 @@ function aggregate(
     const sensitivity = m === 'count' ? 1 : Math.max(...bounds.get(m.slice(4))!.map(Math.abs));
     if (c.noise.mechanism === 'laplace') {
       const e = ratioOf(c.noise.epsilon);
-      return { measure: m, sensitivity, epsilon: c.noise.epsilon, scale: `Δ/ε = ${sensitivity}/${c.noise.epsilon}`, t: BigInt(sensitivity) * e.d, s: e.n };
+      return {
+        measure: m,
+        sensitivity,
+        epsilon: c.noise.epsilon,
+        scale: `Δ/ε = ${sensitivity}/${c.noise.epsilon}`,
+        t: BigInt(sensitivity) * e.d,
+        s: e.n,
+      };
     }
     if (c.noise.mechanism === 'gaussian') {
       const p = ratioOf(c.noise.rho);
       const delta = BigInt(sensitivity);
-      return { measure: m, sensitivity, rho: c.noise.rho, scale: `σ² = Δ²/(2ρ) = ${sensitivity}²/(2·${c.noise.rho})`, t: delta * delta * p.d, s: 2n * p.n };
+      return {
+        measure: m,
+        sensitivity,
+        rho: c.noise.rho,
+        scale: `σ² = Δ²/(2ρ) = ${sensitivity}²/(2·${c.noise.rho})`,
+        t: delta * delta * p.d,
+        s: 2n * p.n,
+      };
     }
     return { measure: m, sensitivity, t: 0n, s: 0n };
   });
   const noisy = (true_: number, m: (typeof measures)[number]): number => {
     if (c.noise.mechanism === 'none') return true_;
-    const z = c.noise.mechanism === 'laplace' ? discreteLaplace(rng, m.t, m.s) : discreteGaussian(rng, m.t, m.s);
+    const z =
+      c.noise.mechanism === 'laplace' ? discreteLaplace(rng, m.t, m.s) : discreteGaussian(rng, m.t, m.s);
     return true_ + Number(z);
   };
   const out: ReleasedCell[] = [];

@@ -19,7 +19,9 @@ export interface ChannelLog {
 
 const GENESIS = '0'.repeat(64);
 const hashOf = (seq: number, prev: string, decision: ChannelDecision) =>
-  createHash('sha256').update(JSON.stringify([seq, prev, decision])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([seq, prev, decision]))
+    .digest('hex');
 
 export class MemoryChannelLog implements ChannelLog {
   protected list: LogEntry[] = [];
@@ -47,7 +49,11 @@ export class FileChannelLog extends MemoryChannelLog {
       try {
         e = JSON.parse(line) as LogEntry;
       } catch {
-        throw new MosaicError({ code: 'channel_log.syntax', message: 'not JSON', location: { file, line: i + 1 } });
+        throw new MosaicError({
+          code: 'channel_log.syntax',
+          message: 'not JSON',
+          location: { file, line: i + 1 },
+        });
       }
       const prev = this.list.at(-1)?.hash ?? GENESIS;
       if (e.seq !== this.list.length + 1 || e.prev !== prev || e.hash !== hashOf(e.seq, e.prev, e.decision))

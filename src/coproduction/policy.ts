@@ -142,7 +142,12 @@ function crossCheck(p: z.infer<typeof Schema>, parsed: ParsedYaml): Issue[] {
     if (!names.has(d.area_field)) add('unknown_field', `no field ${d.area_field}`, ['datasets', i]);
     d.fields.forEach((f, j) => {
       if (f.kind === 'number' && (f.min === undefined || f.max === undefined || f.max <= f.min))
-        add('unbounded', `${f.name}: a numeric field needs integer bounds min < max`, ['datasets', i, 'fields', j]);
+        add('unbounded', `${f.name}: a numeric field needs integer bounds min < max`, [
+          'datasets',
+          i,
+          'fields',
+          j,
+        ]);
     });
   });
   p.channels.forEach((c, i) => {
@@ -165,7 +170,8 @@ function crossCheck(p: z.infer<typeof Schema>, parsed: ParsedYaml): Issue[] {
         const f = fields.get(m.slice(4));
         if (!f || f.kind !== 'number')
           add('bad_measure', `${m}: not a numeric field of ${d.id}`, ['channels', i, 'measures', j]);
-        else if (never.has(f.name)) add('never_share', `${m} is on never_share`, ['channels', i, 'measures', j]);
+        else if (never.has(f.name))
+          add('never_share', `${m} is on never_share`, ['channels', i, 'measures', j]);
       });
     } else
       c.fields.forEach((name, j) => {
