@@ -16,6 +16,7 @@ import { registerPlatformCommands } from './platform.js';
 import { registerFirmCommands } from './firm.js';
 import { registerFinanceCommands } from './finance.js';
 import { registerExperimentCommands } from './experiment.js';
+import { registerChannelCommands } from './channel.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -36,4 +37,5 @@ export const commandModules: RegisterCommands[] = [
   registerFirmCommands,
   registerFinanceCommands,
   registerExperimentCommands,
+  registerChannelCommands,
 ];
