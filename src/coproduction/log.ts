@@ -2,7 +2,7 @@
 // Replaying it rebuilds the budget ledger and the answer cache, so a CLI run picks up where the last one stopped.
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { MosaicError } from '../core/errors.js';
+import { MosaicError, type Location } from '../core/errors.js';
 import type { ChannelDecision } from './engine.js';
 
 export interface LogEntry {
@@ -24,9 +24,13 @@ const hashOf = (seq: number, prev: string, decision: ChannelDecision) =>
     .digest('hex');
 
 export class MemoryChannelLog implements ChannelLog {
-  protected list: LogEntry[] = [];
+  private readonly list: LogEntry[] = [];
   entries(): readonly LogEntry[] {
     return this.list;
+  }
+  /** Add an entry already chained (see `restore`). */
+  push(e: LogEntry): void {
+    this.list.push(e);
   }
   append(decision: ChannelDecision): LogEntry {
     const prev = this.list.at(-1)?.hash ?? GENESIS;
@@ -37,33 +41,47 @@ export class MemoryChannelLog implements ChannelLog {
   }
 }
 
+/** Append entries read back from storage, refusing the first one that does not chain to the one before it. */
+export function restore(
+  log: MemoryChannelLog,
+  entries: readonly LogEntry[],
+  where: (i: number) => Location,
+): void {
+  entries.forEach((e, i) => {
+    const prev = log.entries().at(-1)?.hash ?? GENESIS;
+    if (e.seq !== log.entries().length + 1 || e.prev !== prev || e.hash !== hashOf(e.seq, e.prev, e.decision))
+      throw new MosaicError({
+        code: 'channel_log.broken_chain',
+        message: 'the entry does not chain to the one before it: the log was edited',
+        location: where(i),
+      });
+    log.push(e);
+  });
+}
+
 /** A JSON-lines log file; its chain is verified on open, and a broken chain is refused with the line at fault. */
 export class FileChannelLog extends MemoryChannelLog {
   constructor(private readonly file: string) {
     super();
     if (!existsSync(file)) return;
-    const lines = readFileSync(file, 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      let e: LogEntry;
-      try {
-        e = JSON.parse(line) as LogEntry;
-      } catch {
-        throw new MosaicError({
-          code: 'channel_log.syntax',
-          message: 'not JSON',
-          location: { file, line: i + 1 },
-        });
-      }
-      const prev = this.list.at(-1)?.hash ?? GENESIS;
-      if (e.seq !== this.list.length + 1 || e.prev !== prev || e.hash !== hashOf(e.seq, e.prev, e.decision))
-        throw new MosaicError({
-          code: 'channel_log.broken_chain',
-          message: 'the entry does not chain to the one before it: the log was edited',
-          location: { file, line: i + 1 },
-        });
-      this.list.push(e);
-    });
+    const lines: number[] = [];
+    const entries: LogEntry[] = [];
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        try {
+          entries.push(JSON.parse(line) as LogEntry);
+          lines.push(i + 1);
+        } catch {
+          throw new MosaicError({
+            code: 'channel_log.syntax',
+            message: 'not JSON',
+            location: { file, line: i + 1 },
+          });
+        }
+      });
+    restore(this, entries, (i) => ({ file, line: lines[i]! }));
   }
   override append(decision: ChannelDecision): LogEntry {
     const e = super.append(decision);

@@ -1,0 +1,113 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON read loosely by the assertions */
+// The data-channel routes against a real store: a county office is refused by the rule that refused it, a
+// prefecture office gets thresholded aggregates, budgets run out and survive a restart, every request is logged.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from './app.js';
+import { createContext } from './context.js';
+import { harness, type Harness, type StoreHandle } from './server.contract.js';
+
+const ask = (over: Record<string, unknown> = {}) => ({
+  id: 'q1',
+  channel: 'regional_bad_debts',
+  legal_basis: 'ndrc-didi-2018',
+  purpose: 'urban_credit_monitoring',
+  fields: ['count', 'sum:unpaid_yuan'],
+  granularity: 'county',
+  ...over,
+});
+
+export function channelsContract(name: string, open: () => Promise<StoreHandle>): void {
+  describe(`data-channel API (${name})`, () => {
+    let store: StoreHandle;
+    let h: Harness;
+    beforeAll(async () => {
+      store = await open();
+      h = await harness(store);
+    }, 120_000);
+    afterAll(async () => {
+      await h?.app.close();
+      await h?.ctx.close();
+      await store?.dispose();
+    });
+
+    it('refuses a county office with the rule that refused it, and logs the request', async () => {
+      const r = await h.call('POST', '/v1/channels/ride-hailing/requests', h.keys.credit_office, ask());
+      expect(r.status, r.text).toBe(200);
+      expect(r.json.outcome).toBe('refused');
+      expect(r.json.refusedBy).toBe('authority.min_rank');
+      expect(r.json.requester).toMatchObject({ rank: 'county', jurisdiction: '371082' });
+      const log = await h.call('GET', '/v1/access-log', h.keys.admin);
+      expect(log.json.rows.at(-1)).toMatchObject({
+        action: 'channel.request',
+        detail: 'refused by authority.min_rank',
+      });
+    });
+
+    it('grants a prefecture office aggregates with small cells suppressed; the same id is answered once', async () => {
+      const r = await h.call('POST', '/v1/channels/ride-hailing/requests', h.keys.prefecture_office, ask());
+      expect(r.status, r.text).toBe(200);
+      expect(r.json.outcome).toBe('granted');
+      expect(r.json.rho).toBe(1);
+      expect(r.json.release.suppressed).toBeGreaterThan(0);
+      for (const c of r.json.release.cells) expect(c.values.count).toBeGreaterThanOrEqual(10);
+      const again = await h.call(
+        'POST',
+        '/v1/channels/ride-hailing/requests',
+        h.keys.prefecture_office,
+        ask(),
+      );
+      expect(again.json).toEqual(r.json);
+    });
+
+    it('refuses once the budget is spent, and the budget survives a restart', async () => {
+      const b = await h.call(
+        'POST',
+        '/v1/channels/ride-hailing/requests',
+        h.keys.prefecture_office,
+        ask({ id: 'q2', granularity: 'total' }),
+      );
+      expect(b.json.outcome).toBe('granted');
+      const c = await h.call(
+        'POST',
+        '/v1/channels/ride-hailing/requests',
+        h.keys.prefecture_office,
+        ask({ id: 'q3', granularity: 'prefecture' }),
+      );
+      expect(c.json.refusedBy).toBe('budget.available');
+      // A second server over the same store rebuilds the budget from the stored log.
+      const ctx2 = await createContext(store.ledger, { pgUrl: store.pgUrl });
+      const { app: app2 } = await buildServer(ctx2, { rateLimit: false });
+      try {
+        const res = await app2.inject({
+          method: 'GET',
+          url: '/v1/channels/ride-hailing/budget',
+          headers: { authorization: `Bearer ${h.keys.admin}` },
+        });
+        const body = JSON.parse(res.body);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(body.requests).toBe(4);
+        expect(body.budgets).toEqual([
+          expect.objectContaining({ purpose: 'urban_credit_monitoring', remaining: 0, allowance: 2 }),
+        ]);
+      } finally {
+        await app2.close();
+        await ctx2.close();
+      }
+    });
+
+    it('answers bad input with 4xx: unknown firm, unknown field, a firm account asking', async () => {
+      expect(
+        (await h.call('POST', '/v1/channels/nobody/requests', h.keys.prefecture_office, ask())).status,
+      ).toBe(404);
+      const bad = await h.call('POST', '/v1/channels/ride-hailing/requests', h.keys.prefecture_office, {
+        ...ask(),
+        rank: 'national',
+      });
+      expect(bad.status).toBe(400);
+      expect((await h.call('POST', '/v1/channels/ride-hailing/requests', h.keys.firm, ask())).status).toBe(
+        403,
+      );
+      expect((await h.call('POST', '/v1/channels/ride-hailing/requests', undefined, ask())).status).toBe(401);
+    });
+  });
+}
