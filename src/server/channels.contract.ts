@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON read loosely by the assertions */
 // The data-channel routes against a real store: a county office is refused by the rule that refused it, a
 // prefecture office gets thresholded aggregates, budgets run out and survive a restart, every request is logged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
