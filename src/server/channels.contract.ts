@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
 import { createContext } from './context.js';
-import { harness, type Harness, type StoreHandle } from './server.contract.js';
+import { loadMeasureCatalogue, PlatformMeasures, type ListChange } from '../coproduction/measures.js';
+import { courtListing, harness, WENDENG_PERSON, type Harness, type StoreHandle } from './server.contract.js';
 
 const ask = (over: Record<string, unknown> = {}) => ({
   id: 'q1',
@@ -92,6 +93,40 @@ export function channelsContract(name: string, open: () => Promise<StoreHandle>)
         await app2.close();
         await ctx2.close();
       }
+    });
+
+    it("pushes a court listing through the feed to every platform's measures, once each", async () => {
+      const sub = await h.call('POST', '/v1/records', h.keys.court, {
+        records: [courtListing(WENDENG_PERSON, 917)],
+      });
+      expect(sub.status, sub.text).toBe(200);
+      const cat = loadMeasureCatalogue();
+      const platforms = cat.platforms.map((p) => new PlatformMeasures(cat, p.id));
+      const read = async (list: string, cursor: number) => {
+        const r = await h.call('GET', `/v1/feeds/${list}?cursor=${cursor}`, h.keys.firm);
+        expect(r.status, r.text).toBe(200);
+        return r.json.changes as ListChange[];
+      };
+      const deliver = async () =>
+        (
+          await Promise.all(
+            platforms.map(async (p) => {
+              const events = [];
+              for (const list of p.lists) events.push(...p.apply(await read(list, 0)));
+              return events;
+            }),
+          )
+        ).flat();
+      const first = (await deliver()).filter((e) => e.subject === WENDENG_PERSON);
+      expect(first.map((e) => `${e.platform}:${e.measure}:${e.action}`).sort()).toEqual([
+        'carrier:caller_notice:apply',
+        'ecommerce:block_high_consumption_purchases:apply',
+        'payment:lower_score_withhold_perks:apply',
+        'social:defaulter_map:apply',
+      ]);
+      for (const e of first) expect(e.legalBasis ?? e.noBasisNote).toBeTruthy();
+      // The same pages delivered again (a replay from cursor 0) change nothing.
+      expect(await deliver()).toEqual([]);
     });
 
     it('answers bad input with 4xx: unknown firm, unknown field, a firm account asking', async () => {
