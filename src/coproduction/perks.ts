@@ -15,6 +15,15 @@ const Schema = z
     source: z.string().min(1),
     marker: Marker,
     grades: z.array(z.string().min(1)).min(2),
+    awareness: z
+      .object({
+        attribute: z.string().min(1),
+        values: z.record(z.string(), z.number().min(0).max(1)),
+        default: z.number().min(0).max(1),
+        source: z.string().min(1),
+        marker: Marker,
+      })
+      .strict(),
     perks: z
       .array(
         z

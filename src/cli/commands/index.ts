@@ -17,6 +17,7 @@ import { registerFirmCommands } from './firm.js';
 import { registerFinanceCommands } from './finance.js';
 import { registerExperimentCommands } from './experiment.js';
 import { registerChannelCommands } from './channel.js';
+import { registerCoproductionCommands } from './coproduction.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -38,4 +39,5 @@ export const commandModules: RegisterCommands[] = [
   registerFinanceCommands,
   registerExperimentCommands,
   registerChannelCommands,
+  registerCoproductionCommands,
 ];
