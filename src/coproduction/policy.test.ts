@@ -1,10 +1,11 @@
 // Channel policies load with their cross-references checked; a broken policy is refused with codes and positions.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MosaicError } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
+import { lintCoproduction } from './pack-kind.js';
 import { cellOf, covers, loadChannelPolicy, rankOfJurisdiction } from './policy.js';
 
 const dir = shipped('policies', 'coproduction', 'channels');
@@ -25,6 +26,17 @@ describe('channel policies', () => {
   it('loads the shipped policies', () => {
     expect(codesOf(text('ride-hailing.yaml'))).toEqual([]);
     expect(codesOf(text('food-delivery.yaml'))).toEqual([]);
+  });
+
+  it('lints the whole shipped co-production folder clean, and reports a broken one', () => {
+    expect(lintCoproduction(shipped('policies', 'coproduction'))).toEqual([]);
+    const root = mkdtempSync(join(tmpdir(), 'copro-'));
+    mkdirSync(join(root, 'channels'));
+    writeFileSync(
+      join(root, 'channels', 'x.yaml'),
+      text('ride-hailing.yaml').replace('min_cell: 10', 'min_cell: 0'),
+    );
+    expect(lintCoproduction(root).map((i) => i.code)).toEqual(['channel_policy.out_of_range']);
   });
 
   it('refuses an incident channel that would carry the customer', () => {

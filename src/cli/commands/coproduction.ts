@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadRun } from '../../audit/run.js';
 import { shippedCalendar } from '../../core/calendar.js';
 import { MosaicError } from '../../core/errors.js';
+import '../../coproduction/pack-kind.js';
 import { agencyReporting, loadKpiForm, scoreKpi, trueCoverage } from '../../coproduction/kpi.js';
 import { loadPerks, takeUp, type TakeUpPerson } from '../../coproduction/perks.js';
 import { out } from '../../ingest/session.js';
