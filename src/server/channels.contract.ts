@@ -1,5 +1,6 @@
 // The data-channel routes against a real store: a county office is refused by the rule that refused it, a
 // prefecture office gets thresholded aggregates, budgets run out and survive a restart, every request is logged.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
 import { createContext } from './context.js';
@@ -127,6 +128,33 @@ export function channelsContract(name: string, open: () => Promise<StoreHandle>)
       for (const e of first) expect(e.legalBasis ?? e.noBasisNote).toBeTruthy();
       // The same pages delivered again (a replay from cursor 0) change nothing.
       expect(await deliver()).toEqual([]);
+    });
+
+    it('never answers 5xx, whatever the body', async () => {
+      const odd = fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.array(fc.string(), { maxLength: 3 }),
+      );
+      const body = fc.record(
+        {
+          id: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), odd),
+          channel: fc.oneof(fc.constantFrom('regional_bad_debts', 'food_safety_incidents', 'nope'), odd),
+          legal_basis: fc.oneof(fc.constantFrom('ndrc-didi-2018', 'pipl-2021'), odd),
+          purpose: fc.oneof(fc.constantFrom('urban_credit_monitoring', 'x'), odd),
+          fields: fc.oneof(fc.subarray(['count', 'sum:unpaid_yuan', 'sum:trip_routes', 'phone']), odd),
+          granularity: fc.oneof(fc.constantFrom('county', 'prefecture', 'total', 'record', 'street'), odd),
+        },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(body, fc.constantFrom('ride-hailing', 'food-delivery', 'x'), async (b, firm) => {
+          const r = await h.call('POST', `/v1/channels/${firm}/requests`, h.keys.prefecture_office, b);
+          expect(r.status, r.text).toBeLessThan(500);
+        }),
+        { numRuns: 300, seed: 17 },
+      );
     });
 
     it('answers bad input with 4xx: unknown firm, unknown field, a firm account asking', async () => {
