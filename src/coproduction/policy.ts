@@ -36,39 +36,37 @@ const NoiseSchema = z.discriminatedUnion('mechanism', [
   z.object({ mechanism: z.literal('gaussian'), rho: z.number().gt(0).max(10), ...Prov }).strict(),
 ]);
 
+/** What every channel states: who may ask, on which bases, for which purposes, over which dataset. */
+const ChannelCommon = {
+  id: Id,
+  en: z.string().min(1),
+  dataset: Id,
+  min_rank: z.enum(RANKS),
+  body_kinds: z.array(Id).min(1).optional(),
+  bases: z.array(Id).min(1),
+  purposes: z.array(Id).min(1),
+  ...Prov,
+};
+
 const ChannelSchema = z.discriminatedUnion('kind', [
   z
     .object({
-      id: Id,
+      ...ChannelCommon,
       kind: z.literal('aggregate'),
-      en: z.string().min(1),
-      dataset: Id,
-      min_rank: z.enum(RANKS),
-      body_kinds: z.array(Id).min(1).optional(),
-      bases: z.array(Id).min(1),
-      purposes: z.array(Id).min(1),
       /** Measures the channel can release: `count`, or `sum:FIELD` of a bounded numeric field. */
       measures: z.array(z.string().regex(/^(count|sum:[a-z][a-z0-9_]*)$/)).min(1),
       granularities: z.array(z.enum(GRANULARITIES)).min(1),
       /** Cells with fewer distinct subjects than this are suppressed (and so is any noisy count below it). */
       min_cell: z.number().int().min(1),
       noise: NoiseSchema,
-      ...Prov,
     })
     .strict(),
   z
     .object({
-      id: Id,
+      ...ChannelCommon,
       kind: z.literal('incident'),
-      en: z.string().min(1),
-      dataset: Id,
-      min_rank: z.enum(RANKS),
-      body_kinds: z.array(Id).min(1).optional(),
-      bases: z.array(Id).min(1),
-      purposes: z.array(Id).min(1),
       /** The incident's own fields, the only ones this channel ever gives. */
       fields: z.array(Id).min(1),
-      ...Prov,
     })
     .strict(),
 ]);
