@@ -1,6 +1,6 @@
 // `mosaic coproduction kpi|perks` on a small Meritown run: agencies' KPI scores beside their true coverage (an
 // agency inventing records is not marked down for it), and perks taken up by group with their cost.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,37 @@ describe('mosaic coproduction', () => {
     expect(inventor.lines.find((l) => l.item === 'valid_entry_rate')!.earned).toBe(6);
     const table = await runCli('coproduction', 'kpi', '--run', run);
     expect(table.stdout).toContain('true coverage');
+  });
+
+  it("runs the data channel over the run's true arrears: small districts suppressed, the prefecture total released", async () => {
+    const ask = (granularity: string) => {
+      const f = join(work, `req-${granularity}.yaml`);
+      writeFileSync(
+        f,
+        [
+          `id: meritown-${granularity}`,
+          'date: 2024-06-01',
+          "requester: { body: Meritown credit office, kind: credit_office, rank: prefecture, jurisdiction: '379900' }",
+          'channel: regional_bad_debts',
+          'legal_basis: ndrc-didi-2018',
+          'purpose: urban_credit_monitoring',
+          'fields: [count, sum:unpaid_yuan]',
+          `granularity: ${granularity}`,
+        ].join('\n'),
+      );
+      return f;
+    };
+    const county = await runCli('channel', 'request', ask('county'), '--run', run, '--json');
+    expect(county.code, county.stderr).toBe(0);
+    const c = JSON.parse(county.stdout) as { release: { cells: unknown[]; suppressed: number } };
+    expect(c.release.cells).toEqual([]);
+    expect(c.release.suppressed).toBeGreaterThan(1);
+    const total = await runCli('channel', 'request', ask('total'), '--run', run, '--json');
+    const t = JSON.parse(total.stdout) as {
+      release: { cells: { cell: string; values: { count: number } }[] };
+    };
+    expect(t.release.cells.map((x) => x.cell)).toEqual(['total']);
+    expect(t.release.cells[0]!.values.count).toBeGreaterThanOrEqual(10);
   });
 
   it('shows perks taken up by group and what they cost each payer', async () => {

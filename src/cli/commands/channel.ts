@@ -1,4 +1,7 @@
 // `mosaic channel request|budget|lint`: state bodies ask firms for data through the firms' channel policies.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Command } from 'commander';
 import { MosaicError } from '../../core/errors.js';
 import { ChannelEngine, type ChannelDecision, type Row } from '../../coproduction/engine.js';
@@ -11,6 +14,7 @@ import { out } from '../../ingest/session.js';
 interface Flags {
   firm: string;
   data?: string[];
+  run?: string;
   log?: string;
   seed: string;
   json?: boolean;
@@ -19,8 +23,41 @@ interface Flags {
 /** Exit code of a refused request: the command worked, the firm said no. */
 export const REFUSED_EXIT = 3;
 
-function dataOf(f: Flags): Map<string, Row[]> {
+/**
+ * A Meritown run as the ride-hailing platform's books: every person's true arrears (the platform sees its own
+ * customers' unpaid bills, recorded by an agency or not), in the person's district. Invented records are not debts.
+ */
+async function runDebts(dir: string): Promise<Row[]> {
+  const ev = join(dir, 'events.parquet');
+  const pop = join(dir, 'population.parquet');
+  if (!existsSync(ev) || !existsSync(pop))
+    throw new MosaicError({
+      code: 'channel.not_a_run',
+      message: `${dir} is not a Meritown run (events.parquet, population.parquet)`,
+    });
+  const q = (f: string) => `'${f.replaceAll("'", "''")}'`;
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    const rows = await con.runAndReadAll(
+      `SELECT e.subject AS passenger, p.district AS county, coalesce(e.amount, 0) AS unpaid_yuan
+         FROM read_parquet(${q(ev)}) e JOIN read_parquet(${q(pop)}) p ON p.id = e.subject
+        WHERE e.family LIKE '%arrears%' AND NOT e.fabricated ORDER BY e.event_id`,
+    );
+    return rows.getRowObjectsJS().map((r) => ({
+      passenger: String(r.passenger),
+      county: String(r.county),
+      unpaid_yuan: Number(r.unpaid_yuan),
+    }));
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
+
+async function dataOf(f: Flags): Promise<Map<string, Row[]>> {
   const data = syntheticChannelData(f.seed);
+  if (f.run) data.set('passenger_bad_debts', await runDebts(f.run));
   for (const spec of f.data ?? []) {
     const eq = spec.indexOf('=');
     if (eq < 1)
@@ -74,6 +111,10 @@ export function registerChannelCommands(program: Command): void {
         "the firm's rows as JSONL per dataset (default: synthetic, from --seed)",
       )
       .option('--log <file>', 'the channel log (JSON lines, hash-chained); budgets and repeats persist in it')
+      .option(
+        '--run <dir>',
+        "a Meritown run: its residents' true arrears become the ride-hailing platform's data",
+      )
       .option('--seed <seed>', 'seed for synthetic data and noise', '1')
       .option('--json', 'print JSON');
 
@@ -81,10 +122,10 @@ export function registerChannelCommands(program: Command): void {
     ch
       .command('request <file>')
       .description(`Decide one request (YAML); prints every rule checked; exit ${REFUSED_EXIT} when refused`),
-  ).action((file: string, f: Flags) => {
+  ).action(async (file: string, f: Flags) => {
     const policy = resolveChannelPolicy(f.firm);
     const log = f.log ? new FileChannelLog(f.log) : new MemoryChannelLog();
-    const engine = new ChannelEngine(policy, dataOf(f), { seed: f.seed, log });
+    const engine = new ChannelEngine(policy, await dataOf(f), { seed: f.seed, log });
     const d = engine.handle(readRequest(file));
     if (f.json) out(JSON.stringify(d, null, 2));
     else printDecision(d);
@@ -96,7 +137,8 @@ export function registerChannelCommands(program: Command): void {
   ).action((f: Flags) => {
     const policy = resolveChannelPolicy(f.firm);
     const log = f.log ? new FileChannelLog(f.log) : new MemoryChannelLog();
-    const engine = new ChannelEngine(policy, dataOf(f), { seed: f.seed, log });
+    // The budget is folded from the log alone: no data is read.
+    const engine = new ChannelEngine(policy, new Map(), { seed: f.seed, log });
     const rows = engine.budget
       .entries()
       .map((e) => ({ ...e, allowance: engine.budget.allowance(e.purpose) }));
