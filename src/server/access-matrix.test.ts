@@ -56,12 +56,16 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /assets/:file': ROLES,
   'GET /v1/me': ROLES,
   'GET /v1/objections': ['credit_office', 'auditor', 'admin'],
+  // Firm → state data channels (issue 17): state bodies ask; auditors and admins read the budgets.
+  'POST /v1/channels/:firm/requests': ['agency', 'court', 'credit_office'],
+  'GET /v1/channels/:firm/budget': ['agency', 'court', 'credit_office', 'auditor', 'admin'],
 };
 
 const fill = (url: string) =>
   url
     .replace('/subjects/:id', `/subjects/${RONGCHENG_PERSON}`)
     .replace(':list', 'spc_defaulters')
+    .replace(':firm', 'ride-hailing')
     .replace(':code', '371082')
     .replace(':id', 'x_missing');
 

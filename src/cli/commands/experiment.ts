@@ -6,6 +6,7 @@ import { findExperiment, listExperiments } from '../../experiments/experiment.js
 import { writeReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run.js';
 import { registerMlAdoption } from './experiment-ml.js';
+import { registerDataChannels } from './experiment-channels.js';
 
 export function registerExperimentCommands(program: Command): void {
   const ex = program
@@ -30,4 +31,5 @@ export function registerExperimentCommands(program: Command): void {
       console.log(`report: ${resolve(dir, 'report.html')} (${r.seconds.toFixed(0)} s)`);
     });
   registerMlAdoption(ex);
+  registerDataChannels(ex);
 }

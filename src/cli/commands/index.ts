@@ -16,6 +16,8 @@ import { registerPlatformCommands } from './platform.js';
 import { registerFirmCommands } from './firm.js';
 import { registerFinanceCommands } from './finance.js';
 import { registerExperimentCommands } from './experiment.js';
+import { registerChannelCommands } from './channel.js';
+import { registerCoproductionCommands } from './coproduction.js';
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -36,4 +38,6 @@ export const commandModules: RegisterCommands[] = [
   registerFirmCommands,
   registerFinanceCommands,
   registerExperimentCommands,
+  registerChannelCommands,
+  registerCoproductionCommands,
 ];

@@ -1,5 +1,6 @@
 // The server's route plugins, one per area. A later area adds one line here (see docs/decisions/0090).
 import { accessPlugin } from './access.js';
+import { channelsPlugin } from './channels.js';
 import { adminPlugin } from './admin.js';
 import { decisionsPlugin } from './decisions.js';
 import { dueProcessPlugin } from './dueprocess.js';
@@ -31,5 +32,6 @@ export const routePlugins: RoutePlugin[] = [
   portalPlugin,
   mePlugin,
   queuePlugin,
+  channelsPlugin,
   webAppPlugin,
 ];

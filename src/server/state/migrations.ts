@@ -52,6 +52,15 @@ export const MIGRATIONS: readonly Migration[] = [
         content TEXT NOT NULL, "at" TEXT NOT NULL)`,
     ],
   },
+  {
+    // Issue 17: the firms' data-channel logs (one hash-chained log per firm; budgets are folded from it).
+    version: 17,
+    name: 'data channels: decision log per firm',
+    statements: [
+      `CREATE TABLE {t}server_channel_log (firm TEXT NOT NULL, seq BIGINT NOT NULL, request TEXT NOT NULL,
+        entry TEXT NOT NULL, PRIMARY KEY (firm, seq), UNIQUE (firm, request))`,
+    ],
+  },
 ];
 
 /** Apply every migration not yet applied, each in its own transaction; returns the versions applied now. */
