@@ -53,6 +53,10 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /assets/:file': ROLES,
   'GET /v1/me': ROLES,
   'GET /v1/objections': ['credit_office', 'auditor', 'admin'],
+  'GET /v1/repairs': ['credit_office', 'auditor', 'admin'],
+  'GET /v1/publications': ['credit_office', 'auditor', 'admin'],
+  'GET /v1/publications/:id/conditions': ['subject', 'credit_office', 'auditor', 'admin'],
+  'GET /v1/office/kpis': ['credit_office', 'auditor', 'admin'],
 };
 
 const fill = (url: string) =>

@@ -7,6 +7,7 @@ import { feedsPlugin } from './feeds.js';
 import { healthPlugin } from './health.js';
 import { listsPlugin } from './lists.js';
 import { mePlugin } from './me.js';
+import { officePlugin } from './office.js';
 import { portalPlugin } from './portal.js';
 import { queuePlugin } from './queue.js';
 import type { RoutePlugin } from './plugin.js';
@@ -29,5 +30,6 @@ export const routePlugins: RoutePlugin[] = [
   portalPlugin,
   mePlugin,
   queuePlugin,
+  officePlugin,
   webAppPlugin,
 ];
