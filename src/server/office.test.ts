@@ -95,6 +95,16 @@ describe('credit office console routes', () => {
         }),
       }),
     ]);
+    // The regimes in force that day, one per family, with their classes in both languages (the publish form's choices).
+    const samr = now.json.regimes.find((r: any) => r.family === 'samr_penalty');
+    expect(samr).toMatchObject({ regime: 'samr-45' });
+    expect(samr.classes.map((c: any) => c.code)).toContain('ordinary');
+    const ndrc = now.json.regimes.filter((r: any) => r.family === 'ndrc_penalty');
+    expect(ndrc.map((r: any) => r.regime)).toEqual(['ndrc-2023']);
+    const later = await h.call('GET', '/v1/publications?asOf=2026-04-01', k.credit_office);
+    expect(
+      later.json.regimes.filter((r: any) => r.family === 'ndrc_penalty').map((r: any) => r.regime),
+    ).toEqual(['ndrc-2026']);
     // After the maximum period it is no longer shown: gone by default, kept under status=all.
     expect(
       (await h.call('GET', '/v1/publications?asOf=2029-03-10', k.credit_office)).json.publications,

@@ -38,6 +38,13 @@ const PublicationItem = z.object({
   body: z.string(),
   countdown: z.any().describe('as the subject report gives it: shown, showUntil, daysLeft, repairableFrom'),
 });
+const Bilingual = { en: z.string(), zh: z.string() };
+const InForce = z.object({
+  family: z.string(),
+  regime: z.string(),
+  ...Bilingual,
+  classes: z.array(z.object({ code: z.string(), ...Bilingual, published: z.boolean() })),
+});
 const Kpis = z.object({
   asOf: z.string(),
   from: z.string(),
@@ -163,6 +170,9 @@ export const officePlugin: RoutePlugin = {
               asOf: z.string(),
               ruleVersion: z.string(),
               publications: z.array(PublicationItem),
+              regimes: z
+                .array(InForce)
+                .describe('the regime of each family in force on asOf, for publishing'),
             }),
             ...problems,
           },
@@ -188,7 +198,16 @@ export const officePlugin: RoutePlugin = {
             (a, b) =>
               a.countdown.publishedOn.localeCompare(b.countdown.publishedOn) || a.id.localeCompare(b.id),
           );
-        return out(req.principal, { asOf, ruleVersion: service.policy.version, publications });
+        const regimes = service.policy.publication.regimes
+          .filter((r) => r.from <= asOf && (!r.to || asOf <= r.to))
+          .map((r) => ({
+            family: r.family,
+            regime: r.code,
+            en: r.en,
+            zh: r.zh,
+            classes: r.classes.map((c) => ({ code: c.code, en: c.en, zh: c.zh, published: c.published })),
+          }));
+        return out(req.principal, { asOf, ruleVersion: service.policy.version, publications, regimes });
       },
     );
 

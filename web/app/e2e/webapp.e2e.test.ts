@@ -12,6 +12,7 @@ import { axeViolations, CHROMIUM, CHROMIUM_ARGS, startDemoServer, type DemoServe
 const FIRM = '91371003YYYFFGJT08';
 const DEFAULTER = '371003196105269470';
 const RESIDENT = '371003197006309398';
+const SHOP = '92371003YT9WQKL33L';
 
 const haveChromium = existsSync(CHROMIUM);
 const required = process.env.MOSAIC_REQUIRE_CHROMIUM === '1';
@@ -51,7 +52,7 @@ describe.skipIf(!haveChromium && !required)(
     const text = (page: Page) => page.locator('main').innerText();
 
     it('prints demo keys for residents, a firm and a credit office', () => {
-      expect(Object.keys(srv.keys).sort()).toEqual([DEFAULTER, RESIDENT, FIRM, 'credit_office'].sort());
+      expect(Object.keys(srv.keys).sort()).toEqual([DEFAULTER, RESIDENT, FIRM, SHOP, 'credit_office'].sort());
     });
 
     it('searches a firm by name, opens its page with penalties and countdowns as the API gives them, masked', async () => {
