@@ -88,6 +88,7 @@ describe('credit office console routes', () => {
         subject: WENDENG_FIRM,
         family: 'samr_penalty',
         body: 'fire',
+        corrected: null,
         countdown: expect.objectContaining({
           shown: true,
           repairableFrom: '2026-09-10',

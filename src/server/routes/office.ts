@@ -36,6 +36,7 @@ const PublicationItem = z.object({
   record: z.string(),
   family: z.string(),
   body: z.string(),
+  corrected: z.string().nullable().describe('the day the conduct was recorded corrected'),
   countdown: z.any().describe('as the subject report gives it: shown, showUntil, daysLeft, repairableFrom'),
 });
 const Bilingual = { en: z.string(), zh: z.string() };
@@ -191,6 +192,7 @@ export const officePlugin: RoutePlugin = {
             record: p.record,
             family: p.family,
             body: p.body,
+            corrected: p.corrected !== undefined && p.corrected <= day ? fromEpochDay(p.corrected) : null,
             countdown: countdown(p, day, service.policy, service.calendar),
           }))
           .filter((p) => req.query.status === 'all' || p.countdown.shown)

@@ -202,6 +202,7 @@ export const loadMe: Loader = async (params, _arg, app) => {
     state.error = e instanceof ApiError ? e.message : String(e);
     app.redraw();
   };
+  let formNode: { record: string; node: Node } | null = null;
   const objectionForm = (record: string) =>
     h(
       'form',
@@ -430,7 +431,12 @@ export const loadMe: Loader = async (params, _arg, app) => {
           'records',
         ),
       );
-      if (state.objecting) out.push(objectionForm(state.objecting));
+      if (state.objecting) {
+        // The same form node across redraws, so an error shown above it does not wipe what was typed and chosen.
+        if (formNode?.record !== state.objecting)
+          formNode = { record: state.objecting, node: objectionForm(state.objecting) };
+        out.push(formNode.node);
+      }
 
       out.push(h('h2', null, t('objections')));
       out.push(

@@ -27,6 +27,7 @@ interface Publications {
     record: string;
     family: string;
     body: string;
+    corrected: string | null;
     countdown: Countdown;
   }[];
   /** The regime of each family in force on the day: the choices of the publish form (rules are data). */
@@ -173,7 +174,7 @@ export const loadPublications: Section = async (params, me, app) => {
                 ),
                 p.countdown.repairableFrom ?? '—',
                 p.countdown.basis,
-                p.countdown.shown
+                p.countdown.shown && !p.corrected
                   ? h(
                       'button',
                       {
@@ -187,7 +188,9 @@ export const loadPublications: Section = async (params, me, app) => {
                       },
                       t('markCorrected'),
                     )
-                  : '',
+                  : p.corrected
+                    ? `${t('correctedOn')} ${p.corrected}`
+                    : '',
               ]),
               'publications',
             )

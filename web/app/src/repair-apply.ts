@@ -49,6 +49,8 @@ interface RepairAnswer {
 export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
   let open: Conditions | null = null;
   let answer: RepairAnswer | null = null;
+  // The form is built once per opened publication and kept across redraws (ticked facts and chosen files stay).
+  let formNode: { publication: string; node: Node; box: HTMLElement } | null = null;
   let error: string | null = null;
   const fail = (e: unknown) => {
     error = e instanceof Error ? e.message : String(e);
@@ -59,6 +61,7 @@ export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
     api<Conditions>(`/v1/publications/${publication}/conditions${qs({ asOf })}`).then((c) => {
       open = c;
       answer = null;
+      formNode = null;
       error = null;
       app.redraw();
     }, fail);
@@ -79,6 +82,7 @@ export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
         if (check || r.status === 'refused_at_intake') {
           answer = r;
           error = null;
+          formNode?.box.replaceChildren(answerView(r));
           app.redraw();
           return;
         }
@@ -87,7 +91,26 @@ export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
       }, fail);
   };
 
-  const form = (c: Conditions): Node =>
+  const answerView = (r: RepairAnswer): Node => {
+    const ok = r.checks.every((x) => x.ok);
+    return h(
+      'div',
+      null,
+      h(
+        'p',
+        { class: ok ? 'ok' : 'error', role: 'status' },
+        `${ok ? t('eligible') : t('notEligible')} (${r.status})`,
+      ),
+      table(
+        t('conditions'),
+        [t('check'), t('result'), t('detail')],
+        r.checks.map((x) => [x.code, x.ok ? '✓' : '✗', `${x.message} [${x.marker}]`]),
+        'checks',
+      ),
+    );
+  };
+
+  const form = (c: Conditions, box: HTMLElement): Node =>
     h(
       'form',
       {
@@ -139,29 +162,14 @@ export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
             onclick: () => {
               open = null;
               answer = null;
+              formNode = null;
               app.redraw();
             },
           },
           t('cancel'),
         ),
       ),
-      answer
-        ? h(
-            'div',
-            { 'aria-live': 'polite' },
-            h(
-              'p',
-              { class: answer.checks.every((x) => x.ok) ? 'ok' : 'error', role: 'status' },
-              `${answer.checks.every((x) => x.ok) ? t('eligible') : t('notEligible')} (${answer.status})`,
-            ),
-            table(
-              t('conditions'),
-              [t('check'), t('result'), t('detail')],
-              answer.checks.map((x) => [x.code, x.ok ? '✓' : '✗', `${x.message} [${x.marker}]`]),
-              'checks',
-            ),
-          )
-        : null,
+      box,
     );
 
   return {
@@ -207,7 +215,13 @@ export function publicationsPart(dp: PublicationsPart, asOf: string, app: App) {
             )
           : h('p', { class: 'empty' }, t('none')),
       );
-      if (open) out.push(form(open));
+      if (open) {
+        if (formNode?.publication !== open.publication) {
+          const box = h('div', { 'aria-live': 'polite' }, answer ? answerView(answer) : null);
+          formNode = { publication: open.publication, node: form(open, box), box };
+        }
+        out.push(formNode.node);
+      }
       out.push(h('h2', null, t('myRepairs')));
       out.push(
         dp.repairs.length
