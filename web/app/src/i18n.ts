@@ -178,6 +178,26 @@ const en = {
   myRepairs: 'My repair applications',
   check: 'Check',
   result: 'Result',
+  navGuide: 'Guide',
+  guideTitle: 'How the credit systems really work',
+  guideIntro:
+    'There is no single national score. Several systems run side by side, each with its own owner, data, rules and consequences; they connect only where one passes data to another. Every claim below names its source, and every part links to a live page of this server.',
+  guideSystems: 'Four kinds of system, and who owns each',
+  guideSystem: 'System',
+  guideData: 'What it reads',
+  guideOutput: 'What it produces',
+  guideEffect: 'What follows',
+  source: 'Source',
+  liveExample: 'Live',
+  guideLists: 'The lists this server publishes (live)',
+  guideListsIntro:
+    'Each list has an owner that designates entries under a legal basis, with entry and exit rules; the table is read from this server now.',
+  guidePos: 'What a list entry does at a point of service',
+  guideMunicipal: 'What a municipal score counts',
+  guideMyths: 'Myths beside what the research finds',
+  guideMyth: 'The popular picture',
+  guideFinding: 'What the research finds',
+  guideMarkers: 'Markers: [V] read in the source; [P] partly read or secondary; [U] an assumption.',
 };
 
 export type Key = keyof typeof en;
@@ -359,6 +379,25 @@ const zh: Record<Key, string> = {
   myRepairs: '我的信用修复申请',
   check: '核验项',
   result: '结果',
+  navGuide: '导读',
+  guideTitle: '信用体系究竟如何运作',
+  guideIntro:
+    '并不存在一个全国统一的分数。多个体系并行,各有其主管者、数据、规则和后果;只有在一个体系向另一个传递数据时它们才相互关联。下文每项说法都注明出处,并链接到本服务器的实际页面。',
+  guideSystems: '四类体系及其主管者',
+  guideSystem: '体系',
+  guideData: '所用数据',
+  guideOutput: '产出',
+  guideEffect: '后果',
+  source: '出处',
+  liveExample: '实例',
+  guideLists: '本服务器公示的名单(实时)',
+  guideListsIntro: '每份名单都有依法认定列入的主管机关,并有列入和移出规则;下表即时读取自本服务器。',
+  guidePos: '名单记录在服务窗口意味着什么',
+  guideMunicipal: '地方积分统计什么',
+  guideMyths: '流行说法与研究发现',
+  guideMyth: '流行说法',
+  guideFinding: '研究发现',
+  guideMarkers: '标记:[V] 已在出处中核实;[P] 部分核实或二手来源;[U] 假设。',
 };
 
 export type Lang = 'en' | 'zh';
