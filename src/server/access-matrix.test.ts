@@ -57,6 +57,8 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /v1/publications': ['credit_office', 'auditor', 'admin'],
   'GET /v1/publications/:id/conditions': ['subject', 'credit_office', 'auditor', 'admin'],
   'GET /v1/office/kpis': ['credit_office', 'auditor', 'admin'],
+  'POST /v1/lab/runs': ROLES,
+  'GET /v1/lab/runs/:id': ROLES,
 };
 
 const fill = (url: string) =>

@@ -5,6 +5,7 @@ import { decisionsPlugin } from './decisions.js';
 import { dueProcessPlugin } from './dueprocess.js';
 import { feedsPlugin } from './feeds.js';
 import { healthPlugin } from './health.js';
+import { labPlugin } from './lab.js';
 import { listsPlugin } from './lists.js';
 import { mePlugin } from './me.js';
 import { officePlugin } from './office.js';
@@ -31,5 +32,6 @@ export const routePlugins: RoutePlugin[] = [
   mePlugin,
   queuePlugin,
   officePlugin,
+  labPlugin,
   webAppPlugin,
 ];
