@@ -165,6 +165,15 @@ describe('role × route matrix', () => {
     expect(pages).toBeGreaterThan(0);
     // The web app (issue 14): its page, every asset the page loads, and who-am-I without a key.
     urls.push('/', '/v1/me');
+    // The lab: a run's status as anyone may read it (the run itself is stopped when the server closes).
+    const lab = await h.call('POST', '/v1/lab/runs', undefined, {
+      population: 1000,
+      years: 0.25,
+      seed: 1,
+      set: {},
+    });
+    expect(lab.status, lab.text).toBe(202);
+    urls.push(`/v1/lab/runs/${lab.json.id}`);
     for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
     expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;
@@ -180,7 +189,7 @@ describe('role × route matrix', () => {
     for (const [route, a] of Object.entries(EXPECTED))
       if (a.includes('public') && route.startsWith('GET'))
         expect(
-          urls.some((u) => u.split('?')[0]!.startsWith(fill(route.split(' ')[1]!).split(':')[0]!)),
+          urls.some((u) => u.split('?')[0]!.startsWith(route.split(' ')[1]!.split(':')[0]!)),
           route,
         ).toBe(true);
   });

@@ -30,7 +30,17 @@ function compileForChild(): void {
       return statSync(p).isDirectory() ? walk(p) : [p];
     });
   const src = join(projectRoot(), 'src');
-  for (const area of ['core', 'ledger', 'server', 'schemes', 'audit', 'ingest', 'policy', 'dueprocess', 'sim']) {
+  for (const area of [
+    'core',
+    'ledger',
+    'server',
+    'schemes',
+    'audit',
+    'ingest',
+    'policy',
+    'dueprocess',
+    'sim',
+  ]) {
     for (const file of walk(join(src, area))) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('.contract.ts')) continue;
       const out = join(srcOut, relative(src, file)).replace(/\.ts$/, '.js');

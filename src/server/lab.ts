@@ -1,7 +1,7 @@
 // The lab's background jobs: a Meritown run and its audit, each in a child process (the CLI's own `sim run` and
 // `audit`), so a run never blocks the server's event loop. A run is named by the hash of its parameters: the same
 // parameters give the same run (shared by URL, reproduced from seed and parameters), started once.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,12 +41,21 @@ export class LabRunner {
   private readonly jobs = new Map<string, LabJob>();
   private running: LabJob | null = null;
   private readonly waiting: LabJob[] = [];
+  private proc: ChildProcess | null = null;
+  private closed = false;
 
   constructor(
     readonly root = process.env.MOSAIC_LAB_DIR ?? join(tmpdir(), `mosaic-lab-${process.pid}`),
     /** Runs waiting beyond this are refused (the lab is a teaching tool on a shared server, not a batch farm). */
     readonly maxWaiting = 4,
   ) {}
+
+  /** Server shutdown: the running child is stopped and nothing waiting starts (a run is never left orphaned). */
+  close(): void {
+    this.closed = true;
+    this.waiting.length = 0;
+    this.proc?.kill('SIGTERM');
+  }
 
   get(id: string): LabJob | undefined {
     return this.jobs.get(id) ?? this.fromDisk(id);
@@ -88,7 +97,7 @@ export class LabRunner {
   }
 
   private next(): void {
-    if (this.running) return;
+    if (this.running || this.closed) return;
     const job = this.waiting.shift();
     if (!job) return;
     this.running = job;
@@ -148,7 +157,9 @@ export class LabRunner {
 
   private child(args: string[], onLine: (line: string) => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the server is shutting down'));
       const c = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.proc = c;
       let err = '';
       c.stderr.on('data', (b: Buffer) => {
         const s = b.toString();
@@ -156,11 +167,11 @@ export class LabRunner {
         for (const line of s.split('\n')) onLine(line);
       });
       c.on('error', reject);
-      c.on('exit', (code) =>
-        code === 0
-          ? resolve()
-          : reject(new Error(err.trim().split('\n').slice(-3).join(' ') || `exit ${code}`)),
-      );
+      c.on('exit', (code) => {
+        this.proc = null;
+        if (code === 0) resolve();
+        else reject(new Error(err.trim().split('\n').slice(-3).join(' ') || `exit ${code}`));
+      });
     });
   }
 }

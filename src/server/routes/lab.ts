@@ -113,6 +113,7 @@ export const labPlugin: RoutePlugin = {
   name: 'lab',
   register(app) {
     const runner = new LabRunner();
+    app.addHook('onClose', async () => runner.close());
     const scenarioDir = shipped('scenarios', 'meritown');
     const view = (job: LabJob) => ({
       id: job.id,
