@@ -27,6 +27,8 @@ const routes: Record<string, { loader: Loader; nav: Key }> = {
   me: { loader: loadMe, nav: 'navMe' },
   console: { loader: loadConsole, nav: 'navConsole' },
   guide: { loader: loadGuide, nav: 'navGuide' },
+  // The lab's code is its own chunk, fetched from this server only when the lab is opened.
+  lab: { loader: (p, a, app) => import('./lab.js').then((m) => m.loadLab(p, a, app)), nav: 'navLab' },
 };
 
 const top = document.getElementById('top')!;
@@ -50,6 +52,7 @@ function header(): Node {
       nav('#/me', 'navMe'),
       nav('#/console', 'navConsole'),
       nav('#/guide', 'navGuide'),
+      nav('#/lab', 'navLab'),
     ),
     h(
       'button',
