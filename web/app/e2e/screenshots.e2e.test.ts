@@ -41,6 +41,7 @@ describe.skipIf(!haveChromium && !required)(
         ['console-lists', '#/console/lists', srv.keys.credit_office],
         ['console-kpis', '#/console/kpis?from=2020-01-01', srv.keys.credit_office],
         ['guide', '#/guide', undefined],
+        ['lab', '#/lab', undefined],
       ];
       if (OUT) mkdirSync(OUT, { recursive: true });
       for (const width of [390, 1280])
@@ -57,8 +58,8 @@ describe.skipIf(!haveChromium && !required)(
           expect(main, where).not.toMatch(/^(Error|错误)[::]/m);
           expect(await page.locator('main [aria-busy]').count(), where).toBe(0);
           expect(await page.locator('main h1').count(), where).toBe(1);
-          // A page draws its data: tables, or the empty-state line where there is nothing (a fresh queue).
-          expect(await page.locator('main table, main .empty').count(), where).toBeGreaterThan(0);
+          // A page draws its data: tables, or the empty-state line where there is nothing (a fresh queue), or its form.
+          expect(await page.locator('main table, main .empty, main form').count(), where).toBeGreaterThan(0);
           const box = await page.locator('main').boundingBox();
           expect(box!.height, where).toBeGreaterThan(300);
           expect(

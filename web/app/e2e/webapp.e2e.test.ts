@@ -295,6 +295,7 @@ describe.skipIf(!haveChromium && !required)(
         ['#/me', 'My record', '我的信用记录'],
         ['#/console', 'Credit office: objection queue', '信用办:异议处理队列'],
         ['#/guide', 'How the credit systems really work', '信用体系究竟如何运作'],
+        ['#/lab', 'The lab: run Meritown with your own parameters', '实验室:用自己的参数运行梅里镇'],
       ] as const) {
         const page = await open(hash, 'en', 390);
         await page.getByRole('heading', { level: 1, name: en }).waitFor({ timeout: 30_000 });
