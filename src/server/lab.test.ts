@@ -64,6 +64,8 @@ describe('lab routes', () => {
     expect(seen.has('simulating') || seen.has('auditing')).toBe(true);
     const r = job.result;
     expect(r.subjects).toBeGreaterThan(900);
+    expect(r.ruleVersions[0]).toMatch(/^meritown@[0-9a-f]{12}$/);
+    expect(r.ruleVersions[1]).toContain('municipal@');
     expect(r.headlines.length).toBeGreaterThan(0);
     expect(r.headlines[0].zh).toMatch(/[\u4e00-\u9fff]/);
     expect(r.disparities.length).toBeGreaterThan(0);

@@ -86,6 +86,21 @@ export class LabRunner {
     return JSON.parse(readFileSync(join(job.dir, 'run', 'audit', 'audit.json'), 'utf8'));
   }
 
+  /** The rule versions behind a finished run: the scenario (its hash covers the overrides) and the catalogue. */
+  versions(job: LabJob): string[] {
+    const m = JSON.parse(readFileSync(join(job.dir, 'run', 'manifest.json'), 'utf8')) as {
+      scenario: string;
+      scenarioHash: string;
+      versions: { catalogue: string };
+      policies?: { scheme?: string };
+    };
+    return [
+      `${m.scenario}@${m.scenarioHash.slice(0, 12)}`,
+      m.versions.catalogue,
+      ...(m.policies?.scheme ? [m.policies.scheme] : []),
+    ];
+  }
+
   /** A finished run survives a restart: its parameters and audit are on disk. */
   private fromDisk(id: string): LabJob | undefined {
     if (!/^lab[0-9a-f]{16}$/.test(id)) return undefined;

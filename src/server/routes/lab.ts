@@ -52,10 +52,11 @@ interface Audit {
 }
 
 /** The part of the audit the lab page draws (the full report stays with `mosaic audit`). */
-function summary(a: Audit) {
+function summary(a: Audit, ruleVersions: string[]) {
   const boot = new Map(a.bootstrap.map((b) => [`${b.outcome}|${b.attribute}`, b]));
   return {
     asOf: a.asOf,
+    ruleVersions,
     period: a.period,
     subjects: a.population.subjects,
     headlines: a.headlines.map((x) => ({ key: x.key, en: x.en, zh: x.zh, value: x.value })),
@@ -125,7 +126,9 @@ export const labPlugin: RoutePlugin = {
       ...(job.error ? { error: job.error } : {}),
       scenario: 'meritown',
       // The audit is masked already; the lab masks again so nothing that looks like an identifier leaves.
-      ...(job.phase === 'done' ? { result: maskDeep(summary(runner.result(job) as Audit)) } : {}),
+      ...(job.phase === 'done'
+        ? { result: maskDeep(summary(runner.result(job) as Audit, runner.versions(job))) }
+        : {}),
     });
 
     app.post(

@@ -228,6 +228,7 @@ const en = {
   labInterval: '95% interval',
   labGap: 'Gap',
   labReference: 'reference',
+  labSmall: 'small group: not flagged',
   labDecompositions: 'Each gap decomposed into rule lines',
   labContribution: 'Contribution',
 };
@@ -459,6 +460,7 @@ const zh: Record<Key, string> = {
   labInterval: '95%区间',
   labGap: '差距',
   labReference: '参照',
+  labSmall: '群体过小:不作标记',
   labDecompositions: '按规则条目分解的差距',
   labContribution: '贡献',
 };

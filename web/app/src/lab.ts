@@ -16,6 +16,7 @@ interface Params {
 }
 interface Result {
   asOf: string;
+  ruleVersions: string[];
   period: { from: string; to: string };
   subjects: number;
   headlines: { key: string; en: string; zh: string }[];
@@ -141,7 +142,8 @@ function form(p: Params, onError: (m: string) => void): Node {
 
 function results(r: Result): Child[] {
   return [
-    asOfLine(r.asOf, [`meritown ${r.period.from} – ${r.period.to}`, `${r.subjects} ${t('labSubjects')}`]),
+    asOfLine(r.asOf, r.ruleVersions),
+    h('p', { class: 'note' }, `${r.period.from} – ${r.period.to} · ${r.subjects} ${t('labSubjects')}`),
     h('h2', null, t('labHeadlines')),
     h('ul', { class: 'headlines' }, ...r.headlines.map((x) => h('li', null, pick(x.en, x.zh)))),
     h('h2', null, t('labDisparities')),
@@ -162,7 +164,7 @@ function results(r: Result): Child[] {
         d.rows.map((row) => [
           pick(d.label.en, d.label.zh),
           d.attribute,
-          row.group === d.reference ? `${row.group} (${t('labReference')})` : row.group,
+          `${row.group}${row.group === d.reference ? ` (${t('labReference')})` : ''}${row.small ? ` (${t('labSmall')})` : ''}`,
           String(row.n),
           num(row.rate),
           iv(row.rateInterval),
