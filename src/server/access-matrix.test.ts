@@ -59,6 +59,12 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   // Firm → state data channels (issue 17): state bodies ask; auditors and admins read the budgets.
   'POST /v1/channels/:firm/requests': ['agency', 'court', 'credit_office'],
   'GET /v1/channels/:firm/budget': ['agency', 'court', 'credit_office', 'auditor', 'admin'],
+  'GET /v1/repairs': ['credit_office', 'auditor', 'admin'],
+  'GET /v1/publications': ['credit_office', 'auditor', 'admin'],
+  'GET /v1/publications/:id/conditions': ['subject', 'credit_office', 'auditor', 'admin'],
+  'GET /v1/office/kpis': ['credit_office', 'auditor', 'admin'],
+  'POST /v1/lab/runs': ROLES,
+  'GET /v1/lab/runs/:id': ROLES,
 };
 
 const fill = (url: string) =>
@@ -166,6 +172,15 @@ describe('role × route matrix', () => {
     expect(pages).toBeGreaterThan(0);
     // The web app (issue 14): its page, every asset the page loads, and who-am-I without a key.
     urls.push('/', '/v1/me');
+    // The lab: a run's status as anyone may read it (the run itself is stopped when the server closes).
+    const lab = await h.call('POST', '/v1/lab/runs', undefined, {
+      population: 1000,
+      years: 0.25,
+      seed: 1,
+      set: {},
+    });
+    expect(lab.status, lab.text).toBe(202);
+    urls.push(`/v1/lab/runs/${lab.json.id}`);
     for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
     expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;
@@ -181,7 +196,7 @@ describe('role × route matrix', () => {
     for (const [route, a] of Object.entries(EXPECTED))
       if (a.includes('public') && route.startsWith('GET'))
         expect(
-          urls.some((u) => u.split('?')[0]!.startsWith(fill(route.split(' ')[1]!).split(':')[0]!)),
+          urls.some((u) => u.split('?')[0]!.startsWith(route.split(' ')[1]!.split(':')[0]!)),
           route,
         ).toBe(true);
   });

@@ -19,6 +19,8 @@ export const DEMO_ACCOUNTS: readonly (Pick<Account, 'role' | 'name'> & Partial<A
   { role: 'subject', name: '刘某 (Wendeng resident)', subject: '371003197006309398' },
   { role: 'subject', name: '杨某 (Wendeng resident, court defaulter)', subject: '371003196105269470' },
   { role: 'subject', name: 'Wendeng firm (court defaulter)', subject: '91371003YYYFFGJT08' },
+  // Its penalty (published 2026-09-01, general class) may be repaired from 2026-12-01: the repair flow can be tried.
+  { role: 'subject', name: 'Wendeng snack shop (penalty shown)', subject: '92371003YT9WQKL33L' },
   { role: 'credit_office', name: 'Weihai credit office', jurisdiction: '371000' },
 ];
 

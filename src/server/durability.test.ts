@@ -40,6 +40,7 @@ function compileForChild(): void {
     'policy',
     'dueprocess',
     'coproduction',
+    'sim',
   ]) {
     for (const file of walk(join(src, area))) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('.contract.ts')) continue;

@@ -6,8 +6,10 @@ import { decisionsPlugin } from './decisions.js';
 import { dueProcessPlugin } from './dueprocess.js';
 import { feedsPlugin } from './feeds.js';
 import { healthPlugin } from './health.js';
+import { labPlugin } from './lab.js';
 import { listsPlugin } from './lists.js';
 import { mePlugin } from './me.js';
+import { officeConsolePlugin } from './office-console.js';
 import { officePlugin } from './office.js';
 import { portalPlugin } from './portal.js';
 import { queuePlugin } from './queue.js';
@@ -33,5 +35,7 @@ export const routePlugins: RoutePlugin[] = [
   mePlugin,
   queuePlugin,
   channelsPlugin,
+  officeConsolePlugin,
+  labPlugin,
   webAppPlugin,
 ];

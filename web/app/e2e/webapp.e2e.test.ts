@@ -3,7 +3,7 @@
 // decided in the credit office console and seen corrected, the language switch on every page, and no request
 // leaving the server.
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read loosely by the assertions */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { findUnmasked } from '../../../src/server/mask.js';
@@ -12,6 +12,7 @@ import { axeViolations, CHROMIUM, CHROMIUM_ARGS, startDemoServer, type DemoServe
 const FIRM = '91371003YYYFFGJT08';
 const DEFAULTER = '371003196105269470';
 const RESIDENT = '371003197006309398';
+const SHOP = '92371003YT9WQKL33L';
 
 const haveChromium = existsSync(CHROMIUM);
 const required = process.env.MOSAIC_REQUIRE_CHROMIUM === '1';
@@ -51,7 +52,7 @@ describe.skipIf(!haveChromium && !required)(
     const text = (page: Page) => page.locator('main').innerText();
 
     it('prints demo keys for residents, a firm and a credit office', () => {
-      expect(Object.keys(srv.keys).sort()).toEqual([DEFAULTER, RESIDENT, FIRM, 'credit_office'].sort());
+      expect(Object.keys(srv.keys).sort()).toEqual([DEFAULTER, RESIDENT, FIRM, SHOP, 'credit_office'].sort());
     });
 
     it('searches a firm by name, opens its page with penalties and countdowns as the API gives them, masked', async () => {
@@ -248,12 +249,53 @@ describe.skipIf(!haveChromium && !required)(
       await page.close();
     });
 
+    it('guides a reader through the systems (never one score) with sources, the live lists, and links into the app', async () => {
+      const guide = JSON.parse(readFileSync(new URL('../guide/guide.json', import.meta.url), 'utf8'));
+      const page = await open('#/guide');
+      await page.getByRole('heading', { level: 1, name: 'How the credit systems really work' }).waitFor({
+        timeout: 30_000,
+      });
+      expect(await page.locator('[data-asof]').count()).toBe(1);
+      expect(await text(page)).toContain(guide.version);
+      // The four kinds of system, each with its owner and a source link.
+      const systems = page.locator('table.systems tbody tr');
+      expect(await systems.count()).toBe(4);
+      for (const [i, s] of guide.systems.entries()) {
+        const row = systems.nth(i);
+        expect(await row.innerText()).toContain(s.ownerEn);
+        expect(await row.locator(`a[href="${s.source}"]`).count()).toBe(1);
+      }
+      // The lists as this server publishes them now, owner and legal basis.
+      const lists = (await api('/v1/lists')).lists;
+      const rows = page.locator('table.guide-lists tbody tr');
+      expect(await rows.count()).toBe(lists.length);
+      for (const [i, l] of lists.entries()) {
+        expect(await rows.nth(i).innerText()).toContain(l.owner);
+        expect(await rows.nth(i).innerText()).toContain(l.basis);
+      }
+      // The myths beside the findings, each with its source.
+      const myths = page.locator('table.myths tbody tr');
+      expect(await myths.count()).toBe(guide.myths.length);
+      expect(await myths.first().innerText()).toContain(guide.myths[0].findingEn);
+      expect(await axeViolations(page)).toEqual([]);
+      // In Chinese, then a live example opens the app's own page.
+      await page.locator('#lang').click();
+      await page.getByRole('heading', { name: '流行说法与研究发现' }).waitFor();
+      expect(await myths.first().innerText()).toContain(guide.myths[0].mythZh);
+      await page.locator('#lang').click();
+      await page.locator('table.systems a.live[href="#/lists"]').click();
+      await page.getByRole('heading', { level: 1, name: 'Published lists' }).waitFor({ timeout: 30_000 });
+      await page.close();
+    });
+
     it('switches language on every page and fetched nothing from outside the server', async () => {
       for (const [hash, en, zh] of [
         ['#/', 'Search the public credit portal', '信用信息公示查询'],
         ['#/lists', 'Published lists', '公示名单'],
         ['#/me', 'My record', '我的信用记录'],
         ['#/console', 'Credit office: objection queue', '信用办:异议处理队列'],
+        ['#/guide', 'How the credit systems really work', '信用体系究竟如何运作'],
+        ['#/lab', 'The lab: run Meritown with your own parameters', '实验室:用自己的参数运行梅里镇'],
       ] as const) {
         const page = await open(hash, 'en', 390);
         await page.getByRole('heading', { level: 1, name: en }).waitFor({ timeout: 30_000 });

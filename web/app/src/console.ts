@@ -1,11 +1,16 @@
-// The credit office console: the objection queue with deadlines and working days overdue, deciding an objection
-// (upheld withdraws the record by a superseding one; rejected keeps it), and the overdue KPI per answering body.
-import { api, ApiError, qs, today } from './api.js';
+// The credit office console: sign-in, the dispatch to its sections, and the objection queue with deadlines and
+// working days overdue, deciding an objection (upheld withdraws the record by a superseding one; rejected keeps it),
+// and the overdue KPI per answering body.
+import { api, qs, today } from './api.js';
 import { h, table, type Child } from './dom.js';
 import { t } from './i18n.js';
-import type { Loader } from './main.js';
-import { signInForm, signOutButton, whoAmI } from './me.js';
+import { loadKpis } from './kpis.js';
+import type { App, Loader, View } from './main.js';
+import { signInForm, signOutButton, whoAmI, type Me } from './me.js';
+import { asOfForm, errorText, flash, officeHead } from './office.js';
 import { asOfLine } from './portal.js';
+import { loadPublications } from './publications.js';
+import { loadRepairs } from './repairs.js';
 
 interface Queue {
   asOf: string;
@@ -33,7 +38,14 @@ interface Overdue {
   }[];
 }
 
-export const loadConsole: Loader = async (params, _arg, app) => {
+const LOADERS: Record<string, (params: URLSearchParams, me: Me, app: App) => Promise<View>> = {
+  '': loadQueue,
+  repairs: loadRepairs,
+  lists: loadPublications,
+  kpis: loadKpis,
+};
+
+export const loadConsole: Loader = async (params, arg, app) => {
   const me = await whoAmI();
   if (!me || (me.role !== 'credit_office' && me.role !== 'admin')) {
     const wrong = me !== null;
@@ -49,13 +61,16 @@ export const loadConsole: Loader = async (params, _arg, app) => {
         ),
     };
   }
+  return (LOADERS[arg] ?? loadQueue)(params, me, app);
+};
+
+async function loadQueue(params: URLSearchParams, me: Me, app: App): Promise<View> {
   const asOf = params.get('asOf') ?? today();
   const [queue, overdue] = await Promise.all([
     api<Queue>(`/v1/objections${qs({ asOf })}`),
     api<Overdue>(`/v1/dueprocess/overdue${qs({ asOf })}`),
   ]);
-  const flash = sessionStorage.getItem('mosaic.console');
-  sessionStorage.removeItem('mosaic.console');
+  const message = flash.take();
   let error: string | null = null;
 
   const decideForm = (o: Queue['objections'][number]) =>
@@ -79,11 +94,11 @@ export const loadConsole: Loader = async (params, _arg, app) => {
             },
           }).then(
             () => {
-              sessionStorage.setItem('mosaic.console', t('decided', { id: o.id, o: outcome }));
+              flash.set(t('decided', { id: o.id, o: outcome }));
               app.reload();
             },
             (err: unknown) => {
-              error = err instanceof ApiError ? err.message : String(err);
+              error = errorText(err);
               app.redraw();
             },
           );
@@ -113,29 +128,11 @@ export const loadConsole: Loader = async (params, _arg, app) => {
     title: 'consoleTitle',
     draw: () => {
       const out: Child[] = [
-        h('h1', null, t('consoleTitle')),
-        h('p', { class: 'row' }, `${t('signedInAs')}: ${me.name ?? ''} (${me.role}) `, signOutButton(app)),
-        h(
-          'form',
-          {
-            class: 'row',
-            onsubmit: (e: Event) => {
-              e.preventDefault();
-              const d = String(new FormData(e.target as HTMLFormElement).get('asOf') ?? '');
-              location.hash = `#/console${qs({ asOf: d })}`;
-            },
-          },
-          h(
-            'label',
-            { class: 'field' },
-            t('asOf'),
-            h('input', { type: 'date', name: 'asOf', value: queue.asOf, required: true }),
-          ),
-          h('button', { type: 'submit' }, t('show')),
-        ),
+        ...officeHead('consoleTitle', '', me, app),
+        asOfForm('#/console', queue.asOf),
         asOfLine(queue.asOf, [queue.ruleVersion, queue.calendar]),
       ];
-      if (flash) out.push(h('p', { class: 'ok', role: 'status' }, flash));
+      if (message) out.push(h('p', { class: 'ok', role: 'status' }, message));
       if (error) out.push(h('p', { class: 'error', role: 'alert' }, `${t('error')}: ${error}`));
       out.push(h('h2', null, t('queue')));
       out.push(
@@ -173,7 +170,7 @@ export const loadConsole: Loader = async (params, _arg, app) => {
         overdue.bodies.length
           ? table(
               t('overdue'),
-              [t('body'), t('due'), 'on time', t('overdue'), 'late', t('overdueDays')],
+              [t('body'), t('dueCount'), t('onTime'), t('overdueOpen'), t('lateDone'), t('overdueDays')],
               overdue.bodies.map((b) => [
                 b.body,
                 String(b.due),
@@ -188,4 +185,4 @@ export const loadConsole: Loader = async (params, _arg, app) => {
       return h('section', null, ...out);
     },
   };
-};
+}

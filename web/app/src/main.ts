@@ -4,6 +4,7 @@ import { ApiError } from './api.js';
 import { h } from './dom.js';
 import { lang, setLang, t, type Key } from './i18n.js';
 import { loadConsole } from './console.js';
+import { loadGuide } from './guide.js';
 import { loadMe } from './me.js';
 import { loadEntity, loadLists, loadSearch } from './portal.js';
 
@@ -25,6 +26,9 @@ const routes: Record<string, { loader: Loader; nav: Key }> = {
   lists: { loader: loadLists, nav: 'navLists' },
   me: { loader: loadMe, nav: 'navMe' },
   console: { loader: loadConsole, nav: 'navConsole' },
+  guide: { loader: loadGuide, nav: 'navGuide' },
+  // The lab's code is its own chunk, fetched from this server only when the lab is opened.
+  lab: { loader: (p, a, app) => import('./lab.js').then((m) => m.loadLab(p, a, app)), nav: 'navLab' },
 };
 
 const top = document.getElementById('top')!;
@@ -47,6 +51,8 @@ function header(): Node {
       nav('#/lists', 'navLists'),
       nav('#/me', 'navMe'),
       nav('#/console', 'navConsole'),
+      nav('#/guide', 'navGuide'),
+      nav('#/lab', 'navLab'),
     ),
     h(
       'button',

@@ -2,9 +2,11 @@
 // rule line and legal basis; list entries and measures; records with objections filed and followed; who looked.
 import { api, ApiError, qs, session, today } from './api.js';
 import { h, table, type Child } from './dom.js';
+import { uploadEvidence, type EvidenceRef } from './evidence.js';
 import { pick, t } from './i18n.js';
 import type { App, Loader } from './main.js';
 import { asOfLine } from './portal.js';
+import { publicationsPart, type PublicationsPart } from './repair-apply.js';
 
 export interface Me {
   role: string;
@@ -67,7 +69,7 @@ interface Report {
     }[];
   };
 }
-interface DueProcess {
+interface DueProcess extends PublicationsPart {
   ruleVersion: string;
   calendarVersion: string;
   records: {
@@ -99,6 +101,7 @@ interface Objection {
   status: string;
   closedOn?: string;
   corrections: string[];
+  evidence: EvidenceRef[];
   basis: string;
   ruleVersion: string;
 }
@@ -199,6 +202,7 @@ export const loadMe: Loader = async (params, _arg, app) => {
     state.error = e instanceof ApiError ? e.message : String(e);
     app.redraw();
   };
+  let formNode: { record: string; node: Node } | null = null;
   const objectionForm = (record: string) =>
     h(
       'form',
@@ -207,16 +211,21 @@ export const loadMe: Loader = async (params, _arg, app) => {
         'aria-label': t('objectTo', { id: record }),
         onsubmit: (e: Event) => {
           e.preventDefault();
-          const reasons = String(new FormData(e.target as HTMLFormElement).get('reasons') ?? '');
-          api<Objection>('/v1/objections', {
-            method: 'POST',
-            body: { subject: id, target: { type: 'record', ref: record }, reasons },
-          }).then((o) => {
-            state.objecting = null;
-            state.followed = o;
-            sessionStorage.setItem('mosaic.flash', t('filed', { id: o.id, d: o.due }));
-            app.reload();
-          }, fail);
+          const form = new FormData(e.target as HTMLFormElement);
+          const reasons = String(form.get('reasons') ?? '');
+          uploadEvidence(form)
+            .then((evidence) =>
+              api<Objection>('/v1/objections', {
+                method: 'POST',
+                body: { subject: id, target: { type: 'record', ref: record }, reasons, evidence },
+              }),
+            )
+            .then((o) => {
+              state.objecting = null;
+              state.followed = o;
+              sessionStorage.setItem('mosaic.flash', t('filed', { id: o.id, d: o.due }));
+              app.reload();
+            }, fail);
         },
       },
       h('h3', null, t('objectTo', { id: record })),
@@ -225,6 +234,12 @@ export const loadMe: Loader = async (params, _arg, app) => {
         { class: 'field' },
         t('reasons'),
         h('textarea', { name: 'reasons', required: true, maxlength: 5000, rows: 3 }),
+      ),
+      h(
+        'label',
+        { class: 'field' },
+        t('evidence'),
+        h('input', { type: 'file', name: 'evidence', multiple: true }),
       ),
       h(
         'div',
@@ -244,6 +259,7 @@ export const loadMe: Loader = async (params, _arg, app) => {
         ),
       ),
     );
+  const pubs = publicationsPart(dp, asOf, app);
   const flash = sessionStorage.getItem('mosaic.flash');
   sessionStorage.removeItem('mosaic.flash');
   state.message = flash;
@@ -415,7 +431,12 @@ export const loadMe: Loader = async (params, _arg, app) => {
           'records',
         ),
       );
-      if (state.objecting) out.push(objectionForm(state.objecting));
+      if (state.objecting) {
+        // The same form node across redraws, so an error shown above it does not wipe what was typed and chosen.
+        if (formNode?.record !== state.objecting)
+          formNode = { record: state.objecting, node: objectionForm(state.objecting) };
+        out.push(formNode.node);
+      }
 
       out.push(h('h2', null, t('objections')));
       out.push(
@@ -484,6 +505,14 @@ export const loadMe: Loader = async (params, _arg, app) => {
               h('dd', null, f.closedOn ?? '—'),
               h('dt', null, t('corrections')),
               h('dd', null, f.corrections.join(', ') || '—'),
+              h('dt', null, t('evidenceAttached')),
+              h(
+                'dd',
+                { class: 'evidence' },
+                f.evidence
+                  .map((x) => `${x.name} (${x.type}, ${x.size} B, sha256 ${x.sha256.slice(0, 12)}…)`)
+                  .join('; ') || '—',
+              ),
               h('dt', null, t('legalBasis')),
               h('dd', null, f.basis),
               h('dt', null, t('ruleVersion')),
@@ -491,6 +520,8 @@ export const loadMe: Loader = async (params, _arg, app) => {
             ),
           ),
         );
+
+      out.push(...pubs.draw());
 
       out.push(h('h2', null, t('whoLooked')));
       out.push(

@@ -1,0 +1,85 @@
+// The lab's routes: parameters checked against the scenario before anything runs, a small Meritown run and its audit
+// as a background job with progress, the same parameters naming the same run, and the result (disparities with their
+// bootstrap intervals, gaps decomposed into rule lines) read back after a restart from disk.
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON read loosely by the assertions */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLedger } from '../ledger/open.js';
+import { findUnmasked } from './mask.js';
+import { LabRunner } from './lab.js';
+import { harness, type Harness } from './server.contract.js';
+
+describe('lab routes', () => {
+  let h: Harness;
+  let dispose: () => Promise<void>;
+  const dir = mkdtempSync(join(tmpdir(), 'mosaic-lab-test-'));
+  const params = { population: 1000, years: 0.25, seed: 7, set: {} };
+  beforeAll(async () => {
+    process.env.MOSAIC_LAB_DIR = dir;
+    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
+    h = await harness({ ledger, dispose: () => ledger.close() });
+    dispose = async () => {
+      await h.app.close();
+      await h.ctx.close();
+      await ledger.close();
+    };
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.MOSAIC_LAB_DIR;
+    await dispose?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses bad parameters with coded 4xx before running anything', async () => {
+    const big = await h.call('POST', '/v1/lab/runs', undefined, { ...params, population: 1_000_000 });
+    expect(big.status).toBe(400);
+    expect(big.type).toContain('problem+json');
+    const path = await h.call('POST', '/v1/lab/runs', undefined, { ...params, set: { 'nope.x': 1 } });
+    expect(path.status).toBe(422);
+    expect(path.json.code).toMatch(/^scenario\./);
+    const missing = await h.call('GET', '/v1/lab/runs/lab0000000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.json.code).toBe('lab.not_found');
+  });
+
+  it('runs Meritown and its audit in the background, one run per parameter set, with the result drawn from the audit', async () => {
+    const a = await h.call('POST', '/v1/lab/runs', undefined, params);
+    expect(a.status, a.text).toBe(202);
+    expect(['queued', 'simulating']).toContain(a.json.phase);
+    // The same parameters name the same run (started once).
+    const b = await h.call('POST', '/v1/lab/runs', undefined, { ...params });
+    expect(b.json.id).toBe(a.json.id);
+    let job: any = a.json;
+    const until = Date.now() + 180_000;
+    const seen = new Set<string>();
+    while (job.phase !== 'done' && job.phase !== 'failed' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      job = (await h.call('GET', `/v1/lab/runs/${a.json.id}`)).json;
+      seen.add(job.phase);
+    }
+    expect(job.error).toBeUndefined();
+    expect(job.phase).toBe('done');
+    expect(seen.has('simulating') || seen.has('auditing')).toBe(true);
+    const r = job.result;
+    expect(r.subjects).toBeGreaterThan(900);
+    expect(r.ruleVersions[0]).toMatch(/^meritown@[0-9a-f]{12}$/);
+    expect(r.ruleVersions[1]).toContain('municipal@');
+    expect(r.headlines.length).toBeGreaterThan(0);
+    expect(r.headlines[0].zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(r.disparities.length).toBeGreaterThan(0);
+    for (const d of r.disparities)
+      for (const row of d.rows)
+        if (row.rateInterval) {
+          expect(row.rateInterval[0]).toBeLessThanOrEqual(row.rate + 1e-12);
+          expect(row.rateInterval[1]).toBeGreaterThanOrEqual(row.rate - 1e-12);
+        }
+    expect(r.decompositions.some((d: any) => d.lines.length > 0)).toBe(true);
+    expect(findUnmasked(job)).toBeUndefined();
+    // A new runner on the same folder (a server restart) still has the finished run.
+    const again = new LabRunner(dir).get(a.json.id);
+    expect(again?.phase).toBe('done');
+    expect(again?.params).toEqual(params);
+  }, 240_000);
+});

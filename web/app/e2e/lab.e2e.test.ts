@@ -1,0 +1,98 @@
+// The lab end to end in real Chromium against a real `mosaic serve --demo`: its code is fetched only when the lab
+// is opened; a bad override is refused with the scenario's code; a small Meritown run goes to its result with live
+// phases; the run's URL, opened in a fresh tab, shows the same result; both languages; axe-core.
+/* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read loosely by the assertions */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { findUnmasked } from '../../../src/server/mask.js';
+import { axeViolations, CHROMIUM, CHROMIUM_ARGS, startDemoServer, type DemoServer } from './server.js';
+
+const haveChromium = existsSync(CHROMIUM);
+const required = process.env.MOSAIC_REQUIRE_CHROMIUM === '1';
+
+describe.skipIf(!haveChromium && !required)(
+  'the lab in Chromium (skipped without /usr/bin/chromium unless MOSAIC_REQUIRE_CHROMIUM=1)',
+  () => {
+    let srv: DemoServer;
+    let browser: Browser;
+    const outside: string[] = [];
+    beforeAll(async () => {
+      srv = await startDemoServer();
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await srv?.stop();
+    });
+
+    async function open(hash: string, scripts: string[]): Promise<Page> {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(srv.url)) outside.push(r.url());
+        if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+      });
+      await page.addInitScript(`localStorage.setItem('mosaic.lang', 'en')`);
+      await page.goto(`${srv.url}/${hash}`);
+      return page;
+    }
+
+    it('runs a small Meritown scenario to its disparities, shared by URL, code loaded only when the lab opens', async () => {
+      const scripts: string[] = [];
+      const page = await open('#/', scripts);
+      await page.locator('body[data-ready]').waitFor({ state: 'attached', timeout: 30_000 });
+      expect(scripts.some((s) => s.includes('/assets/lab-'))).toBe(false);
+      await page.getByRole('link', { name: 'Lab' }).click();
+      await page.getByRole('heading', { level: 1, name: /The lab/ }).waitFor({ timeout: 30_000 });
+      expect(scripts.some((s) => s.includes('/assets/lab-'))).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByLabel(/^Residents/).fill('1000');
+      await page.getByLabel(/^Years/).fill('0.25');
+      await page.getByLabel('Seed').fill('3');
+      // An override the scenario does not have is refused before anything runs.
+      await page.getByLabel(/^Scenario overrides/).fill('behaviour.nope.rate=1');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.getByRole('alert').waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('alert').innerText()).toMatch(/Error: scenario\.[a-z_]+/);
+      // What was typed survives the error.
+      expect(await page.getByLabel(/^Residents/).inputValue()).toBe('1000');
+      await page.getByLabel(/^Scenario overrides/).fill('');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.waitForURL(/#\/lab\/lab[0-9a-f]{16}$/, { timeout: 30_000 });
+      const id = /#\/lab\/(lab[0-9a-f]{16})/.exec(page.url())![1]!;
+      const phases = new Set<string>();
+      const until = Date.now() + 240_000;
+      let phase = '';
+      while (phase !== 'done' && phase !== 'failed' && Date.now() < until) {
+        phase = (await page.locator('[data-phase]').getAttribute('data-phase')) ?? '';
+        phases.add(phase);
+        await page.waitForTimeout(300);
+      }
+      expect(phase).toBe('done');
+      expect(phases.size).toBeGreaterThan(1); // the page followed the run while it ran
+      const job: any = await (await fetch(`${srv.url}/v1/lab/runs/${id}`)).json();
+      expect(job.params).toEqual({ population: 1000, years: 0.25, seed: 3, set: {} });
+      const rows = job.result.disparities.reduce((n: number, d: any) => n + d.rows.length, 0);
+      const table = page.locator('table.disparities tbody tr');
+      await table.first().waitFor();
+      expect(await table.count()).toBe(rows);
+      const main = await page.locator('main').innerText();
+      expect(main).toContain(job.result.headlines[0].en);
+      expect(main).toContain('--population 1000 --years 0.25 --seed 3');
+      expect(await page.locator('table.decomposition').count()).toBeGreaterThan(0);
+      expect(findUnmasked(main)).toBeUndefined();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.locator('#lang').click();
+      await page.getByRole('heading', { name: '按群体的差异' }).waitFor();
+      expect(await page.locator('main').innerText()).toContain(job.result.headlines[0].zh);
+      await page.close();
+      // The URL is the share: a fresh tab shows the same run, finished.
+      const again = await open(`#/lab/${id}`, []);
+      await again.locator('[data-phase="done"]').waitFor({ timeout: 30_000 });
+      expect(await again.locator('table.disparities tbody tr').count()).toBe(rows);
+      await again.close();
+      expect(outside).toEqual([]);
+    }, 300_000);
+  },
+);
