@@ -269,6 +269,9 @@ export const listsBench: BenchModule = {
       for (let q = 0; q < Q; q++) s += idMap.get(qfresh[q]!) ?? 0;
       return s;
     });
+    ctx.log(
+      `a bare Map.get(id) over fresh copies of the ids: ${(plainFresh.rate / 1e6).toFixed(1)}M lookups per CPU-second`,
+    );
     const byFreshId = time(() => {
       let s = 0;
       for (let q = 0; q < Q; q++) s += ix.decideIdx(ix.indexOf(qfresh[q]!), qa[q]!, qd[q]!);
@@ -306,6 +309,11 @@ export const listsBench: BenchModule = {
     const peer = time(() => {
       let s = 0;
       for (let q = 0; q < Q; q++) s += peerDecide(map, qid[q]!, qaction[q]!, qd[q]!);
+      return s;
+    });
+    const peerFresh = time(() => {
+      let s = 0;
+      for (let q = 0; q < Q; q++) s += peerDecide(map, qfresh[q]!, qaction[q]!, qd[q]!);
       return s;
     });
     // Worst case: only listed subjects (every query walks a chain).
@@ -346,13 +354,13 @@ export const listsBench: BenchModule = {
         value: byFreshId.rate,
         unit: 'decisions/s',
         peer: {
-          name: 'bare Map.get(id) → index over the same fresh strings (no decision)',
-          value: plainFresh.rate,
-          unit: 'lookups/s',
+          name: 'plain Map lookup, OpenSanctions-style, same fresh strings',
+          value: peerFresh.rate,
+          unit: 'decisions/s',
         },
-        ratio: byFreshId.rate / plainFresh.rate,
+        ratio: byFreshId.rate / peerFresh.rate,
         target: '≥ 5M decisions/s',
-        note: `per CPU-second; wall-clock ${(byFreshId.wall / 1e6).toFixed(2)}M/s (Map ${(plainFresh.wall / 1e6).toFixed(2)}M/s)`,
+        note: `per CPU-second; wall-clock ${(byFreshId.wall / 1e6).toFixed(2)}M/s (peer ${(peerFresh.wall / 1e6).toFixed(2)}M/s)`,
       },
       {
         name: 'In-process decisions by subject index (the hot path)',
