@@ -5,7 +5,7 @@ import { fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
 import type { Ledger, RecordColumns } from '../../ledger/ledger.js';
-import { SubjectIdIndex } from './decision-index-ids.js';
+import { PackedIdMap } from '../../ledger/packed-ids.js';
 import { checkAction, reasonFor, sortReasons, type Decision, type Reason } from './decide.js';
 import { entriesOf, statementOf, type ListEntry, type ListStatement } from './lifecycle.js';
 import {
@@ -37,8 +37,8 @@ export class DecisionIndex {
   readonly policy: ListPolicy;
   readonly register: Register;
   private readonly ids: string[] = [];
-  /** Subject id → slot (ids[slot] is the id): identifier-shaped ids are held inline, see decision-index-ids.ts. */
-  private readonly idx = new SubjectIdIndex();
+  /** Subject id → slot (ids[slot] is the id): identifier-shaped ids are held inline (packed-ids.ts, 0140). */
+  private readonly idx = new PackedIdMap();
   private head = new Int32Array(1024).fill(-1);
   private cap = 0;
   private cFrom = new Uint16Array(0);

@@ -1,7 +1,7 @@
 // The inline subject-id table against a Map: random ids of the packed alphabet and others, through growth.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SubjectIdIndex } from './decision-index-ids.js';
+import { PackedIdMap } from './packed-ids.js';
 
 /** Ids mostly of the inline alphabet (short, so prefixes and repeats are common), some that must fall back. */
 const idArb = fc.oneof(
@@ -11,11 +11,11 @@ const idArb = fc.oneof(
   fc.constantFrom('', '0', '00', '000', 'A', '0A', 'A0', '99999', '999999', 'ZZZZZ', 'ZZZZZ0'),
 );
 
-describe('SubjectIdIndex', () => {
+describe('PackedIdMap', () => {
   it('maps ids to the index they were given, exactly like a Map', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {
-        const t = new SubjectIdIndex(1);
+        const t = new PackedIdMap(1);
         const ref = new Map<string, number>();
         for (const [add, id] of ops) {
           expect(t.get(id)).toBe(ref.get(id) ?? -1);
@@ -26,6 +26,9 @@ describe('SubjectIdIndex', () => {
         }
         expect(t.size).toBe(ref.size);
         for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+        t.clear();
+        expect(t.size).toBe(0);
+        for (const id of ref.keys()) expect(t.get(id)).toBe(-1);
       }),
       { numRuns: 200 },
     );
@@ -34,7 +37,7 @@ describe('SubjectIdIndex', () => {
   it('tells apart ids that differ only by length, position or the check character', () => {
     const ids = ['110105195001010011', '11010519500101001X', '11010519500101001', '0110105195001010011'];
     ids.push('91110108MA0000000X', '91110108MA00000000', '1', '01', '001', '10', '100');
-    const t = new SubjectIdIndex();
+    const t = new PackedIdMap();
     ids.forEach((id, i) => t.set(id, i));
     ids.forEach((id, i) => expect(t.get(id)).toBe(i));
     expect(t.get('110105195001010012')).toBe(-1);
@@ -42,7 +45,7 @@ describe('SubjectIdIndex', () => {
   });
 
   it('holds 200,000 identifiers through growth', () => {
-    const t = new SubjectIdIndex(1);
+    const t = new PackedIdMap(1);
     const n = 200_000;
     for (let i = 0; i < n; i++) t.set('1101051950' + String(i).padStart(8, '0'), i);
     for (let i = 0; i < n; i += 997) expect(t.get('1101051950' + String(i).padStart(8, '0'))).toBe(i);

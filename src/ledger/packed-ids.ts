@@ -1,5 +1,5 @@
-// Subject id → dense index for the decision index: identifier-shaped ids packed into an open-addressing table with
-// the key inline (one cache line per probe, no per-call allocation); any other string falls back to a Map.
+// String id → small integer for hot lookups by subject id: identifier-shaped ids packed into an open-addressing table
+// with the key inline (one cache line per probe, no per-call allocation); any other string falls back to a Map.
 
 /** Characters an inline key may hold: digits and upper-case ASCII letters (every Chinese identifier's alphabet). */
 const MAX_INLINE = 20;
@@ -7,13 +7,14 @@ const MAX_INLINE = 20;
 const STRIDE = 8;
 
 /**
- * A string → index map tuned for `indexOf` at point of service. Resident IDs, USCCs and organisation codes are at
+ * A string → non-negative integer map tuned for lookups by subject id (the decision index's `indexOf`, the record
+ * checker's subject memo; decision 0140). Resident IDs, USCCs and organisation codes are at
  * most 18 characters of [0-9A-Z]; packing them as 6-bit codes (1..36, so 0 marks "no character") into four 30-bit
  * words gives a key that is unique per string and compares as four integers. The probe then touches one slot
  * array line and never dereferences a stored string, where a `Map` reads its entry and then the key string. Other
  * strings (lower case, other scripts, longer than 20 characters, empty) go to an ordinary `Map`.
  */
-export class SubjectIdIndex {
+export class PackedIdMap {
   private slots: Int32Array;
   private mask: number;
   private used = 0;
@@ -67,7 +68,7 @@ export class SubjectIdIndex {
     return (h ^ (h >>> 15)) & this.mask;
   }
 
-  /** Index of s, or -1. */
+  /** Value of s, or -1. */
   get(s: string): number {
     if (!this.pack(s)) return this.other.get(s) ?? -1;
     const sl = this.slots;
@@ -81,7 +82,7 @@ export class SubjectIdIndex {
     }
   }
 
-  /** Map s to ix (s must not be present yet: the caller allocates indexes densely after a failed get). */
+  /** Map s to ix ≥ 0. s must not be present yet (callers set after a failed get); there is no overwrite. */
   set(s: string, ix: number): void {
     if (!this.pack(s)) {
       this.other.set(s, ix);
@@ -120,6 +121,13 @@ export class SubjectIdIndex {
       this.w3 = old[o + 3]!;
       this.place(v - 1);
     }
+  }
+
+  /** Forget every entry (keeps the capacity). */
+  clear(): void {
+    if (this.used > 0) this.slots.fill(0);
+    this.used = 0;
+    this.other.clear();
   }
 
   get size(): number {
