@@ -122,4 +122,18 @@ describe('ingest refuses', () => {
     expect(skip).toMatchObject({ inserted: 1, rejected: 1 });
     expect(skip.issues.map((i) => i.code)).toEqual(['record.dangling_supersedes']);
   });
+
+  it('refuses a correction naming a stored record of another subject, even when that subject corrects it too', async () => {
+    const other = generateResidentId(rng, { addressCode: '371082', birthDate: '1991-02-03', sex: 'F' });
+    const target = makeRecord(base);
+    const fix = makeRecord({ ...base, status: 'correction', supersedes: target.id, basis: 'fixed' });
+    const stray = makeRecord({ ...fix, subject: other });
+    for (const skipInvalid of [false, true]) {
+      const ledger = new MemoryLedger(cat);
+      await ingestFile(ledger, file([base]));
+      const s = await ingestFile(ledger, file([fix, stray]), { skipInvalid });
+      expect(s.issues.map((i) => i.code)).toEqual(['record.dangling_supersedes']);
+      expect(s.rejected).toBe(1);
+    }
+  });
 });

@@ -13,11 +13,19 @@ interface Counts {
 const dangling = (r: CreditRecord, where: string): string =>
   `supersedes: ${r.supersedes} is not a statement about ${r.subject} ${where}; a ${r.status} must name the record it replaces`;
 
-/** Ids the ledger holds about each subject, looked up once per subject. */
-async function storedIds(ledger: Ledger, subjects: Iterable<string>): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const s of subjects) for (const r of await ledger.readSubject(s)) ids.add(r.id);
-  return ids;
+/**
+ * The subject of each of `ids` the ledger holds: one batched lookup where the adapter has one (Ledger.subjectsOf),
+ * else every statement of the given subjects, read once per subject.
+ */
+async function storedSubjects(
+  ledger: Ledger,
+  ids: readonly string[],
+  subjects: Iterable<string>,
+): Promise<Map<string, string>> {
+  if (ledger.subjectsOf) return ledger.subjectsOf(ids);
+  const out = new Map<string, string>();
+  for (const s of subjects) for (const r of await ledger.readSubject(s)) out.set(r.id, r.subject);
+  return out;
 }
 
 /**
@@ -51,8 +59,13 @@ export class Supersessions {
       validFileRecords(ledger, file, format, checks),
   ): Promise<void> {
     const subjects = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.subject)));
-    const stored = await storedIds(ledger, subjects);
-    for (const id of [...this.wanted.keys()]) if (stored.has(id)) this.wanted.delete(id);
+    const stored = await storedSubjects(ledger, [...this.wanted.keys()], subjects);
+    // A stored target settles the corrections about its own subject; any other must find it in the file (and fails).
+    for (const [id, subject] of stored) {
+      const left = this.wanted.get(id)!.filter((c) => c.subject !== subject);
+      if (left.length) this.wanted.set(id, left);
+      else this.wanted.delete(id);
+    }
     if (!this.wanted.size) return;
     // What is left must be in the file itself, about the same subject.
     const inFile = new Map<string, string>();
@@ -113,13 +126,15 @@ export async function dropDangling(
   const corrections = batch.filter((r) => r.supersedes);
   if (!corrections.length) return batch;
   const inBatch = new Map(batch.map((r) => [r.id, r.subject]));
-  const stored = await storedIds(
+  const outside = corrections.filter((r) => inBatch.get(r.supersedes!) !== r.subject);
+  const stored = await storedSubjects(
     ledger,
-    new Set(corrections.filter((r) => inBatch.get(r.supersedes!) !== r.subject).map((r) => r.subject)),
+    outside.map((r) => r.supersedes!),
+    new Set(outside.map((r) => r.subject)),
   );
   const bad = new Set<CreditRecord>();
-  for (const r of corrections)
-    if (inBatch.get(r.supersedes!) !== r.subject && !stored.has(r.supersedes!)) {
+  for (const r of outside)
+    if (stored.get(r.supersedes!) !== r.subject) {
       bad.add(r);
       counts.rejected++;
       report([
