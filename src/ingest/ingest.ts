@@ -101,10 +101,23 @@ export async function ingestFile(
   if (!options.skipInvalid) {
     const limit = new AgencyLimit(stored);
     const pending = new Supersessions();
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, checks))
-      pending.note(rec);
+    const lines: number[] = [];
+    for await (const rec of validRecords(
+      ledger,
+      file,
+      format,
+      onBytes,
+      report,
+      summary,
+      limit,
+      checks,
+      lines,
+      false,
+    ))
+      pending.note(rec, lines.pop()!);
     if (pending.size) {
-      // The targets of corrections are looked up in one more read of the file, through the same fast path.
+      // Targets not stored and not seen from the first correction on are looked for in the rows before it, read
+      // again through the same fast path.
       const records = async function* () {
         const quiet = { ...summary, issues: [] as Issue[] };
         // validRecords pushes each record's line just before yielding it.
@@ -211,6 +224,8 @@ async function* validRecords(
   limit: AgencyLimit,
   checks: RowCheckOptions,
   lines?: number[],
+  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
+  withIds = lines !== undefined,
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
   let header: string[] = [];
@@ -237,7 +252,7 @@ async function* validRecords(
         ck.beginBatch();
       }
       // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      let record = row.fields && fast ? fast.build(row.fields, lines !== undefined) : undefined;
+      let record = row.fields && fast ? fast.build(row.fields, withIds) : undefined;
       if (!record) {
         const value = row.value ?? rowObject(header, row.fields!);
         const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);

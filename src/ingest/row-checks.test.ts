@@ -115,6 +115,11 @@ describe('ingest refuses', () => {
     // Pointing at another subject's record: refused.
     const other = generateResidentId(rng, { addressCode: '371082', birthDate: '1990-01-01', sex: 'F' });
     expect(await codesOf([base, { ...fix, subject: other }])).toEqual(['2 record.dangling_supersedes']);
+    // The same with the target after the correction (found from the first correction on, without a re-read).
+    expect(await codesOf([{ ...fix, subject: other }, base])).toEqual(['1 record.dangling_supersedes']);
+    expect(await codesOf([{ ...base, basis: 'x' }, fix, { ...fix, subject: other }, base])).toEqual([
+      '3 record.dangling_supersedes',
+    ]);
     // --skip-invalid checks batch by batch and leaves the dangling one out.
     const skip = await ingestFile(new MemoryLedger(cat), file([{ ...base, basis: 'x' }, fix]), {
       skipInvalid: true,
