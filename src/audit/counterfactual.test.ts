@@ -1,6 +1,10 @@
 // Counterfactuals verified by re-scoring: applying each plan's changes to the records and evaluating with the
 // interpreter on the plan's date reaches the target grade; nothing shorter (or earlier, for waiting) does.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { defaultCataloguePath, loadCatalogue } from '../core/catalogue.js';
 import { fromEpochDay, toEpochDay } from '../core/dates.js';
 import { shipped } from '../core/paths.js';
@@ -88,5 +92,53 @@ describe('counterfactuals (Wendeng 2020)', () => {
     const cf = counterfactuals(pack, facts, [], asOf, 'A');
     expect(cf.alreadyThere).toBe(true);
     expect(cf.plans).toEqual([]);
+  });
+});
+
+interface GoldenCase {
+  name: string;
+  asOf: string;
+  target: string;
+  all?: boolean;
+  records: { kind: string; occurredAt: string; severity?: string }[];
+  expect: {
+    hidden: number;
+    plans: {
+      actions: number;
+      change: number;
+      choosable: boolean;
+      score: number;
+      grade: string;
+      date: string;
+      rules: string[];
+    }[];
+  };
+}
+
+describe('counterfactual golden cases (src/audit/testdata/counterfactuals.yaml)', () => {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'counterfactuals.yaml');
+  const cases = (parse(readFileSync(file, 'utf8')) as { cases: GoldenCase[] }).cases;
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const records = c.records.map((r) =>
+      rec(r.kind, r.occurredAt, r.severity ? { severity: r.severity } : {}),
+    );
+    const cf = counterfactuals(pack, facts, records, c.asOf, c.target, { all: c.all === true });
+    expect({
+      hidden: cf.hidden,
+      plans: cf.plans.map((p) => ({
+        actions: p.actions,
+        change: p.change,
+        choosable: p.choosable,
+        score: p.score,
+        grade: p.grade,
+        date: p.date,
+        rules: p.changes.map((x) => (x.type === 'wait' ? 'wait' : x.type === 'repair' ? x.repair : x.rule)),
+      })),
+    }).toEqual(c.expect);
+    for (const p of cf.plans) {
+      const ev = rescore(records, p);
+      expect([ev.score, ev.grade]).toEqual([p.score, p.grade]);
+      expect(rank(ev.grade!)).toBeLessThanOrEqual(rank(c.target));
+    }
   });
 });

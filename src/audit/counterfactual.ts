@@ -1,19 +1,37 @@
-// Counterfactuals for a points scheme: the smallest sets of lawful changes that bring a subject to a target grade,
-// each verified by rescoring with the reference interpreter. Lawful changes: waiting for records to expire,
-// performance followed by a repair conversion, and bonuses the scheme allows.
+// Counterfactuals for a points scheme: the smallest plan of lawful changes that brings a subject to a target grade
+// (fewest actions, then smallest change), each verified by rescoring with the reference interpreter. Lawful changes:
+// waiting for records to expire (no action), repair conversions, and bonuses the scheme allows. Only actions a person
+// can choose are proposed (policies/counterfactual/choosable.yaml); the rest only on request (`all`).
 import { fromEpochDay, toEpochDay } from '../core/dates.js';
 import { ISSUER_LEVELS, makeRecord, type CreditRecord, type IssuerLevel } from '../core/types.js';
 import { evaluateSubject, type Evaluation } from '../schemes/municipal/interpreter.js';
 import type { SubjectFacts } from '../schemes/municipal/subjects.js';
-import { GRADE_CODES, type SchemePack } from '../schemes/municipal/types.js';
+import { GRADE_CODES, GRADES, type Conditions, type SchemePack } from '../schemes/municipal/types.js';
+import { shippedChoicesCached, type Choices } from './choices.js';
+
+interface ActionBase {
+  /** The record kind the action produces. */
+  kind: string;
+  /** False when a person cannot choose to do this (a gift of the body, a heroic act, an honour): see `why`. */
+  choosable: boolean;
+  why?: string;
+  en: string;
+  zh: string;
+}
 
 export type Change =
   | { type: 'wait'; until: string; en: string; zh: string }
-  | { type: 'repair'; repair: string; cancels: string[]; record: CreditRecord; en: string; zh: string }
-  | { type: 'bonus'; rule: string; points: number; record: CreditRecord; en: string; zh: string };
+  | ({ type: 'repair'; repair: string; cancels: string[]; record: CreditRecord } & ActionBase)
+  | ({ type: 'bonus'; rule: string; points: number; record: CreditRecord } & ActionBase);
 
 export interface Plan {
   changes: Change[];
+  /** Actions a person takes (repairs and bonuses; waiting is none). */
+  actions: number;
+  /** Sum of the score moves of the plan's steps, |each|: the smaller, the closer the plan stays to the record. */
+  change: number;
+  /** Every action in it is one a person can choose. */
+  choosable: boolean;
   /** The earliest date on which the plan reaches the target. */
   date: string;
   /** The interpreter's result after applying the plan on that date. */
@@ -30,8 +48,23 @@ export interface CounterfactualResult {
   current: { score?: number; grade?: string; status: string };
   /** Already at or above the target: no change needed. */
   alreadyThere: boolean;
-  /** Plans that reach the target, fewest changes first, then earliest date. */
+  /** Plans that reach the target, fewest actions first, then smallest change, then earliest date. */
   plans: Plan[];
+  /** Smaller plans left out because they need an action a person cannot choose (`all` shows them). */
+  hidden: number;
+  /** The search stopped at its limits: a plan with more actions may exist. */
+  limited: boolean;
+}
+
+export interface CounterfactualOptions {
+  /** Which kinds a person can choose (default: the shipped classification). */
+  choices?: Choices;
+  /** Also show plans with actions a person cannot choose, labelled. */
+  all?: boolean;
+  /** Most actions in one plan. */
+  maxActions?: number;
+  /** Most interpreter evaluations one search may spend. */
+  budget?: number;
 }
 
 const rankOf = (grade: string | undefined): number => {
@@ -43,27 +76,47 @@ const rankOf = (grade: string | undefined): number => {
 const atLeast = (ev: Evaluation, target: string) =>
   ev.status === 'scored' && rankOf(ev.grade) <= rankOf(target);
 
-function synthetic(
-  subject: string,
-  kind: string,
-  day: string,
-  extra: { severity?: string; amount?: number; level?: IssuerLevel },
-): CreditRecord {
-  return makeRecord({
-    subject,
-    kind,
-    occurredAt: day,
-    reportedAt: day,
-    agency: 'counterfactual',
-    basis: 'counterfactual (not a real record)',
-    ...extra,
-  });
+/** One kind of action the search may repeat: a bonus case of a rule line, open to individuals. */
+export interface BonusOption {
+  rule: string;
+  kind: string;
+  when: Conditions;
+  points: number;
+  choosable: boolean;
+  why?: string;
+  en: string;
+  zh: string;
+}
+
+/** Fixed-point positive cases open to individuals (no amount condition), in a fixed order: points, rule, case. */
+export function bonusOptions(pack: SchemePack, choices: Choices): BonusOption[] {
+  return pack.rules
+    .filter((r) => !r.tiers && r.subjects.includes('individual'))
+    .flatMap((r) =>
+      r.cases
+        .filter((c) => c.effect.type === 'fixed' && c.effect.points > 0 && !c.when.amount)
+        .map((c) => {
+          const o: BonusOption = {
+            rule: r.id,
+            kind: r.kind,
+            when: c.when,
+            points: (c.effect as { points: number }).points,
+            choosable: choices.choosable(r.kind),
+            en: r.en,
+            zh: r.zh,
+          };
+          if (!o.choosable) o.why = choices.whyNot(r.kind);
+          return o;
+        }),
+    )
+    .sort((a, b) => b.points - a.points || a.rule.localeCompare(b.rule));
 }
 
 /**
- * Plans to reach `target`: (1) wait for expiry; (2) repair conversions of the direct-grading causes in force, then
- * bonuses if still short; (3) bonuses alone. Every plan is verified by rescoring the changed records with the
- * interpreter; only plans that reach the target are returned.
+ * Plans to reach `target`: waiting for expiry (no action), and the smallest plan of actions performed on `asOf`
+ * (repairs of the direct-grading causes in force, then bonuses): fewest actions, then smallest change, ties broken by
+ * the fixed option order. Every plan is verified by rescoring with the interpreter. Plans needing an action a person
+ * cannot choose are counted in `hidden` unless `all`.
  */
 export function counterfactuals(
   pack: SchemePack,
@@ -71,8 +124,9 @@ export function counterfactuals(
   records: readonly CreditRecord[],
   asOf: string,
   target = 'A',
-  maxBonuses = 20,
+  options: CounterfactualOptions = {},
 ): CounterfactualResult {
+  const choices = options.choices ?? shippedChoicesCached();
   const now = evaluateSubject(pack, facts, records, asOf);
   const res: CounterfactualResult = {
     scheme: pack.id,
@@ -82,13 +136,15 @@ export function counterfactuals(
     current: { status: now.status },
     alreadyThere: atLeast(now, target),
     plans: [],
+    hidden: 0,
+    limited: false,
   };
   if (now.score !== undefined) res.current.score = now.score;
   if (now.grade !== undefined) res.current.grade = now.grade;
   if (now.status !== 'scored' || res.alreadyThere) return res;
   const day0 = toEpochDay(asOf);
 
-  // (1) Waiting: try each day on which something in force stops counting.
+  // (1) Waiting: the first day on which enough of what is in force stops counting. No action.
   const ends = [
     ...new Set(
       now.lines
@@ -113,6 +169,9 @@ export function counterfactuals(
             zh: `等待至${fromEpochDay(d)}，届时相关记录有效期届满`,
           },
         ],
+        actions: 0,
+        change: Math.abs(ev.score! - now.score!),
+        choosable: true,
         date: fromEpochDay(d),
         score: ev.score!,
         grade: ev.grade!,
@@ -122,81 +181,264 @@ export function counterfactuals(
     }
   }
 
-  // (2) Repairs of the causes in force, performed today.
-  const inForce = new Set(now.lines.filter((l) => l.type === 'direct').map((l) => l.ruleId!));
-  const repairs: Change[] = [];
-  for (const r of pack.repairs) {
-    const cancels = r.cancels.filter((c) => inForce.has(c));
-    if (!cancels.length || !r.subjects.includes('individual')) continue;
-    const t = r.triggers[0]!;
-    const extra: { severity?: string } = {};
-    if (t.when.severity?.length) extra.severity = t.when.severity[0]!;
-    repairs.push({
-      type: 'repair',
-      repair: r.id,
-      cancels,
-      record: synthetic(facts.id, t.kind, asOf, extra),
-      en: `Perform and obtain ${t.kind}${extra.severity ? ` (${extra.severity})` : ''}: ${r.en}`,
-      zh: `履行义务并取得${t.kind}记录：${r.zh}`,
-    });
-    cancels.forEach((c) => inForce.delete(c));
+  // (2) Actions today: the smallest plan using only choosable actions, and (to count or show) using any action.
+  const search = new PlanSearch(pack, facts, records, asOf, target, choices, options);
+  const mine = search.best(true);
+  const any = search.best(false);
+  res.limited = search.limited;
+  if (mine) res.plans.push(mine);
+  // Shown (or counted as hidden) only when strictly smaller: fewer actions, or as many with a smaller change.
+  const smaller = (x: Plan, y: Plan) => x.actions - y.actions || x.change - y.change;
+  if (any && !any.choosable && (!mine || smaller(any, mine) < 0)) {
+    if (options.all) res.plans.push(any);
+    else res.hidden = 1;
+  }
+  res.plans.sort(comparePlans);
+  return res;
+}
+
+/** Fewest actions, then smallest change, then earliest date, then the text of the changes (deterministic). */
+export function comparePlans(x: Plan, y: Plan): number {
+  return (
+    x.actions - y.actions ||
+    x.change - y.change ||
+    x.date.localeCompare(y.date) ||
+    planKey(x).localeCompare(planKey(y))
+  );
+}
+const planKey = (p: Plan) =>
+  p.changes.map((c) => ('rule' in c ? c.rule : 'repair' in c ? c.repair : c.type)).join(' ');
+
+/**
+ * Exact search for the smallest plan of actions on one day. Repairs: every subset of the repair conversions that
+ * cancel a cause in force (few). Bonuses: iterative deepening on the number of actions over multisets of options in a
+ * fixed order, each node rescored by the interpreter; a branch is cut when even its best remaining option repeated
+ * cannot reach the target score. The bound on an action is the most its kind's rule lines can add (caps and freezes
+ * only take away; cumulative tiers are not options; an action that adds nothing is never kept); the brute-force
+ * property test checks the result.
+ */
+class PlanSearch {
+  limited = false;
+  private spent = 0;
+  private serial = 0;
+  private readonly maxActions: number;
+  private readonly budget: number;
+  private readonly need: number;
+  private readonly allOptions: BonusOption[];
+
+  constructor(
+    private readonly pack: SchemePack,
+    private readonly facts: SubjectFacts,
+    private readonly records: readonly CreditRecord[],
+    private readonly asOf: string,
+    private readonly target: string,
+    private readonly choices: Choices,
+    options: CounterfactualOptions,
+  ) {
+    this.maxActions = options.maxActions ?? 20;
+    this.budget = options.budget ?? 5_000;
+    // The lowest score whose band is at or above the target (the floor of direct grading is the repairs' business).
+    const t = rankOf(target);
+    const mins = pack.meta.bands
+      .filter((b) => GRADES.indexOf(b.grade) <= t && b.min !== undefined)
+      .map((b) => b.min!);
+    this.need = mins.length ? Math.min(...mins) : Infinity;
+    this.allOptions = bonusOptions(pack, choices);
   }
 
-  // Bonus options: fixed-point positive cases open to individuals, best first.
-  const bonusOptions = pack.rules
-    .filter((r) => !r.tiers && r.subjects.includes('individual'))
-    .flatMap((r) =>
-      r.cases
-        .filter((c) => c.effect.type === 'fixed' && c.effect.points > 0 && !c.when.amount)
-        .map((c) => ({ rule: r, when: c.when, points: (c.effect as { points: number }).points })),
-    )
-    .sort((a, b) => b.points - a.points || a.rule.id.localeCompare(b.rule.id));
+  private evaluate(recs: readonly CreditRecord[]): Evaluation {
+    this.spent++;
+    return evaluateSubject(this.pack, this.facts, recs, this.asOf);
+  }
 
-  const tryBonuses = (base: Change[], start: CreditRecord[]): Plan | undefined => {
-    let recs = start;
-    let ev = evaluateSubject(pack, facts, recs, asOf);
-    if (atLeast(ev, target))
-      return { changes: base, date: asOf, score: ev.score!, grade: ev.grade!, reached: true };
-    if (ev.frozen) return undefined; // bonuses do not count while a direct-grading cause is in force (Art. 17)
-    const changes = [...base];
-    for (const opt of bonusOptions) {
-      for (let k = 0; changes.length - base.length < maxBonuses; k++) {
+  private record(kind: string, extra: { severity?: string; level?: IssuerLevel }): CreditRecord {
+    // Same day, distinct statements: the basis numbers the action (record ids are content hashes).
+    return makeRecord({
+      subject: this.facts.id,
+      kind,
+      occurredAt: this.asOf,
+      reportedAt: this.asOf,
+      agency: 'counterfactual',
+      basis: `counterfactual action ${++this.serial} (not a real record)`,
+      ...extra,
+    });
+  }
+
+  /** Repairs that convert a direct-grading cause in force, one per repair rule. */
+  private repairs(onlyChoosable: boolean): Extract<Change, { type: 'repair' }>[] {
+    const now = evaluateSubject(this.pack, this.facts, this.records, this.asOf);
+    const inForce = new Set(now.lines.filter((l) => l.type === 'direct').map((l) => l.ruleId!));
+    const out: Extract<Change, { type: 'repair' }>[] = [];
+    for (const r of this.pack.repairs) {
+      const cancels = r.cancels.filter((c) => inForce.has(c));
+      if (!cancels.length || !r.subjects.includes('individual')) continue;
+      // The first trigger a person can choose (or, for `all`, the first trigger).
+      const t = r.triggers.find((x) => !onlyChoosable || this.choices.choosable(x.kind));
+      if (!t) continue;
+      const extra: { severity?: string; level?: IssuerLevel } = {};
+      if (t.when.severity?.length) extra.severity = t.when.severity[0]!;
+      if (t.when.level?.length) extra.level = t.when.level[0]!;
+      const choosable = this.choices.choosable(t.kind);
+      const c: Extract<Change, { type: 'repair' }> = {
+        type: 'repair',
+        repair: r.id,
+        cancels,
+        record: this.record(t.kind, extra),
+        kind: t.kind,
+        choosable,
+        en: `Perform and obtain ${t.kind}${extra.severity ? ` (${extra.severity})` : ''}: ${r.en}`,
+        zh: `履行义务并取得${t.kind}记录：${r.zh}`,
+      };
+      if (!choosable) c.why = this.choices.whyNot(t.kind);
+      out.push(c);
+    }
+    return out;
+  }
+
+  best(onlyChoosable: boolean): Plan | undefined {
+    const before = evaluateSubject(this.pack, this.facts, this.records, this.asOf);
+    const opts = this.allOptions.filter((o) => !onlyChoosable || o.choosable);
+    const repairs = this.repairs(onlyChoosable).slice(0, 6);
+    let best: Plan | undefined;
+    // Subsets of the repairs, fewest first (bit order keeps it deterministic).
+    const subsets = [...Array(1 << repairs.length).keys()].sort((a, b) => popcount(a) - popcount(b) || a - b);
+    for (const mask of subsets) {
+      const chosen = repairs.filter((_, i) => mask & (1 << i));
+      if (best && chosen.length > best.actions) break;
+      const base = [...this.records, ...chosen.map((c) => c.record)];
+      const ev = this.evaluate(base);
+      const moved = Math.abs((ev.score ?? 0) - (before.score ?? 0));
+      const plan = this.bonuses(
+        base,
+        ev,
+        opts,
+        chosen,
+        moved,
+        best ? best.actions - chosen.length : Infinity,
+      );
+      if (plan && (!best || comparePlans(plan, best) < 0)) best = plan;
+    }
+    return best;
+  }
+
+  /**
+   * Each option with a bound on what one such action can add: the sum, over the rule lines on its kind, of the most a
+   * case can add (a record can match one case per line). Largest first; the option order breaks ties.
+   */
+  private bounded(opts: BonusOption[]): Gain[] {
+    const most = new Map<string, number>();
+    for (const r of this.pack.rules) {
+      let m = 0;
+      for (const c of r.cases)
+        m = Math.max(
+          m,
+          c.effect.type === 'fixed' ? c.effect.points : c.effect.type === 'range' ? c.effect.max : 0,
+        );
+      most.set(r.kind, (most.get(r.kind) ?? 0) + m);
+    }
+    return opts
+      .map((opt) => {
         const extra: { severity?: string; level?: IssuerLevel } = {};
         if (opt.when.severity?.length) extra.severity = opt.when.severity[0]!;
         extra.level = (opt.when.level?.[opt.when.level.length - 1] as IssuerLevel) ?? ISSUER_LEVELS[0];
-        // Distinct days keep records distinct statements; annual caps are the interpreter's to apply.
-        const rec = synthetic(facts.id, opt.rule.kind, fromEpochDay(day0 - k), extra);
-        const next = evaluateSubject(pack, facts, [...recs, rec], asOf);
-        if ((next.score ?? 0) <= (ev.score ?? 0)) break; // capped or frozen: try the next kind of bonus
-        recs = [...recs, rec];
-        ev = next;
-        changes.push({
-          type: 'bonus',
-          rule: opt.rule.id,
-          points: opt.points,
-          record: rec,
-          en: `${opt.rule.en} (${opt.rule.id}, +${opt.points})`,
-          zh: `${opt.rule.zh}（${opt.rule.id}，+${opt.points}）`,
-        });
-        if (atLeast(ev, target))
-          return { changes, date: asOf, score: ev.score!, grade: ev.grade!, reached: true };
+        return { opt, gain: most.get(opt.kind) ?? opt.points, rec: () => this.record(opt.kind, extra) };
+      })
+      .sort((x, y) => y.gain - x.gain);
+  }
+
+  /** The smallest multiset of bonus options that, added to `base`, reaches the target (at most `within` of them). */
+  private bonuses(
+    base: CreditRecord[],
+    ev0: Evaluation,
+    opts: BonusOption[],
+    prefix: Change[],
+    moved: number,
+    within: number,
+  ): Plan | undefined {
+    const plan = (recs: Evaluation, changes: Change[]): Plan => ({
+      changes,
+      actions: changes.length,
+      change: moved + Math.max(0, recs.score! - ev0.score!),
+      choosable: changes.every((c) => c.type === 'wait' || c.choosable),
+      date: this.asOf,
+      score: recs.score!,
+      grade: recs.grade!,
+      reached: true,
+    });
+    if (atLeast(ev0, this.target)) return plan(ev0, prefix);
+    if (ev0.status !== 'scored' || ev0.frozen) return undefined; // bonuses do not count while frozen (Art. 17)
+    if (ev0.floor && rankOf(ev0.floor) > rankOf(this.target)) return undefined;
+    const gains = this.bounded(opts);
+    if (!gains.length) return undefined;
+    const limit = Math.min(within, this.maxActions - prefix.length);
+    for (let k = 1; k <= limit; k++) {
+      if (ev0.score! + k * gains[0]!.gain < this.need) continue;
+      let found: { ev: Evaluation; picks: number[] } | undefined;
+      const lowest = this.need - ev0.score!; // no plan changes less than this
+      const picks: number[] = [];
+      const dfs = (from: number, recs: CreditRecord[], score: number): boolean => {
+        const d = picks.length;
+        if (d === k) return false;
+        for (let i = from; i < gains.length; i++) {
+          if (score + (k - d) * gains[i]!.gain < this.need) break; // sorted: later options add less
+          if (this.spent >= this.budget) {
+            this.limited = true;
+            return true;
+          }
+          const next = [...recs, gains[i]!.rec()];
+          const ev = this.evaluate(next);
+          if ((ev.score ?? score) <= score) continue; // adds nothing here (capped, frozen): never part of a smallest plan
+          picks.push(i);
+          if (d + 1 === k && atLeast(ev, this.target)) {
+            if (!found || ev.score! < found.ev.score!) found = { ev, picks: [...picks] };
+            if (ev.score! - ev0.score! <= lowest) return true; // cannot change less
+          } else if (dfs(i, next, ev.score ?? score)) return true;
+          picks.pop();
+        }
+        return false;
+      };
+      dfs(0, base, ev0.score!);
+      if (found) {
+        // Rebuild the records in order so the changes carry the records that were scored.
+        const changes: Change[] = [...prefix];
+        const recs = [...base];
+        for (const i of found.picks) {
+          const g = gains[i]!;
+          const rec = g.rec();
+          recs.push(rec);
+          const c: Extract<Change, { type: 'bonus' }> = {
+            type: 'bonus',
+            rule: g.opt.rule,
+            points: g.opt.points,
+            record: rec,
+            kind: g.opt.kind,
+            choosable: g.opt.choosable,
+            en: `${g.opt.en} (${g.opt.rule}, +${g.opt.points})`,
+            zh: `${g.opt.zh}（${g.opt.rule}，+${g.opt.points}）`,
+          };
+          if (g.opt.why) c.why = g.opt.why;
+          changes.push(c);
+        }
+        const ev = this.evaluate(recs);
+        return atLeast(ev, this.target) ? plan(ev, changes) : undefined;
       }
+      if (this.limited) return undefined;
     }
     return undefined;
-  };
-
-  if (repairs.length) {
-    const p = tryBonuses(repairs, [
-      ...records,
-      ...repairs.map((c) => (c as { record: CreditRecord }).record),
-    ]);
-    if (p) res.plans.push(p);
   }
-  const b = tryBonuses([], [...records]);
-  if (b) res.plans.push(b);
-  res.plans.sort((x, y) => x.changes.length - y.changes.length || x.date.localeCompare(y.date));
-  return res;
 }
+
+interface Gain {
+  opt: BonusOption;
+  gain: number;
+  rec: () => CreditRecord;
+}
+
+const popcount = (n: number) => {
+  let c = 0;
+  for (; n; n &= n - 1) c++;
+  return c;
+};
 
 /** Earliest day a list entry ends by itself (its term), or null when it has no fixed end. */
 export function listExit(

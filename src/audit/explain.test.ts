@@ -72,4 +72,13 @@ describe('explainSubject', () => {
     expect(zh).toContain('绝不合并为单一分数');
     expect(zh).toContain('法律依据');
   });
+
+  it('says no plan applies to a subject the scheme does not score, rather than that none was found', () => {
+    const outsider = { ...person, jurisdiction: '110105' };
+    const o = explainSubject({ id, register: [outsider], records, packs: [wendeng], asOf: '2024-06-30' });
+    expect(o.schemes[0]!.status).toBe('not_resident');
+    const text = renderExplanation(o, 'en');
+    expect(text).toContain('no plan applies: the scheme gives this subject no score');
+    expect(text).not.toContain('no lawful plan found');
+  });
 });

@@ -6,8 +6,10 @@ import { decideReference } from '../schemes/lists/decide.js';
 import { activeOn, entriesOf, statementOf } from '../schemes/lists/lifecycle.js';
 import type { ListPolicy } from '../schemes/lists/policy.js';
 import { Register } from '../schemes/lists/register.js';
+import { describeNeed, FieldNeeds, type FieldNeed } from '../schemes/municipal/field-needs.js';
 import { evaluateSubject } from '../schemes/municipal/interpreter.js';
 import type { SchemePack } from '../schemes/municipal/types.js';
+import type { Choices } from './choices.js';
 import { counterfactuals, listExit, type CounterfactualResult } from './counterfactual.js';
 import { factsFromRegister } from './engines.js';
 
@@ -25,6 +27,8 @@ export interface ExplainedLine {
   from?: string;
   until?: string;
   detail?: string;
+  /** For a record no line matches because it lacks a severity or level: the line and the field it needs. */
+  needs?: FieldNeed;
 }
 
 export interface SchemeView {
@@ -85,6 +89,9 @@ export function explainSubject(input: {
   policy?: ListPolicy;
   asOf: string;
   target?: string;
+  /** Also show plans with actions a person cannot choose (labelled). */
+  all?: boolean;
+  choices?: Choices;
 }): ExplainResult {
   const { id, asOf } = input;
   const byId = new Map(input.register.map((s) => [s.id, s]));
@@ -92,6 +99,7 @@ export function explainSubject(input: {
   for (const pack of input.packs) {
     const facts = factsFromRegister(pack, [id], (x) => byId.get(x))(0);
     const ev = evaluateSubject(pack, facts, input.records, asOf);
+    const needs = new FieldNeeds([pack]);
     const rules = new Map<string, { en: string; zh: string }>([
       ...pack.rules.map((r) => [r.id, r] as const),
       ...pack.direct.map((r) => [r.id, r] as const),
@@ -125,9 +133,17 @@ export function explainSubject(input: {
           if (l.from) x.from = l.from;
           if (l.until) x.until = l.until;
           if (l.detail) x.detail = l.detail;
+          const need =
+            l.type === 'unmatched' && l.detail === 'no_case' && l.record
+              ? needs.missing(l.record)
+              : undefined;
+          if (need) x.needs = need;
           return x;
         }),
-      counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A'),
+      counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A', {
+        all: input.all === true,
+        ...(input.choices ? { choices: input.choices } : {}),
+      }),
     };
     if (ev.score !== undefined) view.score = ev.score;
     if (ev.grade !== undefined) view.grade = ev.grade;
@@ -185,11 +201,18 @@ const T = {
     base: 'base',
     counted: 'What counts',
     nothing: '(no records count)',
+    notCounted: 'Not counted',
     valid: 'valid',
     cf: 'How to reach grade',
     already: 'already at or above the target grade',
     none: 'no lawful plan found within the search limits',
+    unscored: 'no plan applies: the scheme gives this subject no score (see status)',
     plan: 'Plan',
+    actions: (n: number) => (n === 0 ? 'no action' : n === 1 ? '1 action' : `${n} actions`),
+    notChoosable: 'not a plan a person can choose',
+    hidden:
+      'A plan with fewer actions needs an action a person cannot choose (e.g. a donation of organs); --all shows it',
+    limited: 'the search stopped at its limits; a plan with more actions may exist',
     reached: 'reaches',
     on: 'on',
     lists: 'List entries',
@@ -209,11 +232,17 @@ const T = {
     base: '基础分',
     counted: '计分明细',
     nothing: '（无计分记录）',
+    notCounted: '未计分',
     valid: '有效期',
     cf: '达到等级的途径',
     already: '已达到目标等级',
     none: '在搜索范围内未找到合法途径',
+    unscored: '不适用：本办法不对该主体评分（见状态）',
     plan: '方案',
+    actions: (n: number) => (n === 0 ? '无需行动' : `${n} 项行动`),
+    notChoosable: '并非个人可选择的行动',
+    hidden: '另有行动更少的方案，但需要个人无法选择的行动（如捐献器官）；--all 显示',
+    limited: '搜索已达上限，可能存在行动更多的方案',
     reached: '达到',
     on: '日期',
     lists: '名单',
@@ -247,14 +276,27 @@ export function renderExplanation(r: ExplainResult, lang: 'en' | 'zh'): string {
       const v = l.from ? ` ${t.valid} ${l.from}..${l.until ?? ''}` : '';
       L.push(`  ${l.type}: ${rule}${pts}${g}${rec}${v}${l.detail ? ` (${l.detail})` : ''}`);
     }
+    // Records that score nothing only because a field their rule line needs is missing (not because the source is silent).
+    const lacking = s.lines.filter((l) => l.needs);
+    if (lacking.length) L.push(`${t.notCounted}:`);
+    for (const l of lacking)
+      L.push(`  [${l.kind} ${l.occurredAt}, ${l.agency}] ${describeNeed(l.needs!, lang)}`);
     const cf = s.counterfactual;
     L.push(`${t.cf} ${cf.target}:`);
     if (cf.alreadyThere) L.push(`  ${t.already}`);
+    else if (cf.current.status !== 'scored') L.push(`  ${t.unscored}`);
     else if (!cf.plans.length) L.push(`  ${t.none}`);
     cf.plans.forEach((p, i) => {
-      L.push(`  ${t.plan} ${i + 1}: ${t.reached} ${p.grade} (${p.score}) ${t.on} ${p.date}`);
-      for (const c of p.changes) L.push(`    - ${lang === 'zh' ? c.zh : c.en}`);
+      L.push(
+        `  ${t.plan} ${i + 1}: ${t.reached} ${p.grade} (${p.score}) ${t.on} ${p.date}; ${t.actions(p.actions)}`,
+      );
+      for (const c of p.changes) {
+        const not = c.type !== 'wait' && !c.choosable ? ` [${t.notChoosable}: ${c.why ?? ''}]` : '';
+        L.push(`    - ${lang === 'zh' ? c.zh : c.en}${not}`);
+      }
     });
+    if (cf.hidden) L.push(`  (${t.hidden})`);
+    if (cf.limited) L.push(`  (${t.limited})`);
     L.push('');
   }
   L.push(`## ${t.lists}`);

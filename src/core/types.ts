@@ -35,6 +35,9 @@ export interface Subject {
   legalRepresentative?: string;
   principal?: string;
   actualController?: string;
+  /** Legal persons: persons directly responsible for the debt an enforcement concerns (2015 SPC consumption provisions
+   * Art. 3); a court names them in its order. Held by the lists engines' register; the ledgers do not store it yet. */
+  directlyResponsible?: string[];
   /** Natural persons: parents (for relational measures on children). */
   parents?: string[];
   district?: string;

@@ -16,7 +16,7 @@ describe('experiment files', () => {
   it('ship the experiments, each loading with known figures and parameters the scenario has', () => {
     const all = listExperiments();
     expect(all.map((e) => e.experiment)).toEqual(
-      expect.arrayContaining(['mirage', 'rural-disadvantage', 'scrutiny']),
+      expect.arrayContaining(['greying', 'mirage', 'opinion', 'rural-disadvantage', 'scrutiny']),
     );
     for (const e of all)
       for (const p of sweepPoints(e.sweep))

@@ -1,6 +1,7 @@
 // The figures an experiment may report: each a measurement of a finished run (its collectors' time series and
 // counts). A figure reads outcomes; nothing here or in an experiment file can set one.
 import type { SimResult } from '../sim/engine.js';
+import { SOCIETY_FIGURES } from './society-figures.js';
 
 export interface Figure {
   label: string;
@@ -35,6 +36,16 @@ function belowA(r: SimResult, group: string): number {
 /** Records per person-year of a group: the monthly records-per-person values summed over the run, per year. */
 function recordsPerPersonYear(r: SimResult, group: string): number {
   return total(r, 'records_per_person', (g) => g === group) / r.manifest.years;
+}
+
+/** Per person-year of a group, the records of a positive kind (mobilisation: bonuses, volunteering, honours). */
+function mobilisationPerPersonYear(r: SimResult, group: string): number {
+  return total(r, 'positive_records_per_person', (g) => g === group) / r.manifest.years;
+}
+
+/** Per person-year of a group, every other record (surveillance: deductions, direct grading, court statements). */
+function surveillancePerPersonYear(r: SimResult, group: string): number {
+  return recordsPerPersonYear(r, group) - mobilisationPerPersonYear(r, group);
 }
 
 const ruralFamily = (g: string) => g.startsWith('family=') && g.endsWith(';hukou=rural');
@@ -75,6 +86,38 @@ export const FIGURES: Record<string, Figure> = {
     unit: 'ratio',
     measure: (r) => recordsPerPersonYear(r, 'role=state_personnel') / recordsPerPersonYear(r, 'role=none'),
   },
+  surveillance_py_state: {
+    label: 'Surveillance records (deductions, direct grading) per person-year, state personnel',
+    unit: 'records',
+    measure: (r) => surveillancePerPersonYear(r, 'role=state_personnel'),
+  },
+  surveillance_py_none: {
+    label: 'Surveillance records per person-year, residents with no role',
+    unit: 'records',
+    measure: (r) => surveillancePerPersonYear(r, 'role=none'),
+  },
+  surveillance_ratio: {
+    label: 'Surveillance records per person-year, state personnel ÷ residents with no role',
+    unit: 'ratio',
+    measure: (r) =>
+      surveillancePerPersonYear(r, 'role=state_personnel') / surveillancePerPersonYear(r, 'role=none'),
+  },
+  mobilisation_py_state: {
+    label: 'Mobilisation records (bonuses, volunteering, honours) per person-year, state personnel',
+    unit: 'records',
+    measure: (r) => mobilisationPerPersonYear(r, 'role=state_personnel'),
+  },
+  mobilisation_py_none: {
+    label: 'Mobilisation records per person-year, residents with no role',
+    unit: 'records',
+    measure: (r) => mobilisationPerPersonYear(r, 'role=none'),
+  },
+  mobilisation_ratio: {
+    label: 'Mobilisation records per person-year, state personnel ÷ residents with no role',
+    unit: 'ratio',
+    measure: (r) =>
+      mobilisationPerPersonYear(r, 'role=state_personnel') / mobilisationPerPersonYear(r, 'role=none'),
+  },
   fabricated_share_rural: {
     label: 'Share of the records about rural residents that no event underlies',
     unit: 'share',
@@ -90,4 +133,5 @@ export const FIGURES: Record<string, Figure> = {
       (total(r, 'fabricated_records', ruralFamily) + total(r, 'recorded_events', ruralFamily)) /
       total(r, 'true_events', ruralFamily),
   },
+  ...SOCIETY_FIGURES,
 };

@@ -23,6 +23,8 @@ export interface IngestOptions {
   maxIssues?: number;
   /** Refuse statements dated after this day (the CLI passes today, or --report-date). */
   reportDate?: string;
+  /** Sees each stored record with its file line, after its batch is stored (the ingest lint, src/ingest/field-lint.ts). */
+  lint?: (record: CreditRecord, line: number) => void;
 }
 
 export interface IngestSummary {
@@ -168,6 +170,7 @@ export async function ingestFile(
     }
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
+    if (options.lint) for (let i = 0; i < records.length; i++) options.lint(records[i]!, at[i]!);
   };
   const flush = async () => {
     if (!batch.length) return;

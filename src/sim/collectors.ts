@@ -48,6 +48,8 @@ export class MonthCounts {
   recordedEvents: Float64Array;
   fabricated: Float64Array;
   records: Float64Array;
+  /** Records of a positive kind (bonuses, volunteering, honours): the mobilising side of the records. */
+  positiveRecords: Float64Array;
   denied: Float64Array;
   firmRecords = 0;
   births = 0;
@@ -58,6 +60,7 @@ export class MonthCounts {
     this.recordedEvents = new Float64Array(types * GROUPS.length);
     this.fabricated = new Float64Array(types * GROUPS.length);
     this.records = new Float64Array(GROUPS.length);
+    this.positiveRecords = new Float64Array(GROUPS.length);
     this.denied = new Float64Array(GROUPS.length);
   }
   reset(): void {
@@ -65,6 +68,7 @@ export class MonthCounts {
     this.recordedEvents.fill(0);
     this.fabricated.fill(0);
     this.records.fill(0);
+    this.positiveRecords.fill(0);
     this.denied.fill(0);
     this.firmRecords = 0;
     this.births = 0;
@@ -187,6 +191,7 @@ export const collectors: Record<string, Collector> = {
   },
   measures_applied: (s) => byGroup((g) => s.counts.denied[g]!),
   records_per_person: (s) => byGroup((g) => ratio(s.counts.records[g]!, s.alive[g]!)),
+  positive_records_per_person: (s) => byGroup((g) => ratio(s.counts.positiveRecords[g]!, s.alive[g]!)),
   firm_records: (s) => [['firms', s.counts.firmRecords]],
   true_events: (s) => eventRows(s, s.counts.trueEvents),
   recorded_events: (s) => eventRows(s, s.counts.recordedEvents),

@@ -12,17 +12,17 @@ const CASES: { name: string; opts: Omit<SimOptions, 'scenarioDir'>; digest: stri
   {
     name: 'year-by-day',
     opts: { population: 3000, years: 1, seed: 7 },
-    digest: 'a32682675513ae6e9cb66fa74597a44f3cc459aee7e6618caa4b75795e75474c',
+    digest: 'd029689dc80a712d698456f501d1c922fb9d59c13acbaed2dbe7697fa6e506b7',
   },
   {
     name: 'two-calendar-years',
     opts: { population: 1200, years: 1.6, seed: 5 },
-    digest: 'ba726d6fa3d5b6995b611ffa069ba01b87138c288d0ae303b2ffbdf541be7f47',
+    digest: '0f3b19ab3e52de6fb73971fd226ccbbb9f525761a7828d3f7a01ff4ddf960f1b',
   },
   {
     name: 'weeks',
     opts: { population: 1500, years: 0.6, seed: 3, step: 'week', epoch: 'week' },
-    digest: '08eed88cb028a91c044b28e12dda5e2da139faf9420488fa8ce320b5f15c1ae4',
+    digest: 'bc0cd49c3a26240f05510740146bf1e22b368147f06a320e82a8edd59f95dcd9',
   },
 ];
 

@@ -46,6 +46,17 @@ export interface Streams {
   processes: Rng;
   /** Births and deaths. */
   vital: Rng;
+  /** How people respond to each other and to the systems (relational punishment, awareness, opinion). */
+  society: Rng;
+}
+
+/** What ties do for a listed person, read by the credit process when it decides whether the debtor pays (set by the
+ * relational module; absent when that module is off, so the credit process then draws exactly as before). */
+export interface TieSupport {
+  /** Ties pressing the listed person to pay (local person index). */
+  pressing: Uint8Array;
+  /** Ties helping the listed person (lending, vouching). */
+  helping: Uint8Array;
 }
 
 export interface DistrictInit {
@@ -96,6 +107,14 @@ export class DistrictContext {
   births = new Grow(Int32Array);
   asks: ListingAsk[] = [];
   deaths = 0;
+  /** Counts the society modules keep over the epoch (summed by the engine into SimResult.society). */
+  society: Record<string, number> = {};
+  /** Set by the relational module when it runs. */
+  ties: TieSupport | undefined;
+  /** Whether each resident knows their grade (local index); set by the awareness module, absent = everyone knows. */
+  aware: Uint8Array | undefined;
+  /** The opinion module's survey respondents of the epoch, SURVEY_ROW numbers each (society-schema.ts). */
+  survey: number[] = [];
 
   constructor(
     world: World,
@@ -119,6 +138,7 @@ export class DistrictContext {
       recording: root.fork('recording'),
       processes: root.fork('processes'),
       vital: root.fork('vital'),
+      society: root.fork('society'),
     };
     this.nextSlot = this.d.personStart + this.d.personInitial;
     this.meanIncome =
@@ -161,6 +181,13 @@ export class DistrictContext {
     this.births = new Grow(Int32Array);
     this.asks = [];
     this.deaths = 0;
+    this.society = {};
+    this.survey = [];
+  }
+
+  /** Add `n` to one of the epoch's society counts. */
+  tally(key: string, n = 1): void {
+    this.society[key] = (this.society[key] ?? 0) + n;
   }
 
   /** (year, month 1-12, day of month) of `day`, in a buffer reused across calls. */

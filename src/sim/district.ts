@@ -8,10 +8,13 @@ import { DistrictContext, type DistrictInit } from './district-context.js';
 import type { Model } from './model.js';
 import { AnnualReportsProcess } from './processes/annual-reports.js';
 import { AppraisalProcess } from './processes/appraisal.js';
+import { AwarenessProcess } from './processes/awareness.js';
 import { ConductProcess } from './processes/conduct.js';
 import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
+import { OpinionProcess } from './processes/opinion.js';
 import { PetitioningProcess } from './processes/petitioning.js';
+import { RelationalProcess } from './processes/relational.js';
 import { PROCESS_NAMES, type DistrictProcess, type ProcessName } from './processes/process.js';
 import { VillageCollectorsProcess } from './processes/village-collectors.js';
 import { VitalProcess } from './processes/vital.js';
@@ -39,6 +42,10 @@ export interface DistrictOutput {
   deaths: number;
   /** Stepped agent-days (alive residents × days), for throughput. */
   agentDays: number;
+  /** The society modules' counts of the epoch (relational responses, …); empty when none runs. */
+  society: Record<string, number>;
+  /** The opinion module's survey respondents of the epoch (SURVEY_ROW numbers each); empty when it does not run. */
+  survey: number[];
 }
 
 /**
@@ -57,6 +64,9 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     conduct: () => new ConductProcess(c, petitioning),
     petitioning: () => petitioning,
     collectors: () => new VillageCollectorsProcess(c),
+    relational: () => new RelationalProcess(c),
+    awareness: () => new AwarenessProcess(c),
+    opinion: () => new OpinionProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }
@@ -121,6 +131,8 @@ export class DistrictSim {
       births: c.births.take(),
       deaths: c.deaths,
       agentDays,
+      society: c.society,
+      survey: c.survey,
     };
   }
 

@@ -134,5 +134,13 @@ describe('recorded versus true events', () => {
     expect(truth.size).toBeGreaterThan(10);
     for (const [g, v] of rec) expect(v).toBeLessThanOrEqual(truth.get(g) ?? 0);
     for (const [, c, , v] of r.timeseries) if (c === 'fabricated_records') expect(v).toBe(0);
+    // the mobilising (positive-kind) records are a part of each group's records, and some group has some
+    const all = sum('records_per_person');
+    const positive = sum('positive_records_per_person');
+    for (const [g, v] of positive) expect(v).toBeLessThanOrEqual(all.get(g)! + 1e-9);
+    expect([...positive.values()].some((v) => v > 0)).toBe(true);
+    expect([...positive.values()].reduce((a, b) => a + b, 0)).toBeLessThan(
+      [...all.values()].reduce((a, b) => a + b, 0),
+    );
   });
 });

@@ -77,6 +77,10 @@ export interface SimResult {
   snapshot: Snapshot;
   /** The collectors' rows (date, collector, group, value), also written to timeseries.csv. */
   timeseries: [string, string, string, number][];
+  /** The society modules' counts over the run (e.g. `relational.family.learned`); empty when none runs. */
+  society: Record<string, number>;
+  /** The last wave of the opinion module's survey: SURVEY_ROW numbers per respondent; empty when it does not run. */
+  survey: number[];
 }
 
 const YEAR = 365.2425;
@@ -118,6 +122,8 @@ interface Run {
   start: number;
   end: number;
   timeseries: [string, string, string, number][];
+  society: Record<string, number>;
+  survey: number[];
   recHash: Hash;
   evHash: Hash;
   /** Ids of records decided but never reported (their report day lies after the end). */
@@ -226,6 +232,8 @@ async function prepare(o: SimOptions): Promise<Run> {
     start,
     end: addYears(start, whole) + Math.round((years - whole) * YEAR),
     timeseries: [],
+    society: {},
+    survey: [],
     recHash: createHash('sha256'),
     evHash: createHash('sha256'),
     unrecorded: [],
@@ -418,6 +426,10 @@ async function mergeDistricts(
   for (const d of outputs) {
     T.agentDays += d.agentDays;
     T.deaths += d.deaths;
+    for (const [k, v] of Object.entries(d.society)) run.society[k] = (run.society[k] ?? 0) + v;
+    // a new survey wave (a later day) replaces the last one
+    if (d.survey.length && run.survey.length && d.survey[0]! > run.survey[0]!) run.survey = [];
+    for (const x of d.survey) run.survey.push(x);
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -464,7 +476,11 @@ function feedEngines(
     run.mirror.append(r, s);
     if (s < P) {
       const n = groupsOf(run.world, s, gs);
-      for (let g = 0; g < n; g++) counts.records[gs[g]!]!++;
+      const positive = run.cat.get(r.kind)?.polarity === 'positive';
+      for (let g = 0; g < n; g++) {
+        counts.records[gs[g]!]!++;
+        if (positive) counts.positiveRecords[gs[g]!]!++;
+      }
     } else counts.firmRecords++;
   }
   run.totals.records += batch.length;
@@ -568,6 +584,8 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
     lists: run.lists,
     snapshot: run.snap,
     timeseries: run.timeseries,
+    society: run.society,
+    survey: run.survey,
   };
   if (run.o.keepLedger) result.ledger = run.ledger;
   else await run.ledger.close();

@@ -49,7 +49,7 @@ export function generateFirms(
       const a = ageYears(P.birth[i]!, startDay);
       if (a < O.minAge || a > O.maxAge) continue;
       idx.push(i);
-      w.push(Math.pow(Math.max(1000, P.income[i]!), O.incomeElasticity));
+      w.push(Math.pow(Math.max(O.incomeFloor, P.income[i]!), O.incomeElasticity));
     }
     return { idx, cum: cumulative(w) };
   });

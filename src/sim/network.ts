@@ -12,6 +12,7 @@ import {
   type PersonCols,
 } from './world.js';
 
+/** Bound of the age buckets (the scenario's age tables end at 120); not a behaviour. */
 const MAX_AGE = 120;
 
 export function generateNetwork(
@@ -29,14 +30,14 @@ export function generateNetwork(
     const counts = new Int32Array(MAX_AGE + 2);
     for (let i = d.personStart; i < d.personStart + d.personInitial; i++) {
       const a = ageYears(P.birth[i]!, startDay);
-      if (a >= 16) counts[Math.min(a, MAX_AGE) + 1]!++;
+      if (a >= spec.minAge) counts[Math.min(a, MAX_AGE) + 1]!++;
     }
     for (let a = 1; a < counts.length; a++) counts[a]! += counts[a - 1]!;
     const items = new Int32Array(counts[counts.length - 1]!);
     const fill = counts.slice();
     for (let i = d.personStart; i < d.personStart + d.personInitial; i++) {
       const a = ageYears(P.birth[i]!, startDay);
-      if (a >= 16) items[fill[Math.min(a, MAX_AGE)]!++] = i;
+      if (a >= spec.minAge) items[fill[Math.min(a, MAX_AGE)]!++] = i;
     }
     return { counts, items };
   });
@@ -50,7 +51,7 @@ export function generateNetwork(
     const r = rng.fork(`friends:${d.code}`);
     for (let i = d.personStart; i < d.personStart + d.personInitial; i++) {
       const a = ageYears(P.birth[i]!, startDay);
-      if (a < 16) continue;
+      if (a < spec.minAge) continue;
       for (let k = 0; k < spec.friendsPerAdult; k++) {
         const dj = r.next() < spec.sameDistrict || districts.length === 1 ? di : r.int(districts.length);
         const j = pickAged(dj, a - spec.ageWindow, a + spec.ageWindow, r);

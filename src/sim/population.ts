@@ -18,6 +18,7 @@ import {
 } from './world.js';
 
 const YEAR = 365.2425;
+/** Bound of the age tables (the scenario's age rows end at 120); not a behaviour. */
 const MAX_AGE = 120;
 
 export interface PopulationResult {
@@ -43,6 +44,7 @@ function ageTable<T>(rows: readonly (readonly [number, number, T])[], fallback: 
 
 /** Per-district capacity for births over the run: expected births with ample headroom (slots are cheap). */
 export function birthCapacity(n: number, birthsPerThousand: number, years: number): number {
+  // slot headroom only (unused slots stay NOT_BORN): no behaviour depends on it
   return Math.ceil(n * (birthsPerThousand / 1000) * years * 1.6 + 20);
 }
 
@@ -136,12 +138,14 @@ export function generatePopulation(
     };
     // ---- spouses ----
     const H = pop.households;
+    const adult = H.adultAge.value;
+    const wedAge = H.spouseMinAge.value;
     for (let k = 0; k < n; k++) {
       const i = o + k;
-      if (P.sex[i] !== 0 || age[k]! < 20 || r.next() >= marriedByAge[age[k]!]!) continue;
+      if (P.sex[i] !== 0 || age[k]! < wedAge || r.next() >= marriedByAge[age[k]!]!) continue;
       const hk = r.next() < H.sameHukouSpouse ? P.hukou[i]! : 1 - P.hukou[i]!;
-      for (let t = 0; t < 6; t++) {
-        const a = Math.max(20, Math.round(age[k]! + r.normal(H.spouseAgeGapMean, H.spouseAgeGapSd)));
+      for (let t = 0; t < H.spouseDrawTries; t++) {
+        const a = Math.max(wedAge, Math.round(age[k]! + r.normal(H.spouseAgeGapMean, H.spouseAgeGapSd)));
         const m = pickFrom(men, hk, a);
         if (m >= 0 && P.spouse[o + m] < 0) {
           P.spouse[i] = o + m;
@@ -154,15 +158,15 @@ export function generatePopulation(
     const childCount = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const i = o + k;
-      if (r.next() >= (age[k]! < 18 ? H.motherInTownMinor : H.motherInTownAdult)) continue;
-      for (let t = 0; t < 4; t++) {
+      if (r.next() >= (age[k]! < adult ? H.motherInTownMinor : H.motherInTownAdult)) continue;
+      for (let t = 0; t < H.motherDrawTries; t++) {
         const g = triangularInt(r, H.motherAgeMin, H.motherAgeMode, H.motherAgeMax);
         const m = pickFrom(women, P.hukou[i]!, age[k]! + g);
         if (m >= 0 && childCount[m]! < H.maxChildren) {
           P.mother[i] = o + m;
           childCount[m]!++;
           const s = P.spouse[o + m]!;
-          if (s >= 0 && age[s - o]! - age[k]! >= 18) P.father[i] = s;
+          if (s >= 0 && age[s - o]! - age[k]! >= H.fatherMinAgeGap) P.father[i] = s;
           break;
         }
       }
@@ -170,7 +174,7 @@ export function generatePopulation(
     // ---- households (see docs/decisions/0051) ----
     const isStay = (k: number) =>
       P.spouse[o + k]! < 0 &&
-      age[k]! >= 18 &&
+      age[k]! >= adult &&
       age[k]! <= H.adultChildAtHomeMaxAge &&
       P.mother[o + k]! >= 0 &&
       childCount[k] === 0;
@@ -179,8 +183,8 @@ export function generatePopulation(
     const deferred: number[] = [];
     for (let k = 0; k < n; k++) {
       const i = o + k;
-      if (age[k]! < 18 || P.household[i]! !== -1 || isStay(k)) continue;
-      const elder = age[k]! >= 65 && childCount[k]! > 0 && !hasStayingChild[k];
+      if (age[k]! < adult || P.household[i]! !== -1 || isStay(k)) continue;
+      const elder = age[k]! >= H.elderAge && childCount[k]! > 0 && !hasStayingChild[k];
       if (elder && r.next() < H.elderLivesWithChild) {
         // an elder (with spouse, if any) moves in with an adult child: the three-generation household
         deferred.push(k);
@@ -193,7 +197,7 @@ export function generatePopulation(
     }
     for (let k = 0; k < n; k++) {
       const i = o + k;
-      if (P.household[i]! >= 0 || (age[k]! >= 18 && !isStay(k))) continue;
+      if (P.household[i]! >= 0 || (age[k]! >= adult && !isStay(k))) continue;
       const m = P.mother[i]!;
       const f = P.father[i]!;
       if (m >= 0 && P.household[m]! >= 0) P.household[i] = P.household[m]!;
@@ -201,9 +205,9 @@ export function generatePopulation(
       else {
         // A minor whose parents live elsewhere stays with relatives: any adult of the same hukou in the district.
         let h = -1;
-        for (let t = 0; t < 8 && h < 0; t++) {
+        for (let t = 0; t < H.relativeDrawTries && h < 0; t++) {
           const c = r.int(n);
-          if (age[c]! >= 25 && P.hukou[o + c] === P.hukou[i] && P.household[o + c]! >= 0)
+          if (age[c]! >= H.relativeMinAge && P.hukou[o + c] === P.hukou[i] && P.household[o + c]! >= 0)
             h = P.household[o + c]!;
         }
         P.household[i] = h >= 0 ? h : households++;
@@ -214,7 +218,7 @@ export function generatePopulation(
       const kids = new Map<number, number[]>();
       for (let k = 0; k < n; k++) {
         const m = P.mother[o + k]!;
-        if (m >= 0 && age[k]! >= 25) (kids.get(m) ?? kids.set(m, []).get(m)!).push(o + k);
+        if (m >= 0 && age[k]! >= H.relativeMinAge) (kids.get(m) ?? kids.set(m, []).get(m)!).push(o + k);
       }
       for (const k of deferred) {
         const list = kids.get(o + k);
@@ -246,6 +250,7 @@ export function generatePopulation(
     villages += nv;
     // ---- education, occupation ----
     const O = pop.occupations;
+    const [primaryAt, juniorAt, seniorAt, schooledAt] = pop.education.schoolAges.value;
     const occCum = (shares: Partial<Record<string, number>>, tertiary: boolean) => {
       const names = [
         'farmer',
@@ -271,17 +276,18 @@ export function generatePopulation(
       const a = age[k]!;
       const hk = P.hukou[i]!;
       let edu: number;
-      if (a < 6) edu = 0;
-      else if (a < 12) edu = 1;
-      else if (a < 15) edu = 2;
-      else if (a < 18) edu = 3;
+      if (a < primaryAt) edu = 0;
+      else if (a < juniorAt) edu = 1;
+      else if (a < seniorAt) edu = 2;
+      else if (a < schooledAt) edu = 3;
       else edu = drawCum(r, (hk ? eduR : eduU)[a]!);
       P.education[i] = edu;
       let occ: number;
       const retireAt = hk ? O.ruralRetirementAge : P.sex[i] ? O.retirementAgeMale : O.retirementAgeFemale;
-      if (a < 6) occ = OCC.child;
-      else if (a < 18) occ = OCC.student;
-      else if (a <= 22 && edu === 4 && r.next() < O.tertiaryStudentShare18to22) occ = OCC.student;
+      if (a < primaryAt) occ = OCC.child;
+      else if (a < adult) occ = OCC.student;
+      else if (a <= O.tertiaryStudentMaxAge && edu === 4 && r.next() < O.tertiaryStudentShare18to22)
+        occ = OCC.student;
       else if (a >= retireAt) occ = OCC.retired;
       else {
         const t = occTables[hk]![edu === 4 ? 1 : 0]!;
@@ -292,15 +298,16 @@ export function generatePopulation(
     }
     // ---- village cadres and credit-information collectors ----
     if (nv > 0) {
+      const R = pop.villages.roles;
       const members: number[][] = Array.from({ length: nv }, () => []);
       for (let k = 0; k < n; k++) {
         const v = P.village[o + k]!;
-        if (v >= 0 && P.hukou[o + k] && age[k]! >= 25 && age[k]! <= 65)
+        if (v >= 0 && P.hukou[o + k] && age[k]! >= R.candidateAges[0] && age[k]! <= R.candidateAges[1])
           members[v - d.villageStart]!.push(o + k);
       }
       for (const list of members) {
         const pickRole = (count: number, role: number, minAge: number, maxAge: number) => {
-          for (let c = 0, t = 0; c < count && t < count * 20 && list.length; t++) {
+          for (let c = 0, t = 0; c < count && t < count * R.triesPerPost && list.length; t++) {
             const i = list[r.int(list.length)]!;
             const a = age[i - o]!;
             if (P.roles[i]! & (ROLE_CADRE | ROLE_COLLECTOR) || a < minAge || a > maxAge) continue;
@@ -308,8 +315,13 @@ export function generatePopulation(
             c++;
           }
         };
-        pickRole(pop.villages.cadresPerVillage.value, ROLE_CADRE, 30, 65);
-        pickRole(pop.villages.collectorsPerVillage.value, ROLE_COLLECTOR, 25, 60);
+        pickRole(pop.villages.cadresPerVillage.value, ROLE_CADRE, R.cadreAges[0], R.cadreAges[1]);
+        pickRole(
+          pop.villages.collectorsPerVillage.value,
+          ROLE_COLLECTOR,
+          R.collectorAges[0],
+          R.collectorAges[1],
+        );
       }
     }
     // ---- income, driving, traits, ID sequence ----
@@ -353,9 +365,9 @@ export function generatePopulation(
         P.consent[i] = r2.next() < p ? 1 : 0;
       }
       if (a >= drv.minAge && a <= drv.maxAge) {
-        const inc = Math.max(0.05, P.income[i]! / meanIncome);
+        const inc = Math.max(drv.incomeFloor, P.income[i]! / meanIncome);
         const p = drv.base * (P.sex[i] ? drv.male : drv.female) * Math.pow(inc, drv.incomeElasticity);
-        P.driver[i] = r2.next() < Math.min(0.95, p) ? 1 : 0;
+        P.driver[i] = r2.next() < Math.min(drv.maxProbability, p) ? 1 : 0;
       }
     }
   }
@@ -397,7 +409,7 @@ function assignParty(
       else if (P.education[i] === 3) x *= W.senior;
       if (P.roles[i]! & ROLE_STATE) x *= W.statePersonnel;
       if (P.roles[i]! & ROLE_CADRE) x *= W.villageCadre;
-      if (a < 30) x *= W.age18to29;
+      if (a <= pop.party.youngMaxAge) x *= W.age18to29;
       idx[m] = i;
       w[m++] = x;
     }

@@ -15,6 +15,8 @@ const nonneg = z.number().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD');
 /** A single sourced number. */
 const param = (n: z.ZodNumber = z.number()) => z.object({ value: n, ...prov }).strict();
+/** [youngest, oldest] ages, inclusive. */
+const ageRange = z.tuple([z.int().min(0), z.int().min(0)]);
 /** [first age, last age, x] rows. */
 const ageRows = <T extends z.ZodType>(x: T) => z.array(z.tuple([z.int().min(0), z.int().min(0), x])).min(1);
 
@@ -122,6 +124,14 @@ export const PopulationFile = z
         motherInTownAdult: share,
         adultChildAtHomeMaxAge: z.int().min(18),
         elderLivesWithChild: share,
+        adultAge: param(z.int().min(1).max(30)),
+        spouseMinAge: param(z.int().min(12).max(40)),
+        fatherMinAgeGap: z.int().min(10).max(40),
+        elderAge: z.int().min(40),
+        relativeMinAge: z.int().min(16),
+        spouseDrawTries: z.int().min(1).max(100),
+        motherDrawTries: z.int().min(1).max(100),
+        relativeDrawTries: z.int().min(1).max(100),
         ...prov,
       })
       .strict(),
@@ -130,6 +140,15 @@ export const PopulationFile = z
         meanSize: param(z.number().min(50)),
         cadresPerVillage: param(z.int().min(0).max(30)),
         collectorsPerVillage: param(z.int().min(0).max(10)),
+        roles: z
+          .object({
+            candidateAges: ageRange,
+            cadreAges: ageRange,
+            collectorAges: ageRange,
+            triesPerPost: z.int().min(1).max(1000),
+            ...prov,
+          })
+          .strict(),
         ...prov,
       })
       .strict(),
@@ -144,6 +163,8 @@ export const PopulationFile = z
         ]),
         urbanByAge: ageRows(z.array(nonneg).length(5)),
         ruralByAge: ageRows(z.array(nonneg).length(5)),
+        /** Ages at which children reach primary, junior, senior and drawn (adult) schooling, ascending. */
+        schoolAges: z.object({ value: z.tuple([z.int(), z.int(), z.int(), z.int()]), ...prov }).strict(),
         ...prov,
       })
       .strict(),
@@ -164,6 +185,7 @@ export const PopulationFile = z
         retirementAgeFemale: z.int(),
         ruralRetirementAge: z.int(),
         tertiaryStudentShare18to22: share,
+        tertiaryStudentMaxAge: z.int().min(18),
         urban: workShares,
         rural: workShares,
         tertiaryStateBoost: z.number().min(1),
@@ -185,6 +207,7 @@ export const PopulationFile = z
             age18to29: nonneg,
           })
           .strict(),
+        youngMaxAge: z.int(),
         ...prov,
       })
       .strict(),
@@ -207,6 +230,8 @@ export const PopulationFile = z
         male: nonneg,
         female: nonneg,
         incomeElasticity: z.number(),
+        incomeFloor: z.number().positive(),
+        maxProbability: share,
         ...prov,
       })
       .strict(),
@@ -227,6 +252,7 @@ export const PopulationFile = z
         sameDistrict: share,
         ageWindow: z.int().min(0),
         coworkersPerWorker: z.int().min(0).max(100),
+        minAge: z.int().min(0),
         ...prov,
       })
       .strict(),
@@ -282,6 +308,7 @@ export const FirmsFile = z
         controllerIsRepresentative: share,
         controllerIsSpouse: share,
         otherDistrict: share,
+        incomeFloor: nonneg,
         ...prov,
       })
       .strict(),

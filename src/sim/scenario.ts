@@ -10,6 +10,7 @@ import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
+import { SocietyFile } from './society-schema.js';
 
 /** The files of a scenario folder and their schemas; keys double as the first segment of override paths. */
 const FILES = {
@@ -19,6 +20,7 @@ const FILES = {
   behaviour: { file: 'behaviour.yaml', schema: BehaviourFile },
   agencies: { file: 'agencies.yaml', schema: AgenciesFile },
   responses: { file: 'responses.yaml', schema: ResponsesFile },
+  society: { file: 'society.yaml', schema: SocietyFile },
 } as const;
 export type ScenarioPart = keyof typeof FILES;
 export const SCENARIO_PARTS = Object.keys(FILES) as ScenarioPart[];
@@ -34,6 +36,7 @@ export interface Scenario {
   behaviour: BehaviourFile;
   agencies: AgenciesFile;
   responses: ResponsesFile;
+  society: SocietyFile;
   /** Parsed documents, for positions of cross-reference problems found later (e.g. against the catalogue). */
   docs: Record<ScenarioPart, ParsedYaml>;
 }

@@ -23,6 +23,7 @@ interface ExplainFlags {
   run?: string;
   scheme?: string[];
   target: string;
+  all?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -44,6 +45,10 @@ export function register(program: Command): void {
       collect,
     )
     .option('--target <grade>', 'target grade for the counterfactuals', 'A')
+    .option(
+      '--all',
+      'also show counterfactual plans with actions a person cannot choose (organ donation, heroic acts, honours), labelled',
+    )
     .action(async (id: string, flags: ExplainFlags, cmd: Command) => {
       if (!isIsoDate(flags.asOf))
         throw new MosaicError({
@@ -77,6 +82,7 @@ export function register(program: Command): void {
           policy: loadListPolicy(listRoot, catalogue),
           asOf: flags.asOf,
           target: flags.target,
+          all: flags.all === true,
         });
       };
       let result;

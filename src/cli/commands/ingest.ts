@@ -3,7 +3,11 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isIsoDate } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
+import { shipped } from '../../core/paths.js';
+import { FieldLint } from '../../ingest/field-lint.js';
 import { DEFAULT_BATCH, ingestFile, type IngestSummary } from '../../ingest/ingest.js';
+import { describeNeed, FieldNeeds, type FieldNeed } from '../../schemes/municipal/field-needs.js';
+import { loadSchemePack } from '../../schemes/municipal/load.js';
 import { err, out, printIssues, withLedger } from '../../ingest/session.js';
 import { readSubjects } from '../../ingest/subjects.js';
 
@@ -17,7 +21,17 @@ interface IngestFlags {
   progress?: boolean;
   json?: boolean;
   reportDate?: string;
+  scheme?: string[];
 }
+
+/** The points packs whose rule lines the ingest lint checks records against, unless --scheme names others. */
+const SHIPPED_PACKS = [
+  ['wendeng-points', '2020'],
+  ['weihai-haibei', '2020'],
+  ['rongcheng-points', '2021'],
+] as const;
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command): void {
   program
@@ -38,6 +52,11 @@ export function register(program: Command): void {
     .option('--progress', 'show a progress bar even when standard error is not a terminal')
     .option('--json', 'print the summary as JSON')
     .option(
+      '--scheme <dir>',
+      'points-scheme pack the lint checks records against (repeatable; default: the shipped Wendeng, Weihai and Rongcheng packs)',
+      collect,
+    )
+    .option(
       '--report-date <date>',
       'refuse statements dated after this day (YYYY-MM-DD; default: today, UTC); set it for simulated futures',
     )
@@ -47,7 +66,9 @@ export function register(program: Command): void {
 Every row is checked (identifier check characters, record kind in the catalogue, dates, amount, severity,
 issuer level) and each bad row is reported as file:line: code: message. Unless --skip-invalid is given the whole
 file is validated before anything is stored. Records already in the ledger are counted as duplicates, so
-running the same file twice stores it once. Exit code 2 when any row or subject entry is invalid.`,
+running the same file twice stores it once. Exit code 2 when any row or subject entry is invalid.
+A stored record that lacks the severity or issuer level every rule line of its kind needs (in the --scheme packs)
+scores nothing there: it is stored, with a warning (ingest.missing_severity / ingest.missing_level) at its line.`,
     )
     .action(async (file: string, flags: IngestFlags, cmd: Command) => {
       const batchSize = Number(flags.batchSize);
@@ -61,13 +82,19 @@ running the same file twice stores it once. Exit code 2 when any row or subject 
         });
       // Subjects are checked before any record is read, and stored only once the records have passed.
       const subjects = flags.subjects ? await readSubjects(flags.subjects) : [];
+      let lint: FieldLint<FieldNeed> | undefined;
       const summary = await withLedger(cmd, async (ledger) => {
+        // Requirements per record kind are computed once here; the lint is a map lookup per stored record.
+        const dirs = flags.scheme ?? SHIPPED_PACKS.map(([s, v]) => shipped('policies', s, v));
+        const needs = new FieldNeeds(dirs.map((d) => loadSchemePack(d, ledger.catalogue)));
+        lint = new FieldLint(needs, file, (n) => describeNeed(n));
         const bar = progressBar(flags.progress === true);
         try {
           return await ingestFile(ledger, file, {
             skipInvalid: flags.skipInvalid,
             batchSize,
             reportDate,
+            lint: (r, line) => lint!.check(r, line),
             onProgress: bar.update,
             beforeStore: subjects.length ? () => ledger.putSubjects(subjects) : undefined,
           });
@@ -77,11 +104,15 @@ running the same file twice stores it once. Exit code 2 when any row or subject 
       });
       printIssues(summary.issues);
       if (summary.moreIssues) err(`… and ${summary.moreIssues} more issues`);
-      if (flags.json) out(JSON.stringify({ ...summaryCounts(summary), subjects: subjects.length }));
+      printIssues(lint?.warnings ?? []);
+      if (lint?.more) err(`… and ${lint.more} more warnings`);
+      const warnings = (lint?.warnings.length ?? 0) + (lint?.more ?? 0);
+      if (flags.json) out(JSON.stringify({ ...summaryCounts(summary), subjects: subjects.length, warnings }));
       else {
         out(
           `${file}: ${summary.rows} rows, ${summary.inserted} inserted, ${summary.duplicates} duplicates, ` +
             `${summary.rejected} rejected` +
+            (warnings ? `, ${warnings} warnings` : '') +
             (subjects.length ? `; ${subjects.length} register entries` : ''),
         );
         if (!summary.stored) err('nothing was stored: fix the rows above, or pass --skip-invalid');

@@ -11,6 +11,8 @@ const A = '110105198003120016';
 const B = '110105197507040023';
 const C = '110105201209010036';
 const E = '91110108MA01B2C344';
+const D = '440305199001010050';
+const F = '91440300MA5F6G7HXC';
 
 const subjects: Subject[] = [
   {
@@ -40,6 +42,8 @@ const subjects: Subject[] = [
     roles: [],
     legalRepresentative: B,
   },
+  { id: D, type: 'natural', name: 'Zhao Liu', jurisdiction: '440305', roles: [], birthDate: '1990-01-01' },
+  { id: F, type: 'legal', name: 'Shenzhen Example Tech Co.', jurisdiction: '440300', roles: [] },
 ];
 const rec = (r: Omit<RecordInput, 'reportedAt'> & { reportedAt?: string }) =>
   makeRecord({ ...r, reportedAt: r.reportedAt ?? r.occurredAt });
@@ -80,6 +84,39 @@ const records = [
     agency: 'court',
     basis: '(2024)J0108Z9',
     severity: 'e1',
+  }),
+  // Listed under the 2013 text (before 2017-05-01) and deleted on performance before 2024.
+  rec({
+    subject: D,
+    kind: 'court.defaulter_listed',
+    occurredAt: '2016-02-01',
+    agency: 'court',
+    basis: '(2016)Yue0305Zhi7',
+    severity: 'e2',
+  }),
+  rec({
+    subject: D,
+    kind: 'court.defaulter_deleted',
+    occurredAt: '2016-12-01',
+    agency: 'court',
+    basis: '(2016)Yue0305Zhi7',
+    severity: 'performed',
+  }),
+  rec({
+    subject: F,
+    kind: 'court.defaulter_listed',
+    occurredAt: '2016-02-01',
+    agency: 'court',
+    basis: '(2016)Yue03Zhi8',
+    severity: 'e1',
+  }),
+  rec({
+    subject: F,
+    kind: 'court.defaulter_deleted',
+    occurredAt: '2017-08-01',
+    agency: 'court',
+    basis: '(2016)Yue03Zhi8',
+    severity: 'performed',
   }),
 ];
 
@@ -125,6 +162,40 @@ describe('lists CLI', () => {
     const full = await run('list', 'show', 'spc_defaulters', '--as-of', '2024-06-01', '--unmasked');
     expect(full.stdout).toContain(A);
     expect(full.stderr).toContain('not for public display');
+  });
+
+  it('publishes the fields of the text in force: organisation code under 2013, USCC under 2017 (issue 11 fix 8)', async () => {
+    const in2016 = await run('list', 'show', 'spc_defaulters', '--as-of', '2016-06-01', '--json');
+    const legal2016 = JSON.parse(in2016.stdout).tables.find((t: { type: string }) => t.type === 'legal');
+    expect(legal2016.columns).toContain('organisation_code');
+    expect(legal2016.columns).not.toContain('uscc');
+    expect(legal2016.rows[0]).toContain('MA5F6G7H-X');
+    const in2017 = await run('list', 'show', 'spc_defaulters', '--as-of', '2017-06-01', '--json');
+    const legal2017 = JSON.parse(in2017.stdout).tables.find((t: { type: string }) => t.type === 'legal');
+    expect(legal2017.columns).toContain('uscc');
+    expect(legal2017.columns).not.toContain('organisation_code');
+  });
+
+  it('decides in April 2016 on bases in force then, citing no document of September 2016 (issue 11 fix 7)', async () => {
+    const r = await run('decide', D, 'exit_border', '--date', '2016-04-01');
+    expect(r.stdout).toContain('DENY');
+    expect(r.stdout).toContain('d05_exit');
+    expect(r.stdout).toContain('Civil Procedure Law (2012 revision) Art. 255');
+    for (const action of [
+      'exit_border',
+      'outbound_group_tour',
+      'apply_civil_service',
+      'receive_honour',
+      'fly',
+    ]) {
+      const j = JSON.parse((await run('decide', D, action, '--date', '2016-04-01', '--json')).stdout);
+      expect(j.reasons.length, action).toBeGreaterThan(0);
+      // The notes may say why an Opinions of September 2016 is not the basis; the basis itself may not be one.
+      const cited = j.reasons.map(
+        (x: { legalBasis: string; instrument: string }) => `${x.legalBasis} ${x.instrument}`,
+      );
+      expect(cited.join('\n'), action).not.toMatch(/Sept(ember)? 2016|2016-09|\(2020\)|\[2022\]/);
+    }
   });
 
   it('explains a subject: entries, relational reach, deadlines and measures', async () => {

@@ -51,7 +51,12 @@ describe('policy CLI', () => {
   it('lints every shipped pack of every registered kind', async () => {
     const r = await run('policy', 'lint');
     expect(r.code).toBeUndefined();
-    for (const p of ['wendeng-points/2020', 'weihai-haibei/2020', 'rongcheng-points/2021'])
+    for (const p of [
+      'wendeng-points/2020',
+      'weihai-haibei/2020',
+      'rongcheng-points/2018',
+      'rongcheng-points/2021',
+    ])
       expect(r.stdout).toContain(`ok   ${shipped('policies', p)} (points-scheme)`);
   });
 
@@ -78,7 +83,8 @@ describe('policy CLI', () => {
     expect(r.code).toBeUndefined();
     expect(r.stdout).toContain('(points-scheme, engines): 9 passed, 0 failed');
     expect(r.stdout).toContain('(points-scheme, ledger): 10 passed, 0 failed');
-    expect(r.stdout).toMatch(/38 passed, 0 failed\n$/);
+    expect(r.stdout).toContain('rongcheng-points/2018 (points-scheme, engines): 6 passed, 0 failed');
+    expect(r.stdout).toMatch(/50 passed, 0 failed\n$/);
   });
 
   it('explains a subject from the ledger in English and Chinese', async () => {
@@ -133,6 +139,15 @@ describe('policy CLI', () => {
     const r = await run('policy', 'diff', WENDENG, shipped('policies', 'weihai-haibei', '2020'));
     expect(r.stdout).toContain('band D: ≤ 599 → ≤ 800');
     expect(r.stdout).not.toContain('~ rule');
+    // Rongcheng's reform: the same lines, scoring now needs consent (issue 11 fix 6).
+    const rc = await run(
+      'policy',
+      'diff',
+      shipped('policies', 'rongcheng-points', '2018'),
+      shipped('policies', 'rongcheng-points', '2021'),
+    );
+    expect(rc.stdout).toContain('consentRequired: false → true');
+    expect(rc.stdout).not.toMatch(/[+~-] rule/);
   });
 
   it('scores the ledger into a DuckDB table and a Parquet file, replacing an earlier run', async () => {

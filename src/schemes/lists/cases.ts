@@ -32,6 +32,7 @@ const SubjectIn = z
     legalRepresentative: z.string().optional(),
     principal: z.string().optional(),
     actualController: z.string().optional(),
+    directlyResponsible: z.array(z.string()).optional(),
     parents: z.array(z.string()).optional(),
   })
   .strict();
@@ -202,6 +203,7 @@ function subjectOf(s: z.infer<typeof SubjectIn>, alias: (x: string) => string): 
   if (s.legalRepresentative) out.legalRepresentative = alias(s.legalRepresentative);
   if (s.principal) out.principal = alias(s.principal);
   if (s.actualController) out.actualController = alias(s.actualController);
+  if (s.directlyResponsible) out.directlyResponsible = s.directlyResponsible.map(alias);
   if (s.parents) out.parents = s.parents.map(alias);
   return out;
 }

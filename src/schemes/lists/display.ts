@@ -5,6 +5,7 @@ import { maskText } from '../../core/mask.js';
 import { parseResidentId, validateResidentId } from '../../core/identifiers.js';
 import type { ListEntry } from './lifecycle.js';
 import type { ListDef } from './schema.js';
+import { listTextOn } from './versions.js';
 import type { Register } from './register.js';
 
 /** Keep the first and last characters, star the rest (DOMAIN §8.3: keep 6 and 4 of an ID number). */
@@ -32,8 +33,10 @@ export function publishedTables(
   unmasked = false,
 ): PublishedTable[] {
   const out: PublishedTable[] = [];
+  // The fields published are those of the text in force on the day shown (the 2013 defaulter text: organisation code).
+  const text = listTextOn(list, asOf);
   for (const type of ['natural', 'legal'] as const) {
-    const columns = list.publication.fields[type];
+    const columns = text.publication.fields[type];
     if (!columns?.length) continue;
     const rows = entries
       .filter((e) => register.typeOf(e.subject) === type)
@@ -64,6 +67,11 @@ function field(c: string, e: ListEntry, register: Register, asOf: number): strin
     case 'id_number':
     case 'uscc':
       return e.subject;
+    case 'organisation_code':
+      // Characters 9-17 of a USCC are the organisation code it replaced (GB 32100-2015, DOMAIN §7.1).
+      return register.typeOf(e.subject) === 'legal' && e.subject.length === 18
+        ? `${e.subject.slice(8, 16)}-${e.subject.slice(16, 17)}`
+        : '';
     case 'legal_representative': {
       const rep = s?.legalRepresentative;
       return rep ? (register.get(rep)?.name ?? maskId(rep)) : '';

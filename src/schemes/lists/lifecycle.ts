@@ -3,6 +3,7 @@ import { addMonths, addYears, toEpochDay } from '../../core/dates.js';
 import type { CreditRecord, RecordStatus } from '../../core/types.js';
 import type { ListPolicy } from './policy.js';
 import type { ListDef, Span } from './schema.js';
+import { listTextOn } from './versions.js';
 
 /**
  * A lifecycle statement as the engines see it: a credit record with dates as epoch days. `basis` (the case number)
@@ -99,8 +100,10 @@ export function spanEnd(from: number, span: Span): number {
 
 /** First day past the base term of a listing under `criterion`, or null for no fixed term. */
 export function baseTermEnd(list: ListDef, listedOn: number, criterion: string | undefined): number | null {
-  const c = criterion === undefined ? undefined : list.criteria?.find((x) => x.code === criterion);
-  const term = c?.term ?? list.term;
+  // The term is the one of the text in force on the decision day (the 2013 defaulter provisions set none).
+  const text = listTextOn(list, listedOn);
+  const c = criterion === undefined ? undefined : text.criteria?.find((x) => x.code === criterion);
+  const term = c?.term ?? text.term;
   return term === 'none' ? null : spanEnd(listedOn, term);
 }
 

@@ -6,7 +6,7 @@ import type { Issue, Location } from '../../core/errors.js';
 import { locate, type ParsedYaml } from '../../core/yaml-doc.js';
 import { registerPackKind } from '../../policy/registry.js';
 import { POLICY_DIRS, readListPolicy, type ListPolicyData } from './load.js';
-import type { CatalogueMeasure, Measure } from './schema.js';
+import type { CatalogueMeasure, Measure, Memorandum } from './schema.js';
 
 /**
  * Legality issues in an already-loaded policy. Codes:
@@ -15,7 +15,10 @@ import type { CatalogueMeasure, Measure } from './schema.js';
  * - measure.effect_not_permitted / measure.action_not_permitted: beyond what the catalogue entry permits;
  * - measure.reach_not_permitted: reaches a relation (officer, child) or an action for it that the entry does not;
  * - measure.subject_not_permitted: the target list holds subjects the catalogue entry does not cover;
- * - memoranda.target_type: an incentive memorandum on a blacklist, or a punishment memorandum on a redlist.
+ * - memoranda.target_type: an incentive memorandum on a blacklist, or a punishment memorandum on a redlist;
+ * - measure.basis_undated: a memorandum's measure does not say when its legal basis came into force;
+ * - measure.basis_after_in_force: a memorandum (or one of its measures) rests on a basis that came into force after
+ *   the memorandum did.
  */
 export function lintListPolicy(d: ListPolicyData): Issue[] {
   const out: Issue[] = [];
@@ -96,6 +99,7 @@ export function lintListPolicy(d: ListPolicyData): Issue[] {
     l.value.measures.forEach((m, i) => check(m, [l.value.list], l.parsed, ['measures', i]));
   for (const memo of d.memoranda) {
     memo.value.measures.forEach((m, i) => check(m, memo.value.target_lists, memo.parsed, ['measures', i]));
+    checkBasisDates(memo.value, memo.parsed, out);
     memo.value.target_lists.forEach((t, i) => {
       const l = lists.get(t);
       if (l && (l.type === 'redlist') !== (memo.value.type === 'incentive'))
@@ -107,6 +111,35 @@ export function lintListPolicy(d: ListPolicyData): Issue[] {
     });
   }
   return out;
+}
+
+/**
+ * A measure may not rest on a legal basis that came into force after its memorandum did: a memorandum of January 2016
+ * cannot apply an Opinions of September 2016. Dates are ISO strings, so they compare as text.
+ */
+function checkBasisDates(memo: Memorandum, p: ParsedYaml, out: Issue[]): void {
+  memo.legal_basis.forEach((b, i) => {
+    if (b.in_force && b.in_force > memo.in_force)
+      out.push({
+        code: 'measure.basis_after_in_force',
+        message: `${b.doc} came into force on ${b.in_force}, after memorandum ${memo.memorandum} (${memo.in_force})`,
+        location: locate(p, ['legal_basis', i, 'in_force']),
+      });
+  });
+  memo.measures.forEach((m, i) => {
+    if (!m.basis_in_force)
+      out.push({
+        code: 'measure.basis_undated',
+        message: `measure ${m.id} does not say when its legal basis came into force (basis_in_force)`,
+        location: locate(p, ['measures', i, 'id']),
+      });
+    else if (m.basis_in_force > memo.in_force)
+      out.push({
+        code: 'measure.basis_after_in_force',
+        message: `measure ${m.id} rests on a basis in force from ${m.basis_in_force}, after memorandum ${memo.memorandum} came into force (${memo.in_force})`,
+        location: locate(p, ['measures', i, 'basis_in_force']),
+      });
+  });
 }
 
 /** Load issues plus legality issues for a policy root. */

@@ -188,14 +188,17 @@ function crossCheck(d: ListPolicyData): Issue[] {
           );
       });
       const sev = new Set(listingKind.severities ?? []);
-      (l.criteria ?? []).forEach((c, i) => {
-        if (!sev.has(c.code))
-          push(
-            'lists.criterion_not_severity',
-            `criterion ${c.code} is not a severity of ${listingKind.code}`,
-            at(p, ['criteria', i, 'code']),
-          );
-      });
+      const checkCriteria = (list: { code: string }[] | undefined, path: (string | number)[]) =>
+        (list ?? []).forEach((c, i) => {
+          if (!sev.has(c.code))
+            push(
+              'lists.criterion_not_severity',
+              `criterion ${c.code} is not a severity of ${listingKind.code}`,
+              at(p, [...path, i, 'code']),
+            );
+        });
+      checkCriteria(l.criteria, ['criteria']);
+      l.versions.forEach((v, i) => checkCriteria(v.criteria, ['versions', i, 'criteria']));
     }
     const codes = new Set<string>();
     (l.criteria ?? []).forEach((c, i) => {
@@ -204,6 +207,22 @@ function crossCheck(d: ListPolicyData): Issue[] {
       codes.add(c.code);
       if (c.requires_active && !d.lists.some((x) => x.value.list === c.requires_active))
         push('lists.unknown_list', `no list ${c.requires_active}`, at(p, ['criteria', i, 'requires_active']));
+    });
+    l.versions.forEach((v, i) => {
+      if (v.from >= v.until)
+        push(
+          'lists.version_dates',
+          `version ${v.version} ends before it starts`,
+          at(p, ['versions', i, 'until']),
+        );
+      (v.criteria ?? []).forEach((c, j) => {
+        if (c.requires_active && !d.lists.some((x) => x.value.list === c.requires_active))
+          push(
+            'lists.unknown_list',
+            `no list ${c.requires_active}`,
+            at(p, ['versions', i, 'criteria', j, 'requires_active']),
+          );
+      });
     });
     const grounds = new Set(l.deletion.grounds.map((g) => g.code));
     if (deletionKind) {

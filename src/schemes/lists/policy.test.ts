@@ -1,5 +1,5 @@
 // The shipped lists policy loads and lints clean; bad policies are refused with coded, located issues.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,12 +119,39 @@ marker: U
     const got = issues.map((i) => `${i.code}@${i.location?.line}:${i.location?.column}`);
     expect(got.sort()).toEqual([
       'measure.action_not_permitted@37:28',
+      'measure.basis_undated@19:9',
+      'measure.basis_undated@30:9',
       'measure.effect_not_permitted@36:13',
       'measure.no_legal_basis@30:9',
       'measure.not_in_catalogue@20:16',
       'measure.reach_not_permitted@35:34',
     ]);
     for (const i of issues) expect(i.location?.file).toBe(file);
+  });
+
+  it('refuses a memorandum measure resting on a basis that came into force after the memorandum (issue 11 fix 7)', () => {
+    const root = copy();
+    const file = join(root, 'memoranda', 'fgcj-2016-141.yaml');
+    const text = readFileSync(file, 'utf8');
+    // The Sept 2016 Opinions, which d05 used to cite, for a memorandum in force from January 2016.
+    const later = text.replace(/(- id: d05_exit[\s\S]*?basis_in_force: )"2013-01-01"/, '$1"2016-09-25"');
+    expect(later).not.toBe(text);
+    writeFileSync(file, later.replace(/(in_force: )2015-07-22/, '$12016-09-25'));
+    const issues = lintListRoot(root).filter((i) => i.code.startsWith('measure.basis'));
+    const lineOf = (needle: RegExp) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l, i, all) => needle.test(all.slice(0, i + 1).join('\n'))) + 1;
+    expect(issues.map((i) => `${i.code}@${i.location?.line}`).sort()).toEqual(
+      [
+        `measure.basis_after_in_force@${lineOf(/in_force: 2016-09-25$/)}`,
+        `measure.basis_after_in_force@${lineOf(/- id: d05_exit[\s\S]*basis_in_force: "2016-09-25"$/)}`,
+      ].sort(),
+    );
+    for (const i of issues) expect(i.location?.file).toBe(file);
+    expect(issues.map((i) => i.message).join('\n')).toContain(
+      'measure d05_exit rests on a basis in force from 2016-09-25',
+    );
   });
 
   it('reports schema and cross-reference errors all at once', () => {

@@ -55,6 +55,8 @@ export class Register {
     if (s.principal) push(rev.officerOf, s.principal, { source: s.id, relation: 'principal' });
     if (s.actualController)
       push(rev.officerOf, s.actualController, { source: s.id, relation: 'actual_controller' });
+    for (const p of s.directlyResponsible ?? [])
+      push(rev.officerOf, p, { source: s.id, relation: 'directly_responsible' });
     if (s.parents) for (const p of s.parents) push(rev.children, p, s.id);
   }
 
@@ -63,6 +65,13 @@ export class Register {
       const person = s[FIELD[rel]];
       if (!person) continue;
       const arr = (rev.officerOf.get(person) ?? []).filter((l) => !(l.source === s.id && l.relation === rel));
+      if (arr.length) rev.officerOf.set(person, arr);
+      else rev.officerOf.delete(person);
+    }
+    for (const person of s.directlyResponsible ?? []) {
+      const arr = (rev.officerOf.get(person) ?? []).filter(
+        (l) => !(l.source === s.id && l.relation === 'directly_responsible'),
+      );
       if (arr.length) rev.officerOf.set(person, arr);
       else rev.officerOf.delete(person);
     }
@@ -94,6 +103,15 @@ export class Register {
     return validateResidentId(id).ok ? toEpochDay(parseResidentId(id).birthDate) : undefined;
   }
 
+  /** Is `person` linked to `entity` as an officer or as a person directly responsible for its debt? */
+  isOfficerOf(person: string, entity: string): boolean {
+    const s = this.byId.get(entity);
+    return (
+      OFFICER_RELATIONS.some((r) => s?.[FIELD[r]] === person) ||
+      (s?.directlyResponsible ?? []).includes(person)
+    );
+  }
+
   /** The natural person linked to an entity by an officer relation. */
   officer(entity: string, rel: OfficerRelation): string | undefined {
     return this.byId.get(entity)?.[FIELD[rel]];
@@ -111,6 +129,7 @@ export class Register {
   targetsOf(source: string, relation: Relation): string[] {
     if (relation === 'listed_subject') return [source];
     if (relation === 'child') return this.reverse().children.get(source) ?? [];
+    if (relation === 'directly_responsible') return this.byId.get(source)?.directlyResponsible ?? [];
     const o = this.officer(source, relation);
     return o ? [o] : [];
   }

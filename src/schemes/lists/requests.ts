@@ -4,7 +4,8 @@ import type { Issue } from '../../core/errors.js';
 import { makeRecord, type CreditRecord, type IssuerLevel } from '../../core/types.js';
 import { activeOn, entriesOf, spanEnd, type ListEntry, type ListStatement } from './lifecycle.js';
 import type { ListPolicy } from './policy.js';
-import { OFFICER_RELATIONS, type Register } from './register.js';
+import { listTextOn } from './versions.js';
+import type { Register } from './register.js';
 
 /**
  * A request by a list owner to list a subject. Facts are what the owner asserts about the case (e.g. that a
@@ -87,14 +88,22 @@ export function requestListing(
     issues.push(refuse('subject_type', `${list.list} does not list ${type} persons`));
   const { entries } = entriesOf(policy, statements);
 
-  // Entry criteria.
-  if (list.criteria?.length) {
-    const c = list.criteria.find((x) => x.code === req.criterion);
+  // Entry criteria: those of the text in force on the decision day.
+  const text = listTextOn(list, day);
+  if (text.criteria?.length) {
+    const c = text.criteria.find((x) => x.code === req.criterion);
     if (!c)
       issues.push(
         refuse('unknown_criterion', `criterion '${req.criterion ?? ''}' is not one of ${list.list}'s`),
       );
     else {
+      if (c.requires_fact && req.facts?.[c.requires_fact] !== true)
+        issues.push(
+          refuse(
+            'criterion_unmet',
+            `${c.code} under the ${text.version} text needs the fact ${c.requires_fact}`,
+          ),
+        );
       if (c.requires_active && !activeOn(entries, day, c.requires_active).length)
         issues.push(
           refuse(
@@ -126,9 +135,7 @@ export function requestListing(
     } else if (ex.when === 'fact') hit = req.facts?.[ex.fact!] === true;
     else if (ex.when === 'subject_type') hit = type === ex.subject_type;
     else if (ex.when === 'officer_of_party_entity')
-      hit =
-        req.entity !== undefined &&
-        OFFICER_RELATIONS.some((r) => register.officer(req.entity!, r) === req.subject);
+      hit = req.entity !== undefined && register.isOfficerOf(req.subject, req.entity!);
     if (hit) issues.push(refuse(ex.code, `${ex.en} (${ex.basis} [${ex.marker}])`));
   }
 

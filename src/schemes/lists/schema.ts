@@ -15,6 +15,8 @@ export const RELATIONS = [
   'legal_representative',
   'principal',
   'actual_controller',
+  /** Persons directly responsible for the entity's debt (影响债务履行的直接责任人员, 2015 consumption provisions Art. 3). */
+  'directly_responsible',
   'child',
 ] as const;
 export const Relation = z.enum(RELATIONS);
@@ -64,6 +66,9 @@ export const Measure = z
     agency: z.string().min(1),
     /** The law, regulation or central document the measure rests on (Guobanfa [2020] No. 49 legality principle). */
     legal_basis: z.string().optional(),
+    /** The day that legal basis came into force; a memorandum's measures must give it, and it may not be later than the
+     * memorandum's own `in_force` (a measure cannot rest on a document that did not exist yet). */
+    basis_in_force: IsoDate.optional(),
     applies_to: z.array(Relation).min(1),
     effect: Effect,
     /** A different effect for some relations (e.g. officers of a restricted entity may not spend the entity's money). */
@@ -83,6 +88,8 @@ const Criterion = z
     code: Code,
     zh: z.string().min(1),
     en: z.string().min(1),
+    /** A fact the listing request must state as true (e.g. the 2013 text's "has the ability to perform"). */
+    requires_fact: Code.optional(),
     /** Term of a listing under this criterion; `none` = until a deletion ground arises. Defaults to the list's term. */
     term: z.union([Span, z.literal('none')]).optional(),
     /** The criterion presupposes an active entry on another list (e.g. E5: violating a consumption order). */
@@ -99,7 +106,8 @@ const Exclusion = z
     zh: z.string().min(1),
     en: z.string().min(1),
     /** minor: under 18 on the decision date; fact: a fact stated in the request; officer_of_party_entity: the
-     * subject is the legal representative, principal or actual controller of the entity that is the party. */
+     * subject is the legal representative, principal, actual controller or a person directly responsible for the debt
+     * of the entity that is the party. */
     when: z.enum(PREDICATES),
     fact: Code.optional(),
     subject_type: z.enum(['natural', 'legal']).optional(),
@@ -122,6 +130,32 @@ const Ground = z
   .strict();
 
 const KindRef = z.object({ kind: KindCode, severity: Code.optional() }).strict();
+
+const PublishedFields = z
+  .object({
+    natural: z.array(Code).optional(),
+    legal: z.array(Code).optional(),
+  })
+  .strict();
+
+export const ListVersion = z
+  .object({
+    version: z.string().min(1),
+    /** In force from this day up to, not including, `until`. */
+    from: IsoDate,
+    until: IsoDate,
+    basis: z.string().min(1),
+    marker: Marker,
+    criteria: z.array(Criterion).optional(),
+    term: z.union([Span, z.literal('none')]).optional(),
+    term_basis: z.string().min(1).optional(),
+    term_marker: Marker.optional(),
+    publication_fields: PublishedFields.optional(),
+    publication_basis: z.string().min(1).optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type ListVersion = z.infer<typeof ListVersion>;
 
 export const ListDef = z
   .object({
@@ -198,12 +232,7 @@ export const ListDef = z
       .object({
         public: z.boolean(),
         portal: z.string().optional(),
-        fields: z
-          .object({
-            natural: z.array(Code).optional(),
-            legal: z.array(Code).optional(),
-          })
-          .strict(),
+        fields: PublishedFields,
         masking: z
           .array(
             z
@@ -221,6 +250,12 @@ export const ListDef = z
         marker: Marker,
       })
       .strict(),
+    /**
+     * Earlier texts of the list (e.g. the SPC defaulter provisions of 2013, replaced on 2017-05-01). Each holds what it
+     * sets differently from the top-level (current) text; a listing takes the criteria and term of the text in force on
+     * its decision day, a published view the fields of the text in force on the day it shows.
+     */
+    versions: z.array(ListVersion).default([]),
     /** Consequences that follow from the list's own instrument rather than from a memorandum. */
     measures: z.array(Measure).default([]),
     source: z.string().min(1),

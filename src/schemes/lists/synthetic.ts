@@ -56,6 +56,9 @@ export function randomListWorld(rng: Rng, policy: ListPolicy, o: WorldOptions): 
       s.legalRepresentative = rng.pick(adults);
       if (rng.bernoulli(0.5)) s.principal = rng.pick(adults);
       if (rng.bernoulli(0.3)) s.actualController = rng.pick(adults);
+      // Every fourth entity names a person directly responsible for its debt; chosen without the RNG so the rest of
+      // the synthetic data stays as it was.
+      if (i % 4 === 0) s.directlyResponsible = [adults[(i * 7919) % adults.length]!];
     }
     subjects.push(s);
   }

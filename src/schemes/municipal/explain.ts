@@ -1,4 +1,5 @@
 // Renders an interpreter Evaluation as readable text in Chinese or English, each line with its rule and legal basis.
+import { describeNeed, FieldNeeds } from './field-needs.js';
 import type { ExplainLine, Evaluation } from './interpreter.js';
 import type { SchemePack } from './types.js';
 
@@ -121,7 +122,7 @@ function ruleLabel(
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
-function renderLine(l: ExplainLine, pack: SchemePack, lang: Lang): string[] {
+function renderLine(l: ExplainLine, pack: SchemePack, lang: Lang, needs: FieldNeeds): string[] {
   const t = T[lang];
   const head = t.types[l.type] ?? l.type;
   const label = ruleLabel(pack, l.ruleId, lang);
@@ -134,7 +135,11 @@ function renderLine(l: ExplainLine, pack: SchemePack, lang: Lang): string[] {
     ? `[${l.record.kind} ${l.record.occurredAt}, ${l.record.agency}, ${l.record.basis}]`
     : '';
   if (rec) parts.push(rec);
-  if (l.type === 'unmatched' && l.detail) parts.push(`(${t.reasons[l.detail] ?? l.detail})`);
+  // A record that lacks the severity or level its rule line needs: name the field, not the source.
+  const need =
+    l.type === 'unmatched' && l.detail === 'no_case' && l.record ? needs.missing(l.record) : undefined;
+  if (need) parts.push(`(${describeNeed(need, lang)})`);
+  else if (l.type === 'unmatched' && l.detail) parts.push(`(${t.reasons[l.detail] ?? l.detail})`);
   else if (l.detail) parts.push(`(${l.detail})`);
   const out = [parts.join(' ')];
   if (label) out.push(`    ${t.basis}: ${label.basis}`);
@@ -162,10 +167,11 @@ export function renderEvaluation(ev: Evaluation, pack: SchemePack, lang: Lang): 
   }
   // A frozen bonus is shown once, as frozen, not also as counted.
   const frozen = new Set(ev.lines.filter((l) => l.type === 'frozen').map((l) => l.record ?? l));
+  const needs = new FieldNeeds([pack]);
   for (const l of ev.lines) {
     if (l.type === 'grade' || l.type === 'status') continue;
     if (l.type === 'points' && frozen.has(l.record ?? l)) continue;
-    out.push(...renderLine(l, pack, lang));
+    out.push(...renderLine(l, pack, lang, needs));
   }
   return out;
 }

@@ -77,6 +77,21 @@ describe('shipped packs', () => {
     expect(dr.direct.removed).toHaveLength(w.direct.length);
     expect(dr.meta.map((c) => c.field)).toContain('consentRequired');
   });
+
+  it('Rongcheng 2021 extends the ~2018 text with the consent rule only (issue 11 fix 6)', () => {
+    const r18 = loadSchemePack(shipped('policies', 'rongcheng-points', '2018'), catalogue);
+    const r21 = loadSchemePack(shipped('policies', 'rongcheng-points', '2021'), catalogue);
+    expect(r18.meta.consentRequired).toBe(false);
+    expect(r21.chain).toEqual(['rongcheng-points@2021', 'rongcheng-points@2018', 'wendeng-points@2020']);
+    expect(r21.rules.every((x) => x.origin === 'rongcheng-points@2018')).toBe(true);
+    const d = diffSchemePacks(r18, r21);
+    expect(d.rules).toEqual({ added: [], removed: [], changed: [] });
+    expect(d.direct).toEqual({ added: [], removed: [], changed: [] });
+    expect(d.bands).toEqual([]);
+    expect(d.meta.find((c) => c.field === 'consentRequired')).toMatchObject({ from: false, to: true });
+    // The pack says that the 2021 text's own lines could not be confirmed.
+    expect(r21.meta.notes.join('\n')).toMatch(/could NOT be confirmed/);
+  });
 });
 
 describe('lint checks', () => {

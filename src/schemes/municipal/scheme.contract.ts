@@ -25,8 +25,9 @@ export function schemeContract(engine: SchemeEngine): void {
   const dirs = shippedSchemePacks();
 
   describe(`points-scheme contract: ${engine.name}`, () => {
-    it('finds the three shipped packs', () => {
+    it('finds the four shipped packs', () => {
       expect(dirs.map((d) => d.split('/policies/')[1])).toEqual([
+        'rongcheng-points/2018',
         'rongcheng-points/2021',
         'weihai-haibei/2020',
         'wendeng-points/2020',

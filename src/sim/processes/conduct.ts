@@ -112,7 +112,12 @@ export class ConductProcess implements DistrictProcess {
         const a = ageYears(P.birth[i]!, d);
         if (a < f.minAge || a > f.maxAge) continue;
         let dyn = f.ageMult[Math.min(a, 120)]!;
-        if (f.response === 'volunteer_threshold' && c.snap.flags[i]! & F_NEAR_THRESHOLD)
+        // Grade-chasing needs knowing one's grade: with the awareness module on, only residents who know respond.
+        if (
+          f.response === 'volunteer_threshold' &&
+          c.snap.flags[i]! & F_NEAR_THRESHOLD &&
+          (!c.aware || c.aware[i - c.d.personStart])
+        )
           dyn *= R.volunteerThreshold.multiplier;
         if (f.petition && this.petitioning) dyn *= this.petitioning.factor(i);
         if (r.next() * dynMax >= dyn) continue;

@@ -156,6 +156,11 @@ export class CreditProcess implements DistrictProcess {
         )
           odds *= 1 + R.payToDelist.childPressure;
         if (st === Credit.listed) odds *= 1 + R.payToDelist.networkPressure * c.listedTies(i);
+        const T = c.ties;
+        if (T && st === Credit.listed) {
+          const E = c.s.society.relational.effects;
+          odds *= 1 + E.payOddsPerPressingTie * T.pressing[k]! + E.payOddsPerHelpingTie * T.helping[k]!;
+        }
         const p = R.payToDelist.monthly * odds * (st === Credit.listed ? 1 : R.payToDelist.afterTerm.value);
         if (r.next() < Math.min(R.payToDelist.cap.value, p)) this.pay(day, k, r);
       }
@@ -200,6 +205,10 @@ export class CreditProcess implements DistrictProcess {
     const d = day + r.int(c.s.behaviour.processes.credit.spreadDays.value);
     const st = this.st[k]!;
     if (st === Credit.listed) {
+      if (c.ties && k < this.firm0) {
+        c.tally('relational.paid');
+        if (c.ties.pressing[k]! > 0) c.tally('relational.paid_pressed');
+      }
       const basis = c.enforcementCase(this.caseNo[k]!, this.caseDay[k]!);
       c.stage(this.subject(k), S['credit.deletion'], d, NaN, basis);
       c.stage(this.subject(k), S['credit.lifted'], d, NaN, basis);

@@ -12,6 +12,9 @@ export const PROCESS_NAMES = [
   'conduct',
   'petitioning',
   'collectors',
+  'relational',
+  'awareness',
+  'opinion',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 

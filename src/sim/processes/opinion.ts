@@ -1,0 +1,141 @@
+// Opinion of the credit systems and political trust (issue 16 §4): each adult has a political trust, a media habit
+// and a support for the systems that moves with experience — a perk grade or a grade below A they know of, being
+// listed or restricted, ties listed. Once a year a simulated survey samples urban adults and records the 8-item
+// support index with the covariates of Liu (2022). Income, education, hukou and Party membership have no term here:
+// whatever the survey finds about them comes from what the systems did to people.
+import type { Rng } from '../../core/rng.js';
+import { GRADE_NONE } from '../../schemes/municipal/types.js';
+import { ADULT_AGE, type DistrictContext } from '../district-context.js';
+import { F_RESTRICTED } from '../snapshot.js';
+import { ROLE_PARTY, ageYears } from '../world.js';
+import { BELOW_A_MIN, PERK_GRADE_MAX } from './awareness.js';
+import type { DistrictProcess } from './process.js';
+
+export class OpinionProcess implements DistrictProcess {
+  readonly name = 'opinion';
+  private readonly c: DistrictContext;
+  /** Latent support before experience (index points). */
+  private readonly base: Float32Array;
+  /** Political trust, standard normal. */
+  private readonly trust: Float32Array;
+  private readonly media: Uint8Array;
+  /** Running experience (index points, exponentially smoothed). */
+  private readonly exp: Float32Array;
+  /** Score when first seen scored (NaN before): the reference for the points a resident has gained or lost. */
+  private readonly first: Float32Array;
+  /** Respondents this district contributes to each wave. */
+  private readonly quota: number;
+
+  constructor(c: DistrictContext) {
+    this.c = c;
+    const n = c.d.personCap;
+    this.base = new Float32Array(n);
+    this.trust = new Float32Array(n);
+    this.media = new Uint8Array(n);
+    this.exp = new Float32Array(n);
+    this.first = new Float32Array(n).fill(NaN);
+    const O = c.s.society.opinion;
+    const r = c.rng.society;
+    // Everyone, newborns' slots included, draws now: the draw order does not depend on who is born when.
+    for (let k = 0; k < n; k++) {
+      this.base[k] = O.baseline.mean + O.baseline.sd * r.normal();
+      this.trust[k] = r.normal();
+      this.media[k] = r.next() < O.media.share ? 1 : 0;
+    }
+    this.quota = surveyQuota(c);
+  }
+
+  monthly(day: number, month: number): void {
+    const c = this.c;
+    const P = c.w.persons;
+    const O = c.s.society.opinion;
+    const X = O.experience;
+    const m = O.memory.value;
+    const snap = c.snap;
+    const o = c.d.personStart;
+    for (let i = o; i < c.nextSlot; i++) {
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      const k = i - o;
+      let x = 0;
+      if (!c.aware || c.aware[k]) {
+        const g = snap.grade[i]!;
+        if (g !== GRADE_NONE && g <= PERK_GRADE_MAX) x += X.perkGrade;
+        else if (g !== GRADE_NONE && g >= BELOW_A_MIN) x += X.belowA;
+        // points gained (bonuses) or lost (deductions) since first scored: the rules' verdict on one's own conduct
+        const s = snap.score[i]!;
+        if (Number.isFinite(s)) {
+          if (Number.isNaN(this.first[k]!)) this.first[k] = s;
+          x += X.perPoint * (s - this.first[k]!);
+        }
+      }
+      if (snap.lists[i]! & c.defaulterMask) x += X.listed;
+      if (snap.flags[i]! & F_RESTRICTED) x += X.restricted;
+      if (X.tieListed !== 0) x += X.tieListed * Math.min(X.maxTiesCounted, c.listedTies(i));
+      this.exp[k] = (1 - m) * this.exp[k]! + m * x;
+    }
+    if (month === O.survey.month && this.quota > 0) this.surveyWave(day);
+  }
+
+  /** The district's respondents: a uniform sample of its living adults (reservoir sampling), each answering 8 items. */
+  private surveyWave(day: number): void {
+    const c = this.c;
+    const P = c.w.persons;
+    const r = c.rng.society;
+    const picked = new Int32Array(this.quota);
+    let seen = 0;
+    for (let i = c.d.personStart; i < c.nextSlot; i++) {
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (seen < picked.length) picked[seen] = i;
+      else {
+        const j = r.int(seen + 1);
+        if (j < picked.length) picked[j] = i;
+      }
+      seen++;
+    }
+    const n = Math.min(seen, picked.length);
+    for (let q = 0; q < n; q++) {
+      const i = picked[q]!;
+      c.survey.push(
+        day,
+        this.answer(i, r),
+        this.trust[i - c.d.personStart]!,
+        Math.log1p(P.income[i]! / c.meanIncome),
+        P.education[i] === 4 ? 1 : 0,
+        P.hukou[i] ? 0 : 1,
+        P.roles[i]! & ROLE_PARTY ? 1 : 0,
+        this.media[i - c.d.personStart]!,
+      );
+    }
+  }
+
+  /** The index (Liu 2022: 8 items): each item the latent support plus noise, rounded to the 1-5 scale; the index is their mean. */
+  private answer(i: number, r: Rng): number {
+    const O = this.c.s.society.opinion;
+    const k = i - this.c.d.personStart;
+    const latent =
+      this.base[k]! + O.trustEffect.value * this.trust[k]! + O.media.effect * this.media[k]! + this.exp[k]!;
+    let sum = 0;
+    const items = O.survey.items.value;
+    for (let t = 0; t < items; t++)
+      sum += Math.min(5, Math.max(1, Math.round(latent + O.itemSd.value * r.normal())));
+    return sum / items;
+  }
+}
+
+/** This district's share of the survey's respondents: the frame is the urban districts, by initial population. */
+function surveyQuota(c: DistrictContext): number {
+  const S = c.s.society.opinion.survey;
+  const city = c.s.scenario.city.districts;
+  const frame = c.w.layout.districts.filter((d) => city[d.index]!.rural <= S.urbanDistrictMaxRural);
+  if (!frame.some((d) => d.index === c.d.index)) return 0;
+  const total = frame.reduce((s, d) => s + d.personInitial, 0);
+  // Largest-remainder split, so the districts' quotas add up to the respondents exactly.
+  const exact = frame.map((d) => (S.respondents.value * d.personInitial) / total);
+  const floor = exact.map(Math.floor);
+  const left = S.respondents.value - floor.reduce((a, b) => a + b, 0);
+  const order = exact
+    .map((x, j) => j)
+    .sort((a, b) => exact[b]! - floor[b]! - (exact[a]! - floor[a]!) || a - b);
+  for (let j = 0; j < left; j++) floor[order[j]!]!++;
+  return floor[frame.findIndex((d) => d.index === c.d.index)]!;
+}

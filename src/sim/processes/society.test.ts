@@ -1,0 +1,78 @@
+// Awareness and opinion: off by default; with them on, awareness grows from contact with the system, grade-chasing
+// needs knowing one's grade, and the yearly survey samples the configured number of urban adults with their answers
+// on the 1-5 scale.
+import { describe, expect, it } from 'vitest';
+import { shipped } from '../../core/paths.js';
+import { runSimulation, type SimOptions } from '../engine.js';
+import { SURVEY_FIELDS, SURVEY_ROW } from '../society-schema.js';
+
+const MERITOWN = shipped('scenarios', 'meritown');
+const BASE = [
+  'consumption',
+  'credit',
+  'annualReports',
+  'appraisal',
+  'vital',
+  'conduct',
+  'petitioning',
+  'collectors',
+];
+const opts = (extra: string[], o: Record<string, unknown> = {}): SimOptions => ({
+  scenarioDir: MERITOWN,
+  workers: 0,
+  population: 3000,
+  years: 1,
+  seed: 4,
+  overrides: { 'scenario.processes': [...BASE, ...extra], ...o },
+});
+
+describe('awareness and opinion', () => {
+  it('the survey samples the configured respondents from the urban districts, answers on 1-5', async () => {
+    const r = await runSimulation(
+      opts(['awareness', 'opinion'], { 'society.opinion.survey.respondents.value': 300 }),
+    );
+    expect(r.survey.length).toBe(300 * SURVEY_ROW);
+    const support = SURVEY_FIELDS.indexOf('support');
+    const urban = SURVEY_FIELDS.indexOf('urban');
+    let rural = 0;
+    for (let q = 0; q < 300; q++) {
+      const s = r.survey[q * SURVEY_ROW + support]!;
+      expect(s).toBeGreaterThanOrEqual(1);
+      expect(s).toBeLessThanOrEqual(5);
+      if (!r.survey[q * SURVEY_ROW + urban]) rural++;
+    }
+    // urban districts hold some rural-hukou residents (10-25 %), so hukou varies in the sample
+    expect(rural).toBeGreaterThan(0);
+    expect(rural).toBeLessThan(150);
+  }, 120_000);
+
+  it('contact with the system makes residents learn their grade: more contact, more who know', async () => {
+    const low = await runSimulation(opts(['awareness'], { 'society.awareness.initial': 0 }));
+    const high = await runSimulation(
+      opts(['awareness'], { 'society.awareness.initial': 0, 'society.awareness.monthly.background': 0.2 }),
+    );
+    const share = (r: typeof low) => r.society['awareness.aware']! / r.society['awareness.adults']!;
+    expect(share(low)).toBeGreaterThan(0);
+    expect(share(high)).toBeGreaterThan(share(low) + 0.3);
+  }, 120_000);
+
+  it('grade-chasing needs knowing the grade: everyone aware runs as without the module, nobody aware differs', async () => {
+    const never = {
+      'society.awareness.initial': 0,
+      'society.awareness.monthly.background': 0,
+      'society.awareness.monthly.perk': 0,
+      'society.awareness.monthly.denial': 0,
+      'society.awareness.monthly.notice': 0,
+      'society.awareness.monthly.publicSector': 0,
+    };
+    const all = await runSimulation(opts([]));
+    const none = await runSimulation(opts(['awareness'], never));
+    expect(none.society['awareness.aware']).toBe(0);
+    const everyone = await runSimulation(
+      opts(['awareness'], { 'society.awareness.initial': 1, 'society.awareness.forget': 0 }),
+    );
+    expect(none.manifest.digests.events).not.toBe(all.manifest.digests.events);
+    expect(everyone.manifest.digests.events).toBe(all.manifest.digests.events);
+    expect(everyone.manifest.digests.records).toBe(all.manifest.digests.records);
+  }, 120_000);
+});
