@@ -2,17 +2,18 @@
 // with the key inline (one cache line per probe, no per-call allocation); any other string falls back to a Map.
 
 /** Characters an inline key may hold: digits and upper-case ASCII letters (every Chinese identifier's alphabet). */
-const MAX_INLINE = 20;
-/** Each slot: four packed key words, the index + 1 (0 = empty), three words of padding (two slots per line). */
-const STRIDE = 8;
+const MAX_INLINE = 18;
+/** Each slot: three packed key words and the index + 1 (0 = empty): 16 bytes, four slots per cache line. */
+const STRIDE = 4;
 
 /**
  * A string → non-negative integer map tuned for lookups by subject id (the decision index's `indexOf`, the record
- * checker's subject memo; decision 0140). Resident IDs, USCCs and organisation codes are at
- * most 18 characters of [0-9A-Z]; packing them as 6-bit codes (1..36, so 0 marks "no character") into four 30-bit
- * words gives a key that is unique per string and compares as four integers. The probe then touches one slot
- * array line and never dereferences a stored string, where a `Map` reads its entry and then the key string. Other
- * strings (lower case, other scripts, longer than 20 characters, empty) go to an ordinary `Map`.
+ * checker's subject memo, the ledgers' subject dictionaries; decision 0140). Resident IDs, USCCs and organisation
+ * codes are at most 18 characters of [0-9A-Z]. Each character becomes a digit 1..36 (0 would be "no character")
+ * and every six form one word in bijective base 37 (at most 37⁶ − 1 < 2³², kept as int32 bits), so three words
+ * make a key that is unique per string and compares as three integers. The probe touches one slot array line and
+ * never dereferences a stored string, where a `Map` reads its entry and then the key string. Other strings (lower
+ * case, other scripts, longer than 18 characters, empty) go to an ordinary `Map`.
  */
 export class PackedIdMap {
   private slots: Int32Array;
@@ -23,7 +24,6 @@ export class PackedIdMap {
   private w0 = 0;
   private w1 = 0;
   private w2 = 0;
-  private w3 = 0;
 
   constructor(capacity = 1024) {
     let cap = 16;
@@ -32,38 +32,35 @@ export class PackedIdMap {
     this.mask = cap - 1;
   }
 
-  /** Pack s into w0..w3; false when s cannot be held inline. */
+  /** Pack s into w0..w2; false when s cannot be held inline. */
   private pack(s: string): boolean {
     const n = s.length;
     if (n === 0 || n > MAX_INLINE) return false;
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
-    let w3 = 0;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       let v: number;
       if (c >= 48 && c <= 57) v = c - 47;
       else if (c >= 65 && c <= 90) v = c - 54;
       else return false;
-      // Bijective base 64 per word of five characters: distinct strings give distinct words.
-      if (i < 5) w0 = w0 * 64 + v;
-      else if (i < 10) w1 = w1 * 64 + v;
-      else if (i < 15) w2 = w2 * 64 + v;
-      else w3 = w3 * 64 + v;
+      // Bijective base 37 per word of six characters: distinct strings give distinct words (exact below 2⁵³).
+      if (i < 6) w0 = w0 * 37 + v;
+      else if (i < 12) w1 = w1 * 37 + v;
+      else w2 = w2 * 37 + v;
     }
-    this.w0 = w0;
-    this.w1 = w1;
-    this.w2 = w2;
-    this.w3 = w3;
+    this.w0 = w0 | 0;
+    this.w1 = w1 | 0;
+    this.w2 = w2 | 0;
     return true;
   }
 
-  /** Home slot of the packed key (murmur-style mixing of the four words). */
+  /** Home slot of the packed key (murmur-style mixing of the three words). */
   private home(): number {
     let h = Math.imul(this.w0 ^ 0x9e3779b9, 0x85ebca6b) ^ this.w1;
     h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ this.w2;
-    h = Math.imul(h ^ (h >>> 13), 0x85ebca6b) ^ this.w3;
+    h = Math.imul(h ^ (h >>> 13), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
     return (h ^ (h >>> 15)) & this.mask;
   }
@@ -73,12 +70,12 @@ export class PackedIdMap {
     if (!this.pack(s)) return this.other.get(s) ?? -1;
     const sl = this.slots;
     const mask = this.mask;
-    const { w0, w1, w2, w3 } = this;
+    const { w0, w1, w2 } = this;
     for (let p = this.home(); ; p = (p + 1) & mask) {
       const o = p * STRIDE;
-      const v = sl[o + 4]!;
+      const v = sl[o + 3]!;
       if (v === 0) return -1;
-      if (sl[o] === w0 && sl[o + 1] === w1 && sl[o + 2] === w2 && sl[o + 3] === w3) return v - 1;
+      if (sl[o] === w0 && sl[o + 1] === w1 && sl[o + 2] === w2) return v - 1;
     }
   }
 
@@ -97,12 +94,11 @@ export class PackedIdMap {
     const sl = this.slots;
     for (let p = this.home(); ; p = (p + 1) & this.mask) {
       const o = p * STRIDE;
-      if (sl[o + 4] === 0) {
+      if (sl[o + 3] === 0) {
         sl[o] = this.w0;
         sl[o + 1] = this.w1;
         sl[o + 2] = this.w2;
-        sl[o + 3] = this.w3;
-        sl[o + 4] = ix + 1;
+        sl[o + 3] = ix + 1;
         return;
       }
     }
@@ -113,12 +109,11 @@ export class PackedIdMap {
     this.mask = this.mask * 2 + 1;
     this.slots = new Int32Array((this.mask + 1) * STRIDE);
     for (let o = 0; o < old.length; o += STRIDE) {
-      const v = old[o + 4]!;
+      const v = old[o + 3]!;
       if (v === 0) continue;
       this.w0 = old[o]!;
       this.w1 = old[o + 1]!;
       this.w2 = old[o + 2]!;
-      this.w3 = old[o + 3]!;
       this.place(v - 1);
     }
   }
