@@ -16,6 +16,7 @@ import { sqlString } from '../src/ledger/duckdb/physical.js';
 import { MemoryLedger } from '../src/ledger/memory/memory-ledger.js';
 import { DEFAULT_PG_URL } from '../src/ledger/open.js';
 import { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
+import { RecordChecker } from '../src/ledger/record-check.js';
 import { syntheticRecords } from '../src/ledger/synthetic.js';
 import { shipped } from '../src/core/paths.js';
 import type { BenchContext, BenchFigure, BenchModule } from './types.js';
@@ -186,13 +187,33 @@ async function memoryFigures(ctx: BenchContext, cat: Catalogue, records: CreditR
     for (let i = 0; i < n; i += 100_000) await ledger.append(records.slice(i, i + 100_000));
   });
   if ((await ledger.count()) !== n) throw new Error('memory ledger lost records');
+  const cpu = lastCpu;
+  // The same records as ingest hands them over: id computed once from the fields and sealed (0072), so the ledger
+  // parses the id instead of hashing the fields again. Sealing (the hash) is done before the clock starts.
+  const ck = new RecordChecker(cat);
+  const sealed = records.map(({ id: _id, ...fields }) => {
+    if (!ck.okWithoutId(fields)) throw new Error('generated record refused');
+    return ck.seal(fields);
+  });
+  const ledger2 = new MemoryLedger(cat);
+  const tSealed = await timed(async () => {
+    for (let i = 0; i < n; i += 100_000) await ledger2.append(sealed.slice(i, i + 100_000));
+  });
+  if ((await ledger2.count()) !== n) throw new Error('memory ledger lost sealed records');
   return [
     {
       name: `in-memory ledger append ${fmtN(n)}`,
       value: n / t,
       unit: 'records/s',
       target: '≥ 5M records/s',
-      note: `${fmtN(n / lastCpu)} per CPU-second`,
+      note: `${fmtN(n / cpu)} per CPU-second; every id verified by hashing the record's fields`,
+    },
+    {
+      name: `in-memory ledger append ${fmtN(n)}, sealed records (as ingest hands them over)`,
+      value: n / tSealed,
+      unit: 'records/s',
+      target: '≥ 5M records/s',
+      note: `${fmtN(n / lastCpu)} per CPU-second; ids hashed once before the clock, when the records were built`,
     },
   ] satisfies BenchFigure[];
 }

@@ -103,10 +103,23 @@ export async function ingestFile(
   if (!options.skipInvalid) {
     const limit = new AgencyLimit(stored);
     const pending = new Supersessions();
-    for await (const rec of validRecords(ledger, file, format, onBytes, report, summary, limit, checks))
-      pending.note(rec);
+    const lines: number[] = [];
+    for await (const rec of validRecords(
+      ledger,
+      file,
+      format,
+      onBytes,
+      report,
+      summary,
+      limit,
+      checks,
+      lines,
+      false,
+    ))
+      pending.note(rec, lines.pop()!);
     if (pending.size) {
-      // The targets of corrections are looked up in one more read of the file, through the same fast path.
+      // Targets not stored and not seen from the first correction on are looked for in the rows before it, read
+      // again through the same fast path.
       const records = async function* () {
         const quiet = { ...summary, issues: [] as Issue[] };
         // validRecords pushes each record's line just before yielding it.
@@ -144,55 +157,75 @@ export async function ingestFile(
   let batch: CreditRecord[] = [];
   // Lines of the records in `batch` (validRecords pushes them; emptied in place after each append).
   const lines: number[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
+  // One batch is stored while the next is read and checked: the database works (DuckDB on its own threads,
+  // PostgreSQL in its server process) while JavaScript parses. Appends still run one at a time and in file order,
+  // each atomic, so a stop at any point leaves whole batches stored, as before (0022).
+  let inFlight: Promise<void> = Promise.resolve();
+  const store = (records: CreditRecord[], at: number[]) => async () => {
     let res;
     try {
-      // Validated with the file above; in a single pass (skipInvalid) corrections are checked batch by batch.
-      if (options.skipInvalid) {
-        const kept = await dropDangling(ledger, batch, file, report, summary);
-        if (kept.length !== batch.length) {
-          const keep = new Set(kept);
-          const keptLines = lines.filter((_, i) => keep.has(batch[i]!));
-          lines.length = 0;
-          lines.push(...keptLines);
-        }
-        batch = kept;
-      }
-      res = await ledger.append(batch);
+      res = await ledger.append(records);
     } catch (err) {
-      throw atLines(err, file, lines);
+      throw atLines(err, file, at);
     }
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
-    if (options.lint) for (let i = 0; i < batch.length; i++) options.lint(batch[i]!, lines[i]!);
+    if (options.lint) for (let i = 0; i < records.length; i++) options.lint(records[i]!, at[i]!);
+  };
+  const flush = async () => {
+    if (!batch.length) return;
+    if (options.skipInvalid) {
+      // Corrections are checked batch by batch against what is stored: the previous batch must be in first.
+      await inFlight;
+      const kept = await dropDangling(ledger, batch, file, report, summary);
+      if (kept.length !== batch.length) {
+        const keep = new Set(kept);
+        const keptLines = lines.filter((_, i) => keep.has(batch[i]!));
+        lines.length = 0;
+        lines.push(...keptLines);
+      }
+      batch = kept;
+    }
+    const previous = inFlight;
+    inFlight = previous.then(store(batch, lines.slice()));
+    // Marked handled here; whoever awaits inFlight still sees the failure.
+    inFlight.catch(() => undefined);
     batch = [];
     lines.length = 0;
+    await previous;
   };
   const limit = new AgencyLimit(stored);
-  for await (const rec of validRecords(
-    ledger,
-    file,
-    format,
-    onBytes,
-    report,
-    summary,
-    limit,
-    checks,
-    lines,
-  )) {
-    batch.push(rec);
-    if (batch.length >= batchSize) await flush();
+  try {
+    for await (const rec of validRecords(
+      ledger,
+      file,
+      format,
+      onBytes,
+      report,
+      summary,
+      limit,
+      checks,
+      lines,
+    )) {
+      batch.push(rec);
+      if (batch.length >= batchSize) await flush();
+    }
+    if (summary.rejected > 0 && !options.skipInvalid) {
+      await inFlight;
+      // Only reachable if the file changed after the size/mtime check; earlier batches are already stored.
+      throw new MosaicError({
+        code: 'ingest.file_changed',
+        message:
+          'the file changed between validation and storage; re-run after fixing it (stored batches stay)',
+        location: { file },
+      });
+    }
+    await flush();
+    await inFlight;
+  } finally {
+    // On any failure, no append is left running once ingestFile returns (the caller may close the ledger).
+    await inFlight.catch(() => undefined);
   }
-  if (summary.rejected > 0 && !options.skipInvalid)
-    // Only reachable if the file changed after the size/mtime check; earlier batches are already stored.
-    throw new MosaicError({
-      code: 'ingest.file_changed',
-      message:
-        'the file changed between validation and storage; re-run after fixing it (stored batches stay)',
-      location: { file },
-    });
-  await flush();
   summary.stored = true;
   if (key && summary.rejected === 0)
     await ledger.putFileReceipt?.({
@@ -214,6 +247,8 @@ async function* validRecords(
   limit: AgencyLimit,
   checks: RowCheckOptions,
   lines?: number[],
+  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
+  withIds = lines !== undefined,
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
   let header: string[] = [];
@@ -240,7 +275,7 @@ async function* validRecords(
         ck.beginBatch();
       }
       // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      let record = row.fields && fast ? fast.build(row.fields, lines !== undefined) : undefined;
+      let record = row.fields && fast ? fast.build(row.fields, withIds) : undefined;
       if (!record) {
         const value = row.value ?? rowObject(header, row.fields!);
         const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);

@@ -115,11 +115,30 @@ describe('ingest refuses', () => {
     // Pointing at another subject's record: refused.
     const other = generateResidentId(rng, { addressCode: '371082', birthDate: '1990-01-01', sex: 'F' });
     expect(await codesOf([base, { ...fix, subject: other }])).toEqual(['2 record.dangling_supersedes']);
+    // The same with the target after the correction (found from the first correction on, without a re-read).
+    expect(await codesOf([{ ...fix, subject: other }, base])).toEqual(['1 record.dangling_supersedes']);
+    expect(await codesOf([{ ...base, basis: 'x' }, fix, { ...fix, subject: other }, base])).toEqual([
+      '3 record.dangling_supersedes',
+    ]);
     // --skip-invalid checks batch by batch and leaves the dangling one out.
     const skip = await ingestFile(new MemoryLedger(cat), file([{ ...base, basis: 'x' }, fix]), {
       skipInvalid: true,
     });
     expect(skip).toMatchObject({ inserted: 1, rejected: 1 });
     expect(skip.issues.map((i) => i.code)).toEqual(['record.dangling_supersedes']);
+  });
+
+  it('refuses a correction naming a stored record of another subject, even when that subject corrects it too', async () => {
+    const other = generateResidentId(rng, { addressCode: '371082', birthDate: '1991-02-03', sex: 'F' });
+    const target = makeRecord(base);
+    const fix = makeRecord({ ...base, status: 'correction', supersedes: target.id, basis: 'fixed' });
+    const stray = makeRecord({ ...fix, subject: other });
+    for (const skipInvalid of [false, true]) {
+      const ledger = new MemoryLedger(cat);
+      await ingestFile(ledger, file([base]));
+      const s = await ingestFile(ledger, file([fix, stray]), { skipInvalid });
+      expect(s.issues.map((i) => i.code)).toEqual(['record.dangling_supersedes']);
+      expect(s.rejected).toBe(1);
+    }
   });
 });

@@ -2,7 +2,9 @@
 // subject; one that points at nothing is refused at its line (record.dangling_supersedes).
 import type { Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
+import { IdSet } from '../ledger/id-index.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { idOut, parseRecordId, recordIdHalves } from '../ledger/record-id.js';
 import { rowToRecord, type RowCheckOptions } from './rows.js';
 import { readRows, type SourceFormat } from './source.js';
 
@@ -13,30 +15,72 @@ interface Counts {
 const dangling = (r: CreditRecord, where: string): string =>
   `supersedes: ${r.supersedes} is not a statement about ${r.subject} ${where}; a ${r.status} must name the record it replaces`;
 
-/** Ids the ledger holds about each subject, looked up once per subject. */
-async function storedIds(ledger: Ledger, subjects: Iterable<string>): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const s of subjects) for (const r of await ledger.readSubject(s)) ids.add(r.id);
-  return ids;
+/**
+ * The subject of each of `ids` the ledger holds: one batched lookup where the adapter has one (Ledger.subjectsOf),
+ * else every statement of the given subjects, read once per subject.
+ */
+async function storedSubjects(
+  ledger: Ledger,
+  ids: readonly string[],
+  subjects: Iterable<string>,
+): Promise<Map<string, string>> {
+  if (ledger.subjectsOf) return ledger.subjectsOf(ids);
+  const out = new Map<string, string>();
+  for (const s of subjects) for (const r of await ledger.readSubject(s)) out.set(r.id, r.subject);
+  return out;
+}
+
+/** 32-bit hash of a subject id, to tie a record id to its subject in the `seen` set. */
+function subjectSalt(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+interface Correction {
+  subject: string;
+  line: number;
+  record: CreditRecord;
 }
 
 /**
  * The corrections of a file, noted during validation (no per-row cost for files without any) and resolved after it:
- * first against the ledger, then, for what is left, by one more read of the file.
+ * first against the ledger, then against the file's own records. From the first correction on, validation also
+ * notes every valid record's (id, subject) in a hash set (`seen`, 8 bytes a slot), so a target after that line is
+ * found without reading the file again; only the rows before the first correction are read again, if a target is
+ * still missing. A (id, subject) pair is kept as the id's 64 bits with the subject's hash folded into the high half:
+ * ids are 64-bit content hashes taken as identities (0013), and the fold keeps a record of another subject from
+ * answering for the correction's target.
  */
 export class Supersessions {
   /** Superseded id → the corrections naming it. */
-  private readonly wanted = new Map<string, { subject: string; correction: string }[]>();
+  private readonly wanted = new Map<string, Correction[]>();
+  private readonly seenSet = new IdSet(16);
+  /** Line of the first correction: valid records from there on are in `seenSet`; 0 while there is none. */
+  private firstLine = 0;
 
   get size(): number {
     return this.wanted.size;
   }
 
-  note(r: CreditRecord): void {
-    if (!r.supersedes) return;
-    const list = this.wanted.get(r.supersedes) ?? [];
-    list.push({ subject: r.subject, correction: r.id });
-    this.wanted.set(r.supersedes, list);
+  /** Note a valid record of the file, in file order, with its line. */
+  note(r: CreditRecord, line: number): void {
+    if (r.supersedes) {
+      const list = this.wanted.get(r.supersedes) ?? [];
+      list.push({ subject: r.subject, line, record: r });
+      this.wanted.set(r.supersedes, list);
+      if (this.firstLine === 0) this.firstLine = line;
+    }
+    if (this.firstLine === 0) return;
+    // Validation computes no id for a plain record (0072): hash it here, from the first correction on only.
+    if (r.id) parseRecordId(r.id);
+    else recordIdHalves(r);
+    this.seenSet.add((idOut.hi ^ subjectSalt(r.subject)) >>> 0, idOut.lo);
+  }
+
+  private seen(id: string, subject: string): boolean {
+    return parseRecordId(id) && this.seenSet.has((idOut.hi ^ subjectSalt(subject)) >>> 0, idOut.lo);
   }
 
   async resolve(
@@ -51,28 +95,31 @@ export class Supersessions {
       validFileRecords(ledger, file, format, checks),
   ): Promise<void> {
     const subjects = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.subject)));
-    const stored = await storedIds(ledger, subjects);
-    for (const id of [...this.wanted.keys()]) if (stored.has(id)) this.wanted.delete(id);
+    const stored = await storedSubjects(ledger, [...this.wanted.keys()], subjects);
+    // A target settles the corrections about its own subject, whether stored or in the file from the first
+    // correction on; any other correction must find it in the rows before that.
+    for (const [id, list] of [...this.wanted]) {
+      const left = list.filter((c) => c.subject !== stored.get(id) && !this.seen(id, c.subject));
+      if (left.length) this.wanted.set(id, left);
+      else this.wanted.delete(id);
+    }
     if (!this.wanted.size) return;
-    // What is left must be in the file itself, about the same subject.
-    const inFile = new Map<string, string>();
-    const lines = new Map<string, { line: number; record: CreditRecord }>();
-    const corrections = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.correction)));
+    const inFile = new Map<string, Set<string>>();
     for await (const { line, record } of records()) {
-      if (this.wanted.has(record.id)) inFile.set(record.id, record.subject);
-      if (corrections.has(record.id) && !lines.has(record.id)) lines.set(record.id, { line, record });
+      if (line >= this.firstLine) break;
+      if (!this.wanted.has(record.id)) continue;
+      const subjectsOf = inFile.get(record.id) ?? new Set<string>();
+      inFile.set(record.id, subjectsOf.add(record.subject));
     }
     for (const [id, list] of this.wanted)
       for (const c of list) {
-        if (inFile.get(id) === c.subject) continue;
-        const at = lines.get(c.correction);
-        if (!at) continue;
+        if (inFile.get(id)?.has(c.subject)) continue;
         counts.rejected++;
         report([
           {
             code: 'record.dangling_supersedes',
-            message: dangling(at.record, 'in the ledger or in this file'),
-            location: { file, line: at.line },
+            message: dangling(c.record, 'in the ledger or in this file'),
+            location: { file, line: c.line },
           },
         ]);
       }
@@ -113,13 +160,15 @@ export async function dropDangling(
   const corrections = batch.filter((r) => r.supersedes);
   if (!corrections.length) return batch;
   const inBatch = new Map(batch.map((r) => [r.id, r.subject]));
-  const stored = await storedIds(
+  const outside = corrections.filter((r) => inBatch.get(r.supersedes!) !== r.subject);
+  const stored = await storedSubjects(
     ledger,
-    new Set(corrections.filter((r) => inBatch.get(r.supersedes!) !== r.subject).map((r) => r.subject)),
+    outside.map((r) => r.supersedes!),
+    new Set(outside.map((r) => r.subject)),
   );
   const bad = new Set<CreditRecord>();
-  for (const r of corrections)
-    if (inBatch.get(r.supersedes!) !== r.subject && !stored.has(r.supersedes!)) {
+  for (const r of outside)
+    if (stored.get(r.supersedes!) !== r.subject) {
       bad.add(r);
       counts.rejected++;
       report([

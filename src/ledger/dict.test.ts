@@ -26,4 +26,18 @@ describe('SubjectDict', () => {
     expect(d.typeOf('c')).toBe(0);
     expect(d.typeOf('a')).toBe(1);
   });
+
+  it('finds identifier-shaped and other ids alike, before and after a truncate', () => {
+    const d = new SubjectDict();
+    const ids = ['110105195001010011', '91110108MA0000000X', 'x-other', '11010519500101001X', ''];
+    ids.forEach((id, i) => expect(d.addTyped(id, 1)).toBe(i));
+    ids.forEach((id, i) => expect(d.get(id)).toBe(i));
+    d.truncate(2);
+    expect(d.size).toBe(2);
+    expect(d.get('110105195001010011')).toBe(0);
+    expect(d.get('91110108MA0000000X')).toBe(1);
+    for (const id of ids.slice(2)) expect(d.get(id)).toBe(-1);
+    expect(d.add('11010519500101001X')).toBe(2);
+    expect(d.typeOf('11010519500101001X')).toBe(0);
+  });
 });

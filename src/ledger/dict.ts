@@ -1,4 +1,5 @@
 // String dictionaries for columnar storage: each distinct string gets a dense index; rollback truncates.
+import { PackedIdMap } from './packed-ids.js';
 import type { SubjectTypeCode } from './record-check.js';
 
 export class Dict {
@@ -19,14 +20,19 @@ export class Dict {
 
   /** Index of s, adding it if new; -1 if the dictionary is full. */
   add(s: string): number {
-    let ix = this.map.get(s);
-    if (ix === undefined) {
+    let ix = this.get(s);
+    if (ix < 0) {
       ix = this.strings.length;
       if (ix >= this.limit) return -1;
-      this.map.set(s, ix);
+      this.put(s, ix);
       this.strings.push(s);
     }
     return ix;
+  }
+
+  /** Record s → ix in the lookup structure (s is new). */
+  protected put(s: string, ix: number): void {
+    this.map.set(s, ix);
   }
 
   /** Forget every entry from `size` on (undo of a failed batch). */
@@ -43,6 +49,19 @@ export class Dict {
  */
 export class SubjectDict extends Dict {
   private types = new Uint8Array(1024);
+  /**
+   * Subject ids are looked up once per record: packed inline (packed-ids.ts, 0140) instead of the base class's Map.
+   * It has no delete, so a truncate (a failed batch) rebuilds it from the strings kept.
+   */
+  private ids = new PackedIdMap();
+
+  override get(s: string): number {
+    return this.ids.get(s);
+  }
+
+  protected override put(s: string, ix: number): void {
+    this.ids.set(s, ix);
+  }
   /** Index found by the last `typeOf` call (-1 if unknown): lets the caller skip a second lookup. */
   lastIndex = -1;
 
@@ -70,9 +89,13 @@ export class SubjectDict extends Dict {
   }
 
   override truncate(size: number): void {
+    if (size >= this.size) return;
     // A later entry may reuse these indexes: it must not inherit a type it was never checked for.
-    this.types.fill(0, size, Math.max(size, this.size));
-    super.truncate(size);
+    this.types.fill(0, size, this.size);
+    this.strings.length = size;
+    const ids = new PackedIdMap(size);
+    for (let i = 0; i < size; i++) ids.set(this.strings[i]!, i);
+    this.ids = ids;
   }
 
   get byteLength(): number {

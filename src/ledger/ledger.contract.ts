@@ -567,6 +567,19 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       expect(Array.from({ length: c.length }, (_, i) => decodeRow(c, cat, i))).toEqual(recs.map(scanFields));
     });
 
+    it('tells the subject of each stored id in one lookup, leaving out unknown and malformed ids', async () => {
+      const recs = fixtureRecords();
+      await ledger.append(recs);
+      const unknown = 'r' + 'f'.repeat(16);
+      const got = await ledger.subjectsOf!([...recs.map((r) => r.id), unknown, 'nope', 'R0000000000000000']);
+      expect(got).toEqual(new Map(recs.map((r) => [r.id, r.subject])));
+      // Halves at and above 2^31 (stored signed by PostgreSQL) come back as the same ids.
+      expect(recs.some((r) => parseInt(r.id.slice(1, 9), 16) >= 2 ** 31)).toBe(true);
+      if (h.reopen) ledger = await h.reopen();
+      expect((await ledger.subjectsOf!([recs[0]!.id])).get(recs[0]!.id)).toBe(recs[0]!.subject);
+      expect(await ledger.subjectsOf!([])).toEqual(new Map());
+    });
+
     it('keeps receipts of files stored in full, across a reopen', async () => {
       const receipt = { key: 'sha256:ab:12:cat@1', rows: 12, records: 11, at: '2026-12-04T18:00:00.000Z' };
       expect(await ledger.fileReceipt!('sha256:ab:12:cat@1')).toBeUndefined();

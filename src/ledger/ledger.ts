@@ -92,6 +92,11 @@ export interface Ledger {
    * processes cannot open meanwhile (DuckDB) can tell them when it expects to be done.
    */
   progress?(activity: string, done: number, total: number): void;
+  /**
+   * For each of `ids` that is a stored record's id, that record's subject (ids not stored, or not record ids, are left
+   * out). One batched lookup, so ingest can check what a file's corrections supersede without a query per subject.
+   */
+  subjectsOf?(ids: readonly string[]): Promise<Map<string, string>>;
   /** The receipt of a file stored in full under this key (ingest), if any. */
   fileReceipt?(key: string): Promise<FileReceipt | undefined>;
   /** Remember that a file was stored in full: called only after its last record is committed. */

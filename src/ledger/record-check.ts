@@ -5,6 +5,7 @@ import { toEpochDay } from '../core/dates.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { validateSubjectId } from '../core/identifiers.js';
 import { RECORD_STATUSES, recordId, type CreditRecord, type SubjectType } from '../core/types.js';
+import { PackedIdMap } from './packed-ids.js';
 import { formatRecordId, idOut, parseRecordId, recordIdHalves } from './record-id.js';
 
 /** Columns hold dates as Uint16 epoch days (RecordColumns), so every adapter accepts exactly this range. */
@@ -144,7 +145,8 @@ export class RecordChecker {
   supLo = 0;
   subjectType: SubjectTypeCode = 0;
 
-  private readonly memo = new Map<string, SubjectTypeCode>();
+  /** Subject id → type code, for ids not in the adapter's dictionary: packed inline, no string compare (0140). */
+  private readonly memo = new PackedIdMap();
   private readonly kindSubjects: Uint8Array;
   private readonly kindNeedsAmount: Uint8Array;
 
@@ -172,7 +174,7 @@ export class RecordChecker {
     const k = this.known(subject);
     if (k !== 0) return k;
     const m = this.memo.get(subject);
-    if (m !== undefined) return m;
+    if (m >= 0) return m as SubjectTypeCode;
     const v = validateSubjectId(subject);
     const t: SubjectTypeCode = v.ok ? (v.type === 'natural' ? 1 : 2) : 0;
     this.memo.set(subject, t);

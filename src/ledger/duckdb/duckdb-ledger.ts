@@ -27,7 +27,7 @@ import {
   type RecordColumns,
 } from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
-import { formatRecordId } from '../record-id.js';
+import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
 import { checkSubjects, cloneSubject, SUBJECT_LIST_FIELDS, SUBJECT_STRING_FIELDS } from '../subjects.js';
 import {
@@ -409,6 +409,32 @@ export class DuckDBLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.subjectSerial.run(() => this.selectSubjects('', []));
+  }
+
+  subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const out = new Map<string, string>();
+      // Parsed ids are two u32 each, so they are inlined as integers (no quoting); 10,000 pairs per statement.
+      const pairs: string[] = [];
+      const flushPairs = async () => {
+        if (!pairs.length) return;
+        const res = await this.con.runAndReadAll(
+          `SELECT r.id_hi, r.id_lo, r.subject FROM ledger_records r
+           JOIN (VALUES ${pairs.join(',')}) AS w(hi, lo) ON r.id_hi = w.hi AND r.id_lo = w.lo`,
+        );
+        for (const [hi, lo, s] of res.getRowsJS() as number[][])
+          out.set(formatRecordId(hi!, lo!), this.subjectDict.strings[s!]!);
+        pairs.length = 0;
+      };
+      for (const id of ids) {
+        if (!parseRecordId(id)) continue;
+        pairs.push(`(${idOut.hi}::UINTEGER,${idOut.lo}::UINTEGER)`);
+        if (pairs.length === 10_000) await flushPairs();
+      }
+      await flushPairs();
+      return out;
+    });
   }
 
   fileReceipt(key: string): Promise<FileReceipt | undefined> {

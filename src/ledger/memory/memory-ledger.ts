@@ -25,7 +25,7 @@ import {
   type RecordColumns,
 } from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
-import { formatRecordId } from '../record-id.js';
+import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { checkSubjects, cloneSubject } from '../subjects.js';
 
 /** Most records one in-memory ledger holds (the id index packs a row number into 27 bits). */
@@ -221,6 +221,16 @@ export class MemoryLedger implements Ledger {
   }
   async subjects(): Promise<Subject[]> {
     return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
+  }
+
+  async subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      if (!parseRecordId(id)) continue;
+      const row = this.index.find(idOut.hi, idOut.lo);
+      if (row >= 0) out.set(id, this.subjectDict.strings[this.cSubject.array[row]!]!);
+    }
+    return out;
   }
 
   private readonly receipts = new Map<string, FileReceipt>();

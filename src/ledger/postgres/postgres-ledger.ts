@@ -26,7 +26,7 @@ import {
   type RecordColumns,
 } from '../ledger.js';
 import { RecordChecker, rejectBatch } from '../record-check.js';
-import { formatRecordId } from '../record-id.js';
+import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
 import { checkSubjects, cloneSubject, SUBJECT_LIST_FIELDS, SUBJECT_STRING_FIELDS } from '../subjects.js';
 
@@ -335,6 +335,30 @@ export class PostgresLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const his: number[] = [];
+      const los: number[] = [];
+      for (const id of ids)
+        if (parseRecordId(id)) {
+          // The columns hold the halves as int4 (two's complement).
+          his.push(idOut.hi | 0);
+          los.push(idOut.lo | 0);
+        }
+      const out = new Map<string, string>();
+      if (!his.length) return out;
+      const res = await this.client.query(
+        `SELECT r.id_hi, r.id_lo, r.subject FROM ${this.t.records} r
+         JOIN unnest($1::int4[], $2::int4[]) AS w(hi, lo) ON r.id_hi = w.hi AND r.id_lo = w.lo`,
+        [his, los],
+      );
+      for (const row of res.rows as { id_hi: number; id_lo: number; subject: string }[])
+        out.set(formatRecordId(row.id_hi >>> 0, row.id_lo >>> 0), row.subject);
+      return out;
+    });
   }
 
   fileReceipt(key: string): Promise<FileReceipt | undefined> {

@@ -5,6 +5,7 @@ import { fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { MosaicError } from '../../core/errors.js';
 import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
 import type { Ledger, RecordColumns } from '../../ledger/ledger.js';
+import { PackedIdMap } from '../../ledger/packed-ids.js';
 import { checkAction, reasonFor, sortReasons, type Decision, type Reason } from './decide.js';
 import { entriesOf, statementOf, type ListEntry, type ListStatement } from './lifecycle.js';
 import {
@@ -36,7 +37,8 @@ export class DecisionIndex {
   readonly policy: ListPolicy;
   readonly register: Register;
   private readonly ids: string[] = [];
-  private readonly idx = new Map<string, number>();
+  /** Subject id → slot (ids[slot] is the id): identifier-shaped ids are held inline (packed-ids.ts, 0140). */
+  private readonly idx = new PackedIdMap();
   private head = new Int32Array(1024).fill(-1);
   private cap = 0;
   private cFrom = new Uint16Array(0);
@@ -175,7 +177,7 @@ export class DecisionIndex {
 
   private ensure(id: string): number {
     let i = this.idx.get(id);
-    if (i === undefined) {
+    if (i < 0) {
       i = this.ids.length;
       this.ids.push(id);
       this.idx.set(id, i);
@@ -316,7 +318,7 @@ export class DecisionIndex {
    * A subject first reached later gets an index then: callers that keep indexes should use `slot`.
    */
   indexOf(subject: string): number {
-    return this.idx.get(subject) ?? -1;
+    return this.idx.get(subject);
   }
 
   /** A stable index for `decideIdx`, allocated now if need be (slots exist only for subjects asked about or reached). */

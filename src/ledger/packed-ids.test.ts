@@ -1,0 +1,58 @@
+// The inline subject-id table against a Map: random ids of the packed alphabet and others, through growth.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PackedIdMap } from './packed-ids.js';
+
+/** Ids mostly of the inline alphabet (short, so prefixes and repeats are common), some that must fall back. */
+const idArb = fc.oneof(
+  fc.stringMatching(/^[0-9A-Z]{0,19}$/),
+  fc.stringMatching(/^[0-9X]{1,3}$/),
+  fc.string({ maxLength: 22 }),
+  fc.constantFrom(
+    ...['', '0', '00', '000', 'A', '0A', 'A0', '99999', '999999', 'ZZZZZZ', 'ZZZZZZ0', '000000', '0000000'],
+    ...['Z'.repeat(17), 'Z'.repeat(18), 'Z'.repeat(19), '9'.repeat(18), 'Y'.repeat(12), 'ZZZZZY'],
+  ),
+);
+
+describe('PackedIdMap', () => {
+  it('maps ids to the index they were given, exactly like a Map', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {
+        const t = new PackedIdMap(1);
+        const ref = new Map<string, number>();
+        for (const [add, id] of ops) {
+          expect(t.get(id)).toBe(ref.get(id) ?? -1);
+          if (add && !ref.has(id)) {
+            t.set(id, ref.size);
+            ref.set(id, ref.size);
+          }
+        }
+        expect(t.size).toBe(ref.size);
+        for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+        t.clear();
+        expect(t.size).toBe(0);
+        for (const id of ref.keys()) expect(t.get(id)).toBe(-1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('tells apart ids that differ only by length, position or the check character', () => {
+    const ids = ['110105195001010011', '11010519500101001X', '11010519500101001', '0110105195001010011'];
+    ids.push('91110108MA0000000X', '91110108MA00000000', '1', '01', '001', '10', '100');
+    const t = new PackedIdMap();
+    ids.forEach((id, i) => t.set(id, i));
+    ids.forEach((id, i) => expect(t.get(id)).toBe(i));
+    expect(t.get('110105195001010012')).toBe(-1);
+    expect(t.get('x10105195001010011')).toBe(-1);
+  });
+
+  it('holds 200,000 identifiers through growth', () => {
+    const t = new PackedIdMap(1);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) t.set('1101051950' + String(i).padStart(8, '0'), i);
+    for (let i = 0; i < n; i += 997) expect(t.get('1101051950' + String(i).padStart(8, '0'))).toBe(i);
+    expect(t.get('1101051950' + String(n).padStart(8, '0'))).toBe(-1);
+    expect(t.size).toBe(n);
+  });
+});
