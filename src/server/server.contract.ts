@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipped } from '../core/paths.js';
-import type { CreditRecord, Subject } from '../core/types.js';
+import { recordId, type CreditRecord, type Subject } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { buildServer, type ServerApp } from './app.js';
 import { createContext, type ServerContext } from './context.js';
@@ -238,6 +238,36 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
       expect(log.status).toBe(200);
       expect(log.json.rows.some((r: any) => r.role === 'agency' && r.purpose === 'licence review')).toBe(
         true,
+      );
+    });
+
+    it('names the field a record lacks when no rule line can score it without', async () => {
+      const r: Omit<CreditRecord, 'id'> = {
+        subject: WENDENG_PERSON,
+        kind: 'admin.penalty',
+        occurredAt: '2024-04-01',
+        reportedAt: '2024-04-02',
+        agency: 'police',
+        basis: '公罚决字〔2024〕2号',
+        status: 'original',
+        level: 'county',
+      };
+      await store.ledger.append([{ id: recordId(r), ...r }]);
+      const res = await h.call(
+        'GET',
+        `/v1/subjects/${WENDENG_PERSON}/report?asOf=2024-06-01`,
+        h.keys.auditor,
+      );
+      expect(res.status, res.text).toBe(200);
+      const lines = res.json.report.schemes.flatMap((v: any) => v.lines);
+      expect(lines.filter((l: any) => l.needs)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'admin.penalty',
+            occurredAt: '2024-04-01',
+            needs: expect.objectContaining({ field: 'severity', pack: expect.stringContaining('wendeng') }),
+          }),
+        ]),
       );
     });
 

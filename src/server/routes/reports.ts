@@ -31,6 +31,17 @@ const Line = z.object({
   from: opt,
   until: opt,
   detail: opt,
+  /** A record no line scores because it lacks the severity or level a line needs: which field, and which line. */
+  needs: z
+    .object({
+      field: z.string(),
+      pack: z.string(),
+      rule: z.string(),
+      values: z.array(z.string()).readonly(),
+      zh: opt,
+      en: opt,
+    })
+    .optional(),
 });
 const Report = z.object({
   subject: z.string(),
