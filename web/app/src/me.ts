@@ -29,6 +29,8 @@ interface Line {
   from?: string;
   until?: string;
   detail?: string;
+  /** Not counted because the record lacks a field its rule line needs (the server names field and line). */
+  needs?: { field: string; pack: string; rule: string; values: string[] };
 }
 interface Plan {
   changes: { en: string; zh: string }[];
@@ -343,7 +345,13 @@ export const loadMe: Loader = async (params, _arg, app) => {
                     l.agency ?? '',
                     l.basis ?? '',
                     l.from ? `${l.from} – ${l.until ?? ''}` : '',
-                    l.detail ?? '',
+                    l.needs
+                      ? t('needsField', {
+                          f: l.needs.field,
+                          r: `${l.needs.rule} (${l.needs.pack})`,
+                          v: l.needs.values.join(' / '),
+                        })
+                      : (l.detail ?? ''),
                   ]),
                   'lines',
                 )
