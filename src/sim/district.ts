@@ -16,6 +16,7 @@ import { OpinionProcess } from './processes/opinion.js';
 import { PetitioningProcess } from './processes/petitioning.js';
 import { RelationalProcess } from './processes/relational.js';
 import { BanksProcess } from './processes/banks.js';
+import { KpiReportingProcess } from './processes/kpi-reporting.js';
 import { FirmGradesProcess } from './processes/firm-grades.js';
 import { PlatformsProcess } from './processes/platforms.js';
 import {
@@ -80,6 +81,7 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     banks: () => new BanksProcess(c),
     platforms: () => new PlatformsProcess(c),
     firmGrades: () => new FirmGradesProcess(c),
+    kpiReporting: () => new KpiReportingProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }

@@ -19,11 +19,13 @@ export const PROCESS_NAMES = [
   'banks',
   'platforms',
   'firmGrades',
+  // Issue 17: off unless the scenario lists it (it needs coproduction.yaml).
+  'kpiReporting',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 /** What runs when a scenario does not list its processes: all but those needing an optional file. */
 export const DEFAULT_PROCESSES: readonly ProcessName[] = PROCESS_NAMES.filter(
-  (n) => n !== 'banks' && n !== 'platforms' && n !== 'firmGrades',
+  (n) => n !== 'banks' && n !== 'platforms' && n !== 'firmGrades' && n !== 'kpiReporting',
 );
 
 export interface DistrictProcess {
