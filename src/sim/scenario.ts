@@ -261,6 +261,21 @@ function crossCheck(
       message: "the kpiReporting module needs the scenario's coproduction.yaml",
       location: at('scenario', ['processes']),
     });
+  if ((s.scenario.processes ?? []).includes('platformNotices')) {
+    if (!s.coproduction?.notices)
+      issues.push({
+        code: 'scenario.missing_notices',
+        message: "the platformNotices module needs the notices block of the scenario's coproduction.yaml",
+        location: at('scenario', ['processes']),
+      });
+    // Callers who are ties respond through the relational module's responses and tie counts.
+    if (!(s.scenario.processes ?? []).includes('relational'))
+      issues.push({
+        code: 'scenario.notices_need_relational',
+        message: 'the platformNotices module needs the relational module',
+        location: at('scenario', ['processes']),
+      });
+  }
   const agencyIds = new Set(s.agencies.list.map((a) => a.id));
   s.coproduction?.kpi.agencies.forEach((id, i) => {
     if (!agencyIds.has(id))

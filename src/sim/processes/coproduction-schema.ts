@@ -56,6 +56,27 @@ export const CoproductionFile = z
         ...prov,
       })
       .strict(),
+    /** Platforms' notices about listed residents (the platformNotices module); optional. */
+    notices: z
+      .object({
+        /** The platform measures catalogue (policies/coproduction/platform-measures.yaml). */
+        measures: z.string().min(1),
+        /** The court list whose listings the notices are about. */
+        list: z.string().min(1),
+        /** Share of listings the court pushes to the notice platforms (a campaign covers some debtors, not all). */
+        courtPush: param(share),
+        /** Residents near the registered address who see a defaulter-map notice, on average. */
+        nearbySeen: param(z.number().min(0)),
+        /** Probability that a stranger who sees the notice shuns the person (no context: the label is all they know). */
+        strangerShuns: param(share),
+        /** Income share a resident loses per shunning stranger (custom, casual work). */
+        incomeLossPerStranger: param(share),
+        /** Probability that a tie calls the listed person while listed and hears the carrier's notice. */
+        tieCalls: param(share),
+        ...prov,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CoproductionFile = z.infer<typeof CoproductionFile>;
