@@ -31,6 +31,15 @@ describe('co-production figures', () => {
     expect(f('kpi_score_over_coverage_pp', r)).toBeCloseTo(35);
     expect(f('kpi_padded_share', r)).toBeCloseTo(50 / 120);
     for (const id of Object.keys(COPRODUCTION_FIGURES)) expect(f(id, fake({}))).toBeNaN();
+    const notices = fake({
+      'notices.pushed': 40,
+      'notices.held': 60,
+      'notices.left.pushed': 12,
+      'notices.left.held': 12,
+      'notices.strangers.shunned': 80,
+    });
+    expect(f('notices_left_gap_pp', notices)).toBeCloseTo(10);
+    expect(f('notices_shunning_strangers', notices)).toBeCloseTo(2);
   });
 });
 

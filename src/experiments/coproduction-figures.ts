@@ -5,6 +5,10 @@ import type { SimResult } from '../sim/engine.js';
 import type { Figure } from './figures.js';
 
 const n = (r: SimResult, key: string) => r.society[`kpi.${key}`] ?? 0;
+const notices = (r: SimResult, key: string) => r.society[`notices.${key}`] ?? 0;
+/** Share of the listings of a group (pushed to the platforms or held back) that left the list within the run. */
+const left = (r: SimResult, group: 'pushed' | 'held') =>
+  ratio(notices(r, `left.${group}`), notices(r, group));
 /** a ÷ b, NaN when b is 0 (the module was off or nothing happened). */
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
 
@@ -42,5 +46,35 @@ export const COPRODUCTION_FIGURES: Record<string, Figure> = {
     unit: 'percentage points',
     measure: (r) =>
       100 * (score(r, 'later') - score(r, 'first') - (coverage(r, 'after') - coverage(r, 'base'))),
+  },
+  notices_left_gap_pp: {
+    label: 'Listings that left the list within the run: pushed to the platforms minus held back',
+    unit: 'percentage points',
+    measure: (r) => 100 * (left(r, 'pushed') - left(r, 'held')),
+  },
+  notices_left_pushed: {
+    label: 'Pushed listings that left the list within the run',
+    unit: 'share',
+    measure: (r) => left(r, 'pushed'),
+  },
+  notices_left_held: {
+    label: 'Held-back listings that left the list within the run',
+    unit: 'share',
+    measure: (r) => left(r, 'held'),
+  },
+  notices_shunning_strangers: {
+    label: 'Strangers who shunned the person, per pushed listing (the defaulter map)',
+    unit: 'strangers',
+    measure: (r) => ratio(notices(r, 'strangers.shunned'), notices(r, 'pushed')),
+  },
+  notices_pressing_callers: {
+    label: 'Callers who pressed the person to pay, per pushed listing (the carrier notice)',
+    unit: 'ties',
+    measure: (r) => ratio(notices(r, 'callers.pressed'), notices(r, 'pushed')),
+  },
+  notices_income_lost: {
+    label: 'Income share lost to shunning, per pushed listing',
+    unit: 'share',
+    measure: (r) => ratio(notices(r, 'income_lost'), notices(r, 'pushed')),
   },
 };

@@ -50,6 +50,13 @@ describe('platform notices about listed residents', () => {
     expect(n(all, 'notices.strangers.seen')).toBeGreaterThan(n(all, 'notices.strangers.shunned'));
     expect(n(all, 'notices.strangers.shunned')).toBeGreaterThan(0);
     expect(n(all, 'notices.income_lost')).toBeGreaterThan(0);
+    // Listings are followed to their end, by whether they were pushed.
+    const half = await run(ON, 0.5);
+    expect(n(half, 'notices.pushed') + n(half, 'notices.held')).toBe(n(half, 'notices.listed'));
+    expect(n(half, 'notices.left.pushed') + n(half, 'notices.left.held')).toBeGreaterThan(0);
+    expect(n(half, 'notices.left.pushed')).toBeLessThanOrEqual(n(half, 'notices.pushed'));
+    expect(n(half, 'notices.left.held')).toBeLessThanOrEqual(n(half, 'notices.held'));
+    expect(n(all, 'notices.held')).toBe(0);
     // Pressure (read by the credit process) and lost income change what happens next: the records differ.
     expect(all.manifest.digests.records).not.toEqual(rel.manifest.digests.records);
   }, 180_000);

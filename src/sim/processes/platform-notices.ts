@@ -27,6 +27,9 @@ export class PlatformNoticesProcess implements DistrictProcess {
   private readonly adults: Int32Array;
   /** Share of income each resident has lost to strangers' shunning (bounded by society.yaml's maxIncomeLoss). */
   private readonly lost: Float32Array;
+  /** Listed residents followed to the end of their listing: 1 held back, 2 pushed; +4 once seen on the published list. */
+  private readonly followed: Uint8Array;
+  private readonly follow: number[] = [];
 
   constructor(c: DistrictContext) {
     this.c = c;
@@ -54,6 +57,7 @@ export class PlatformNoticesProcess implements DistrictProcess {
     this.villagers = members.map((a) => Int32Array.from(a));
     this.adults = Int32Array.from(adults);
     this.lost = new Float32Array(d.personCap);
+    this.followed = new Uint8Array(d.personCap);
   }
 
   receive(type: number, target: number, day: number): void {
@@ -63,10 +67,36 @@ export class PlatformNoticesProcess implements DistrictProcess {
     // Drawn for every listing, pushed or not, so the push rate moves no other listing's draws.
     const pushed = this.r.next() < this.N.courtPush.value;
     this.c.tally('notices.listed');
-    if (!pushed) return;
+    const k = target - o;
+    if (!this.followed[k]) this.follow.push(k);
+    this.followed[k] = pushed ? 2 : 1;
+    if (!pushed) {
+      this.c.tally('notices.held');
+      return;
+    }
     this.c.tally('notices.pushed');
     if (this.calls) this.callers(target, day);
     if (this.map) this.strangers(target, day);
+  }
+
+  /** Each month: which followed listings have left the published list (paid, mostly; or their term ended), by
+   * whether the court pushed them — the repayment the notices bought, measured, not set. */
+  monthly(): void {
+    const c = this.c;
+    const o = c.d.personStart;
+    let keep = 0;
+    for (const k of this.follow) {
+      const f = this.followed[k]!;
+      const listed = (c.snap.lists[o + k]! & c.defaulterMask) !== 0;
+      if (listed) this.followed[k] = f | 4;
+      else if (f & 4) {
+        c.tally((f & 3) === 2 ? 'notices.left.pushed' : 'notices.left.held');
+        this.followed[k] = 0;
+        continue;
+      }
+      this.follow[keep++] = k;
+    }
+    this.follow.length = keep;
   }
 
   /** Ties who call the person hear the carrier's notice and respond as ties do; pressing and help reach the credit
