@@ -68,6 +68,18 @@ describe('offices graded on the KPI form', () => {
     expect(k(a, 'vendor.budgetYuan')).toBe(3_000_000);
   }, 120_000);
 
+  it('leaves records and events as they were when no office moves effort and the vendor changes nothing', async () => {
+    const off = await runSimulation({ ...RUN, overrides: { 'scenario.processes': [...LISTED] } });
+    const idle = await run({
+      'coproduction.kpi.pressure.value': 0,
+      'coproduction.vendor.trainingSessions.value': 0,
+      'coproduction.vendor.modules': [],
+    });
+    expect(idle.manifest.digests.records).toBe(off.manifest.digests.records);
+    expect(idle.manifest.digests.events).toBe(off.manifest.digests.events);
+    expect(k(idle, 'after.submitted')).toBeGreaterThan(0);
+  }, 120_000);
+
   it('vendor training raises what offices find when the grade does not press them', async () => {
     const o = { 'coproduction.kpi.pressure.value': 0 };
     const none = await run({ ...o, 'coproduction.vendor.trainingSessions.value': 0 });
