@@ -64,7 +64,18 @@ export function assumptionRows(s: Scenario): AssumptionRow[] {
       for (const [k, x] of Object.entries(o)) if (k !== 'marker') walk(x, [...path, k], here);
     }
   };
-  const parts = ['scenario', 'population', 'firms', 'behaviour', 'agencies', 'responses'] as const;
-  for (const p of parts) walk(s[p], [p], undefined);
+  // Every part the scenario loaded, the optional files (finance, coproduction) when present.
+  const parts = [
+    'scenario',
+    'population',
+    'firms',
+    'behaviour',
+    'agencies',
+    'responses',
+    'society',
+    'finance',
+    'coproduction',
+  ] as const;
+  for (const p of parts) if (s[p] !== undefined) walk(s[p], [p], undefined);
   return rows;
 }

@@ -82,6 +82,14 @@ describe('assumptions table', () => {
     expect(police.kind).toBe('source');
     expect(police.marker).toBe('V');
   });
+
+  it('covers the optional files a scenario has: the KPI pressure an experiment sweeps is in the table', () => {
+    const rows = assumptionRows(loadScenario(shipped('scenarios', 'meritown')));
+    const p = rows.find((r) => r.path === 'coproduction.kpi.pressure.value')!;
+    expect(p.kind).toBe('assumption');
+    expect(rows.find((r) => r.path === 'coproduction.kpi.limitWorkingDays.value')!.marker).toBe('V');
+    expect(rows.some((r) => r.path.startsWith('society.'))).toBe(true);
+  });
 });
 
 describe('a tiny experiment', () => {

@@ -1,6 +1,7 @@
 // The figures an experiment may report: each a measurement of a finished run (its collectors' time series and
 // counts). A figure reads outcomes; nothing here or in an experiment file can set one.
 import type { SimResult } from '../sim/engine.js';
+import { COPRODUCTION_FIGURES } from './coproduction-figures.js';
 import { SOCIETY_FIGURES } from './society-figures.js';
 
 export interface Figure {
@@ -134,4 +135,5 @@ export const FIGURES: Record<string, Figure> = {
       total(r, 'true_events', ruralFamily),
   },
   ...SOCIETY_FIGURES,
+  ...COPRODUCTION_FIGURES,
 };

@@ -59,6 +59,17 @@ export interface TieSupport {
   helping: Uint8Array;
 }
 
+/** How hard each agency's office works its cases and its data entry, by agency index (set by the kpiReporting module;
+ * absent when that module is off, so recording then draws exactly as before). */
+export interface ReportingEffort {
+  /** Factor on the agency's coverage of true events (capped at certainty). */
+  coverage: Float64Array;
+  /** The longest reporting delay in working days (the shortest stays the agency's). */
+  maxDelay: Int32Array;
+  /** Told of every record an agency submits, with its delay in working days (the office's own view of its work). */
+  onRecord(agency: number, subject: number, delay: number): void;
+}
+
 export interface DistrictInit {
   district: DistrictLayout;
   seed: number;
@@ -115,6 +126,8 @@ export class DistrictContext {
   ties: TieSupport | undefined;
   /** Whether each resident knows their grade (local index); set by the awareness module, absent = everyone knows. */
   aware: Uint8Array | undefined;
+  /** Set by the kpiReporting module when it runs. */
+  reporting: ReportingEffort | undefined;
   /** The opinion module's survey respondents of the epoch, SURVEY_ROW numbers each (society-schema.ts). */
   survey: number[] = [];
 
@@ -228,6 +241,7 @@ export class DistrictContext {
     const a = this.m.agencies[o.agency]!;
     const id = this.nextEventId();
     let cov = certain ? 1 : a.coverage;
+    if (!certain && this.reporting) cov = Math.min(1, cov * this.reporting.coverage[a.index]!);
     let amt = amount;
     const q = a.quota;
     let village = -1;
@@ -321,8 +335,10 @@ export class DistrictContext {
     a: CompiledAgency,
     basis: string | undefined,
   ): CreditRecord {
-    const delay = a.minDelay + this.rng.recording.int(a.maxDelay - a.minDelay + 1);
+    const maxDelay = this.reporting ? this.reporting.maxDelay[a.index]! : a.maxDelay;
+    const delay = a.minDelay + this.rng.recording.int(maxDelay - a.minDelay + 1);
     const reported = this.cal.addWorkingDays(day, delay);
+    this.reporting?.onRecord(a.index, subject, delay);
     const year = iso(day).slice(0, 4);
     const doc = basis ?? `${a.basis}; ${a.docPrefix} [${year}] ${this.d.code}-${++this.docSeq[a.index]!}`;
     const input: Parameters<typeof makeRecord>[0] = {

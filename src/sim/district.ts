@@ -16,7 +16,9 @@ import { OpinionProcess } from './processes/opinion.js';
 import { PetitioningProcess } from './processes/petitioning.js';
 import { RelationalProcess } from './processes/relational.js';
 import { BanksProcess } from './processes/banks.js';
+import { KpiReportingProcess } from './processes/kpi-reporting.js';
 import { FirmGradesProcess } from './processes/firm-grades.js';
+import { PlatformNoticesProcess } from './processes/platform-notices.js';
 import { PlatformsProcess } from './processes/platforms.js';
 import {
   DEFAULT_PROCESSES,
@@ -82,6 +84,8 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     banks: () => new BanksProcess(c),
     platforms: () => new PlatformsProcess(c),
     firmGrades: () => new FirmGradesProcess(c),
+    kpiReporting: () => new KpiReportingProcess(c),
+    platformNotices: () => new PlatformNoticesProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }

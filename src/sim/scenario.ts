@@ -9,6 +9,7 @@ import { MosaicError, type Issue } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
+import { CoproductionFile } from './processes/coproduction-schema.js';
 import { FinanceFile } from './processes/finance-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
 import { SocietyFile } from './society-schema.js';
@@ -24,6 +25,8 @@ const FILES = {
   society: { file: 'society.yaml', schema: SocietyFile },
   /** Optional: parameters of the banks and platforms modules (src/sim/processes/finance-schema.ts). */
   finance: { file: 'finance.yaml', schema: FinanceFile, optional: true },
+  /** Optional: parameters of the kpiReporting module (src/sim/processes/coproduction-schema.ts). */
+  coproduction: { file: 'coproduction.yaml', schema: CoproductionFile, optional: true },
 } as const;
 export type ScenarioPart = keyof typeof FILES;
 export const SCENARIO_PARTS = Object.keys(FILES) as ScenarioPart[];
@@ -42,6 +45,8 @@ export interface Scenario {
   society: SocietyFile;
   /** Present when the folder has a finance.yaml; required by the banks and platforms modules. */
   finance?: FinanceFile;
+  /** Present when the folder has a coproduction.yaml; required by the kpiReporting module. */
+  coproduction?: CoproductionFile;
   /** Parsed documents, for positions of cross-reference problems found later (e.g. against the catalogue). */
   docs: Record<ScenarioPart, ParsedYaml>;
 }
@@ -250,6 +255,36 @@ function crossCheck(
       message: `the ${fin.join(' and ')} module(s) need the scenario's finance.yaml`,
       location: at('scenario', ['processes']),
     });
+  if ((s.scenario.processes ?? []).includes('kpiReporting') && !s.coproduction)
+    issues.push({
+      code: 'scenario.missing_coproduction',
+      message: "the kpiReporting module needs the scenario's coproduction.yaml",
+      location: at('scenario', ['processes']),
+    });
+  if ((s.scenario.processes ?? []).includes('platformNotices')) {
+    if (!s.coproduction?.notices)
+      issues.push({
+        code: 'scenario.missing_notices',
+        message: "the platformNotices module needs the notices block of the scenario's coproduction.yaml",
+        location: at('scenario', ['processes']),
+      });
+    // Callers who are ties respond through the relational module's responses and tie counts.
+    if (!(s.scenario.processes ?? []).includes('relational'))
+      issues.push({
+        code: 'scenario.notices_need_relational',
+        message: 'the platformNotices module needs the relational module',
+        location: at('scenario', ['processes']),
+      });
+  }
+  const agencyIds = new Set(s.agencies.list.map((a) => a.id));
+  s.coproduction?.kpi.agencies.forEach((id, i) => {
+    if (!agencyIds.has(id))
+      issues.push({
+        code: 'scenario.unknown_agency',
+        message: `coproduction.yaml grades agency ${id}, which agencies.yaml does not list`,
+        location: at('coproduction', ['kpi', 'agencies', i]),
+      });
+  });
   const sc = s.finance?.banks.scorecard;
   sc?.variables.forEach((v, i) => {
     if (v.points.length !== v.edges.length + 1 || v.edges.some((e, k) => k > 0 && !(e > v.edges[k - 1]!)))

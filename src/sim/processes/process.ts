@@ -19,11 +19,19 @@ export const PROCESS_NAMES = [
   'banks',
   'platforms',
   'firmGrades',
+  // Issue 17: off unless the scenario lists them (they need coproduction.yaml; platformNotices also relational).
+  'kpiReporting',
+  'platformNotices',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 /** What runs when a scenario does not list its processes: all but those needing an optional file. */
 export const DEFAULT_PROCESSES: readonly ProcessName[] = PROCESS_NAMES.filter(
-  (n) => n !== 'banks' && n !== 'platforms' && n !== 'firmGrades',
+  (n) =>
+    n !== 'banks' &&
+    n !== 'platforms' &&
+    n !== 'firmGrades' &&
+    n !== 'kpiReporting' &&
+    n !== 'platformNotices',
 );
 
 export interface DistrictProcess {

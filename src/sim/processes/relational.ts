@@ -92,7 +92,7 @@ export class RelationalProcess implements DistrictProcess {
 }
 
 /** The kind of a network tie: a colleague shares the employer, a neighbour the village or household, else a friend. */
-function kindOf(
+export function kindOf(
   P: { employer: Int32Array; village: Int32Array; household: Int32Array },
   i: number,
   j: number,
