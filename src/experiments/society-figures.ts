@@ -96,6 +96,20 @@ export const SOCIETY_FIGURES: Record<string, Figure> = {
     },
   },
   ...coefficientFigures,
+  survey_mean_gap: {
+    label: `Survey: mean support index minus Liu (2022)'s ${PUBLISHED_MEAN.toFixed(2)}`,
+    unit: 'index points',
+    measure: (r) => surveyFit(r).mean - PUBLISHED_MEAN,
+  },
+  perk_use_share: {
+    label:
+      'Adults with a perk grade who used a perk in a month, per eligible person-month (those who do not know never do)',
+    unit: 'share',
+    measure: (r) => {
+      const n = count(r, 'perks.eligible');
+      return n > 0 ? count(r, 'perks.users') / n : NaN;
+    },
+  },
   aware_share: {
     label: 'Adults who know their grade, at the end of each year',
     unit: 'share',
