@@ -21,8 +21,6 @@ import type { Snapshot } from './snapshot.js';
 import { ALIVE, ROLE_CADRE, ROLE_COLLECTOR, type DistrictLayout, type World } from './world.js';
 
 export const YEAR = 365.2425;
-/** Age of majority: a natural person aged 18 or above is an adult (Civil Code of the PRC, Art. 17) [V]. */
-export const ADULT_AGE = 18;
 
 /** Timers a process sets for a later day; each process handles its own kinds. */
 export const Timer = {

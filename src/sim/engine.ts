@@ -498,7 +498,16 @@ async function collectMonth(
   counts: MonthCounts,
   sizes: Parameters<typeof monthState>[6],
 ): Promise<void> {
-  const st = monthState(last, run.world, run.snap, counts, run.model.eventTypes, run.lists.listIds(), sizes);
+  const st = monthState(
+    last,
+    run.world,
+    run.snap,
+    counts,
+    run.model.eventTypes,
+    run.lists.listIds(),
+    sizes,
+    run.model.adultAge,
+  );
   const rows: [string, string, number][] = [];
   for (const [name, fn] of Object.entries(collectors)) for (const [g, v] of fn(st)) rows.push([name, g, v]);
   const date = iso(last);

@@ -169,6 +169,8 @@ const Opinion = z
         respondents: param(z.int().min(10).max(100000)),
         /** Items of the support index, each on 1-5 (Liu 2022: 8). */
         items: param(z.int().min(1).max(50)),
+        /** Points of each item's scale, 1 … points (Liu 2022: 5). */
+        points: param(z.int().min(2).max(11)),
         /** Month (1-12) of each year's survey wave; the figures read the last wave. */
         month: z.int().min(1).max(12),
         /** Districts whose rural-hukou share is at most this count as urban (the survey's frame). */

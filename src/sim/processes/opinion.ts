@@ -6,10 +6,10 @@
 // nothing here writes the survey's fit: whether experience masks or flips the inputs' signs is what it measures.
 import type { Rng } from '../../core/rng.js';
 import { GRADE_NONE } from '../../schemes/municipal/types.js';
-import { ADULT_AGE, type DistrictContext } from '../district-context.js';
+import type { DistrictContext } from '../district-context.js';
 import { F_RESTRICTED } from '../snapshot.js';
 import { EDU_NAMES, ROLE_PARTY, ageYears } from '../world.js';
-import { BELOW_A_MIN, PERK_GRADE_MAX } from './awareness.js';
+import { BELOW_A_MIN, perkGradeMax } from './awareness.js';
 import type { DistrictProcess } from './process.js';
 
 export class OpinionProcess implements DistrictProcess {
@@ -54,13 +54,14 @@ export class OpinionProcess implements DistrictProcess {
     const m = O.memory.value;
     const snap = c.snap;
     const o = c.d.personStart;
+    const perkMax = perkGradeMax(c);
     for (let i = o; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
       const k = i - o;
       let x = 0;
       if (!c.aware || c.aware[k]) {
         const g = snap.grade[i]!;
-        if (g !== GRADE_NONE && g <= PERK_GRADE_MAX) x += X.perkGrade;
+        if (g !== GRADE_NONE && g <= perkMax) x += X.perkGrade;
         if (c.perkUsed?.[k]) x += X.perkUsed;
         else if (g !== GRADE_NONE && g >= BELOW_A_MIN) x += X.belowA;
         // points gained (bonuses) or lost (deductions) since first scored: the rules' verdict on one's own conduct
@@ -86,7 +87,7 @@ export class OpinionProcess implements DistrictProcess {
     const picked = new Int32Array(this.quota);
     let seen = 0;
     for (let i = c.d.personStart; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
       if (seen < picked.length) picked[seen] = i;
       else {
         const j = r.int(seen + 1);
@@ -127,8 +128,9 @@ export class OpinionProcess implements DistrictProcess {
       this.exp[k]!;
     let sum = 0;
     const items = O.survey.items.value;
+    const top = O.survey.points.value;
     for (let t = 0; t < items; t++)
-      sum += Math.min(5, Math.max(1, Math.round(latent + O.itemSd.value * r.normal())));
+      sum += Math.min(top, Math.max(1, Math.round(latent + O.itemSd.value * r.normal())));
     return sum / items;
   }
 }

@@ -3,7 +3,7 @@
 // The module counts uses and tells the opinion module who used a perk this month.
 import { Rng } from '../../core/rng.js';
 import { GRADE_CODES, GRADE_NONE } from '../../schemes/municipal/types.js';
-import { ADULT_AGE, type DistrictContext } from '../district-context.js';
+import type { DistrictContext } from '../district-context.js';
 import { ageYears } from '../world.js';
 import type { DistrictProcess } from './process.js';
 
@@ -37,7 +37,7 @@ export class PerksProcess implements DistrictProcess {
     for (let i = o; i < c.nextSlot; i++) {
       const k = i - o;
       this.used[k] = 0;
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
       const g = snap.grade[i]!;
       if (g === GRADE_NONE) continue;
       let any = false;
