@@ -138,6 +138,16 @@ export const SOCIETY_FIGURES: Record<string, Figure> = {
     unit: 'percentage points',
     measure: (r) => 100 * (reach(r, DISTANT) - reach(r, CLOSE)),
   },
+  ties_cut_per_listing: {
+    label: 'Ties the listed person lost for good to ostracism, per listing (kin and network ties)',
+    unit: 'ties',
+    measure: (r) => {
+      const n = count(r, 'relational.listed');
+      let cut = 0;
+      for (const k of [...CLOSE, ...DISTANT]) cut += count(r, `relational.${k}.cut`);
+      return n > 0 ? cut / n : NaN;
+    },
+  },
   ostracising_ties_per_listing: {
     label: 'Ties who shunned the listed person, per listing',
     unit: 'ties',
