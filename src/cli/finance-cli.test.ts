@@ -1,5 +1,6 @@
 // The money-and-platform commands through the real CLI on the shipped finance sample: credit report, scorecard
-// fit/score/validate, platform score and rating, firm grades and inspections, the finance sample's determinism.
+// fit/score/validate (on the demo data and on a Meritown run's loan book), platform score and rating, firm grades and
+// inspections, the finance sample's determinism.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +139,142 @@ describe('finance CLI on the shipped sample', () => {
     expect(tg.code, tg.stderr).toBe(0);
     const rc = await mosaic('firm', 'risk-class', '--as-of', m.end, '--data', join(fin, 'firms.jsonl'));
     expect(rc.code, rc.stderr).toBe(0);
+  }, 180_000);
+
+  it("on a Meritown run's loan book: finance from-run labels it, scorecard fit, score and validate run on it", async () => {
+    // A lender that lends to every applicant for a test period (a through-the-door sample: cutoff 0), in a city
+    // that falls behind more often and applies more often than Meritown's defaults, so a short run has the defaults
+    // a fit needs; the labels still come from what the simulated borrowers did.
+    const run = join(work, 'run-loans');
+    const sim = await mosaic(
+      'sim',
+      'run',
+      shipped('scenarios', 'meritown'),
+      '--population',
+      '800',
+      '--years',
+      '0.5',
+      '--seed',
+      '4',
+      '--workers',
+      '0',
+      '--out',
+      run,
+      '--no-progress',
+      '--set',
+      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks'])}`,
+      '--set',
+      'finance.banks.scorecard.cutoff=0',
+      '--set',
+      'finance.banks.missMonthly.value=0.1',
+      '--set',
+      'finance.banks.applyMonthly.value=0.05',
+    );
+    expect(sim.code, sim.stderr).toBe(0);
+    const fr = await mosaic('finance', 'from-run', run);
+    expect(fr.code, fr.stderr).toBe(0);
+    const book = readFileSync(join(run, 'bank-loans.csv'), 'utf8').trim().split('\n');
+    const lentRows = book.filter((l) => l.startsWith('lent,')).length;
+    const m =
+      /loan book: (\d+) loans lent; (\d+) labelled over 12 months \((\d+) defaults\) — (\d+) in loans\.csv, (\d+) in loans-later\.csv; (\d+) censored/.exec(
+        fr.stdout,
+      );
+    expect(m, fr.stdout).not.toBeNull();
+    const [lent, labelled, bads, train, later, censored] = m!.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    expect(lent).toBe(lentRows);
+    expect(labelled + censored).toBe(lent);
+    expect(train + later).toBe(labelled);
+    expect(bads).toBeGreaterThan(0);
+    expect(bads).toBeLessThan(labelled);
+    // The features are the record's, never the truth: exactly the lender's columns, no propensity.
+    const fin = join(run, 'finance');
+    const rows = (f: string) => readFileSync(join(fin, f), 'utf8').trim().split('\n');
+    expect(rows('loans.csv')[0]).toBe(
+      'id,late_months_24m,enquiries_3m,default_5y,income_rel,default,hukou,sex,age_band',
+    );
+    expect(rows('loans.csv').length - 1).toBe(train);
+    expect(rows('loans-open.csv').length - 1).toBe(censored);
+
+    const model = join(work, 'run-model.json');
+    const fit = await mosaic('scorecard', 'fit', '--data', join(fin, 'loans.csv'), '--out', model);
+    expect(fit.code, fit.stderr).toBe(0);
+    expect(fit.stdout).toContain(`trained on ${train} rows`);
+    const saved = JSON.parse(readFileSync(model, 'utf8')) as {
+      variables: { name: string; iv: number }[];
+      rejected: { name: string; iv: number }[];
+      training: { auc: number };
+    };
+    const iv = Object.fromEntries([...saved.variables, ...saved.rejected].map((v) => [v.name, v.iv]));
+    // Late months on the report and income both carry information about the default the run produced.
+    expect(iv['late_months_24m']).toBeGreaterThan(0.02);
+    expect(iv['income_rel']).toBeGreaterThan(0.02);
+    expect(saved.variables.length).toBeGreaterThan(0);
+    expect(saved.training.auc).toBeGreaterThan(0.6);
+
+    const scores = join(work, 'run-open-scores.csv');
+    const sc = await mosaic(
+      'scorecard',
+      'score',
+      '--model',
+      model,
+      '--data',
+      join(fin, 'loans-open.csv'),
+      '--out',
+      scores,
+    );
+    expect(sc.code, sc.stderr).toBe(0);
+    const scored = readFileSync(scores, 'utf8').trim().split('\n').slice(1);
+    expect(scored.length).toBe(censored);
+    for (const l of scored) {
+      const [, score, pd] = l.split(',').map(Number);
+      expect(Number.isFinite(score)).toBe(true);
+      expect(pd).toBeGreaterThan(0);
+      expect(pd).toBeLessThan(1);
+    }
+    const one = await mosaic(
+      'scorecard',
+      'score',
+      '--model',
+      model,
+      '--data',
+      join(fin, 'loans.csv'),
+      '--row',
+      '1',
+    );
+    expect(one.stdout).toMatch(/application 1: score -?\d+ \(PD 0\.\d+\)/);
+
+    const v = await mosaic(
+      'scorecard',
+      'validate',
+      '--model',
+      model,
+      '--data',
+      join(fin, 'loans-later.csv'),
+      '--baseline',
+      join(fin, 'loans.csv'),
+      '--json',
+    );
+    expect(v.code, v.stderr).toBe(0);
+    const j = JSON.parse(v.stdout) as {
+      rows: number;
+      auc: number;
+      ks: number;
+      psi: { psi: number; status: string };
+      byGroup: Record<string, unknown>;
+    };
+    expect(j.rows).toBe(later);
+    expect(j.auc).toBeGreaterThanOrEqual(0);
+    expect(j.auc).toBeLessThanOrEqual(1);
+    expect(j.ks).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(j.psi.psi)).toBe(true);
+    expect(Object.keys(j.byGroup).sort()).toEqual(['age_band', 'hukou', 'sex']);
   }, 180_000);
 
   it('report credit prints the second-generation layout and logs the read', async () => {

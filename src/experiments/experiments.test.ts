@@ -75,9 +75,12 @@ describe('assumptions table', () => {
     for (const r of rows) expect(r.text.length).toBeGreaterThan(0);
     const sue = rows.find((r) => r.path === 'behaviour.processes.credit.sue')!;
     expect(sue.kind).toBe('assumption');
+    // The court's reporting delay has no source about reporting: an assumption (issue 11 fix 10).
     const court = rows.find((r) => r.path === 'agencies.list.court.delay.maxWorkingDays')!;
-    expect(court.kind).toBe('source');
-    expect(court.marker).toBe('P');
+    expect(court.kind).toBe('assumption');
+    const police = rows.find((r) => r.path === 'agencies.list.police_traffic.delay.maxWorkingDays')!;
+    expect(police.kind).toBe('source');
+    expect(police.marker).toBe('V');
   });
 });
 

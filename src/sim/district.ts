@@ -57,6 +57,8 @@ export interface DistrictOutput {
   survey: number[];
   /** Counts of the epoch by modules that keep them (banks, platforms), for the manifest; empty otherwise. */
   tallies: [string, number][];
+  /** The banks module's loan-book rows of the epoch (LOAN_ROW numbers each, processes/banks.ts); empty otherwise. */
+  loans: Float64Array;
 }
 
 /**
@@ -137,6 +139,7 @@ export class DistrictSim {
     c.flushPending(to);
     const tallies = new Map<string, number>();
     for (const p of this.procs) p.tally?.(tallies);
+    const lenders = this.procs.find((p) => p.takeLoans);
     return {
       district: this.d.index,
       records: c.recs,
@@ -151,6 +154,7 @@ export class DistrictSim {
       society: c.society,
       survey: c.survey,
       tallies: [...tallies],
+      loans: lenders ? lenders.takeLoans!() : new Float64Array(0),
     };
   }
 

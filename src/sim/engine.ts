@@ -17,7 +17,9 @@ import { openLedger } from '../ledger/open.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { GROUPS, MonthCounts, collectors, groupsOf, monthState } from './collectors.js';
 import { MSG_LISTING_ENDED, type DistrictOutput, type EventBuffers } from './district.js';
+import { Grow } from './columns.js';
 import { HeapTrim } from './heap.js';
+import { writeLoanBook } from './loan-book.js';
 import { LedgerQueue } from './ledger-queue.js';
 import { ListsSeam } from './lists.js';
 import { MainAgencies } from './main-agencies.js';
@@ -81,6 +83,8 @@ export interface SimResult {
   society: Record<string, number>;
   /** The last wave of the opinion module's survey: SURVEY_ROW numbers per respondent; empty when it does not run. */
   survey: number[];
+  /** The banks module's loan book (LOAN_ROW numbers per row, processes/banks.ts); empty when it does not run. */
+  loans: Float64Array;
 }
 
 const YEAR = 365.2425;
@@ -132,6 +136,8 @@ interface Run {
   refusals: Map<string, number>;
   /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
   tallies: Map<string, number>;
+  /** The banks module's loan-book rows, in district order within each epoch. */
+  loans: Grow<Float64Array>;
   totals: {
     agentDays: number;
     records: number;
@@ -241,6 +247,7 @@ async function prepare(o: SimOptions): Promise<Run> {
     unrecorded: [],
     refusals: new Map(),
     tallies: new Map(),
+    loans: new Grow(Float64Array, 16),
     totals: {
       agentDays: 0,
       records: 0,
@@ -434,6 +441,7 @@ async function mergeDistricts(
     if (d.survey.length && run.survey.length && d.survey[0]! > run.survey[0]!) run.survey = [];
     for (const x of d.survey) run.survey.push(x);
     for (const [k, v] of d.tallies) run.tallies.set(k, (run.tallies.get(k) ?? 0) + v);
+    for (const x of d.loans) run.loans.push(x);
     counts.deaths += d.deaths;
     for (const b of d.births) {
       run.ids[b] = personId(run.world, b);
@@ -534,6 +542,8 @@ async function writeOutputs(run: Run): Promise<{ population: number; firms: numb
       unrecorded: run.unrecorded,
       threads: Math.max(1, Math.min(run.workers || 1, availableParallelism())),
     });
+    if (run.loans.length)
+      writeLoanBook(join(run.out, 'bank-loans.csv'), run.loans.data.subarray(0, run.loans.length), run.ids);
   }
   lap(run, 'write', t);
   return written;
@@ -600,6 +610,7 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
     timeseries: run.timeseries,
     society: run.society,
     survey: run.survey,
+    loans: run.loans.data.slice(0, run.loans.length),
   };
   if (run.o.keepLedger) result.ledger = run.ledger;
   else await run.ledger.close();

@@ -14,6 +14,7 @@ export const RUN_ENTRIES = [
   'events.parquet',
   'timeseries.parquet',
   'timeseries.csv',
+  'bank-loans.csv',
   '.scratch',
   'audit',
 ] as const;

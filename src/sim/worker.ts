@@ -33,6 +33,7 @@ try {
             o.recordSubject.buffer as ArrayBuffer,
             o.outbox.buffer as ArrayBuffer,
             o.births.buffer as ArrayBuffer,
+            o.loans.buffer as ArrayBuffer,
           );
           for (const v of Object.values(o.events))
             if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);

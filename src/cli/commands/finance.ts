@@ -14,6 +14,7 @@ import { syntheticFirmData } from '../../schemes/enterprise/synthetic.js';
 import { syntheticPlatformUsers, syntheticRatings } from '../../schemes/platform/synthetic.js';
 import { syntheticLoans } from '../../schemes/scorecard/synthetic.js';
 import { out } from '../../ingest/session.js';
+import { writeRunLoans, type RunLoans } from './run-loans.js';
 import { datasetCsv } from './scorecard.js';
 
 export const FINANCE_SEED = 'mosaic-finance-sample-v1';
@@ -73,15 +74,20 @@ export function writeFinanceSample(dir: string): string[] {
   return Object.keys(files);
 }
 
+/** The performance window of the run's loan book, in months (assumption: the usual 12-month window of application scorecards). */
+export const LOAN_WINDOW_MONTHS = 12;
+
 /**
  * Finance data for the residents and firms of a Meritown run: lenders' CRC reports (risk rises as income falls),
- * platform users and ratings, firms' tax and market-regulation records. Written to RUN/finance/ beside the run's
- * own outputs; the run itself is not touched.
+ * platform users and ratings, firms' tax and market-regulation records, and — when the banks module ran — the
+ * lenders' own loan book as labelled scorecard data (run-loans.ts). Written to RUN/finance/ beside the run's own
+ * outputs; the run itself is not touched.
  */
 export async function writeRunFinance(
   run: string,
   seed: string,
-): Promise<{ dir: string; files: string[]; people: number; firms: number }> {
+  windowMonths = LOAN_WINDOW_MONTHS,
+): Promise<{ dir: string; files: string[]; people: number; firms: number; loans?: RunLoans }> {
   const pop = join(run, 'population.parquet');
   const fp = join(run, 'firms.parquet');
   const mf = join(run, 'manifest.json');
@@ -151,7 +157,14 @@ export async function writeRunFinance(
     ),
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
-  return { dir, files: Object.keys(files), people: people.length, firms: firmRows.length };
+  const loans = await writeRunLoans(run, end, dir, windowMonths);
+  return {
+    dir,
+    files: [...Object.keys(files), ...(loans?.files ?? [])],
+    people: people.length,
+    firms: firmRows.length,
+    ...(loans ? { loans } : {}),
+  };
 }
 
 export function registerFinanceCommands(program: Command): void {
@@ -171,9 +184,26 @@ export function registerFinanceCommands(program: Command): void {
     )
     .argument('<run>', 'run directory of mosaic sim run')
     .option('--seed <seed>', 'random seed', FINANCE_SEED)
-    .action(async (run: string, f: { seed: string }) => {
-      const r = await writeRunFinance(run, f.seed);
+    .option(
+      '--window-months <n>',
+      "performance window of the banks module's loans: default within it is bad",
+      String(LOAN_WINDOW_MONTHS),
+    )
+    .action(async (run: string, f: { seed: string; windowMonths: string }) => {
+      const w = Number(f.windowMonths);
+      if (!Number.isInteger(w) || w < 1)
+        throw new MosaicError({
+          code: 'cli.bad_window',
+          message: '--window-months must be a positive integer',
+        });
+      const r = await writeRunFinance(run, f.seed, w);
       out(`${r.people} adult residents, ${r.firms} firms: wrote ${r.files.join(', ')} to ${r.dir}`);
+      const L = r.loans;
+      if (L)
+        out(
+          `loan book: ${L.lent} loans lent; ${L.train + L.later} labelled over ${w} months (${L.bads} defaults) — ${L.train} in loans.csv, ${L.later} in loans-later.csv; ${L.censored} censored in loans-open.csv`,
+        );
+      else out('no loan book (bank-loans.csv): run with the banks process module to get one');
       out(
         `use them with --data/--users/--ratings, e.g. mosaic report credit ID --as-of DATE --data ${join(r.dir, 'credit.jsonl')}`,
       );

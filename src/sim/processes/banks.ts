@@ -1,7 +1,9 @@
 // Banks in Meritown: residents apply for loans; the lender reads the applicant's credit report (the CRC's record,
 // never the truth), scores it with its application scorecard and lends or refuses; borrowers repay or fall behind
-// (the truth, from their finance propensity), and the lender reports each month's status to the CRC.
+// (the truth, from their finance propensity), and the lender reports each month's status to the CRC. The lender's
+// loan book (what it saw at application, and what happened later) leaves the district as rows of numbers.
 import { Rng } from '../../core/rng.js';
+import { Grow } from '../columns.js';
 import { binOf } from '../../schemes/scorecard/binning.js';
 import type { DistrictContext } from '../district-context.js';
 import { ageYears } from '../world.js';
@@ -19,6 +21,20 @@ export function popcount24(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
+
+/** Loan-book row kinds: a loan lent, its default (written off), its full repayment. */
+export const LOAN_LENT = 0;
+export const LOAN_DEFAULTED = 1;
+export const LOAN_REPAID = 2;
+export const LOAN_KINDS = ['lent', 'defaulted', 'repaid'] as const;
+/**
+ * One loan-book row, in numbers: kind, person (global index), day lent, day of the row, then the features the lender
+ * read from the record at application (BANK_FEATURES order) and its score — NaN on defaulted/repaid rows. A loan is
+ * (person, day lent): a person holds one loan at a time. No propensity or other truth is kept.
+ */
+export const LOAN_ROW = 4 + BANK_FEATURES.length + 1;
+/** Column names of the loan book as the run writes it (bank-loans.csv), in row order; dates for the days. */
+export const LOAN_COLUMNS = ['event', 'person', 'lent', 'date', ...BANK_FEATURES, 'score'] as const;
 
 /** A bank's scorecard as the scenario gives it: start points plus the points of each feature's bin. */
 export function bankScore(sc: FinanceFile['banks']['scorecard'], x: Float64Array): number {
@@ -42,7 +58,11 @@ export class BanksProcess implements DistrictProcess {
   private readonly enquiryGrid: Uint32Array;
   /** Day a written-off loan's conduct ended (-2^31 when none): the 5-year retention counts from here. */
   private readonly defaultDay: Int32Array;
+  /** Day the person's current loan was lent (its key in the loan book). */
+  private readonly lentDay: Int32Array;
   private readonly x = new Float64Array(BANK_FEATURES.length);
+  /** The loan-book rows of the epoch (LOAN_ROW numbers each); the warm-up's rows go out with the first epoch. */
+  private book = new Grow(Float64Array);
   private readonly counts = new Map<string, number>();
 
   constructor(c: DistrictContext) {
@@ -58,6 +78,7 @@ export class BanksProcess implements DistrictProcess {
     this.lateGrid = new Uint32Array(n);
     this.enquiryGrid = new Uint32Array(n);
     this.defaultDay = new Int32Array(n).fill(-2147483648);
+    this.lentDay = new Int32Array(n);
     // The city does not start with blank reports: the same monthly process runs over the starting population for
     // the warm-up months before the start, and its counts are dropped.
     const start = c.w.layout.startDay;
@@ -104,9 +125,11 @@ export class BanksProcess implements DistrictProcess {
           this.active[k] = 0;
           this.defaultDay[k] = day;
           this.add('banks.defaults');
+          this.row(LOAN_DEFAULTED, i, this.lentDay[k]!, day);
         } else if (this.left[k] === 0 && status === 0) {
           this.active[k] = 0;
           this.add('banks.repaid');
+          this.row(LOAN_REPAID, i, this.lentDay[k]!, day);
         }
         continue;
       }
@@ -126,16 +149,33 @@ export class BanksProcess implements DistrictProcess {
         this.add('banks.refusedListed');
         continue;
       }
-      if (bankScore(B.scorecard, x) < B.scorecard.cutoff) {
+      const score = bankScore(B.scorecard, x);
+      if (score < B.scorecard.cutoff) {
         this.add('banks.refusedScore');
         continue;
       }
       this.add('banks.approved');
+      this.lentDay[k] = day;
+      this.row(LOAN_LENT, i, day, day, x, score);
       this.add('banks.approvedFinancePropensityMilli', Math.round(1000 * P.tFinance[i]!));
       this.active[k] = 1;
       this.pastDue[k] = 0;
       this.left[k] = t0 + r.int(t1 - t0 + 1);
     }
+  }
+
+  private row(kind: number, person: number, lent: number, day: number, x?: Float64Array, score = NaN): void {
+    const b = this.book;
+    b.push(kind);
+    b.push(person);
+    b.push(lent);
+    b.push(day);
+    for (let j = 0; j < BANK_FEATURES.length; j++) b.push(x ? x[j]! : NaN);
+    b.push(score);
+  }
+
+  takeLoans(): Float64Array {
+    return this.book.take();
   }
 
   tally(into: Map<string, number>): void {

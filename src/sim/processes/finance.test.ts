@@ -9,7 +9,8 @@ import { MosaicError } from '../../core/errors.js';
 import { shipped } from '../../core/paths.js';
 import { runSimulation } from '../engine.js';
 import { loadScenario } from '../scenario.js';
-import { bankScore, popcount24 } from './banks.js';
+import { toEpochDay } from '../../core/dates.js';
+import { LOAN_DEFAULTED, LOAN_LENT, LOAN_ROW, bankScore, popcount24 } from './banks.js';
 import { BANK_FEATURES } from './finance-schema.js';
 import { DEFAULT_PROCESSES } from './process.js';
 
@@ -76,6 +77,28 @@ describe('banks and platforms in a Meritown run', () => {
     expect(mean).toBeGreaterThanOrEqual(350);
     expect(mean).toBeLessThanOrEqual(950);
     expect(k['platforms.perk.bike_deposit_free.granted']).toBeGreaterThan(0);
+    // The loan book: only when the module runs, the same on a rerun, and its rows from the start on are the
+    // counts' loans and defaults (the warm-up's rows come before the start).
+    expect(off.loans.length).toBe(0);
+    expect(again.loans).toEqual(on.loans);
+    expect(on.loans.length % LOAN_ROW).toBe(0);
+    const start = toEpochDay(on.manifest.start);
+    const rows = (kind: number, since = -Infinity) => {
+      const out: number[] = [];
+      for (let o = 0; o < on.loans.length; o += LOAN_ROW)
+        if (on.loans[o] === kind && on.loans[o + 3]! >= since) out.push(o);
+      return out;
+    };
+    expect(rows(LOAN_LENT, start).length).toBe(k['banks.approved']);
+    expect(rows(LOAN_DEFAULTED, start).length).toBe(k['banks.defaults'] ?? 0);
+    expect(rows(LOAN_LENT).length).toBeGreaterThan(rows(LOAN_LENT, start).length);
+    // A lent row carries the features and the score the lender computed from them (at or above its cutoff).
+    const sc = loadScenario(MERITOWN).finance!.banks.scorecard;
+    for (const o of rows(LOAN_LENT)) {
+      const x = on.loans.slice(o + 4, o + 4 + BANK_FEATURES.length);
+      expect(on.loans[o + 4 + BANK_FEATURES.length]).toBe(bankScore(sc, x));
+      expect(bankScore(sc, x)).toBeGreaterThanOrEqual(sc.cutoff);
+    }
   }, 120_000);
 
   it('firms are graded each April and drawn for inspection by class; more late filing, worse grades', async () => {

@@ -50,4 +50,6 @@ export interface DistrictProcess {
   step?(day: number, len: number, year: number, month: number): void;
   /** At the end of each epoch: add the module's counts of the epoch into `into` and reset them (manifest counts). */
   tally?(into: Map<string, number>): void;
+  /** At the end of each epoch: the lenders' loan-book rows of the epoch (LOAN_ROW numbers each, banks.ts). */
+  takeLoans?(): Float64Array;
 }
