@@ -598,6 +598,8 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
       agentDays: T.agentDays,
       populationRows: written.population,
       ...Object.fromEntries([...run.tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      // the society modules' counts (relational.*, awareness.*, perks.*): none when those modules are off
+      ...Object.fromEntries(Object.entries(run.society).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     digests: { records: run.recHash.digest('hex'), events: run.evHash.digest('hex') },
   };

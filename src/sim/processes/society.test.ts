@@ -118,6 +118,8 @@ describe('perk take-up', () => {
     const pleased = await all(1);
     expect(plain.society['perks.users']).toBe(plain.society['perks.eligible']);
     expect(plain.society['perks.test.used']).toBe(plain.society['perks.users']);
+    // counted in the run's manifest too
+    expect(plain.manifest.counts['perks.users']).toBe(plain.society['perks.users']);
     expect(surveyFit(pleased).mean).toBeGreaterThan(surveyFit(plain).mean + 0.3);
   }, 240_000);
 });
