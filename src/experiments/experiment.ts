@@ -40,6 +40,9 @@ export const ExperimentFile = z
     full: Size,
     /** What the reader must know to read the figures (a mechanism note, a caveat). */
     note: z.string().optional(),
+    /** What the scenario puts in that a figure reads back (a sign fed as an input): recovering it is a calibration
+     * check, not the finding; the report prints it before the headline. */
+    inputs: z.string().optional(),
   })
   .strict();
 export type Experiment = z.infer<typeof ExperimentFile>;

@@ -97,6 +97,7 @@ describe('a tiny experiment', () => {
     const e = loadExperiment(shipped('experiments', 'mirage.yaml'));
     e.sweep = { 'agencies.list.village_collector.quota.fabricationPerYear': [0, 20] };
     e.quick = { population: 1500, years: 0.5, seeds: [1, 2, 3] };
+    e.inputs = 'the quota is put in, not found';
     const r = await runExperiment(e, { quick: true });
     expect(r.points.map((p) => p.verdict)).toEqual(['fails', 'holds']);
     expect(r.points[0]!.summary.fabricated_share_rural!.mean).toBe(0);
@@ -105,6 +106,8 @@ describe('a tiny experiment', () => {
       writeReport(r, dir);
       const html = readFileSync(join(dir, 'report.html'), 'utf8');
       expect(html).toContain('Not fieldwork');
+      // what the scenario puts in is printed apart from the finding (the opinion experiment's signs)
+      expect(html).toContain('Inputs, not findings:</strong> the quota is put in, not found');
       expect(html).toContain('agencies.list.village_collector.quota.fabricationPerYear');
       expect(readFileSync(join(dir, 'summary.csv'), 'utf8').split('\n')[0]).toContain('ci95_lo');
     } finally {

@@ -99,6 +99,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #
 <p class="notice"><strong>Not fieldwork.</strong> ${esc(NOT_FIELDWORK)}</p>
 <h1>${esc(e.title)}</h1>
 <p><strong>Finding tested:</strong> ${esc(e.finding)} <small>(${esc(e.source)})</small></p>
+${e.inputs ? `<p><strong>Inputs, not findings:</strong> ${esc(e.inputs)}</p>` : ''}
 ${e.note ? `<p><strong>Mechanism and caveats:</strong> ${esc(e.note)}</p>` : ''}
 <p>Run: <code>mosaic experiment run ${esc(e.experiment)}${r.size === 'quick' ? ' --quick' : ''}</code> — ${r.population.toLocaleString('en')} residents × ${r.years} years, seeds ${r.seeds.join(', ')}, ${r.points.length} sweep points, ${r.seconds.toFixed(0)} s.</p>
 <h2>Headline</h2>

@@ -96,6 +96,20 @@ export const SOCIETY_FIGURES: Record<string, Figure> = {
     },
   },
   ...coefficientFigures,
+  survey_mean_gap: {
+    label: `Survey: mean support index minus Liu (2022)'s ${PUBLISHED_MEAN.toFixed(2)}`,
+    unit: 'index points',
+    measure: (r) => surveyFit(r).mean - PUBLISHED_MEAN,
+  },
+  perk_use_share: {
+    label:
+      'Adults with a perk grade who used a perk in a month, per eligible person-month (those who do not know never do)',
+    unit: 'share',
+    measure: (r) => {
+      const n = count(r, 'perks.eligible');
+      return n > 0 ? count(r, 'perks.users') / n : NaN;
+    },
+  },
   aware_share: {
     label: 'Adults who know their grade, at the end of each year',
     unit: 'share',
@@ -123,6 +137,16 @@ export const SOCIETY_FIGURES: Record<string, Figure> = {
     label: 'Label applied by distant ties minus by close ties',
     unit: 'percentage points',
     measure: (r) => 100 * (reach(r, DISTANT) - reach(r, CLOSE)),
+  },
+  ties_cut_per_listing: {
+    label: 'Ties the listed person lost for good to ostracism, per listing (kin and network ties)',
+    unit: 'ties',
+    measure: (r) => {
+      const n = count(r, 'relational.listed');
+      let cut = 0;
+      for (const k of [...CLOSE, ...DISTANT]) cut += count(r, `relational.${k}.cut`);
+      return n > 0 ? cut / n : NaN;
+    },
   },
   ostracising_ties_per_listing: {
     label: 'Ties who shunned the listed person, per listing',

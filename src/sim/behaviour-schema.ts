@@ -35,9 +35,23 @@ export const AmountSpec = z
     max: nonneg.optional(),
     mean: nonneg.optional(),
     sigma: nonneg.optional(),
+    /** income_share: the share is uniform on mean × (1 ± spread). */
+    spread: z.number().min(0).max(1).optional(),
     round: z.enum(['none', 'int', 'hundred']).optional(),
   })
-  .strict();
+  .strict()
+  // Each distribution names every number it draws with: the code holds no default (issue 16: every number sourced).
+  .superRefine((a, ctx) => {
+    const need = {
+      fixed: ['value'],
+      uniform: ['min', 'max'],
+      lognormal: ['mean', 'sigma'],
+      income_share: ['mean', 'spread'],
+    }[a.dist] as (keyof typeof a)[];
+    for (const k of need)
+      if (a[k] === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: `a ${a.dist} amount needs ${k}` });
+  });
 export type AmountSpec = z.infer<typeof AmountSpec>;
 
 /** One way an event of a family can turn out; each outcome maps to a record kind (+ severity, level). */
@@ -150,7 +164,7 @@ export const BehaviourFile = z
             /** Of non-performers, shares listed under each entry criterion (e1 = able but refuses, e4 = asset report). */
             criteria: z.record(z.string(), nonneg),
             /** Judgment debt as a multiple of annual income (lognormal mean, sigma). */
-            debtIncomeMultiple: z.tuple([nonneg, nonneg]),
+            debtIncomeMultiple: z.tuple([z.number().positive(), nonneg]),
             /** Firms: monthly hazard of contract-payment arrears that go to court. */
             firmDisputeMonthly: share,
             /** Ages (inclusive) at which residents of the starting population may hold a loan. */

@@ -104,6 +104,7 @@ export function monthState(
   eventTypes: string[],
   listIds: string[],
   listSizes: number[],
+  adultAge: number,
 ): MonthState {
   const G = GROUPS.length;
   const st: MonthState = {
@@ -128,7 +129,7 @@ export function monthState(
   for (let i = 0; i < P.length; i++) {
     if (P.birth[i]! > day || P.death[i]! <= day) continue;
     const n = groupsOf(world, i, gs);
-    const adult = ageYears(P.birth[i]!, day) >= 18;
+    const adult = ageYears(P.birth[i]!, day) >= adultAge;
     const g = snap.grade[i]!;
     const lists = snap.lists[i]!;
     for (let k = 0; k < n; k++) {

@@ -21,8 +21,6 @@ import type { Snapshot } from './snapshot.js';
 import { ALIVE, ROLE_CADRE, ROLE_COLLECTOR, type DistrictLayout, type World } from './world.js';
 
 export const YEAR = 365.2425;
-/** Age of majority: a natural person aged 18 or above is an adult (Civil Code of the PRC, Art. 17) [V]. */
-export const ADULT_AGE = 18;
 
 /** Timers a process sets for a later day; each process handles its own kinds. */
 export const Timer = {
@@ -49,6 +47,19 @@ export interface Streams {
   /** How people respond to each other and to the systems (relational punishment, awareness, opinion). */
   society: Rng;
 }
+
+/** Ties a district's residents have lost to ostracism, kept beside the shared network (which is never mutated): one
+ * byte per network edge of the district's rows, and per resident a mask of the kin ties cut (KIN_MOTHER…). */
+export interface SeveredTies {
+  /** Index of the district's first edge in the network's col array. */
+  edgeBase: number;
+  /** 1 where the edge (q − edgeBase) of a resident's row is cut. */
+  edges: Uint8Array;
+  /** Per resident (local index): KIN_* bits of the kin ties cut. */
+  kin: Uint8Array;
+}
+/** Kin ties in the order residents' kin columns are walked (mother, father, spouse). */
+export const KIN_BITS = [1, 2, 4] as const;
 
 /** What ties do for a listed person, read by the credit process when it decides whether the debtor pays (set by the
  * relational module; absent when that module is off, so the credit process then draws exactly as before). */
@@ -124,10 +135,14 @@ export class DistrictContext {
   society: Record<string, number> = {};
   /** Set by the relational module when it runs. */
   ties: TieSupport | undefined;
+  /** Ties lost to ostracism; set by the relational module, absent = none is ever cut. */
+  severed: SeveredTies | undefined;
   /** Whether each resident knows their grade (local index); set by the awareness module, absent = everyone knows. */
   aware: Uint8Array | undefined;
   /** Set by the kpiReporting module when it runs. */
   reporting: ReportingEffort | undefined;
+  /** Whether each resident used a grade perk this month (local index); set by the perks module, absent when off. */
+  perkUsed: Uint8Array | undefined;
   /** The opinion module's survey respondents of the epoch, SURVEY_ROW numbers each (society-schema.ts). */
   survey: number[] = [];
 
@@ -211,16 +226,21 @@ export class DistrictContext {
     return civil(day, this.ymd);
   }
 
-  /** Persons of defaulter list ties: network ties plus parents and spouse (as of the published state). */
+  /** Persons of defaulter list ties: network ties plus parents and spouse (as of the published state), less the
+   * ties resident `i` of this district has lost to ostracism. */
   listedTies(i: number): number {
     const P = this.w.persons;
     const snapLists = this.snap.lists;
     const rowPtr = this.w.net.rowPtr;
     const col = this.w.net.col;
+    const cut = this.severed;
     let n = 0;
-    for (let q = rowPtr[i]!; q < rowPtr[i + 1]!; q++) if (snapLists[col[q]!]! & this.defaulterMask) n++;
-    for (const kin of [P.mother[i]!, P.father[i]!, P.spouse[i]!])
-      if (kin >= 0 && snapLists[kin]! & this.defaulterMask) n++;
+    for (let q = rowPtr[i]!; q < rowPtr[i + 1]!; q++)
+      if (snapLists[col[q]!]! & this.defaulterMask && !(cut && cut.edges[q - cut.edgeBase])) n++;
+    const kinCut = cut ? cut.kin[i - this.d.personStart]! : 0;
+    const kin = [P.mother[i]!, P.father[i]!, P.spouse[i]!];
+    for (let t = 0; t < kin.length; t++)
+      if (kin[t]! >= 0 && !(kinCut & KIN_BITS[t]!) && snapLists[kin[t]!]! & this.defaulterMask) n++;
     return n;
   }
 

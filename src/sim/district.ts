@@ -13,6 +13,7 @@ import { ConductProcess } from './processes/conduct.js';
 import { ConsumptionProcess } from './processes/consumption.js';
 import { CreditProcess } from './processes/credit.js';
 import { OpinionProcess } from './processes/opinion.js';
+import { PerksProcess } from './processes/perks.js';
 import { PetitioningProcess } from './processes/petitioning.js';
 import { RelationalProcess } from './processes/relational.js';
 import { BanksProcess } from './processes/banks.js';
@@ -80,6 +81,7 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     collectors: () => new VillageCollectorsProcess(c),
     relational: () => new RelationalProcess(c),
     awareness: () => new AwarenessProcess(c),
+    perks: () => new PerksProcess(c),
     opinion: () => new OpinionProcess(c),
     banks: () => new BanksProcess(c),
     platforms: () => new PlatformsProcess(c),

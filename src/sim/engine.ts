@@ -506,7 +506,16 @@ async function collectMonth(
   counts: MonthCounts,
   sizes: Parameters<typeof monthState>[6],
 ): Promise<void> {
-  const st = monthState(last, run.world, run.snap, counts, run.model.eventTypes, run.lists.listIds(), sizes);
+  const st = monthState(
+    last,
+    run.world,
+    run.snap,
+    counts,
+    run.model.eventTypes,
+    run.lists.listIds(),
+    sizes,
+    run.model.adultAge,
+  );
   const rows: [string, string, number][] = [];
   for (const [name, fn] of Object.entries(collectors)) for (const [g, v] of fn(st)) rows.push([name, g, v]);
   const date = iso(last);
@@ -589,6 +598,8 @@ async function finish(run: Run, written: { population: number }): Promise<SimRes
       agentDays: T.agentDays,
       populationRows: written.population,
       ...Object.fromEntries([...run.tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      // the society modules' counts (relational.*, awareness.*, perks.*): none when those modules are off
+      ...Object.fromEntries(Object.entries(run.society).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     digests: { records: run.recHash.digest('hex'), events: run.evHash.digest('hex') },
   };

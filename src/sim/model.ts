@@ -108,6 +108,8 @@ export const STAGE_NAMES = [
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface Model {
+  /** Age of majority (population.households.adultAge: Civil Code Art. 17): who counts as an adult everywhere. */
+  adultAge: number;
   families: CompiledFamily[];
   agencies: CompiledAgency[];
   /** `${family}.${outcome}` names, indexed by eventType. */
@@ -275,7 +277,7 @@ export function compileModel(s: Scenario, cat: Catalogue): Model {
     {
       id: 'petition',
       en: 'Petitioning that skips levels',
-      who: { subject: 'person', minAge: 18 },
+      who: { subject: 'person', minAge: s.population.households.adultAge.value },
       rate: P.petition.rate,
       trait: 'grievance',
       multipliers: P.petition.multipliers,
@@ -433,6 +435,7 @@ export function compileModel(s: Scenario, cat: Catalogue): Model {
   });
   if (issues.length) throw new MosaicError(issues);
   return {
+    adultAge: s.population.households.adultAge.value,
     families,
     agencies,
     eventTypes,
@@ -457,18 +460,19 @@ export function drawAmount(
   let x: number;
   switch (spec.dist) {
     case 'fixed':
-      x = spec.value ?? 0;
+      x = spec.value!;
       break;
     case 'uniform':
-      x = (spec.min ?? 0) + next() * ((spec.max ?? 0) - (spec.min ?? 0));
+      x = spec.min! + next() * (spec.max! - spec.min!);
       break;
     case 'lognormal': {
-      const sigma = spec.sigma ?? 0.5;
-      x = Math.exp(Math.log(spec.mean ?? 1) - (sigma * sigma) / 2 + sigma * normal());
+      const sigma = spec.sigma!;
+      x = Math.exp(Math.log(spec.mean!) - (sigma * sigma) / 2 + sigma * normal());
       break;
     }
     case 'income_share':
-      x = income * (spec.mean ?? 0.1) * (0.5 + next());
+      // uniform on mean × (1 ± spread) of income
+      x = income * spec.mean! * (1 - spec.spread! + 2 * spec.spread! * next());
       break;
   }
   switch (spec.round ?? 'none') {

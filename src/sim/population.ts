@@ -90,7 +90,8 @@ export function generatePopulation(
   P.employer.fill(-1);
 
   const bandCum = cumulative(pop.agePyramid.bands.map((b) => b[2]));
-  const maleByAge = ageTable(pop.maleShare.byAge, 0.5);
+  // the schema makes the table cover every age, so no fallback share is ever read
+  const maleByAge = ageTable(pop.maleShare.byAge, NaN);
   const marriedByAge = ageTable(pop.households.marriedByAge, 0);
   const eduU = ageTable(pop.education.urbanByAge, [1, 1, 1, 1, 1]).map((w) => cumulative(w));
   const eduR = ageTable(pop.education.ruralByAge, [1, 1, 1, 1, 1]).map((w) => cumulative(w));

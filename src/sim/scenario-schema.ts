@@ -90,7 +90,19 @@ export const PopulationFile = z
     population: z.string(),
     version: z.string(),
     agePyramid: z.object({ bands: ageRows(nonneg), ...prov }).strict(),
-    maleShare: z.object({ byAge: ageRows(share), ...prov }).strict(),
+    maleShare: z
+      .object({
+        /** Must cover every age 0-120: the code holds no fallback share. */
+        byAge: ageRows(share).refine(
+          (rows) =>
+            Array.from({ length: 121 }, (_, a) => a).every((a) =>
+              rows.some(([lo, hi]) => a >= lo && a <= hi),
+            ),
+          'the male share must cover every age from 0 to 120',
+        ),
+        ...prov,
+      })
+      .strict(),
     vitals: z
       .object({
         birthsPerThousand: nonneg,

@@ -57,6 +57,8 @@ const Relational = z
         /** Share of income lost per ostracising tie, and the most ostracism can take. */
         incomeLossPerOstracisingTie: share,
         maxIncomeLoss: share,
+        /** Probability that an ostracising tie is cut for good: it no longer responds nor is seen (0: never). */
+        severIfOstracised: share,
         ...prov,
       })
       .strict(),
@@ -91,6 +93,27 @@ const Awareness = z
   })
   .strict();
 
+/** The perks a municipal grade earns, and how often a resident who knows they hold it uses each (issue 16 §3). */
+const Perks = z
+  .object({
+    list: z
+      .array(
+        z
+          .object({
+            code: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+            /** The worst grade that still earns the perk. */
+            grade: z.enum(['AAA', 'AA', 'A']),
+            /** Monthly probability that an eligible resident who knows their grade uses it. */
+            monthly: share,
+            ...prov,
+          })
+          .strict(),
+      )
+      .min(1),
+    ...prov,
+  })
+  .strict();
+
 /** Opinion of the credit systems and political trust (issue 16 §4). */
 const Opinion = z
   .object({
@@ -100,11 +123,27 @@ const Opinion = z
     trustEffect: param(z.number()),
     /** Share of adults who follow state media, and the shift in support that following brings. */
     media: z.object({ share: share, effect: z.number(), ...prov }).strict(),
+    /** Direct terms of Liu (2022)'s correlates in support (index points): inputs with the paper's directions. */
+    correlates: z
+      .object({
+        /** Per unit of log(1 + income ÷ mean income). */
+        income: z.number(),
+        /** Tertiary education. */
+        tertiary: z.number(),
+        /** Urban hukou. */
+        urban: z.number(),
+        /** CCP membership. */
+        party: z.number(),
+        ...prov,
+      })
+      .strict(),
     /** Monthly experience, each a shift in support (index points): what happens to the resident, and to their ties. */
     experience: z
       .object({
         /** Knows they hold a perk grade (AA, AAA). */
         perkGrade: z.number(),
+        /** Used a grade perk this month (the perks module; 0 effect when it is off). */
+        perkUsed: z.number(),
         /** Knows they are graded below A. */
         belowA: z.number(),
         listed: z.number(),
@@ -115,6 +154,8 @@ const Opinion = z
         perPoint: z.number(),
         /** Listed ties counted, at most. */
         maxTiesCounted: z.int().min(0).max(1000),
+        /** Multiplies every experience effect above (1: as listed); the opinion experiment sweeps it. */
+        scale: nonneg,
         ...prov,
       })
       .strict(),
@@ -128,6 +169,8 @@ const Opinion = z
         respondents: param(z.int().min(10).max(100000)),
         /** Items of the support index, each on 1-5 (Liu 2022: 8). */
         items: param(z.int().min(1).max(50)),
+        /** Points of each item's scale, 1 … points (Liu 2022: 5). */
+        points: param(z.int().min(2).max(11)),
         /** Month (1-12) of each year's survey wave; the figures read the last wave. */
         month: z.int().min(1).max(12),
         /** Districts whose rural-hukou share is at most this count as urban (the survey's frame). */
@@ -145,6 +188,7 @@ export const SocietyFile = z
     version: z.string(),
     relational: Relational,
     awareness: Awareness,
+    perks: Perks,
     opinion: Opinion,
   })
   .strict();

@@ -106,7 +106,7 @@ export class BanksProcess implements DistrictProcess {
       // A month passes on the report: every grid shifts by one month.
       this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
       this.enquiryGrid[k] = (this.enquiryGrid[k]! << 1) & GRID;
-      const rel = Math.max(0.05, P.income[i]! / c.meanIncome);
+      const rel = Math.max(B.incomeFloor.value, P.income[i]! / c.meanIncome);
       if (this.active[k]) {
         // The truth: an instalment is paid, missed, or the arrears are caught up.
         const behind = this.pastDue[k]!;

@@ -135,9 +135,7 @@ export class CreditProcess implements DistrictProcess {
             this.st[k] = Credit.sued;
             this.debt[k] = Math.round(
               P.income[i]! *
-                Math.exp(
-                  Math.log(Math.max(0.01, C.debtIncomeMultiple[0])) + C.debtIncomeMultiple[1] * r.normal(),
-                ),
+                Math.exp(Math.log(C.debtIncomeMultiple[0]) + C.debtIncomeMultiple[1] * r.normal()),
             );
             this.sue(day, k);
           } else {

@@ -29,6 +29,8 @@ export const FinanceFile = z
         termMonths: z.object({ value: z.tuple([z.int().min(1), z.int().min(1)]), ...prov }).strict(),
         /** Monthly probability of missing an instalment at mean income and finance propensity 1. */
         missMonthly: param(share),
+        /** Lowest relative income (income ÷ city mean) the hazards and the applicant's income feature use. */
+        incomeFloor: param(share),
         /** Monthly probability that a borrower behind on payments catches up. */
         cureMonthly: param(share),
         /** Months past due at which the bank writes the loan off (report status 3 = 90 days). */
@@ -79,6 +81,12 @@ export const FinanceFile = z
         ordersIncomeElasticity: param(),
         /** Assets a user declares or the platform sees, in months of income. */
         assetMonths: param(z.number().min(0)),
+        /** Lowest relative income (income ÷ city mean) the order and lateness rates use. */
+        incomeFloor: param(share),
+        /** The starting accounts were opened up to this many days before the run (uniformly). */
+        historyDays: param(z.int().min(0)),
+        /** Profile items a user fills in, uniform on 0 … this − 1. */
+        profileItems: param(z.int().min(1).max(255)),
         ...prov,
       })
       .strict(),

@@ -1,14 +1,15 @@
 // Opinion of the credit systems and political trust (issue 16 §4): each adult has a political trust, a media habit
-// and a support for the systems that moves with experience — a perk grade or a grade below A they know of, being
-// listed or restricted, ties listed. Once a year a simulated survey samples urban adults and records the 8-item
-// support index with the covariates of Liu (2022). Income, education, hukou and Party membership have no term here:
-// whatever the survey finds about them comes from what the systems did to people.
+// and a support for the systems. Support has direct terms for political trust, media, income, education, hukou and
+// Party membership with the directions Liu (2022) found (inputs, society.yaml opinion.correlates), and moves with
+// experience — a perk grade or a grade below A they know of, perks used, being listed or restricted, ties listed.
+// Once a year a simulated survey samples urban adults and records the 8-item support index with Liu's covariates;
+// nothing here writes the survey's fit: whether experience masks or flips the inputs' signs is what it measures.
 import type { Rng } from '../../core/rng.js';
 import { GRADE_NONE } from '../../schemes/municipal/types.js';
-import { ADULT_AGE, type DistrictContext } from '../district-context.js';
+import type { DistrictContext } from '../district-context.js';
 import { F_RESTRICTED } from '../snapshot.js';
-import { ROLE_PARTY, ageYears } from '../world.js';
-import { BELOW_A_MIN, PERK_GRADE_MAX } from './awareness.js';
+import { EDU_NAMES, ROLE_PARTY, ageYears } from '../world.js';
+import { BELOW_A_MIN, perkGradeMax } from './awareness.js';
 import type { DistrictProcess } from './process.js';
 
 export class OpinionProcess implements DistrictProcess {
@@ -53,13 +54,15 @@ export class OpinionProcess implements DistrictProcess {
     const m = O.memory.value;
     const snap = c.snap;
     const o = c.d.personStart;
+    const perkMax = perkGradeMax(c);
     for (let i = o; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
       const k = i - o;
       let x = 0;
       if (!c.aware || c.aware[k]) {
         const g = snap.grade[i]!;
-        if (g !== GRADE_NONE && g <= PERK_GRADE_MAX) x += X.perkGrade;
+        if (g !== GRADE_NONE && g <= perkMax) x += X.perkGrade;
+        if (c.perkUsed?.[k]) x += X.perkUsed;
         else if (g !== GRADE_NONE && g >= BELOW_A_MIN) x += X.belowA;
         // points gained (bonuses) or lost (deductions) since first scored: the rules' verdict on one's own conduct
         const s = snap.score[i]!;
@@ -71,7 +74,7 @@ export class OpinionProcess implements DistrictProcess {
       if (snap.lists[i]! & c.defaulterMask) x += X.listed;
       if (snap.flags[i]! & F_RESTRICTED) x += X.restricted;
       if (X.tieListed !== 0) x += X.tieListed * Math.min(X.maxTiesCounted, c.listedTies(i));
-      this.exp[k] = (1 - m) * this.exp[k]! + m * x;
+      this.exp[k] = (1 - m) * this.exp[k]! + m * X.scale * x;
     }
     if (month === O.survey.month && this.quota > 0) this.surveyWave(day);
   }
@@ -84,7 +87,7 @@ export class OpinionProcess implements DistrictProcess {
     const picked = new Int32Array(this.quota);
     let seen = 0;
     for (let i = c.d.personStart; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < ADULT_AGE) continue;
+      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
       if (seen < picked.length) picked[seen] = i;
       else {
         const j = r.int(seen + 1);
@@ -95,31 +98,61 @@ export class OpinionProcess implements DistrictProcess {
     const n = Math.min(seen, picked.length);
     for (let q = 0; q < n; q++) {
       const i = picked[q]!;
+      const x = covariates(c, i);
       c.survey.push(
         day,
-        this.answer(i, r),
+        this.answer(i, x, r),
         this.trust[i - c.d.personStart]!,
-        Math.log1p(P.income[i]! / c.meanIncome),
-        P.education[i] === 4 ? 1 : 0,
-        P.hukou[i] ? 0 : 1,
-        P.roles[i]! & ROLE_PARTY ? 1 : 0,
+        x.logIncome,
+        x.tertiary,
+        x.urban,
+        x.party,
         this.media[i - c.d.personStart]!,
       );
     }
   }
 
   /** The index (Liu 2022: 8 items): each item the latent support plus noise, rounded to the 1-5 scale; the index is their mean. */
-  private answer(i: number, r: Rng): number {
+  private answer(i: number, x: Covariates, r: Rng): number {
     const O = this.c.s.society.opinion;
+    const C = O.correlates;
     const k = i - this.c.d.personStart;
     const latent =
-      this.base[k]! + O.trustEffect.value * this.trust[k]! + O.media.effect * this.media[k]! + this.exp[k]!;
+      this.base[k]! +
+      O.trustEffect.value * this.trust[k]! +
+      O.media.effect * this.media[k]! +
+      C.income * x.logIncome +
+      C.tertiary * x.tertiary +
+      C.urban * x.urban +
+      C.party * x.party +
+      this.exp[k]!;
     let sum = 0;
     const items = O.survey.items.value;
+    const top = O.survey.points.value;
     for (let t = 0; t < items; t++)
-      sum += Math.min(5, Math.max(1, Math.round(latent + O.itemSd.value * r.normal())));
+      sum += Math.min(top, Math.max(1, Math.round(latent + O.itemSd.value * r.normal())));
     return sum / items;
   }
+}
+
+/** A respondent's covariates of Liu (2022)'s model: the survey records them and support has a term in each. */
+interface Covariates {
+  logIncome: number;
+  tertiary: number;
+  urban: number;
+  party: number;
+}
+
+const TERTIARY = EDU_NAMES.indexOf('tertiary');
+
+function covariates(c: DistrictContext, i: number): Covariates {
+  const P = c.w.persons;
+  return {
+    logIncome: Math.log1p(P.income[i]! / c.meanIncome),
+    tertiary: P.education[i] === TERTIARY ? 1 : 0,
+    urban: P.hukou[i] ? 0 : 1,
+    party: P.roles[i]! & ROLE_PARTY ? 1 : 0,
+  };
 }
 
 /** This district's share of the survey's respondents: the frame is the urban districts, by initial population. */

@@ -5,7 +5,7 @@
 // the label and may shun the person, which costs income. Repayment and stigma follow from those, counted here.
 import { loadMeasureCatalogue } from '../../coproduction/measures.js';
 import { Rng } from '../../core/rng.js';
-import { ADULT_AGE, type DistrictContext } from '../district-context.js';
+import type { DistrictContext } from '../district-context.js';
 import { MSG_LISTED } from '../messages.js';
 import { resolvePolicyPath } from '../scenario.js';
 import type { TieKind } from '../society-schema.js';
@@ -49,7 +49,7 @@ export class PlatformNoticesProcess implements DistrictProcess {
     const members: number[][] = Array.from({ length: d.villageCount }, () => []);
     const adults: number[] = [];
     for (let i = d.personStart; i < d.personStart + d.personInitial; i++) {
-      if (ageYears(P.birth[i]!, c.w.layout.startDay) < ADULT_AGE) continue;
+      if (ageYears(P.birth[i]!, c.w.layout.startDay) < c.m.adultAge) continue;
       adults.push(i);
       const v = P.village[i]!;
       if (v >= 0) members[v - d.villageStart]!.push(i);

@@ -5,7 +5,7 @@ import { Rng } from '../../core/rng.js';
 import { compilePlatformRules, type PlatformRules } from '../../schemes/platform/compiled.js';
 import { FEATURES } from '../../schemes/platform/features.js';
 import { loadPlatformPolicy, type PlatformPolicy } from '../../schemes/platform/policy.js';
-import type { DistrictContext } from '../district-context.js';
+import { YEAR, type DistrictContext } from '../district-context.js';
 import { resolvePolicyPath } from '../scenario.js';
 import { ageYears } from '../world.js';
 import type { FinanceFile } from './finance-schema.js';
@@ -39,6 +39,7 @@ export class PlatformsProcess implements DistrictProcess {
   private readonly x = new Float64Array(FEATURES.length);
   private readonly counts = new Map<string, number>();
   private month = 0;
+  private readonly noLateDays: number;
 
   constructor(c: DistrictContext) {
     this.c = c;
@@ -47,6 +48,9 @@ export class PlatformsProcess implements DistrictProcess {
     this.F = c.s.finance.platforms;
     this.policy = loadPlatformPolicy(resolvePolicyPath(c.s, this.F.policy));
     this.rules = compilePlatformRules(this.policy);
+    // The perks' "no late repayment within N years" window, from the policy (days, as the calendar rounds them).
+    const years = Math.max(0, ...this.policy.perks.map((p) => p.no_late_years ?? 0));
+    this.noLateDays = Math.round(years * YEAR);
     this.r = new Rng(c.seed).fork('platforms');
     const n = c.d.personCap;
     this.joined = new Int32Array(n).fill(NONE);
@@ -61,14 +65,14 @@ export class PlatformsProcess implements DistrictProcess {
     const P = c.w.persons;
     const start = c.w.layout.startDay;
     for (let i = c.d.personStart; i < c.d.personStart + c.d.personInitial; i++)
-      if (ageYears(P.birth[i]!, start) >= 18 && this.r.next() < this.F.accountShare.value)
-        this.open(i - c.d.personStart, start - this.r.int(3653));
+      if (ageYears(P.birth[i]!, start) >= c.m.adultAge && this.r.next() < this.F.accountShare.value)
+        this.open(i - c.d.personStart, start - this.r.int(this.F.historyDays.value));
   }
 
   private open(k: number, day: number): void {
     this.joined[k] = day;
     this.usesCredit[k] = this.r.next() < this.F.creditShare.value ? 1 : 0;
-    this.profileItems[k] = this.r.int(6);
+    this.profileItems[k] = this.r.int(this.F.profileItems.value);
     this.contacts[k] = Math.round(this.r.next() * 100) / 100;
   }
 
@@ -86,16 +90,15 @@ export class PlatformsProcess implements DistrictProcess {
     const slot = this.month++ % RING;
     const newDays = this.policy.new_account.days;
     const perkCodes = this.policy.perks.map((p) => p.code);
-    const fiveYears = 1826;
     for (let i = o; i < c.nextSlot; i++) {
       if (P.death[i]! <= day || P.birth[i]! > day) continue;
       const k = i - o;
       if (this.joined[k] === NONE) {
-        if (ageYears(P.birth[i]!, day) >= 18 && r.next() < F.joinMonthly.value) this.open(k, day);
+        if (ageYears(P.birth[i]!, day) >= c.m.adultAge && r.next() < F.joinMonthly.value) this.open(k, day);
         continue;
       }
       // The platform's own data of the month (the truth of behaviour, seen whole by the platform).
-      const rel = Math.max(0.05, P.income[i]! / c.meanIncome);
+      const rel = Math.max(F.incomeFloor.value, P.income[i]! / c.meanIncome);
       this.repaidGrid[k] = (this.repaidGrid[k]! << 1) & GRID;
       this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
       if (this.usesCredit[k]) {
@@ -125,7 +128,7 @@ export class PlatformsProcess implements DistrictProcess {
       // The court's list reaches the platform as a feed; the published state is what was pushed.
       const listed = (c.snap.lists[i]! & c.defaulterMask) !== 0;
       const isNew = day - this.joined[k]! < newDays;
-      const late5 = day - this.lastLate[k]! < fiveYears ? 1 : 0;
+      const late5 = day - this.lastLate[k]! < this.noLateDays ? 1 : 0;
       const score = this.rules.score(x, isNew, listed);
       const bits = this.rules.perks(score, late5, listed);
       this.add('platforms.scored');

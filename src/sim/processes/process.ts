@@ -14,6 +14,7 @@ export const PROCESS_NAMES = [
   'collectors',
   'relational',
   'awareness',
+  'perks',
   'opinion',
   // Issue 15: off unless the scenario lists them (they need finance.yaml).
   'banks',

@@ -5,7 +5,9 @@ import { Rng } from '../../core/rng.js';
 import { shipped } from '../../core/paths.js';
 import { runSimulation } from '../engine.js';
 import { loadScenario } from '../scenario.js';
-import { Response, respondOnce } from './relational.js';
+import { DistrictContext } from '../district-context.js';
+import { MSG_LISTED } from '../messages.js';
+import { RelationalProcess, Response, respondOnce } from './relational.js';
 
 const MERITOWN = shipped('scenarios', 'meritown');
 const base = loadScenario(MERITOWN).society.relational;
@@ -38,6 +40,90 @@ describe('one tie responds', () => {
     const none = { ...base, discountIfContext: { ...base.discountIfContext, value: 0 } };
     expect(applied(none, 'family')).toBe(1);
     expect(respondOnce(new Rng(1), base, 'family', 0)).toBe(Response.unaware);
+  });
+});
+
+/**
+ * A hand-built district of five residents: 0 is the listed person, with mother 1, spouse 2 and network friends 3 and 4
+ * (whose ties back to 0 are in their own rows). Every other resident is listed too, so each counts as a listed tie.
+ */
+function tinyDistrict(R: typeof base) {
+  const n = 5;
+  const col = Int32Array.from([3, 4, 0, 0]);
+  const rowPtr = Uint32Array.from([0, 2, 2, 2, 3, 4]);
+  const none = () => new Int32Array(n).fill(-1);
+  const persons = {
+    length: n,
+    death: new Int32Array(n).fill(1e9),
+    mother: Int32Array.from([1, -1, -1, -1, -1]),
+    father: none(),
+    spouse: Int32Array.from([2, -1, 0, -1, -1]),
+    employer: none(),
+    village: none(),
+    household: Int32Array.from([0, 1, 0, 3, 4]),
+    roles: new Uint8Array(n),
+    income: new Float32Array(n).fill(100),
+  };
+  const society: Record<string, number> = {};
+  const c = {
+    d: { personStart: 0, personCap: n },
+    w: { persons, net: { rowPtr, col } },
+    s: { society: { relational: R } },
+    rng: { society: new Rng(7) },
+    snap: { lists: new Uint32Array(n).fill(1) },
+    defaulterMask: 1,
+    society,
+    tally: (k: string, v = 1) => (society[k] = (society[k] ?? 0) + v),
+    ties: undefined,
+    severed: undefined,
+  } as unknown as DistrictContext;
+  return {
+    c,
+    col,
+    rowPtr,
+    society,
+    listedTies: (i: number) => DistrictContext.prototype.listedTies.call(c, i),
+  };
+}
+
+describe('ostracism costs ties (without touching the shared network)', () => {
+  // everyone learns, nobody discounts, nobody presses: every tie who responds shuns
+  const shun = {
+    ...base,
+    learn: { ...base.learn, notified: 1, shamed: 1 },
+    discountIfContext: { ...base.discountIfContext, value: 0 },
+    pressure: { ...base.pressure, value: 0 },
+  };
+
+  it('a shunning tie is cut: it no longer responds to a later listing nor counts as a listed tie', () => {
+    const t = tinyDistrict({ ...shun, effects: { ...shun.effects, severIfOstracised: 1 } });
+    const colBefore = Array.from(t.col);
+    const rowBefore = Array.from(t.rowPtr);
+    const p = new RelationalProcess(t.c);
+    expect(t.listedTies(0)).toBe(4); // mother, spouse, two friends
+    p.receive(MSG_LISTED, 0, 10);
+    expect(t.society['relational.family.cut']).toBe(2);
+    expect(t.society['relational.friend.cut']).toBe(2);
+    expect(t.listedTies(0)).toBe(0);
+    // the second listing reaches no one: every tie is gone
+    p.receive(MSG_LISTED, 0, 20);
+    expect(t.society['relational.family.ties']).toBe(2);
+    expect(t.society['relational.friend.ties']).toBe(2);
+    // the friends' own rows (their ties back to 0) and the shared arrays are untouched
+    expect(t.listedTies(3)).toBe(1);
+    expect(Array.from(t.col)).toEqual(colBefore);
+    expect(Array.from(t.rowPtr)).toEqual(rowBefore);
+  });
+
+  it('with no severing the same ties shun again at the next listing and still count', () => {
+    const t = tinyDistrict({ ...shun, effects: { ...shun.effects, severIfOstracised: 0 } });
+    const p = new RelationalProcess(t.c);
+    p.receive(MSG_LISTED, 0, 10);
+    p.receive(MSG_LISTED, 0, 20);
+    expect(t.society['relational.family.ostracised']).toBe(4);
+    expect(t.society['relational.friend.ostracised']).toBe(4);
+    expect(t.society['relational.family.cut']).toBeUndefined();
+    expect(t.listedTies(0)).toBe(4);
   });
 });
 

@@ -1,9 +1,11 @@
 // Relational punishment and the "greying" of blacklists (Trauth-Goik & Liu 2023, DOMAIN §10.4): when a resident is
 // listed, each of their ties may learn of it, and responds by what it knows of the person — discount the label (and
 // perhaps help), or apply it (press to pay, or ostracise). Pressure and help feed the credit process's odds of paying;
-// ostracism costs income. Nothing here sets how much of the label survives: that is counted from the responses.
+// ostracism costs income and, with some probability, the tie itself: a cut tie is marked in the district's severed-tie
+// bitmap (the shared network is never mutated) and no longer responds to a later listing nor counts among the ties
+// a resident sees listed. Nothing here sets how much of the label survives: that is counted from the responses.
 import type { Rng } from '../../core/rng.js';
-import type { DistrictContext } from '../district-context.js';
+import { KIN_BITS, type DistrictContext, type SeveredTies } from '../district-context.js';
 import { MSG_LISTED, MSG_LISTING_ENDED } from '../messages.js';
 import type { TieKind } from '../society-schema.js';
 import { ROLE_LEGAL_REP } from '../world.js';
@@ -20,6 +22,7 @@ export class RelationalProcess implements DistrictProcess {
   private readonly helping: Uint8Array;
   /** Share of income each resident has lost to ostracism so far (bounded by maxIncomeLoss). */
   private readonly lost: Float32Array;
+  private readonly severed: SeveredTies;
 
   constructor(c: DistrictContext) {
     this.c = c;
@@ -27,6 +30,16 @@ export class RelationalProcess implements DistrictProcess {
     this.helping = new Uint8Array(c.d.personCap);
     this.lost = new Float32Array(c.d.personCap);
     c.ties = { pressing: this.pressing, helping: this.helping };
+    const { rowPtr } = c.w.net;
+    const last = rowPtr.length - 1;
+    const edgeBase = rowPtr[Math.min(c.d.personStart, last)]!;
+    const edgeEnd = rowPtr[Math.min(c.d.personStart + c.d.personCap, last)]!;
+    this.severed = {
+      edgeBase,
+      edges: new Uint8Array(edgeEnd - edgeBase),
+      kin: new Uint8Array(c.d.personCap),
+    };
+    c.severed = this.severed;
   }
 
   receive(type: number, target: number, day: number): void {
@@ -51,10 +64,13 @@ export class RelationalProcess implements DistrictProcess {
     const learn = shamed ? R.learn.shamed : R.learn.notified;
     const k = i - c.d.personStart;
     let ostracised = 0;
-    const tie = (kind: TieKind) => {
+    const cut = this.severed;
+    const sever = R.effects.severIfOstracised;
+    /** One tie responds; returns whether it shunned the person and the tie is now cut. */
+    const tie = (kind: TieKind): boolean => {
       const res = respondOnce(r, R, kind, learn);
       c.tally(`relational.${kind}.ties`);
-      if (res === Response.unaware) return;
+      if (res === Response.unaware) return false;
       c.tally(`relational.${kind}.learned`);
       if (res === Response.discounted || res === Response.helped) c.tally(`relational.${kind}.discounted`);
       if (res === Response.helped) {
@@ -66,15 +82,22 @@ export class RelationalProcess implements DistrictProcess {
       } else if (res === Response.ostracised) {
         c.tally(`relational.${kind}.ostracised`);
         ostracised++;
+        if (sever > 0 && r.next() < sever) {
+          c.tally(`relational.${kind}.cut`);
+          return true;
+        }
       }
+      return false;
     };
-    for (const kin of [P.mother[i]!, P.father[i]!, P.spouse[i]!])
-      if (kin >= 0 && P.death[kin]! > day) tie('family');
+    const kin = [P.mother[i]!, P.father[i]!, P.spouse[i]!];
+    for (let t = 0; t < kin.length; t++)
+      if (kin[t]! >= 0 && P.death[kin[t]!]! > day && !(cut.kin[k]! & KIN_BITS[t]!) && tie('family'))
+        cut.kin[k] = cut.kin[k]! | KIN_BITS[t]!;
     const { rowPtr, col } = c.w.net;
     for (let q = rowPtr[i]!; q < rowPtr[i + 1]!; q++) {
       const j = col[q]!;
-      if (P.death[j]! <= day) continue;
-      tie(kindOf(P, i, j));
+      if (P.death[j]! <= day || cut.edges[q - cut.edgeBase]) continue;
+      if (tie(kindOf(P, i, j))) cut.edges[q - cut.edgeBase] = 1;
     }
     if (P.employer[i]! >= 0) tie('business');
     if (P.roles[i]! & ROLE_LEGAL_REP)

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../core/paths.js';
 import { runSimulation, type SimOptions } from '../engine.js';
+import { surveyFit } from '../../experiments/society-figures.js';
 import { SURVEY_FIELDS, SURVEY_ROW } from '../society-schema.js';
 
 const MERITOWN = shipped('scenarios', 'meritown');
@@ -75,4 +76,50 @@ describe('awareness and opinion', () => {
     expect(everyone.manifest.digests.events).toBe(all.manifest.digests.events);
     expect(everyone.manifest.digests.records).toBe(all.manifest.digests.records);
   }, 120_000);
+
+  it('Liu’s correlates are inputs: the survey reads back the sign each is given (a calibration check)', async () => {
+    const run = (t: number) =>
+      runSimulation(opts(['awareness', 'opinion'], { 'society.opinion.correlates.tertiary': t }));
+    const up = surveyFit(await run(1.5)).b;
+    const down = surveyFit(await run(-1.5)).b;
+    expect(up.tertiary).toBeGreaterThan(0.7);
+    expect(down.tertiary).toBeLessThan(-0.7);
+  }, 120_000);
+});
+
+describe('perk take-up', () => {
+  // every grade from A up earns one perk, used every month by whoever knows their grade
+  const perk = {
+    'society.perks.list': [{ code: 'test', grade: 'A', monthly: 1, assumption: 'test: always used' }],
+    'society.awareness.forget': 0,
+  };
+  const nobodyKnows = {
+    'society.awareness.initial': 0,
+    'society.awareness.monthly.background': 0,
+    'society.awareness.monthly.perk': 0,
+    'society.awareness.monthly.denial': 0,
+    'society.awareness.monthly.notice': 0,
+    'society.awareness.monthly.publicSector': 0,
+  };
+
+  it('only residents who know their grade take up perks, and using them raises support', async () => {
+    const none = await runSimulation(opts(['awareness', 'perks'], { ...perk, ...nobodyKnows }));
+    expect(none.society['perks.eligible']).toBeGreaterThan(1000);
+    expect(none.society['perks.users'] ?? 0).toBe(0);
+    const all = (used: number) =>
+      runSimulation(
+        opts(['awareness', 'perks', 'opinion'], {
+          ...perk,
+          'society.awareness.initial': 1,
+          'society.opinion.experience.perkUsed': used,
+        }),
+      );
+    const plain = await all(0);
+    const pleased = await all(1);
+    expect(plain.society['perks.users']).toBe(plain.society['perks.eligible']);
+    expect(plain.society['perks.test.used']).toBe(plain.society['perks.users']);
+    // counted in the run's manifest too
+    expect(plain.manifest.counts['perks.users']).toBe(plain.society['perks.users']);
+    expect(surveyFit(pleased).mean).toBeGreaterThan(surveyFit(plain).mean + 0.3);
+  }, 240_000);
 });

@@ -1,6 +1,6 @@
 // Village information collectors under a quota: they fabricate records at a rate, are rated by stars on what they
 // collected in the year, and a detected fabrication brings a penalty some working days later.
-import { ADULT_AGE, Timer, YEAR, type DistrictContext } from '../district-context.js';
+import { Timer, YEAR, type DistrictContext } from '../district-context.js';
 import { drawCum } from '../random.js';
 import { ROLE_COLLECTOR, ageYears } from '../world.js';
 import type { DistrictProcess } from './process.js';
@@ -25,7 +25,7 @@ export class VillageCollectorsProcess implements DistrictProcess {
       if (v < 0) continue;
       if (P.roles[i]! & ROLE_COLLECTOR && this.collectorOf[v - d.villageStart]! < 0)
         this.collectorOf[v - d.villageStart] = i;
-      if (ageYears(P.birth[i]!, c.w.layout.startDay) >= ADULT_AGE) members[v - d.villageStart]!.push(i);
+      if (ageYears(P.birth[i]!, c.w.layout.startDay) >= c.m.adultAge) members[v - d.villageStart]!.push(i);
     }
     this.villagers = members.map((a) => Int32Array.from(a));
     this.timers = { [Timer.starPenalty]: (day: number, k: number) => this.penalty(day, k) };

@@ -1,6 +1,6 @@
 // Births and deaths: deaths by Gompertz-weighted thinning among the living, births to women 20-42 of the district,
 // and the lavish funerals some families hold (a record of the funeral-reform rules).
-import { ADULT_AGE, YEAR, type DistrictContext } from '../district-context.js';
+import { YEAR, type DistrictContext } from '../district-context.js';
 import { MSG_CHILD_BORN } from '../messages.js';
 import { cumulative, propensity } from '../random.js';
 import { ALIVE, OCC, ageYears } from '../world.js';
@@ -86,7 +86,7 @@ export class VitalProcess implements DistrictProcess {
     const T = c.s.population.traits;
     const r = c.rng.vital;
     const i = c.nextSlot++;
-    const male = r.next() < (c.s.population.maleShare.byAge[0]?.[2] ?? 0.5);
+    const male = r.next() < c.s.population.maleShare.byAge[0]![2];
     P.birth[i] = day;
     P.death[i] = ALIVE;
     P.sex[i] = male ? 1 : 0;
@@ -137,7 +137,7 @@ export class VitalProcess implements DistrictProcess {
         kin >= c.d.personStart &&
         kin < c.nextSlot &&
         P.death[kin]! > day &&
-        ageYears(P.birth[kin]!, day) >= ADULT_AGE
+        ageYears(P.birth[kin]!, day) >= c.m.adultAge
       ) {
         c.occur(
           kin,
