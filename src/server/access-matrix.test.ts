@@ -65,6 +65,7 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /v1/office/kpis': ['credit_office', 'auditor', 'admin'],
   'POST /v1/lab/runs': ROLES,
   'GET /v1/lab/runs/:id': ROLES,
+  'GET /v1/lab/packs': ROLES,
 };
 
 const fill = (url: string) =>
