@@ -181,7 +181,7 @@ describe('role × route matrix', () => {
       set: {},
     });
     expect(lab.status, lab.text).toBe(202);
-    urls.push(`/v1/lab/runs/${lab.json.id}`);
+    urls.push(`/v1/lab/runs/${lab.json.id}`, '/v1/lab/packs');
     for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
     expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;
