@@ -142,6 +142,10 @@ describe.skipIf(!haveChromium && !required)(
       const head = await page.locator('table.disparities').first().locator('thead').innerText();
       expect(head).toContain(job.result.ruleVersions[2]);
       expect(head).toContain(job.compare.ruleVersions[2]);
+      // The second pack's columns are filled (its outcomes are matched to the first pack's).
+      const cells = (await page.locator('table.disparities tbody tr').first().innerText()).split('\t');
+      expect(cells).toHaveLength(10);
+      expect(cells[6]).toMatch(/^\d/);
       expect(await page.locator('table.reach').count()).toBe(2);
       expect(job.reach[1].lines).toBeLessThan(job.reach[0].lines);
       // Every chart drew (an SVG with marks in it), and each sits beside a table.

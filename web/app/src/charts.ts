@@ -38,13 +38,13 @@ const FONT = { fontSize: 12, color: '#222' };
  * A chart container drawn once it is in the page (the app inserts a view's nodes right after building them).
  * `data-chart` names the chart for tests; the drawn SVG lands inside it.
  */
-function mount(kind: string, height: number, option: Option): HTMLElement {
+function mount(kind: string, height: number, option: (width: number) => Option): HTMLElement {
   const el = h('div', { class: 'chart', 'data-chart': kind, 'aria-hidden': 'true' });
   el.style.height = `${height}px`;
   requestAnimationFrame(() => {
     if (!el.isConnected) return;
     const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption(option);
+    chart.setOption(option(el.clientWidth));
     new ResizeObserver(() => chart.resize()).observe(el);
   });
   return el;
@@ -60,18 +60,26 @@ export function intervalChart(
   const n = series.length;
   // Series share a category row; each is nudged up or down so whiskers of two packs do not overlap.
   const offset = (s: number) => (n === 1 ? 0 : (s - (n - 1) / 2) * 0.3);
-  const option: Option = {
+  const option = (w: number): Option => ({
     animation: false,
     textStyle: FONT,
     legend: n > 1 ? { top: 0, textStyle: FONT } : undefined,
     tooltip: { trigger: 'item' },
-    grid: { left: 8, right: 24, top: n > 1 ? 28 : 8, bottom: 32, containLabel: true },
-    xAxis: { type: 'value', name: axis, nameLocation: 'middle', nameGap: 24, scale: true, axisLabel: FONT },
+    grid: { left: 8, right: 24, top: n > 1 ? (w < 500 ? 52 : 28) : 8, bottom: 32, containLabel: true },
+    xAxis: {
+      type: 'value',
+      name: axis,
+      nameLocation: 'middle',
+      nameGap: 24,
+      scale: true,
+      splitNumber: w < 500 ? 3 : 5,
+      axisLabel: { ...FONT, hideOverlap: true },
+    },
     yAxis: {
       type: 'category',
       data: categories,
       inverse: true,
-      axisLabel: { ...FONT, width: 180, overflow: 'truncate' },
+      axisLabel: { ...FONT, width: Math.min(180, w * 0.35), overflow: 'truncate' },
     },
     series: series.flatMap((s, si): (ScatterSeriesOption | CustomSeriesOption)[] => [
       {
@@ -86,7 +94,9 @@ export function intervalChart(
         type: 'custom',
         name: s.name,
         color: COLORS[si % COLORS.length],
-        data: s.values.map((v, i) => (v.interval ? [v.interval[0], v.interval[1], i] : [NaN, NaN, i])),
+        // Both ends on the value axis (so the axis extends to cover the whiskers), the row on the category axis.
+        encode: { x: [0, 1], y: 2 },
+        data: s.values.map((v, i) => (v.interval ? [v.interval[0], v.interval[1], i] : ['-', '-', i])),
         renderItem: (_params, api) => {
           const lo = api.value(0) as number;
           const hi = api.value(1) as number;
@@ -108,23 +118,30 @@ export function intervalChart(
         },
       },
     ]),
-  };
+  });
   return mount(kind, Math.max(160, 40 + categories.length * 28), option);
 }
 
 /** Signed horizontal bars: each rule line's share of a gap. */
 export function barChart(kind: string, categories: string[], values: number[], axis: string): HTMLElement {
-  const option: Option = {
+  const option = (w: number): Option => ({
     animation: false,
     textStyle: FONT,
     tooltip: { trigger: 'item' },
     grid: { left: 8, right: 24, top: 8, bottom: 32, containLabel: true },
-    xAxis: { type: 'value', name: axis, nameLocation: 'middle', nameGap: 24, axisLabel: FONT },
+    xAxis: {
+      type: 'value',
+      name: axis,
+      nameLocation: 'middle',
+      nameGap: 24,
+      splitNumber: w < 500 ? 3 : 5,
+      axisLabel: { ...FONT, hideOverlap: true },
+    },
     yAxis: {
       type: 'category',
       data: categories,
       inverse: true,
-      axisLabel: { ...FONT, width: 220, overflow: 'truncate' },
+      axisLabel: { ...FONT, width: Math.min(220, w * 0.45), overflow: 'truncate' },
     },
     series: [
       {
@@ -132,6 +149,6 @@ export function barChart(kind: string, categories: string[], values: number[], a
         data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? COLORS[1] : COLORS[0] } })),
       },
     ],
-  };
+  });
   return mount(kind, Math.max(140, 40 + categories.length * 26), option);
 }

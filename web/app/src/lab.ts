@@ -317,9 +317,12 @@ function reachTables(reach: Reach[]): Child[] {
 /** Disparities: one chart per outcome and attribute, each pack a series, with the numbers in a table beside it. */
 function disparities(sides: Result[]): Child[] {
   const [a] = sides;
-  return a!.disparities.map((d) => {
-    const others = sides.map((r) =>
-      r.disparities.find((x) => x.outcome === d.outcome && x.attribute === d.attribute),
+  return a!.disparities.map((d, k) => {
+    // An outcome named after its pack (share below A under scheme X) is matched by its place in the audit's list.
+    const others = sides.map(
+      (r) =>
+        r.disparities.find((x) => x.outcome === d.outcome && x.attribute === d.attribute) ??
+        (r.disparities[k]?.attribute === d.attribute ? r.disparities[k] : undefined),
     );
     const label = `${pick(d.label.en, d.label.zh)} · ${d.attribute}`;
     const groups = d.rows.map((r) => r.group);
