@@ -159,7 +159,7 @@ describe.skipIf(!haveChromium && !required)(
           ),
       );
       await page.waitForFunction(
-        () => [...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path')),
+        `[...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path'))`,
         null,
         { timeout: 30_000 },
       );
@@ -172,9 +172,7 @@ describe.skipIf(!haveChromium && !required)(
       expect(await axeViolations(page)).toEqual([]);
       await page.locator('#lang').click();
       await page.getByRole('heading', { name: '规则能影响到谁' }).waitFor();
-      await page.waitForFunction(() =>
-        document.querySelector('[data-chart] svg')?.textContent?.includes('区间'),
-      );
+      await page.waitForFunction(`document.querySelector('[data-chart] svg')?.textContent?.includes('区间')`);
       await page.close();
       expect(outside).toEqual([]);
     }, 500_000);

@@ -96,7 +96,7 @@ describe.skipIf(!haveChromium && !required)(
           if (name === 'lab-run') expect(charts.length, where).toBeGreaterThan(1);
           if (charts.length)
             await page.waitForFunction(
-              () => [...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path')),
+              `[...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path'))`,
               null,
               { timeout: 30_000 },
             );
