@@ -105,13 +105,12 @@ describe.skipIf(!haveChromium && !required)(
             expect(b.width * b.height, where).toBeGreaterThan(100 * 100);
             expect(await c.locator('svg path').count(), where).toBeGreaterThan(3);
           }
-          if (OUT && charts.length) {
-            writeFileSync(join(OUT, `${name}-chart-${width}.png`), await charts[0]!.screenshot());
+          // The first chart with the table beside it, for the README.
+          if (OUT && charts.length)
             writeFileSync(
-              join(OUT, `${name}-chart2-${width}.png`),
-              await charts[charts.length - 1]!.screenshot(),
+              join(OUT, `${name}-figure-${width}.png`),
+              await page.locator('.figure').first().screenshot(),
             );
-          }
           // Every meter (the KPI shares) is drawn with a size.
           for (const m of await page.locator('meter').all())
             expect((await m.boundingBox())!.width, where).toBeGreaterThan(0);
