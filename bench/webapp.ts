@@ -89,28 +89,42 @@ export const webappBench: BenchModule = {
         // Legal persons come last (syntheticSubjectIds); a legal person's page opens by its USCC.
         const legal = nSubjects - natural;
         const picks = Array.from({ length: 5 }, () => ids[ids.length - 1 - rng.int(legal)]!);
+        // The same entities by the opaque reference the portal's search links to (how a reader arrives).
+        const refs: string[] = [];
+        for (const id of picks) {
+          const res = await fetch(`${url}/v1/portal/search?q=${id}`);
+          const body = (await res.json()) as { results: { ref: string }[] };
+          if (!body.results[0]) throw new Error(`the portal search did not find ${id}`);
+          refs.push(body.results[0].ref);
+        }
         await lcp('#/guide'); // warm the HTTP cache and the server's first-request work, outside the figures
         await lcp(`#/entity/${picks[0]}`);
-        const entity: number[] = [];
+        const byCode: number[] = [];
+        const byRef: number[] = [];
         const guide: number[] = [];
-        for (const id of picks) {
-          entity.push(await lcp(`#/entity/${id}`));
+        for (let i = 0; i < picks.length; i++) {
+          byCode.push(await lcp(`#/entity/${picks[i]}`));
+          byRef.push(await lcp(`#/entity/${refs[i]}`));
           guide.push(await lcp('#/guide'));
         }
+        const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
         bc.log(
-          `webapp: entity LCP ${entity.map((x) => x.toFixed(0)).join(', ')} ms; guide ${guide.map((x) => x.toFixed(0)).join(', ')} ms`,
+          `webapp: entity by USCC ${ms(byCode)} ms; by search ref ${ms(byRef)} ms; guide ${ms(guide)} ms`,
         );
-        const e = median(entity);
         const g = median(guide);
-        figures.push({
-          name: `Portal entity page, PostgreSQL, ${nSubjects} subjects / ${nRecords} records, largest contentful paint in headless Chromium`,
-          value: e,
-          unit: 'ms (median of 5 entities)',
-          peer: { name: 'guide page on the same server (no ledger read)', value: g, unit: 'ms' },
-          ratio: e / g,
-          target: '≤ 1000 ms',
-          note: `max ${Math.max(...entity).toFixed(0)} ms`,
-        });
+        for (const [how, xs] of [
+          ['opened by USCC', byCode],
+          ['opened by the search result reference', byRef],
+        ] as const)
+          figures.push({
+            name: `Portal entity page ${how}, PostgreSQL, ${nSubjects} subjects / ${nRecords} records, largest contentful paint in headless Chromium`,
+            value: median(xs),
+            unit: 'ms (median of 5 entities)',
+            peer: { name: 'guide page on the same server (no ledger read)', value: g, unit: 'ms' },
+            ratio: median(xs) / g,
+            target: '≤ 1000 ms',
+            note: `max ${Math.max(...xs).toFixed(0)} ms`,
+          });
       } finally {
         await browser.close();
         await app.close();
