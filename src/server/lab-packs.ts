@@ -105,7 +105,8 @@ export function preparePack(root: string, choice: PackChoice, at = 0): { dir: st
     writeFileSync(join(tmp, 'scheme.yaml'), JSON.stringify(scheme, null, 1));
     const offRules = (c.off ?? []).filter((id) => rules.has(id));
     const offDirect = (c.off ?? []).filter((id) => direct.has(id));
-    if (offRules.length) writeFileSync(join(tmp, 'rules.yaml'), JSON.stringify({ remove: offRules, rules: [] }));
+    if (offRules.length)
+      writeFileSync(join(tmp, 'rules.yaml'), JSON.stringify({ remove: offRules, rules: [] }));
     if (offDirect.length)
       writeFileSync(join(tmp, 'direct-grading.yaml'), JSON.stringify({ remove: offDirect, direct: [] }));
     const res = checkSchemePack(tmp, cat());
@@ -133,7 +134,8 @@ export const packAt = (dir: string): SchemePack => check(dir);
 export function packInfo(id: LabPackId) {
   const p = check(shippedDir(id));
   const lines = new Map<string, { id: string; zh: string; en: string; kind: 'points' | 'direct' }>();
-  for (const l of reachLines(p)) if (!lines.has(l.id)) lines.set(l.id, { id: l.id, zh: l.zh, en: l.en, kind: l.kind });
+  for (const l of reachLines(p))
+    if (!lines.has(l.id)) lines.set(l.id, { id: l.id, zh: l.zh, en: l.en, kind: l.kind });
   return {
     id,
     scheme: p.id,
