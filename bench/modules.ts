@@ -8,6 +8,7 @@ import { municipalBench } from './municipal.js';
 import { serverBench } from './server.js';
 import { simBench } from './sim.js';
 import { financeBench } from './finance.js';
+import { webappBench } from './webapp.js';
 
 export const benchModules: BenchModule[] = [
   auditBench,
@@ -18,4 +19,5 @@ export const benchModules: BenchModule[] = [
   simBench,
   serverBench,
   financeBench,
+  webappBench,
 ];

@@ -65,6 +65,7 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /v1/office/kpis': ['credit_office', 'auditor', 'admin'],
   'POST /v1/lab/runs': ROLES,
   'GET /v1/lab/runs/:id': ROLES,
+  'GET /v1/lab/packs': ROLES,
 };
 
 const fill = (url: string) =>
@@ -180,7 +181,7 @@ describe('role × route matrix', () => {
       set: {},
     });
     expect(lab.status, lab.text).toBe(202);
-    urls.push(`/v1/lab/runs/${lab.json.id}`);
+    urls.push(`/v1/lab/runs/${lab.json.id}`, '/v1/lab/packs');
     for (const m of (await h.call('GET', '/')).text.matchAll(/\/assets\/[\w.-]+/g)) urls.push(m[0]);
     expect(urls.some((u) => u.startsWith('/assets/'))).toBe(true);
     let rows = 0;

@@ -82,4 +82,94 @@ describe('lab routes', () => {
     expect(again?.phase).toBe('done');
     expect(again?.params).toEqual(params);
   }, 240_000);
+
+  it('lists the packs a run may be scored by, with their bands, lines and who the rules can reach', async () => {
+    const r = await h.call('GET', '/v1/lab/packs');
+    expect(r.status, r.text).toBe(200);
+    const ids = r.json.packs.map((p: any) => p.id);
+    expect(ids).toEqual(['meritown-2021', 'meritown-2021-weihai-bands']);
+    const [own, weihai] = r.json.packs;
+    // The Weihai sibling differs only in its bands: A starts at 1000 instead of 960.
+    expect(own.bands.find((b: any) => b.grade === 'A').min).toBe(960);
+    expect(weihai.bands.find((b: any) => b.grade === 'A').min).toBe(1000);
+    expect(weihai.lines.length).toBe(own.lines.length);
+    const rural = own.reach.groups.find((g: any) => g.group === 'rural');
+    expect(rural.zh).toBe('农村户籍');
+    expect(rural.lines).toBeGreaterThan(own.reach.groups.find((g: any) => g.group === 'everyone').lines);
+  });
+
+  it('refuses bad pack edits with the loader codes and the request location, before anything runs', async () => {
+    const pack = await h.call('POST', '/v1/lab/runs', undefined, { ...params, packs: [{ pack: 'wendeng' }] });
+    expect(pack.status).toBe(400);
+    const gap = await h.call('POST', '/v1/lab/runs', undefined, {
+      ...params,
+      packs: [
+        {
+          pack: 'meritown-2021',
+          bands: [
+            { grade: 'AAA', min: 1100 },
+            { grade: 'D', max: 900 },
+          ],
+        },
+      ],
+    });
+    expect(gap.status, gap.text).toBe(422);
+    expect(gap.type).toContain('problem+json');
+    expect(gap.json.code).toBe('policy.bad_bands');
+    expect(gap.json.issues[0].location.path).toEqual(['packs', 0, 'bands']);
+    const line = await h.call('POST', '/v1/lab/runs', undefined, {
+      ...params,
+      packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021', off: ['W9-99-99'] }],
+    });
+    expect(line.status).toBe(422);
+    expect(line.json.code).toBe('lab.unknown_line');
+    expect(line.json.issues[0].location.path).toEqual(['packs', 1, 'off']);
+    const three = await h.call('POST', '/v1/lab/runs', undefined, {
+      ...params,
+      packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021' }, { pack: 'meritown-2021' }],
+    });
+    expect(three.status).toBe(400);
+  });
+
+  it('scores the same run by two packs side by side, an edited one included, named by the packs and edits', async () => {
+    const packs = (await h.call('GET', '/v1/lab/packs')).json.packs;
+    const off = packs[0].lines
+      .filter((l: any) => l.kind === 'points')
+      .slice(0, 3)
+      .map((l: any) => l.id);
+    const two = {
+      ...params,
+      packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021-weihai-bands', off }],
+    };
+    const a = await h.call('POST', '/v1/lab/runs', undefined, two);
+    expect(a.status, a.text).toBe(202);
+    // The packs and the edits are in the name; the order of the lines switched off is not.
+    const b = await h.call('POST', '/v1/lab/runs', undefined, {
+      ...two,
+      packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021-weihai-bands', off: [...off].reverse() }],
+    });
+    expect(b.json.id).toBe(a.json.id);
+    const c = await h.call('POST', '/v1/lab/runs', undefined, {
+      ...two,
+      packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021-weihai-bands' }],
+    });
+    expect(c.json.id).not.toBe(a.json.id);
+    // Who the rules can reach, per pack: the edited pack has fewer lines.
+    expect(a.json.reach).toHaveLength(2);
+    expect(a.json.reach[1].lines).toBeLessThan(a.json.reach[0].lines);
+    let job: any = a.json;
+    const until = Date.now() + 400_000;
+    while (job.phase !== 'done' && job.phase !== 'failed' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      job = (await h.call('GET', `/v1/lab/runs/${a.json.id}`)).json;
+    }
+    expect(job.error).toBeUndefined();
+    expect(job.phase).toBe('done');
+    expect(job.result.ruleVersions[2]).toBe('meritown-points@2021');
+    expect(job.compare.ruleVersions[2]).toMatch(/^meritown-points-weihai-bands@lab-[0-9a-f]{12}$/);
+    // Same scenario, seed and overrides: the same residents on both sides; only the scoring differs.
+    expect(job.compare.subjects).toBe(job.result.subjects);
+    expect(job.compare.disparities.length).toBeGreaterThan(0);
+    expect(findUnmasked(job)).toBeUndefined();
+  }, 420_000);
 });

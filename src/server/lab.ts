@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shipped } from '../core/paths.js';
+import { canonicalChoice, preparePack, type PackChoice } from './lab-packs.js';
 
 export interface LabParams {
   population: number;
@@ -14,6 +15,11 @@ export interface LabParams {
   seed: number;
   /** Scenario overrides (path → value), as `mosaic sim run --set path=value`. */
   set: Record<string, number | boolean>;
+  /**
+   * The points packs, one or two (side by side: the same scenario and seed run once per pack). Absent: the scenario's
+   * own pack. Edits (bands, lines off) make a derived pack (src/server/lab-packs.ts).
+   */
+  packs?: PackChoice[];
 }
 
 export type LabPhase = 'queued' | 'simulating' | 'auditing' | 'done' | 'failed';
@@ -33,9 +39,14 @@ export interface LabJob {
 /** Canonical parameters (sorted overrides) and their hash: the run's id. */
 export function labId(p: LabParams): string {
   const set = Object.fromEntries(Object.entries(p.set).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const canon = JSON.stringify({ population: p.population, years: p.years, seed: p.seed, set });
+  // The packs and their edits are part of the name (a shared URL reproduces them); absent packs keep older names.
+  const packs = p.packs?.length ? { packs: p.packs.map(canonicalChoice) } : {};
+  const canon = JSON.stringify({ population: p.population, years: p.years, seed: p.seed, set, ...packs });
   return `lab${createHash('sha256').update(canon).digest('hex').slice(0, 16)}`;
 }
+
+/** The run folder of a side: `run` for the first pack (as before packs existed), `run-2` for the second. */
+const runName = (side: number) => (side === 0 ? 'run' : `run-${side + 1}`);
 
 export class LabRunner {
   private readonly jobs = new Map<string, LabJob>();
@@ -81,14 +92,14 @@ export class LabRunner {
     return job;
   }
 
-  /** The audit's JSON of a finished run. */
-  result(job: LabJob): unknown {
-    return JSON.parse(readFileSync(join(job.dir, 'run', 'audit', 'audit.json'), 'utf8'));
+  /** The audit's JSON of a finished run (`side` 1 is the second pack's run). */
+  result(job: LabJob, side = 0): unknown {
+    return JSON.parse(readFileSync(join(job.dir, runName(side), 'audit', 'audit.json'), 'utf8'));
   }
 
   /** The rule versions behind a finished run: the scenario (its hash covers the overrides) and the catalogue. */
-  versions(job: LabJob): string[] {
-    const m = JSON.parse(readFileSync(join(job.dir, 'run', 'manifest.json'), 'utf8')) as {
+  versions(job: LabJob, side = 0, pack?: string): string[] {
+    const m = JSON.parse(readFileSync(join(job.dir, runName(side), 'manifest.json'), 'utf8')) as {
       scenario: string;
       scenarioHash: string;
       versions: { catalogue: string };
@@ -97,7 +108,8 @@ export class LabRunner {
     return [
       `${m.scenario}@${m.scenarioHash.slice(0, 12)}`,
       m.versions.catalogue,
-      ...(m.policies?.scheme ? [m.policies.scheme] : []),
+      // The pack's `scheme@version` when known (a lab edit is a version of its scheme), else the manifest's scheme.
+      ...(pack ? [pack] : m.policies?.scheme ? [m.policies.scheme] : []),
     ];
   }
 
@@ -123,51 +135,62 @@ export class LabRunner {
   }
 
   private async run(job: LabJob): Promise<void> {
-    const bin = shipped('bin', 'mosaic.js');
-    const runDir = join(job.dir, 'run');
     mkdirSync(job.dir, { recursive: true });
     try {
-      job.phase = 'simulating';
       const p = job.params;
-      await this.child(
-        [
-          bin,
-          'sim',
-          'run',
-          shipped('scenarios', 'meritown'),
-          '--population',
-          String(p.population),
-          '--years',
-          String(p.years),
-          '--seed',
-          String(p.seed),
-          '--out',
-          runDir,
-          '--force',
-          '--no-progress',
-          ...Object.entries(p.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
-        ],
-        (line) => {
-          const m = /\s(\d{1,3})%\s/.exec(line);
-          if (m) job.progress = Math.min(99, Number(m[1]));
-        },
-      );
-      job.phase = 'auditing';
-      job.progress = 100;
-      await this.child(
-        [bin, 'audit', runDir, '--force', '--draws', '200', '--seed', String(p.seed)],
-        () => {},
-      );
+      const sides: (string | undefined)[] = p.packs?.length
+        ? p.packs.map((c, i) => preparePack(this.root, c, i).path)
+        : [undefined];
+      for (let i = 0; i < sides.length; i++) await this.side(job, i, sides.length, sides[i]);
       job.phase = 'done';
     } catch (e) {
       job.phase = 'failed';
       job.error = e instanceof Error ? e.message : String(e);
     }
     job.finishedAt = new Date().toISOString();
+    // A run stopped by shutdown is not recorded: it is started again when asked for again.
+    if (this.closed) return;
     // Written whole then renamed: a reader never sees half a job file.
     const file = join(job.dir, 'job.json');
     writeFileSync(`${file}.tmp`, JSON.stringify(job));
     renameSync(`${file}.tmp`, file);
+  }
+
+  /** One pack's run and audit: same scenario, overrides and seed on every side, so only the pack differs. */
+  private async side(job: LabJob, i: number, n: number, pack: string | undefined): Promise<void> {
+    const bin = shipped('bin', 'mosaic.js');
+    const runDir = join(job.dir, runName(i));
+    const p = job.params;
+    const base = (100 * i) / n;
+    job.phase = 'simulating';
+    job.progress = Math.floor(base);
+    await this.child(
+      [
+        bin,
+        'sim',
+        'run',
+        shipped('scenarios', 'meritown'),
+        '--population',
+        String(p.population),
+        '--years',
+        String(p.years),
+        '--seed',
+        String(p.seed),
+        '--out',
+        runDir,
+        '--force',
+        '--no-progress',
+        ...Object.entries(p.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+        ...(pack ? ['--set', `scenario.policies.municipal=${JSON.stringify([pack])}`] : []),
+      ],
+      (line) => {
+        const m = /\s(\d{1,3})%\s/.exec(line);
+        if (m) job.progress = Math.min(99, Math.floor(base + Number(m[1]) / n));
+      },
+    );
+    job.phase = 'auditing';
+    job.progress = Math.floor(base + 100 / n);
+    await this.child([bin, 'audit', runDir, '--force', '--draws', '200', '--seed', String(p.seed)], () => {});
   }
 
   private child(args: string[], onLine: (line: string) => void): Promise<void> {

@@ -168,6 +168,13 @@ describe('mosaic serve --demo seeding', () => {
         expect(page.entity.name).toBe(firm.name);
         expect(page.penalties.length).toBe(1);
         expect(findUnmasked(page)).toBeUndefined();
+        // By its USCC (the register's lookup, no walk over every subject) the firm's page is the same page.
+        const uscc = (await ledger.subjects()).find((s) => s.name === firm.name)!.id;
+        const byCode = JSON.parse(
+          (await app.inject({ url: `/v1/portal/entities/${uscc.toLowerCase()}` })).body,
+        );
+        expect(byCode.entity).toEqual(page.entity);
+        expect(byCode.penalties).toEqual(page.penalties);
       } finally {
         await app.close();
         await ctx.close();

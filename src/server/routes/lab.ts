@@ -6,10 +6,36 @@ import { shipped } from '../../core/paths.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { ROLES } from '../auth.js';
 import { LabRunner, type LabJob } from '../lab.js';
+import { LAB_PACKS, packAt, packInfo, preparePack, reachView } from '../lab-packs.js';
 import { maskDeep } from '../mask.js';
 import { httpError } from '../problem.js';
 import { problems } from './common.js';
 import type { RoutePlugin } from './plugin.js';
+
+const GRADE = z.enum(['AAA', 'AA', 'A', 'B', 'C', 'D']);
+const PackChoice = z
+  .object({
+    pack: z.enum(LAB_PACKS),
+    bands: z
+      .array(
+        z
+          .object({
+            grade: GRADE,
+            min: z.number().int().min(-100_000).max(100_000).optional(),
+            max: z.number().int().min(-100_000).max(100_000).optional(),
+          })
+          .strict(),
+      )
+      .max(6)
+      .optional()
+      .describe('a replacement band table (all six grades), checked by the pack loader'),
+    off: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .max(200)
+      .optional()
+      .describe('rule lines or direct-grading items switched off'),
+  })
+  .strict();
 
 const Params = z.object({
   population: z.number().int().min(1000).max(20_000),
@@ -19,6 +45,12 @@ const Params = z.object({
     .record(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/), z.union([z.number(), z.boolean()]))
     .refine((o) => Object.keys(o).length <= 8, 'at most 8 overrides')
     .describe('scenario overrides, as `mosaic sim run --set path=value`'),
+  packs: z
+    .array(PackChoice)
+    .min(1)
+    .max(2)
+    .optional()
+    .describe('one points pack, or two side by side (the same run, seed and overrides once per pack)'),
 });
 
 interface Audit {
@@ -108,6 +140,8 @@ const Job = z.object({
   error: z.string().optional(),
   scenario: z.string(),
   result: z.any().optional().describe('when done: headlines, disparities with intervals, decompositions'),
+  compare: z.any().optional().describe("when done with two packs: the second pack's result"),
+  reach: z.array(z.any()).optional().describe('who the rules can reach, per pack'),
 });
 
 export const labPlugin: RoutePlugin = {
@@ -116,6 +150,8 @@ export const labPlugin: RoutePlugin = {
     const runner = new LabRunner();
     app.addHook('onClose', async () => runner.close());
     const scenarioDir = shipped('scenarios', 'meritown');
+    const packIds = (job: LabJob) =>
+      job.params.packs?.map((c, i) => packAt(preparePack(runner.root, c, i).dir)) ?? [];
     const view = (job: LabJob) => ({
       id: job.id,
       params: job.params,
@@ -125,11 +161,37 @@ export const labPlugin: RoutePlugin = {
       ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
       ...(job.error ? { error: job.error } : {}),
       scenario: 'meritown',
+      ...(job.params.packs ? { reach: packIds(job).map(reachView) } : {}),
       // The audit is masked already; the lab masks again so nothing that looks like an identifier leaves.
       ...(job.phase === 'done'
-        ? { result: maskDeep(summary(runner.result(job) as Audit, runner.versions(job))) }
+        ? {
+            result: maskDeep(
+              summary(runner.result(job) as Audit, runner.versions(job, 0, packIds(job)[0]?.id)),
+            ),
+          }
+        : {}),
+      ...(job.phase === 'done' && job.params.packs?.length === 2
+        ? {
+            compare: maskDeep(
+              summary(runner.result(job, 1) as Audit, runner.versions(job, 1, packIds(job)[1]?.id)),
+            ),
+          }
         : {}),
     });
+
+    app.get(
+      '/v1/lab/packs',
+      {
+        config: { access: { roles: ROLES } },
+        schema: {
+          tags: ['lab'],
+          summary:
+            'The points packs the lab can score a run by: their band tables, rule lines and who the rules can reach',
+          response: { 200: z.object({ packs: z.array(z.any()) }), ...problems },
+        },
+      },
+      async () => ({ packs: LAB_PACKS.map(packInfo) }),
+    );
 
     app.post(
       '/v1/lab/runs',
@@ -146,6 +208,9 @@ export const labPlugin: RoutePlugin = {
       async (req, reply) => {
         // The scenario checks the overrides (unknown path, wrong type) before anything runs: a coded 4xx, not a failed job.
         loadScenario(scenarioDir, { overrides: req.body.set });
+        // Pack edits are written as derived packs and checked by the pack loader now: bad bands or an unknown line
+        // are a coded 422 with the request's location, not a failed job.
+        req.body.packs?.forEach((c, i) => preparePack(runner.root, c, i));
         const job = runner.submit(req.body);
         if (!job)
           throw httpError(503, 'lab.busy', 'the lab queue is full; try again when a run has finished');

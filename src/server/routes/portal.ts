@@ -26,6 +26,23 @@ function refOf(ctx: ServerContext, id: string): string {
   return 'p' + createHmac('sha256', k).update(id).digest('hex').slice(0, 20);
 }
 
+/**
+ * The references the search has handed out, ref → id, so opening one is a lookup rather than a keyed hash of every
+ * subject (seconds with 1M subjects, bench/webapp.ts). Bounded: the oldest are forgotten first, and a forgotten (or
+ * never issued) reference still opens by the full walk below.
+ */
+const issued = new WeakMap<ServerContext, Map<string, string>>();
+const ISSUED_MAX = 100_000;
+function issueRef(ctx: ServerContext, id: string): string {
+  const ref = refOf(ctx, id);
+  let m = issued.get(ctx);
+  if (!m) issued.set(ctx, (m = new Map()));
+  m.delete(ref);
+  m.set(ref, id);
+  if (m.size > ISSUED_MAX) m.delete(m.keys().next().value!);
+  return ref;
+}
+
 interface Entity {
   subject: Subject | undefined;
   id: string;
@@ -113,7 +130,7 @@ export const portalPlugin: RoutePlugin = {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
-            ref: refOf(ctx, id),
+            ref: issueRef(ctx, id),
             type,
             name: s?.name ?? '',
             id,
@@ -146,11 +163,22 @@ export const portalPlugin: RoutePlugin = {
         const asOf = req.query.asOf ?? today();
         const day = toEpochDay(asOf);
         const ref = req.params.ref;
-        const all = await candidates(ctx);
         let id: string | undefined;
-        if (validateUscc(ref.toUpperCase()).ok) id = ref.toUpperCase();
-        else for (const k of all.keys()) if (refOf(ctx, k) === ref) id = k;
-        const e = id === undefined ? undefined : await entity(ctx, id, all.get(id), asOf);
+        let subject: Subject | undefined;
+        if (validateUscc(ref.toUpperCase()).ok) {
+          // A legal person's page by its USCC needs no walk over every subject: the decision index's register (built
+          // from the ledger's subjects once) has it. With 1M subjects the walk took seconds (bench/webapp.ts).
+          id = ref.toUpperCase();
+          subject = (await ctx.decisions()).register.get(id);
+        } else if (issued.get(ctx)?.has(ref)) {
+          id = issued.get(ctx)!.get(ref)!;
+          subject = (await ctx.decisions()).register.get(id);
+        } else {
+          const all = await candidates(ctx);
+          for (const k of all.keys()) if (refOf(ctx, k) === ref) id = k;
+          if (id !== undefined) subject = all.get(id);
+        }
+        const e = id === undefined ? undefined : await entity(ctx, id, subject, asOf);
         if (!e)
           throw httpError(404, 'portal.not_found', `no published entity '${ref}'`, {
             path: ['params', 'ref'],

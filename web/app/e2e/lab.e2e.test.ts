@@ -72,7 +72,13 @@ describe.skipIf(!haveChromium && !required)(
       expect(phase).toBe('done');
       expect(phases.size).toBeGreaterThan(1); // the page followed the run while it ran
       const job: any = await (await fetch(`${srv.url}/v1/lab/runs/${id}`)).json();
-      expect(job.params).toEqual({ population: 1000, years: 0.25, seed: 3, set: {} });
+      expect(job.params).toEqual({
+        population: 1000,
+        years: 0.25,
+        seed: 3,
+        set: {},
+        packs: [{ pack: 'meritown-2021' }],
+      });
       const rows = job.result.disparities.reduce((n: number, d: any) => n + d.rows.length, 0);
       const table = page.locator('table.disparities tbody tr');
       await table.first().waitFor();
@@ -94,5 +100,81 @@ describe.skipIf(!haveChromium && !required)(
       await again.close();
       expect(outside).toEqual([]);
     }, 300_000);
+
+    it('scores one run by two packs side by side, an edited band table refused, lines switched off, every chart drawn beside its table', async () => {
+      const page = await open('#/lab', []);
+      await page.getByRole('heading', { level: 1, name: /The lab/ }).waitFor({ timeout: 30_000 });
+      // Before any run: who the rules of each pack on offer can reach.
+      expect(await page.locator('table.reach').count()).toBe(2);
+      await page.getByLabel(/^Residents/).fill('1000');
+      await page.getByLabel(/^Years/).fill('0.25');
+      await page.getByLabel('Seed').fill('5');
+      // Choosing a pack brings its band table: the Weihai sibling's A starts at 1000.
+      await page.locator('select[name=pack1]').selectOption('meritown-2021-weihai-bands');
+      expect(await page.getByLabel('Pack B A from').inputValue()).toBe('1000');
+      expect(await page.getByLabel('Pack A A from').inputValue()).toBe('960');
+      // A top band with a ceiling leaves scores above it without a grade: refused with the loader's code.
+      await page.getByLabel('Pack A AAA to').fill('2000');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.getByRole('alert').waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('alert').innerText()).toMatch(/Error: policy\.band_gap/);
+      await page.getByLabel('Pack A AAA to').fill('');
+      // Pack A: A from 980 instead of 960; pack B: two rule lines off.
+      await page.getByLabel('Pack A A from').fill('980');
+      await page.getByLabel('Pack A B to').fill('979');
+      await page.locator('textarea[name=off1]').fill('W1-01-01 W1-01-02');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.waitForURL(/#\/lab\/lab[0-9a-f]{16}$/, { timeout: 30_000 });
+      const id = /#\/lab\/(lab[0-9a-f]{16})/.exec(page.url())![1]!;
+      await page.locator('[data-phase="done"], [data-phase="failed"]').waitFor({ timeout: 400_000 });
+      expect(await page.locator('[data-phase]').getAttribute('data-phase')).toBe('done');
+      const job: any = await (await fetch(`${srv.url}/v1/lab/runs/${id}`)).json();
+      expect(job.params.packs[0].bands.find((b: any) => b.grade === 'A')).toEqual({
+        grade: 'A',
+        min: 980,
+        max: 1029,
+      });
+      expect(job.params.packs[1]).toEqual({
+        pack: 'meritown-2021-weihai-bands',
+        off: ['W1-01-01', 'W1-01-02'],
+      });
+      // Both packs are named in the disparity tables, and each pack's reach is shown (the edited one with fewer lines).
+      const head = await page.locator('table.disparities').first().locator('thead').innerText();
+      expect(head).toContain(job.result.ruleVersions[2]);
+      expect(head).toContain(job.compare.ruleVersions[2]);
+      // The second pack's columns are filled (its outcomes are matched to the first pack's).
+      const cells = (await page.locator('table.disparities tbody tr').first().innerText()).split('\t');
+      expect(cells).toHaveLength(10);
+      expect(cells[6]).toMatch(/^\d/);
+      expect(await page.locator('table.reach').count()).toBe(2);
+      expect(job.reach[1].lines).toBeLessThan(job.reach[0].lines);
+      // Every chart drew (an SVG with marks in it), and each sits beside a table.
+      const charts = page.locator('[data-chart]');
+      const n = await charts.count();
+      expect(n).toBe(
+        job.result.disparities.length +
+          [job.result, job.compare].reduce(
+            (k: number, r: any) => k + r.decompositions.filter((d: any) => d.lines.length).length,
+            0,
+          ),
+      );
+      await page.waitForFunction(
+        `[...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path'))`,
+        null,
+        { timeout: 30_000 },
+      );
+      for (const c of await charts.all()) {
+        expect((await c.boundingBox())!.width).toBeGreaterThan(100);
+        expect(await c.locator('xpath=following-sibling::*[1]').locator('table').count()).toBe(1);
+      }
+      // The chart's labels follow the language.
+      expect(await charts.first().locator('svg').textContent()).toContain('95%');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.locator('#lang').click();
+      await page.getByRole('heading', { name: '规则能影响到谁' }).waitFor();
+      await page.waitForFunction(`document.querySelector('[data-chart] svg')?.textContent?.includes('区间')`);
+      await page.close();
+      expect(outside).toEqual([]);
+    }, 500_000);
   },
 );

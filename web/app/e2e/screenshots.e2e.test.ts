@@ -26,6 +26,30 @@ describe.skipIf(!haveChromium && !required)(
       await srv?.stop();
     });
 
+    /** A small lab run scored by both packs, finished, so the lab's charts are drawn too. */
+    async function labRun(): Promise<string> {
+      const body = {
+        population: 1000,
+        years: 0.25,
+        seed: 2,
+        set: {},
+        packs: [{ pack: 'meritown-2021' }, { pack: 'meritown-2021-weihai-bands' }],
+      };
+      const post = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+      let job = (await (await fetch(`${srv.url}/v1/lab/runs`, post)).json()) as { id: string; phase: string };
+      const until = Date.now() + 240_000;
+      while (job.phase !== 'done' && job.phase !== 'failed' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 500));
+        job = (await (await fetch(`${srv.url}/v1/lab/runs/${job.id}`)).json()) as typeof job;
+      }
+      expect(job.phase).toBe('done');
+      return job.id;
+    }
+
     it('draws every page at 390 px and 1280 px', async () => {
       const res = await fetch(`${srv.url}/v1/portal/search?q=${encodeURIComponent('建筑')}`);
       const search = (await res.json()) as { results: { ref: string }[] };
@@ -42,6 +66,7 @@ describe.skipIf(!haveChromium && !required)(
         ['console-kpis', '#/console/kpis?from=2020-01-01', srv.keys.credit_office],
         ['guide', '#/guide', undefined],
         ['lab', '#/lab', undefined],
+        ['lab-run', `#/lab/${await labRun()}`, undefined],
       ];
       if (OUT) mkdirSync(OUT, { recursive: true });
       for (const width of [390, 1280])
@@ -66,6 +91,26 @@ describe.skipIf(!haveChromium && !required)(
             Number(await page.evaluate('document.documentElement.scrollWidth')),
             where,
           ).toBeLessThanOrEqual(width);
+          // Every chart drew: an SVG with marks, with a size (ECharts draws after the page is in place).
+          const charts = await page.locator('[data-chart]').all();
+          if (name === 'lab-run') expect(charts.length, where).toBeGreaterThan(1);
+          if (charts.length)
+            await page.waitForFunction(
+              `[...document.querySelectorAll('[data-chart]')].every((c) => c.querySelector('svg path'))`,
+              null,
+              { timeout: 30_000 },
+            );
+          for (const c of charts) {
+            const b = (await c.locator('svg').boundingBox())!;
+            expect(b.width * b.height, where).toBeGreaterThan(100 * 100);
+            expect(await c.locator('svg path').count(), where).toBeGreaterThan(3);
+          }
+          // The first chart with the table beside it, for the README.
+          if (OUT && charts.length)
+            writeFileSync(
+              join(OUT, `${name}-figure-${width}.png`),
+              await page.locator('.figure').first().screenshot(),
+            );
           // Every meter (the KPI shares) is drawn with a size.
           for (const m of await page.locator('meter').all())
             expect((await m.boundingBox())!.width, where).toBeGreaterThan(0);
@@ -75,6 +120,6 @@ describe.skipIf(!haveChromium && !required)(
           expect(errors, where).toEqual([]);
           await page.close();
         }
-    }, 300_000);
+    }, 600_000);
   },
 );

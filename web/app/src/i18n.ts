@@ -232,6 +232,28 @@ const en = {
   labSmall: 'small group: not flagged',
   labDecompositions: 'Each gap decomposed into rule lines',
   labContribution: 'Contribution',
+  labPacks: 'Points packs',
+  labPacksHelp:
+    'Score the run by one pack, or by two side by side: the same residents, seed and overrides, run once per pack, so only the rules differ. Edits make a derived pack for this run; the shipped files never change.',
+  labPackSide: 'Pack {s}',
+  labPackNone: '— none —',
+  labBands: 'Band table (points)',
+  labBandMin: 'from',
+  labBandMax: 'to',
+  labGrade: 'Grade',
+  labOff: 'Rule lines switched off (ids, separated by spaces)',
+  labReach: 'Who the rules can reach',
+  labReachHelp:
+    'From the rule text alone: how many published lines can apply to each group, how many exist only for it, and the largest deduction and bonus they allow.',
+  labReachGroup: 'Group',
+  labReachLines: 'Lines',
+  labReachOnly: 'Only for the group',
+  labReachDeduction: 'Largest deduction',
+  labReachBonus: 'Largest bonus',
+  labReachDirect: 'Direct-grading items',
+  labReachWorst: 'Worst direct grade',
+  labChartRate: 'rate or mean, with its 95% interval',
+  labChartPoints: 'contribution to the gap',
 };
 
 export type Key = keyof typeof en;
@@ -465,6 +487,28 @@ const zh: Record<Key, string> = {
   labSmall: '群体过小:不作标记',
   labDecompositions: '按规则条目分解的差距',
   labContribution: '贡献',
+  labPacks: '积分规则包',
+  labPacksHelp:
+    '用一个规则包为运行评分,或用两个并排比较:同样的居民、随机种子和参数覆盖,每个规则包各运行一次,只有规则不同。修改会为本次运行生成派生规则包;随附的文件从不改变。',
+  labPackSide: '规则包 {s}',
+  labPackNone: '— 无 —',
+  labBands: '等级分档表(分)',
+  labBandMin: '自',
+  labBandMax: '至',
+  labGrade: '等级',
+  labOff: '关闭的规则条目(编号,以空格分隔)',
+  labReach: '规则能影响到谁',
+  labReachHelp:
+    '仅依据规则文本:每个群体可适用多少条公布的条目,其中多少条只针对该群体,以及可能的最大扣分和加分。',
+  labReachGroup: '群体',
+  labReachLines: '条目数',
+  labReachOnly: '仅针对该群体',
+  labReachDeduction: '最大扣分',
+  labReachBonus: '最大加分',
+  labReachDirect: '直接评级事项',
+  labReachWorst: '最低直接评级',
+  labChartRate: '比例或均值及其95%区间',
+  labChartPoints: '对差距的贡献',
 };
 
 export type Lang = 'en' | 'zh';
