@@ -85,7 +85,14 @@ export class PackedIdMap {
       this.other.set(s, ix);
       return;
     }
-    if ((this.used + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    if ((this.used + 1) * 4 > (this.mask + 1) * 3) {
+      // grow() re-places every entry through w0..w2: keep the new key's words across it.
+      const { w0, w1, w2 } = this;
+      this.grow();
+      this.w0 = w0;
+      this.w1 = w1;
+      this.w2 = w2;
+    }
     this.place(ix);
     this.used++;
   }
