@@ -179,6 +179,24 @@ describe('readSubjects', () => {
     ]);
   });
 
+  it('reads the persons directly responsible for a firm, and refuses them on a person or as a firm', async () => {
+    const ok = join(dir, 'responsible.jsonl');
+    const f = { id: firm, type: 'legal', jurisdiction: '371082', roles: [], directlyResponsible: [person] };
+    writeFileSync(ok, JSON.stringify(f) + '\n');
+    expect(await readSubjects(ok)).toEqual([f]);
+    const bad = join(dir, 'bad-responsible.jsonl');
+    const lines = [
+      { id: person, type: 'natural', jurisdiction: '371082', roles: [], directlyResponsible: [person] },
+      { id: firm, type: 'legal', jurisdiction: '371082', roles: [], directlyResponsible: [firm] },
+    ];
+    writeFileSync(bad, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const err = (await readSubjects(bad).catch((e: unknown) => e)) as MosaicError;
+    expect(err.issues.map((i) => [i.location?.line, i.code])).toEqual([
+      [1, 'subject.legal_field'],
+      [2, 'subject.link_type'],
+    ]);
+  });
+
   it('catches disagreements with the ID number and duplicates', async () => {
     const file = join(dir, 'mismatch.jsonl');
     const lines = [

@@ -55,6 +55,12 @@ export function checkSubject(s: Subject): { code: string; message: string }[] {
       code: 'subject.natural_field',
       message: 'hukou, birthDate, sex and parents apply to natural persons only',
     });
+  // A court names the persons directly responsible for an entity's debt; a person has no such list.
+  if (s.type === 'natural' && s.directlyResponsible)
+    out.push({
+      code: 'subject.legal_field',
+      message: 'directlyResponsible applies to legal persons only',
+    });
   for (const [field, ids] of [
     ['legalRepresentative', [s.legalRepresentative]],
     ['principal', [s.principal]],
