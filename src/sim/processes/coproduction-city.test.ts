@@ -49,6 +49,12 @@ describe('data channels asked from inside Meritown', () => {
     expect(n(more, 'channels.rho')).toBe(4);
     const off = await runSimulation({ ...RUN });
     expect(a.manifest.digests).toEqual(off.manifest.digests);
+    // The first district builds the firm's data from columns no worker writes: the same with worker threads.
+    const threaded = await runSimulation({ ...opts, workers: 2 });
+    const channels = (r: SimResult) =>
+      Object.fromEntries(Object.entries(r.society).filter(([k]) => k.startsWith('channels.')));
+    expect(channels(threaded)).toEqual(channels(a));
+    expect(threaded.manifest.digests).toEqual(a.manifest.digests);
   }, 180_000);
 
   it('is refused at load without its block or with a dataset the policy lacks', () => {
