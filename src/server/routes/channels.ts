@@ -39,7 +39,8 @@ interface Channels {
   log: MemoryChannelLog;
 }
 
-class ChargeConflict extends Error {}
+/** The stored balance is not the one this server read: another server charged first. */
+export class ChargeConflict extends Error {}
 
 const budgetKey = (e: { dataset: string; purpose: string; period: string }) =>
   `${e.dataset}|${e.purpose}|${e.period}`;
@@ -55,19 +56,19 @@ function isUniqueViolation(e: unknown): boolean {
  * and only if the stored balance is still the one it read (another server's charge in between is a conflict). The
  * table's CHECK refuses a negative balance whatever a server believes.
  */
-async function storeCharge(
+export async function storeCharge(
   q: StateQuery,
-  ch: Channels,
+  engine: ChannelEngine,
   firm: string,
   d: ChannelDecision,
   balances: ReadonlyMap<string, number>,
   seq: number,
 ): Promise<void> {
-  const dataset = ch.engine.policy.channels.find((c) => c.id === d.channel)!.dataset;
+  const dataset = engine.policy.channels.find((c) => c.id === d.channel)!.dataset;
   const at = { dataset, purpose: d.purpose, period: d.period ?? '' };
-  const after = ch.engine.budget.remaining(at.dataset, at.purpose, at.period);
+  const after = engine.budget.remaining(at.dataset, at.purpose, at.period);
   const before = balances.get(budgetKey(at));
-  const allowance = ch.engine.budget.allowance(d.purpose);
+  const allowance = engine.budget.allowance(d.purpose);
   const key = [firm, at.dataset, at.purpose, at.period];
   const rows = await q.query<{ remaining: number }>(
     `SELECT remaining FROM {t}server_channel_budget WHERE firm = $1 AND dataset = $2 AND purpose = $3 AND period = $4`,
@@ -182,7 +183,7 @@ export const channelsPlugin: RoutePlugin = {
                     JSON.stringify(e),
                   ]);
                 if (decision.outcome === 'granted' && decision.rho > 0)
-                  await storeCharge(q, ch, firm, decision, balances, added.at(-1)!.seq);
+                  await storeCharge(q, ch.engine, firm, decision, balances, added.at(-1)!.seq);
               });
             } catch (e) {
               // The engine in memory charged a decision the store did not take: drop it, so the next request
