@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MosaicError } from '../core/errors.js';
+import { codeOf } from '../core/errors.testkit.js';
 import { labId, labRetention, LabRunner, type LabJob, type LabParams } from './lab.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mosaic-lab-retention-'));
@@ -51,15 +51,11 @@ describe('labRetention', () => {
       { MOSAIC_LAB_KEEP_RUNS: '0' },
       { MOSAIC_LAB_KEEP_RUNS: 'ten' },
       { MOSAIC_LAB_MAX_MB: '-1' },
-    ]) {
-      let code = 'ok';
-      try {
-        labRetention(env);
-      } catch (e) {
-        code = e instanceof MosaicError ? e.code : 'other';
-      }
-      expect(code, JSON.stringify(env)).toBe('lab.bad_retention');
-    }
+    ])
+      expect(
+        codeOf(() => labRetention(env)),
+        JSON.stringify(env),
+      ).toBe('lab.bad_retention');
   });
 });
 

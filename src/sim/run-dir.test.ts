@@ -3,21 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MosaicError } from '../core/errors.js';
+import { codeOf } from '../core/errors.testkit.js';
 import { OUTPUT_MARKER } from '../core/outputs.js';
 import { prepareRunDir, RUN_ENTRIES } from './run-dir.js';
 const RUN_FINANCE = 'finance';
 
 const work = mkdtempSync(join(tmpdir(), 'mosaic-run-dir-'));
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MosaicError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
 /** What `mosaic finance from-run` leaves in a run: the folder with a data file. */
 const addFinance = (run: string) => {
   mkdirSync(join(run, RUN_FINANCE));

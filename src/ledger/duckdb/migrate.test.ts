@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
-import { MosaicError } from '../../core/errors.js';
+import { codeOfAsync } from '../../core/errors.testkit.js';
 import { TEST_CATALOGUE } from '../ledger.contract.js';
 import { residentIdAt, usccAt } from '../synthetic.js';
 import { DuckDBLedger, SCHEMA_VERSION } from './duckdb-ledger.js';
@@ -90,13 +90,9 @@ describe('DuckDB ledger schema', () => {
   it('a file written by a newer Mosaic (a later schema) is refused with ledger.schema_version', async () => {
     const file = await current('newer.duckdb');
     await onFile(file, `UPDATE ledger_meta SET value = '${SCHEMA_VERSION + 1}' WHERE key = 'schema'`);
-    let code = 'ok';
-    try {
-      await (await DuckDBLedger.open(file, catalogue)).close();
-    } catch (e) {
-      code = e instanceof MosaicError ? e.code : String(e);
-    }
-    expect(code).toBe('ledger.schema_version');
+    expect(await codeOfAsync(async () => await (await DuckDBLedger.open(file, catalogue)).close())).toBe(
+      'ledger.schema_version',
+    );
     // Refused before anything changed, and not left locked: the file still says the later schema.
     expect(await schemaOf(file)).toBe(String(SCHEMA_VERSION + 1));
   });

@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
-import { MosaicError } from '../../core/errors.js';
+import { codeOfAsync } from '../../core/errors.testkit.js';
 import { TEST_CATALOGUE } from '../ledger.contract.js';
 import { residentIdAt, usccAt } from '../synthetic.js';
 import { PostgresLedger, SCHEMA_VERSION } from './postgres-ledger.js';
@@ -84,13 +84,9 @@ await onPostgres('PostgreSQL schema migration', (url) => {
     it('a schema written by a newer Mosaic is refused with ledger.schema_version and left as it was', async () => {
       const s = await current('newer');
       await sql(`UPDATE "${s}".ledger_meta SET value = '${SCHEMA_VERSION + 1}' WHERE key = 'schema'`);
-      let code = 'ok';
-      try {
-        await (await PostgresLedger.open(url, s, catalogue)).close();
-      } catch (e) {
-        code = e instanceof MosaicError ? e.code : String(e);
-      }
-      expect(code).toBe('ledger.schema_version');
+      expect(
+        await codeOfAsync(async () => await (await PostgresLedger.open(url, s, catalogue)).close()),
+      ).toBe('ledger.schema_version');
       expect(await schemaOf(s)).toBe(String(SCHEMA_VERSION + 1));
     });
   });
