@@ -515,14 +515,15 @@ export class DuckDBLedger implements Ledger {
       this.assertOpen();
       const limit = asOfDay(asOf);
       const s = this.subjectDict.get(id);
-      if (s < 0) return [];
+      // Days are stored as 0..65535 since 1970: nothing was reported before, everything by the end of the range.
+      if (s < 0 || limit < 0) return [];
       const res = await this.con.runAndReadAll(
         `SELECT r.id_hi, r.id_lo, r.kind, r.occurred, r.reported, r.agency, r.basis, r.amount, r.severity,
                 r.level, r.status, sp.sup_hi, sp.sup_lo
          FROM ledger_records r LEFT JOIN ledger_supersedes sp ON sp.id_hi = r.id_hi AND sp.id_lo = r.id_lo
          WHERE r.subject = $1 AND r.reported <= $2
          ORDER BY r.occurred, r.reported, r.id_hi, r.id_lo`,
-        [s, Number.isFinite(limit) ? limit : 65_535],
+        [s, Math.min(limit, 65_535)],
         [UINTEGER, USMALLINT],
       );
       const D = this.dicts;
