@@ -72,58 +72,22 @@ describe('policy CLI', () => {
   });
 
   it('explains a subject from the ledger in English and Chinese', async () => {
-    const en = await run(
-      'policy',
-      'explain',
-      WENDENG,
-      '--subject',
-      repaired.subject.id,
-      '--as-of',
-      '2021-10-01',
-    );
+    /** `policy explain` of the Wendeng pack for one subject as of a day. */
+    const explain = (subject: string, asOf: string, ...more: string[]) =>
+      run('policy', 'explain', WENDENG, '--subject', subject, '--as-of', asOf, ...more);
+    const en = await explain(repaired.subject.id, '2021-10-01');
     expect(en.stdout).toContain('Score: 950');
     expect(en.stdout).toContain('Grade: B');
     expect(en.stdout).toContain('repair conversion W-R-01');
     expect(en.stdout).toContain(
       'basis: Wendeng 2020 Art. 19(1); Attachment 1, 司法领域失信信息 / 信用修复, line 1',
     );
-    const zh = await run(
-      'policy',
-      'explain',
-      WENDENG,
-      '--subject',
-      frozen.subject.id,
-      '--as-of',
-      '2021-06-01',
-      '--lang',
-      'zh',
-    );
+    const zh = await explain(frozen.subject.id, '2021-06-01', '--lang', 'zh');
     expect(zh.stdout).toContain('积分: 980');
     expect(zh.stdout).toContain('冻结(直接降级事由未纠正期间只记录不计分) W1-58-01');
-    const json = JSON.parse(
-      (
-        await run(
-          'policy',
-          'explain',
-          WENDENG,
-          '--subject',
-          frozen.subject.id,
-          '--as-of',
-          '2021-06-01',
-          '--json',
-        )
-      ).stdout,
-    );
+    const json = JSON.parse((await explain(frozen.subject.id, '2021-06-01', '--json')).stdout);
     expect(json.grade).toBe('B');
-    const bad = await run(
-      'policy',
-      'explain',
-      WENDENG,
-      '--subject',
-      frozen.subject.id,
-      '--as-of',
-      '2021-06-31',
-    );
+    const bad = await explain(frozen.subject.id, '2021-06-31');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a YYYY-MM-DD date/);
   });
