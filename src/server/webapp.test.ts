@@ -9,7 +9,8 @@ import { openLedger } from '../ledger/open.js';
 import { buildServer } from './app.js';
 import { demoAccess, loadDemoData } from './demo.js';
 import { findUnmasked } from './mask.js';
-import { harness, RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { embeddedHarness } from './harness.testkit.js';
 
 describe('web app routes', () => {
   let h: Harness;
@@ -21,13 +22,9 @@ describe('web app routes', () => {
     writeFileSync(join(webDir, 'assets', 'index-abc.js'), 'console.log(1)');
     writeFileSync(join(webDir, 'assets', 'notes.txt'), 'not served');
     process.env.MOSAIC_WEB_DIR = webDir;
-    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
-    dispose = async () => {
-      await h.app.close();
-      await h.ctx.close();
-      await ledger.close();
-    };
+    const e = await embeddedHarness();
+    h = e;
+    dispose = e.close;
   }, 120_000);
   afterAll(async () => {
     delete process.env.MOSAIC_WEB_DIR;

@@ -55,6 +55,13 @@ const SUBJECT_COLUMNS = [
   ...SUBJECT_LIST_FIELDS.map((f) => [f, 'VARCHAR[]']),
 ] as const;
 
+/**
+ * Version of the file's tables, columns and view (`ledger_meta` key `schema`; the record layout is `layout`). An open
+ * of a file at this version runs no DDL. Anything that changes a table, a column or the view bumps it and adds its
+ * step to `migrate`. Files without the key are version 1: any file written before versioning.
+ */
+export const SCHEMA_VERSION = 2;
+
 /** Files stored in full (ingest's receipts): a re-run of the same bytes is answered from here. */
 const FILES_DDL = `CREATE TABLE IF NOT EXISTS ledger_files (key VARCHAR PRIMARY KEY, rows BIGINT NOT NULL,
   records BIGINT NOT NULL, stored_at VARCHAR NOT NULL)`;
@@ -158,14 +165,8 @@ export class DuckDBLedger implements Ledger {
   }
 
   private async init(): Promise<void> {
-    await this.con.run(layoutDdl());
-    await this.con.run(
-      `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
-    );
-    // Files written before a register field existed gain its column on open (added columns read NULL: not set).
-    for (const [c, t] of SUBJECT_COLUMNS.slice(4))
-      await this.con.run(`ALTER TABLE ledger_subjects ADD COLUMN IF NOT EXISTS "${c}" ${t}`);
-    await this.con.run(FILES_DDL);
+    const schema = await this.schemaVersion();
+    if (schema !== SCHEMA_VERSION) await this.migrate(schema);
     const meta = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'layout'`);
     const version = meta.getRowsJS()[0]?.[0];
     if (version === undefined)
@@ -192,6 +193,47 @@ export class DuckDBLedger implements Ledger {
     );
     const c = await this.con.runAndReadAll(`SELECT count(*)::UBIGINT FROM ledger_records`);
     this.n = Number(c.getRowsJS()[0]![0]);
+  }
+
+  /** The file's schema version: undefined for a new file, 1 for one written before versioning. */
+  private async schemaVersion(): Promise<number | undefined> {
+    const t = await this.con.runAndReadAll(
+      `SELECT count(*)::INTEGER FROM duckdb_tables() WHERE database_name = current_database()
+         AND schema_name = current_schema() AND table_name = 'ledger_meta'`,
+    );
+    if (t.getRowsJS()[0]![0] === 0) return undefined;
+    const v = await this.con.runAndReadAll(`SELECT value FROM ledger_meta WHERE key = 'schema'`);
+    const value = v.getRowsJS()[0]?.[0];
+    return value === undefined ? 1 : Number(value);
+  }
+
+  /**
+   * Bring a new or older file to SCHEMA_VERSION in one transaction. From nothing or version 1 the steps are the
+   * idempotent creates, and the register fields added over time as columns (added columns read NULL: not set).
+   */
+  private async migrate(from: number | undefined): Promise<void> {
+    if (from !== undefined && !(from >= 1 && from < SCHEMA_VERSION))
+      throw new MosaicError({
+        code: 'ledger.schema_version',
+        message: `${this.file} has ledger schema ${from}; this Mosaic reads schemas up to ${SCHEMA_VERSION}`,
+        location: { file: this.file },
+      });
+    await this.con.run('BEGIN TRANSACTION');
+    try {
+      await this.con.run(layoutDdl());
+      await this.con.run(
+        `CREATE TABLE IF NOT EXISTS ledger_subjects (${SUBJECT_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
+      );
+      if (from !== undefined)
+        for (const [c, t] of SUBJECT_COLUMNS.slice(4))
+          await this.con.run(`ALTER TABLE ledger_subjects ADD COLUMN IF NOT EXISTS "${c}" ${t}`);
+      await this.con.run(FILES_DDL);
+      await this.con.run(`INSERT OR REPLACE INTO ledger_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+      await this.con.run('COMMIT');
+    } catch (err) {
+      await this.con.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The id set is built on the first append only: reads and exports never pay for it. */
@@ -473,14 +515,15 @@ export class DuckDBLedger implements Ledger {
       this.assertOpen();
       const limit = asOfDay(asOf);
       const s = this.subjectDict.get(id);
-      if (s < 0) return [];
+      // Days are stored as 0..65535 since 1970: nothing was reported before, everything by the end of the range.
+      if (s < 0 || limit < 0) return [];
       const res = await this.con.runAndReadAll(
         `SELECT r.id_hi, r.id_lo, r.kind, r.occurred, r.reported, r.agency, r.basis, r.amount, r.severity,
                 r.level, r.status, sp.sup_hi, sp.sup_lo
          FROM ledger_records r LEFT JOIN ledger_supersedes sp ON sp.id_hi = r.id_hi AND sp.id_lo = r.id_lo
          WHERE r.subject = $1 AND r.reported <= $2
          ORDER BY r.occurred, r.reported, r.id_hi, r.id_lo`,
-        [s, Number.isFinite(limit) ? limit : 65_535],
+        [s, Math.min(limit, 65_535)],
         [UINTEGER, USMALLINT],
       );
       const D = this.dicts;
