@@ -1,10 +1,12 @@
 // The public portal API (Credit-China style): search published entities, and for each the penalties still shown
-// ("double publicity") with countdowns, list entries in force and redlist entries, masked, with as-of and rule versions.
+// and administrative licences ("double publicity") with countdowns, list entries in force and redlist entries, masked,
+// with as-of and rule versions.
 import { randomBytes, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { fromEpochDay, toEpochDay } from '../../core/dates.js';
+import { addMonths, fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { validateUscc } from '../../core/identifiers.js';
-import { subjectTypeOf, type Subject } from '../../core/types.js';
+import { subjectTypeOf, type CreditRecord, type Subject } from '../../core/types.js';
+import type { DueProcessPolicy } from '../../dueprocess/policy.js';
 import { activeOn, entriesOf, type ListEntry } from '../../schemes/lists/lifecycle.js';
 import { loadStatements } from '../../schemes/lists/ledger-world.js';
 import { ROLES } from '../auth.js';
@@ -41,6 +43,48 @@ function issueRef(ctx: ServerContext, id: string): string {
   m.set(ref, id);
   if (m.size > ISSUED_MAX) m.delete(m.keys().next().value!);
   return ref;
+}
+
+/**
+ * Licensing decisions still shown on `day` (double publicity, DOMAIN §8.1): records of a kind the publication pack
+ * lists under `licences`, in force (not withdrawn, and the correction in place of what it corrects), shown from the decision for the pack's period.
+ * The period's marker and whether it is an assumption travel with each licence, so the page can say so.
+ */
+export function licencesShown(
+  policy: DueProcessPolicy,
+  cat: ServerContext['catalogue'],
+  records: readonly CreditRecord[],
+  day: number,
+) {
+  const superseded = new Set(records.filter((r) => r.supersedes).map((r) => r.supersedes!));
+  return records
+    .filter((r) => r.status !== 'withdrawal' && !superseded.has(r.id))
+    .flatMap((r) => {
+      const rule = policy.licenceRule(r.kind);
+      if (!rule) return [];
+      const decided = toEpochDay(r.occurredAt);
+      const end = addMonths(decided, rule.show_months); // first day no longer shown
+      if (day < decided || day >= end) return [];
+      const kind = cat.get(r.kind);
+      return [
+        {
+          record: r.id,
+          kind: r.kind,
+          en: kind?.en ?? rule.en,
+          zh: kind?.zh ?? rule.zh,
+          agency: r.agency,
+          decidedOn: r.occurredAt,
+          document: r.basis,
+          basis: rule.legal_basis.map((b) => `${b.doc} [${b.marker}]`).join('; '),
+          showMonths: rule.show_months,
+          showUntil: fromEpochDay(end - 1),
+          daysLeft: end - 1 - day,
+          marker: rule.marker,
+          assumption: rule.assumption,
+          ...(rule.note !== undefined ? { note: rule.note } : {}),
+        },
+      ];
+    });
 }
 
 interface Entity {
@@ -153,7 +197,7 @@ export const portalPlugin: RoutePlugin = {
         schema: {
           tags: ['portal'],
           summary:
-            'One published entity: penalties within their publication periods, list entries in force, redlist entries, each with a countdown to when it stops being shown',
+            'One published entity: administrative licences and penalties within their publication periods, list entries in force, redlist entries, each with a countdown to when it stops being shown',
           params: z.object({ ref: z.string().min(1).max(40) }),
           querystring: z.object({ asOf: IsoDate.optional() }),
           response: { 200: z.any(), ...problems },
@@ -184,7 +228,8 @@ export const portalPlugin: RoutePlugin = {
             path: ['params', 'ref'],
           });
         const { service } = await dueProcessOf(ctx);
-        const records = new Map((await ctx.ledger.readSubject(e.id, asOf)).map((r) => [r.id, r]));
+        const known = await ctx.ledger.readSubject(e.id, asOf);
+        const records = new Map(known.map((r) => [r.id, r]));
         const penalties = (await service.countdowns(e.id, asOf))
           .filter((c) => c.shown)
           .map((c) => {
@@ -228,6 +273,8 @@ export const portalPlugin: RoutePlugin = {
           },
           // Penalties on individuals are in principle not displayed (DOMAIN §8.3 [P]); a person's page shows lists only.
           penalties: e.type === 'legal' ? penalties : [],
+          // The other half of double publicity; like penalties, shown for legal persons only (DOMAIN §8.3).
+          licences: e.type === 'legal' ? licencesShown(service.policy, ctx.catalogue, known, day) : [],
           lists: listOut('blacklist'),
           redlists: listOut('redlist'),
         };

@@ -79,7 +79,34 @@ describe.skipIf(!haveChromium && !required)(
       expect(page1).toContain(`until the conduct is corrected (maximum period ends ${pen.maximumEndsOn})`);
       expect(page1).toContain(fromApi.ruleVersions.dueProcess);
       expect(findUnmasked(page1)).toBeUndefined();
+      // Its administrative licences (the other half of double publicity): the API's legal basis and countdown, and
+      // the showing period said to be an assumption, since no source gives it.
+      const lic = fromApi.licences;
+      expect(lic.length).toBeGreaterThan(0);
+      const licences = page.locator('section.licences');
+      expect(await licences.locator('tbody tr').count()).toBe(lic.length);
+      const licText = await licences.innerText();
+      for (const l of lic) {
+        expect(licText).toContain(l.document);
+        expect(licText).toContain(l.basis);
+        expect(licText).toContain(l.showUntil);
+        expect(licText).toContain(`in ${l.daysLeft} days`);
+        expect(licText).toContain('Administrative licensing decision');
+      }
+      expect(lic[0].assumption).toBe(true);
+      expect(await licences.locator('p.assumption').innerText()).toBe(
+        `Licences are shown for ${lic[0].showMonths} months from the decision. No source gives this period: it is an assumption [${lic[0].marker}].`,
+      );
       expect(await axeViolations(page)).toEqual([]);
+      // The same licences in Chinese.
+      await page.locator('#lang').click();
+      await page.getByRole('heading', { name: '公示中的行政许可' }).waitFor();
+      const licZh = await licences.innerText();
+      expect(licZh).toContain('行政许可决定');
+      expect(licZh).toContain(`${lic[0].daysLeft}天后`);
+      expect(licZh).toContain('系本系统的假设');
+      await page.locator('#lang').click();
+      await page.getByRole('heading', { name: 'Administrative licences shown' }).waitFor();
       // Search by the full USCC finds the same firm; the page still shows it masked.
       await page.goto(`${srv.url}/#/?q=${FIRM}`);
       await page.locator('table.results a').first().waitFor();
@@ -127,7 +154,12 @@ describe.skipIf(!haveChromium && !required)(
       for (const q of ['某某', '杨某'])
         for (const r of (await api(`/v1/portal/search?q=${encodeURIComponent(q)}&asOf=2025-06-01`)).results)
           hashes.push(`#/entity/${r.ref}?asOf=2025-06-01`);
+      // Every legal person's page by its USCC too (input, not output: the page must still show it masked), so the
+      // licences of every sample firm are crawled.
+      for (const f of [FIRM, SHOP, '91371082Y5GYPF8P9Q', '93371082YL3T6PQQ5C'])
+        hashes.push(`#/entity/${f}?asOf=2025-09-01`, `#/entity/${f}?asOf=2026-03-01`);
       let rows = 0;
+      let licenceRows = 0;
       const checked = new Set<string>();
       for (const hash of hashes) {
         // The page's CSP forbids string evaluation inside it, so wait on the DOM: the router marks each finished route.
@@ -139,6 +171,7 @@ describe.skipIf(!haveChromium && !required)(
         expect(findUnmasked(body), hash).toBeUndefined();
         expect(findUnmasked(await page.content()), hash).toBeUndefined();
         rows += await page.locator('tbody tr').count();
+        licenceRows += await page.locator('section.licences tbody tr').count();
         // axe once per kind of page (search, list, entity): the pages of one kind share their markup.
         const kind = hash.split(/[/?]/)[1] ?? '';
         if (!checked.has(kind)) {
@@ -148,6 +181,7 @@ describe.skipIf(!haveChromium && !required)(
       }
       expect(hashes.length).toBeGreaterThan(10);
       expect(rows).toBeGreaterThan(5);
+      expect(licenceRows).toBeGreaterThanOrEqual(4);
       await page.close();
     });
 

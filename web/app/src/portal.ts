@@ -1,4 +1,4 @@
-// The public portal: search by name or USCC, an entity's penalties and list entries with countdowns, the lists.
+// The public portal: search by name or USCC, an entity's licences, penalties and list entries with countdowns, the lists.
 // Every call here goes without a key, so the page shows exactly the public (masked) view whoever is signed in.
 import { api, qs, today } from './api.js';
 import { h, table, type Child } from './dom.js';
@@ -35,6 +35,21 @@ interface Penalty {
   decidedOn?: string;
   document?: string;
 }
+interface Licence {
+  record: string;
+  kind: string;
+  en: string;
+  zh: string;
+  agency: string;
+  decidedOn: string;
+  document: string;
+  basis: string;
+  showMonths: number;
+  showUntil: string;
+  daysLeft: number;
+  marker: string;
+  assumption: boolean;
+}
 interface Entry {
   list: string;
   en: string;
@@ -52,6 +67,7 @@ interface EntityPage {
   ruleVersions: { dueProcess: string; lists: string[]; calendar: string };
   entity: { ref: string; type: 'natural' | 'legal'; name: string; id: string };
   penalties: Penalty[];
+  licences: Licence[];
   lists: Entry[];
   redlists: Entry[];
 }
@@ -160,6 +176,48 @@ export const loadSearch: Loader = async (params) => {
   };
 };
 
+/** The licences still shown, and beside them how long licences are shown and whether that period is an assumption. */
+function licenceTable(licences: Licence[]): Node {
+  if (!licences.length)
+    return h('section', null, h('h2', null, t('licences')), h('p', { class: 'empty' }, t('noLicences')));
+  const notes = [
+    ...new Map(licences.map((l) => [`${l.showMonths}/${l.marker}/${l.assumption}`, l])).values(),
+  ];
+  return h(
+    'section',
+    { class: 'licences' },
+    h('h2', null, t('licences')),
+    table(
+      t('licences'),
+      [
+        t('licence'),
+        t('agency'),
+        t('decidedOn'),
+        t('document'),
+        t('legalBasis'),
+        t('showUntil'),
+        t('countdown'),
+      ],
+      licences.map((l) => [
+        pick(l.en, l.zh),
+        l.agency,
+        l.decidedOn,
+        l.document,
+        l.basis,
+        l.showUntil,
+        h('span', { class: 'countdown' }, countdown(l)),
+      ]),
+    ),
+    ...notes.map((l) =>
+      h(
+        'p',
+        { class: l.assumption ? 'note assumption' : 'note' },
+        t(l.assumption ? 'licenceAssumed' : 'licencePeriod', { n: l.showMonths, m: l.marker }),
+      ),
+    ),
+  );
+}
+
 function entryTable(caption: string, entries: Entry[]): Node {
   if (!entries.length)
     return h('section', null, h('h2', null, caption), h('p', { class: 'empty' }, t('none')));
@@ -252,6 +310,7 @@ export const loadEntity: Loader = async (params, ref, app: App) => {
               )
             : h('p', { class: 'empty' }, t('noPenalties')),
         ),
+        p.entity.type === 'legal' ? licenceTable(p.licences ?? []) : null,
         entryTable(t('blacklists'), p.lists),
         entryTable(t('redlists'), p.redlists),
         h('p', { class: 'note' }, t('masked')),
