@@ -161,7 +161,7 @@ describe('mosaic serve --demo seeding', () => {
           expect(me).toMatchObject({ role: k.role, subject: k.subject });
         }
         // The published penalty is on the portal, and the search result's ref opens the entity page.
-        const search = JSON.parse((await app.inject({ url: '/v1/portal/search?q=建筑' })).body);
+        const search = JSON.parse((await app.inject({ url: '/v1/portal/search?q=威海某某建筑' })).body);
         const [firm] = search.results;
         expect(firm.ref).toMatch(/^p[0-9a-f]{20}$/);
         const page = JSON.parse((await app.inject({ url: `/v1/portal/entities/${firm.ref}` })).body);

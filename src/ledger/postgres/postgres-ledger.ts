@@ -217,6 +217,8 @@ export class PostgresLedger implements Ledger {
       await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
       await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
+      // The portal's search by name prefix (findSubjects): byte order, so a prefix is one range of the index.
+      await c.query(`CREATE INDEX IF NOT EXISTS ledger_subjects_name ON ${subjects} (name COLLATE "C")`);
       // Schemas made before a register field existed gain its column (added columns read NULL: not set).
       for (const col of SUBJECT_DDL.slice(4))
         await c.query(`ALTER TABLE ${subjects} ADD COLUMN IF NOT EXISTS ${col}`);
@@ -314,12 +316,16 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  private async selectSubjects(where: string, params: unknown[]): Promise<Subject[]> {
+  private async selectSubjects(
+    where: string,
+    params: unknown[],
+    order = 'ORDER BY id COLLATE "C"',
+  ): Promise<Subject[]> {
     const cols = SUBJECT_FIELDS.map((f) =>
       f === 'birthDate' ? `"birthDate"::text AS "birthDate"` : ident(f),
     );
     const res = await this.client.query(
-      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ORDER BY id COLLATE "C"`,
+      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ${order}`,
       params,
     );
     return res.rows.map((row: Record<string, unknown>) => {
@@ -335,6 +341,19 @@ export class PostgresLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  findSubjects(prefix: string, limit: number): Promise<Subject[]> {
+    // A range on the byte-ordered ("C") name index: every name starting with the prefix sorts between the prefix and
+    // the prefix followed by the highest code point; starts_with rechecks exactly. LIMIT keeps the read small.
+    const n = Math.max(0, Math.floor(limit));
+    return this.serial.run(() =>
+      this.selectSubjects(
+        `WHERE name COLLATE "C" >= $1 AND name COLLATE "C" < $2 AND starts_with(name, $1)`,
+        [prefix, prefix + '\u{10FFFF}'],
+        `ORDER BY name COLLATE "C", id COLLATE "C" LIMIT ${n}`,
+      ),
+    );
   }
 
   subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {

@@ -118,6 +118,33 @@ async function candidates(ctx: ServerContext): Promise<Map<string, Subject | und
   return out;
 }
 
+/** At most this many results, from at most this many register entries read by name prefix (docs/decisions/0097). */
+const SEARCH_RESULTS = 50;
+const SEARCH_READ = 200;
+
+/**
+ * What a search may find, without reading every subject: a full USCC (any case) by the register's key, or names
+ * starting with the query through the ledger's name lookup (index-backed, limited). A USCC with a publication but no
+ * register entry is still found by its code. Natural persons are filtered out later unless a public list shows them;
+ * since only SEARCH_READ entries are read, a short prefix shared by many unlisted people can hide a listed one (a
+ * longer prefix finds it).
+ */
+async function searchCandidates(ctx: ServerContext, q: string): Promise<Map<string, Subject | undefined>> {
+  const out = new Map<string, Subject | undefined>();
+  const code = q.toUpperCase();
+  if (validateUscc(code).ok) {
+    const s = (await ctx.decisions()).register.get(code) ?? (await ctx.ledger.getSubject(code));
+    if (s) out.set(code, s);
+    else {
+      const { service } = await dueProcessOf(ctx);
+      for (const p of (await service.state()).publications.values())
+        if (p.subject === code) out.set(code, undefined);
+    }
+  }
+  for (const s of await ctx.ledger.findSubjects(q, SEARCH_READ)) if (!out.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
 async function entity(
   ctx: ServerContext,
   id: string,
@@ -154,7 +181,7 @@ export const portalPlugin: RoutePlugin = {
         schema: {
           tags: ['portal'],
           summary:
-            'Search published entities by name or USCC; natural persons appear (by name, ID masked) only while a public list publishes them',
+            'Search published entities by the start of their name or a full USCC (at most 50 results); natural persons appear (by name, ID masked) only while a public list publishes them',
           querystring: z.object({ q: z.string().min(2).max(100), asOf: IsoDate.optional() }),
           response: {
             200: z.object({ asOf: z.string(), count: z.number(), results: z.array(Summary) }),
@@ -166,21 +193,17 @@ export const portalPlugin: RoutePlugin = {
         const asOf = req.query.asOf ?? today();
         const q = req.query.q.trim();
         const results: z.infer<typeof Summary>[] = [];
-        for (const [id, s] of await candidates(ctx)) {
-          const type = s?.type ?? subjectTypeOf(id);
-          const byCode = type === 'legal' && id === q.toUpperCase();
-          const byName = s?.name !== undefined && s.name.includes(q);
-          if (!byCode && !byName) continue;
+        for (const [id, s] of await searchCandidates(ctx, q)) {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
             ref: issueRef(ctx, id),
-            type,
+            type: e.type,
             name: s?.name ?? '',
             id,
             lists: [...new Set(e.entries.map((x) => x.list))],
           });
-          if (results.length >= 50) break;
+          if (results.length >= SEARCH_RESULTS) break;
         }
         return maskDeep({ asOf, count: results.length, results });
       },

@@ -127,7 +127,7 @@ describe.skipIf(!haveChromium && !required)(
       await con.close();
 
       // The portal no longer shows the penalty.
-      const s = await api(`/v1/portal/search?q=${encodeURIComponent('小吃店')}`);
+      const s = await api(`/v1/portal/search?q=${encodeURIComponent('文登区某某小吃')}`);
       const e = await api(`/v1/portal/entities/${s.results[0].ref}`);
       expect(e.penalties).toEqual([]);
       const after = await api(`/v1/subjects/${SHOP}/dueprocess`, srv.keys[SHOP]);

@@ -51,10 +51,10 @@ describe.skipIf(!haveChromium && !required)(
     }
 
     it('draws every page at 390 px and 1280 px', async () => {
-      const res = await fetch(`${srv.url}/v1/portal/search?q=${encodeURIComponent('建筑')}`);
+      const res = await fetch(`${srv.url}/v1/portal/search?q=${encodeURIComponent('威海某某建筑')}`);
       const search = (await res.json()) as { results: { ref: string }[] };
       const pages: [string, string, string | undefined][] = [
-        ['portal-search', '#/?q=建筑', undefined],
+        ['portal-search', '#/?q=威海某某建筑', undefined],
         ['portal-entity', `#/entity/${search.results[0]!.ref}`, undefined],
         ['lists', '#/lists', undefined],
         ['list-entries', '#/lists/spc_defaulters?asOf=2025-06-01', undefined],

@@ -16,7 +16,7 @@ const en = {
   masked: 'Identifiers are masked as the public API masks them.',
   portalTitle: 'Search the public credit portal',
   portalIntro:
-    'Firms by name or unified social credit code (USCC). Individuals appear only while a public list publishes them.',
+    'Firms by the start of their name or by their full unified social credit code (USCC). Individuals appear only while a public list publishes them.',
   searchLabel: 'Name or USCC',
   search: 'Search',
   results: 'Results',
@@ -280,7 +280,7 @@ const zh: Record<Key, string> = {
   ruleVersions: '规则版本',
   masked: '身份标识按公开接口的方式打码。',
   portalTitle: '信用信息公示查询',
-  portalIntro: '按名称或统一社会信用代码查询企业。自然人仅在公开名单公示期间可查。',
+  portalIntro: '按名称开头或完整的统一社会信用代码查询企业。自然人仅在公开名单公示期间可查。',
   searchLabel: '名称或统一社会信用代码',
   search: '查询',
   results: '查询结果',
