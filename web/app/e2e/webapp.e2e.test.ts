@@ -323,6 +323,37 @@ describe.skipIf(!haveChromium && !required)(
       await page.close();
     });
 
+    it('says on every page as of which date and which rule versions it shows', async () => {
+      const pages: [string, string | undefined][] = [
+        ['#/', undefined],
+        ['#/?q=威海某某&asOf=2026-06-01', undefined],
+        [`#/entity/${FIRM}?asOf=2026-06-01`, undefined],
+        ['#/lists', undefined],
+        ['#/lists/spc_defaulters?asOf=2025-06-01', undefined],
+        ['#/guide', undefined],
+        ['#/lab', undefined],
+        ['#/me', srv.keys[RESIDENT]],
+        ['#/console', srv.keys.credit_office],
+        ['#/console/repairs', srv.keys.credit_office],
+        ['#/console/lists', srv.keys.credit_office],
+        ['#/console/kpis', srv.keys.credit_office],
+      ];
+      for (const [hash, key] of pages) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.addInitScript(`localStorage.setItem('mosaic.lang', 'en');
+          ${key ? `sessionStorage.setItem('mosaic.key', '${key}');` : ''}`);
+        await page.goto(`${srv.url}/${hash}`);
+        const line = page.locator('main p.asof').first();
+        await line.waitFor({ timeout: 30_000 });
+        expect(await line.locator('[data-asof]').getAttribute('data-asof'), hash).toMatch(
+          /^\d{4}-\d{2}-\d{2}$/,
+        );
+        // "Rule versions: name@version, …": at least one versioned rule set, never an empty list.
+        expect(await line.innerText(), hash).toMatch(/Rule versions: .*\S+@\S+/);
+        await page.close();
+      }
+    });
+
     it('switches language on every page and fetched nothing from outside the server', async () => {
       for (const [hash, en, zh] of [
         ['#/', 'Search the public credit portal', '信用信息公示查询'],

@@ -12,6 +12,7 @@ interface ListInfo {
   owner: string;
   basis: string;
   marker: string;
+  version: string;
 }
 interface Summary {
   ref: string;
@@ -79,6 +80,8 @@ async function lists(): Promise<Map<string, ListInfo>> {
   );
   return catalogue;
 }
+/** `list@version` of every published list: the rules a search or the list index answers by. */
+const listVersions = () => [...(catalogue?.values() ?? [])].map((l) => `${l.list}@${l.version}`);
 const listName = (code: string) => {
   const l = catalogue?.get(code);
   return l ? pick(l.en, l.zh) : code;
@@ -147,9 +150,14 @@ export const loadSearch: Loader = async (params) => {
         asOfInput(asOf),
         h('button', { type: 'submit' }, t('search')),
       );
-      const out: Child[] = [h('h1', null, t('portalTitle')), h('p', null, t('portalIntro')), form];
+      const out: Child[] = [
+        h('h1', null, t('portalTitle')),
+        h('p', null, t('portalIntro')),
+        form,
+        // Which lists decide who appears (natural persons only while a public list shows them), as of which day.
+        asOfLine(res?.asOf ?? asOf, listVersions()),
+      ];
       if (res) {
-        out.push(asOfLine(res.asOf, []));
         out.push(
           res.count === 0
             ? h('p', { class: 'empty' }, t('noResults'))
@@ -278,6 +286,8 @@ export const loadEntity: Loader = async (params, ref, app: App) => {
           h('button', { type: 'submit' }, t('show')),
         ),
         asOfLine(p.asOf, [p.ruleVersions.dueProcess, ...p.ruleVersions.lists, p.ruleVersions.calendar]),
+        // Double publicity: licences, then penalties (a natural person's page shows lists only).
+        p.entity.type === 'legal' ? licenceTable(p.licences ?? []) : null,
         h(
           'section',
           null,
@@ -310,7 +320,6 @@ export const loadEntity: Loader = async (params, ref, app: App) => {
               )
             : h('p', { class: 'empty' }, t('noPenalties')),
         ),
-        p.entity.type === 'legal' ? licenceTable(p.licences ?? []) : null,
         entryTable(t('blacklists'), p.lists),
         entryTable(t('redlists'), p.redlists),
         h('p', { class: 'note' }, t('masked')),
@@ -339,6 +348,7 @@ export const loadLists: Loader = async (params, code) => {
           'section',
           null,
           h('h1', null, t('listsTitle')),
+          asOfLine(asOf, listVersions()),
           table(
             t('listsTitle'),
             [t('list'), t('owner'), t('legalBasis')],
@@ -369,7 +379,7 @@ export const loadLists: Loader = async (params, code) => {
           asOfInput(entries.asOf),
           h('button', { type: 'submit' }, t('show')),
         ),
-        asOfLine(entries.asOf, l ? [l.list] : []),
+        asOfLine(entries.asOf, l ? [`${l.list}@${l.version}`] : []),
         ...entries.tables.map((tb) =>
           table(
             `${t(tb.type === 'natural' ? 'natural' : 'legal')} · ${t('entries')}: ${tb.rows.length}`,
