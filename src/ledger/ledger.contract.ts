@@ -536,6 +536,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       expect(await ids('荣成_')).toEqual([]);
       expect(await ids('张三')).toEqual([a!.id]);
       expect(await ids('荣成', 0)).toEqual([]);
+      expect(await ids('荣成\u0000')).toEqual([]);
       // Whole entries come back, as getSubject reads them.
       expect(await ledger.findSubjects('张', 1)).toEqual([await ledger.getSubject(a!.id)]);
     });

@@ -347,6 +347,8 @@ export class PostgresLedger implements Ledger {
     // A range on the byte-ordered ("C") name index: every name starting with the prefix sorts between the prefix and
     // the prefix followed by the highest code point; starts_with rechecks exactly. LIMIT keeps the read small.
     const n = Math.max(0, Math.floor(limit));
+    // PostgreSQL text cannot hold NUL (the query would fail), and no stored name contains one: nothing matches.
+    if (prefix.includes('\u0000')) return Promise.resolve([]);
     return this.serial.run(() =>
       this.selectSubjects(
         `WHERE name COLLATE "C" >= $1 AND name COLLATE "C" < $2 AND starts_with(name, $1)`,
