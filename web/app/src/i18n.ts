@@ -247,7 +247,8 @@ const en = {
   labBandMin: 'from',
   labBandMax: 'to',
   labGrade: 'Grade',
-  labOff: 'Rule lines switched off (ids, separated by spaces)',
+  labOff: 'Rule lines switched off',
+  labOffCount: '{n} of {of}',
   labReach: 'Who the rules can reach',
   labReachHelp:
     'From the rule text alone: how many published lines can apply to each group, how many exist only for it, and the largest deduction and bonus they allow.',
@@ -507,7 +508,8 @@ const zh: Record<Key, string> = {
   labBandMin: '自',
   labBandMax: '至',
   labGrade: '等级',
-  labOff: '关闭的规则条目(编号,以空格分隔)',
+  labOff: '关闭的规则条目',
+  labOffCount: '{n}/{of}',
   labReach: '规则能影响到谁',
   labReachHelp:
     '仅依据规则文本:每个群体可适用多少条公布的条目,其中多少条只针对该群体,以及可能的最大扣分和加分。',
@@ -535,7 +537,12 @@ export function setLang(l: Lang): void {
 }
 
 export function t(k: Key, vars: Record<string, string | number> = {}): string {
-  return (current === 'zh' ? zh : en)[k].replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
+  return tIn(current, k, vars);
+}
+
+/** A text in a given language, for parts drawn once in both (the stylesheet shows the one matching <html lang>). */
+export function tIn(l: Lang, k: Key, vars: Record<string, string | number> = {}): string {
+  return (l === 'zh' ? zh : en)[k].replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
 }
 
 /** Pick the caller's language from a bilingual pair the API returned. */
