@@ -223,6 +223,17 @@ export class MemoryLedger implements Ledger {
     return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
   }
 
+  async findSubjects(prefix: string, limit: number): Promise<Subject[]> {
+    // The reference adapter walks its register (it holds everything in memory anyway); order by code point, as the
+    // SQL stores' binary collations do.
+    const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return [...this.register.values()]
+      .filter((s) => s.name !== undefined && s.name.startsWith(prefix))
+      .sort((a, b) => byCodePoint(a.name!, b.name!) || byCodePoint(a.id, b.id))
+      .slice(0, Math.max(0, limit))
+      .map(cloneSubject);
+  }
+
   async subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const id of ids) {

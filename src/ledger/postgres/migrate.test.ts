@@ -81,6 +81,19 @@ await onPostgres('PostgreSQL schema migration', (url) => {
       }
     }, 30_000);
 
+    it('a version-2 schema gains the register name index (version 3) on its first open, and its subjects stay', async () => {
+      const s = await current('v2');
+      await sql(`DROP INDEX "${s}".ledger_subjects_name`);
+      await sql(`UPDATE "${s}".ledger_meta SET value = '2' WHERE key = 'schema'`);
+      const ledger = await PostgresLedger.open(url, s, catalogue);
+      expect(await ledger.getSubject(firm.id)).toEqual(firm);
+      await ledger.close();
+      expect(await schemaOf(s)).toBe(String(SCHEMA_VERSION));
+      expect(await sql(`SELECT to_regclass('"${s}".ledger_subjects_name') IS NOT NULL AS has`)).toEqual([
+        { has: true },
+      ]);
+    });
+
     it('a schema written by a newer Mosaic is refused with ledger.schema_version and left as it was', async () => {
       const s = await current('newer');
       await sql(`UPDATE "${s}".ledger_meta SET value = '${SCHEMA_VERSION + 1}' WHERE key = 'schema'`);

@@ -62,7 +62,7 @@ export { COPY_COLUMNS as PG_COPY_COLUMNS };
  * Version of the schema's tables, columns, index and view (`ledger_meta` key `schema`). Anything that changes one bumps
  * it and adds its step to `init`. Schemas without the key are version 1: any made before versioning.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SUBJECT_DDL = [
   `id text PRIMARY KEY`,
@@ -259,6 +259,8 @@ export class PostgresLedger implements Ledger {
       if (from !== undefined)
         for (const col of SUBJECT_DDL.slice(4))
           await c.query(`ALTER TABLE ${subjects} ADD COLUMN IF NOT EXISTS ${col}`);
+      // Version 3: the portal's search by name prefix (findSubjects) — byte order, so a prefix is one range of the index.
+      await c.query(`CREATE INDEX IF NOT EXISTS ledger_subjects_name ON ${subjects} (name COLLATE "C")`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${this.t.files} (key text PRIMARY KEY, rows bigint NOT NULL,
         records bigint NOT NULL, stored_at text NOT NULL)`);
       await c.query(`CREATE OR REPLACE VIEW ${view} AS
@@ -356,12 +358,16 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  private async selectSubjects(where: string, params: unknown[]): Promise<Subject[]> {
+  private async selectSubjects(
+    where: string,
+    params: unknown[],
+    order = 'ORDER BY id COLLATE "C"',
+  ): Promise<Subject[]> {
     const cols = SUBJECT_FIELDS.map((f) =>
       f === 'birthDate' ? `"birthDate"::text AS "birthDate"` : ident(f),
     );
     const res = await this.client.query(
-      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ORDER BY id COLLATE "C"`,
+      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ${order}`,
       params,
     );
     return res.rows.map((row: Record<string, unknown>) => {
@@ -377,6 +383,21 @@ export class PostgresLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  findSubjects(prefix: string, limit: number): Promise<Subject[]> {
+    // A range on the byte-ordered ("C") name index: every name starting with the prefix sorts between the prefix and
+    // the prefix followed by the highest code point; starts_with rechecks exactly. LIMIT keeps the read small.
+    const n = Math.max(0, Math.floor(limit));
+    // PostgreSQL text cannot hold NUL (the query would fail), and no stored name contains one: nothing matches.
+    if (prefix.includes('\u0000')) return Promise.resolve([]);
+    return this.serial.run(() =>
+      this.selectSubjects(
+        `WHERE name COLLATE "C" >= $1 AND name COLLATE "C" < $2 AND starts_with(name, $1)`,
+        [prefix, prefix + '\u{10FFFF}'],
+        `ORDER BY name COLLATE "C", id COLLATE "C" LIMIT ${n}`,
+      ),
+    );
   }
 
   subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
