@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
 import { MosaicError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
-import type { CreditRecord } from '../../core/types.js';
+import { makeRecord, type CreditRecord } from '../../core/types.js';
 import { compareRecords } from '../codec.js';
+import { MAX_AGENCIES } from '../ledger.js';
 import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
 import { syntheticRecords } from '../synthetic.js';
 import { MemoryLedger } from './memory-ledger.js';
@@ -54,5 +55,30 @@ describe('memory ledger readSubject (per-subject chains)', () => {
           .sort(compareRecords);
         expect(await ledger.readSubject(s, asOf), `${s} as of ${asOf}`).toEqual(want);
       }
+  });
+});
+
+describe('memory ledger agency limit', () => {
+  it('refuses a batch that needs one agency too many, storing nothing and leaving no id behind', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
+    const { id: _id, ...fields } = base;
+    const withAgency = (i: number) => makeRecord({ ...fields, agency: `agency ${i}` });
+    const ledger = new MemoryLedger(cat);
+    const full: CreditRecord[] = [];
+    for (let i = 0; i < MAX_AGENCIES; i++) full.push(withAgency(i));
+    expect(await ledger.append(full)).toEqual({ inserted: MAX_AGENCIES, duplicates: 0 });
+    // Two new records with known agencies, then one with a new agency: the first two were written when it fails.
+    const known = [1, 2].map((k) => makeRecord({ ...fields, agency: 'agency 0', basis: `x${k}` }));
+    const err = await ledger.append([...known, withAgency(MAX_AGENCIES)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MosaicError);
+    expect((err as MosaicError).issues.map((i) => i.code)).toEqual(['ledger.dictionary_full']);
+    expect(await ledger.count()).toBe(MAX_AGENCIES);
+    // The id index holds exactly the stored rows: none of the refused batch, the failing record's included.
+    const index = (ledger as unknown as { index: { size: number } }).index;
+    expect(index.size).toBe(MAX_AGENCIES);
+    expect(await ledger.append(known)).toEqual({ inserted: 2, duplicates: 0 });
+    expect(index.size).toBe(MAX_AGENCIES + 2);
+    expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
   });
 });
