@@ -55,26 +55,42 @@ export class OpinionProcess implements DistrictProcess {
     const snap = c.snap;
     const o = c.d.personStart;
     const perkMax = perkGradeMax(c);
-    for (let i = o; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || ageYears(P.birth[i]!, day) < c.m.adultAge) continue;
+    // Read once per walk rather than once per person (the arithmetic is unchanged).
+    const adultAge = c.m.adultAge;
+    const aware = c.aware;
+    const perkUsed = c.perkUsed;
+    const mask = c.defaulterMask;
+    const death = P.death;
+    const birth = P.birth;
+    const grade = snap.grade;
+    const score = snap.score;
+    const lists = snap.lists;
+    const flags = snap.flags;
+    const first = this.first;
+    const exp = this.exp;
+    const { perkGrade, belowA, perPoint, tieListed, scale } = X;
+    const { perkUsed: perkUsedX, listed: listedX, restricted: restrictedX, maxTiesCounted: maxTies } = X;
+    const end = c.nextSlot;
+    for (let i = o; i < end; i++) {
+      if (death[i]! <= day || ageYears(birth[i]!, day) < adultAge) continue;
       const k = i - o;
       let x = 0;
-      if (!c.aware || c.aware[k]) {
-        const g = snap.grade[i]!;
-        if (g !== GRADE_NONE && g <= perkMax) x += X.perkGrade;
-        if (c.perkUsed?.[k]) x += X.perkUsed;
-        else if (g !== GRADE_NONE && g >= BELOW_A_MIN) x += X.belowA;
+      if (!aware || aware[k]) {
+        const g = grade[i]!;
+        if (g !== GRADE_NONE && g <= perkMax) x += perkGrade;
+        if (perkUsed?.[k]) x += perkUsedX;
+        else if (g !== GRADE_NONE && g >= BELOW_A_MIN) x += belowA;
         // points gained (bonuses) or lost (deductions) since first scored: the rules' verdict on one's own conduct
-        const s = snap.score[i]!;
+        const s = score[i]!;
         if (Number.isFinite(s)) {
-          if (Number.isNaN(this.first[k]!)) this.first[k] = s;
-          x += X.perPoint * (s - this.first[k]!);
+          if (Number.isNaN(first[k]!)) first[k] = s;
+          x += perPoint * (s - first[k]!);
         }
       }
-      if (snap.lists[i]! & c.defaulterMask) x += X.listed;
-      if (snap.flags[i]! & F_RESTRICTED) x += X.restricted;
-      if (X.tieListed !== 0) x += X.tieListed * Math.min(X.maxTiesCounted, c.listedTies(i));
-      this.exp[k] = (1 - m) * this.exp[k]! + m * X.scale * x;
+      if (lists[i]! & mask) x += listedX;
+      if (flags[i]! & F_RESTRICTED) x += restrictedX;
+      if (tieListed !== 0) x += tieListed * Math.min(maxTies, c.listedTies(i));
+      exp[k] = (1 - m) * exp[k]! + m * scale * x;
     }
     if (month === O.survey.month && this.quota > 0) this.surveyWave(day);
   }
