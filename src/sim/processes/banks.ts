@@ -153,9 +153,9 @@ export class BanksProcess implements DistrictProcess {
       // A month passes on the report: every grid shifts by one month.
       lateGrid[k] = (lateGrid[k]! << 1) & GRID;
       enquiryGrid[k] = (enquiryGrid[k]! << 1) & GRID;
-      const rel = Math.max(incomeFloor, income[i]! / meanIncome);
       if (active[k]) {
         // The truth: an instalment is paid, missed, or the arrears are caught up.
+        const rel = Math.max(incomeFloor, income[i]! / meanIncome);
         const behind = pastDue[k]!;
         if (r.next() < (miss * tFinance[i]!) / Math.sqrt(rel)) pastDue[k] = Math.min(7, behind + 1);
         else if (behind > 0 && r.next() < cure) pastDue[k] = 0;
@@ -189,7 +189,8 @@ export class BanksProcess implements DistrictProcess {
       x[0] = popcount24(lateGrid[k]!);
       x[1] = popcount24(enquiryGrid[k]! & 7);
       x[2] = day - this.defaultDay[k]! < retention ? 1 : 0;
-      x[3] = rel;
+      // relative income, computed only where it is read (most persons neither owe nor apply in a month)
+      x[3] = Math.max(incomeFloor, income[i]! / meanIncome);
       const listed = (lists[i]! & mask) !== 0;
       if (listed && refuseListed) {
         n.add(REFUSED_LISTED);
