@@ -52,6 +52,16 @@ function surveillancePerPersonYear(r: SimResult, group: string): number {
 const ruralFamily = (g: string) => g.startsWith('family=') && g.endsWith(';hukou=rural');
 
 export const FIGURES: Record<string, Figure> = {
+  perk_grade_share: {
+    label:
+      'Scored residents at a perk grade (AA or AAA), end of run — few: the bands put AA 30-50 points above the 1,000 base, and bonuses come slowly (10 volunteer hours +2, 100 hours +20)',
+    unit: 'share',
+    measure: (r) => {
+      if (!(lastRows(r, 'scored_share').get('all')! > 0)) return NaN;
+      const m = lastRows(r, 'grade_share');
+      return (m.get('all;grade=AA') ?? 0) + (m.get('all;grade=AAA') ?? 0);
+    },
+  },
   below_a_rural: {
     label: 'Rural-hukou residents graded below A, end of run',
     unit: 'share',

@@ -1,7 +1,7 @@
 // Figures of the society modules (relational punishment and greying; opinion and awareness): each a measurement of
 // a finished run's society counts. As with every figure, they read outcomes and cannot set one.
 import type { SimResult } from '../sim/engine.js';
-import { SURVEY_FIELDS, SURVEY_ROW } from '../sim/society-schema.js';
+import { SURVEY_ARMS, SURVEY_FIELDS, SURVEY_ROW } from '../sim/society-schema.js';
 import type { Figure } from './figures.js';
 import { ols } from './ols.js';
 
@@ -40,19 +40,31 @@ const REGRESSORS = Object.keys(PUBLISHED_SIGNS);
 export const PUBLISHED_MEAN = 3.6;
 
 const fitted = new WeakMap<SimResult, { mean: number; b: Record<string, number> }>();
+const col = (f: (typeof SURVEY_FIELDS)[number]) => SURVEY_FIELDS.indexOf(f);
+const ARM = col('arm');
+const SUPPORT = col('support');
 
-/** Mean support and the OLS coefficients of the survey's last wave (cached per run). */
+/** The rows of one arm of the last wave: the survey, or the information experiment's control or shown respondents. */
+function armRows(r: SimResult, arm: (typeof SURVEY_ARMS)[number]): number[] {
+  const a = SURVEY_ARMS.indexOf(arm);
+  const rows: number[] = [];
+  for (let q = 0; q < r.survey.length; q += SURVEY_ROW) if (r.survey[q + ARM] === a) rows.push(q);
+  return rows;
+}
+
+/** Mean support and the OLS coefficients of the survey's last wave (cached per run); the information experiment's
+ * respondents are a separate sample and are not part of it. */
 export function surveyFit(r: SimResult): { mean: number; b: Record<string, number> } {
   const hit = fitted.get(r);
   if (hit) return hit;
-  const n = r.survey.length / SURVEY_ROW;
-  const col = (f: string) => SURVEY_FIELDS.indexOf(f as (typeof SURVEY_FIELDS)[number]);
+  const rows = armRows(r, 'survey');
+  const n = rows.length;
   const y = new Float64Array(n);
   const x = new Float64Array(n * REGRESSORS.length);
   for (let i = 0; i < n; i++) {
-    y[i] = r.survey[i * SURVEY_ROW + col('support')]!;
+    y[i] = r.survey[rows[i]! + SUPPORT]!;
     REGRESSORS.forEach(
-      (g, j) => (x[i * REGRESSORS.length + j] = r.survey[i * SURVEY_ROW + col(PUBLISHED_SIGNS[g]!.field)]!),
+      (g, j) => (x[i * REGRESSORS.length + j] = r.survey[rows[i]! + col(PUBLISHED_SIGNS[g]!.field)]!),
     );
   }
   const mean = n ? y.reduce((a, v) => a + v, 0) / n : NaN;
@@ -62,6 +74,15 @@ export function surveyFit(r: SimResult): { mean: number; b: Record<string, numbe
   fitted.set(r, out);
   return out;
 }
+
+/** Mean support of one arm of the information experiment (NaN when it has no respondents). */
+function armMean(r: SimResult, arm: 'control' | 'shown'): number {
+  const rows = armRows(r, arm);
+  return rows.length ? rows.reduce((a, q) => a + r.survey[q + SUPPORT]!, 0) / rows.length : NaN;
+}
+
+/** Xu et al. (2022): revealing the systems' repressive potential cut support by about 12 % (DOMAIN §10.3). */
+export const PUBLISHED_INFO_EFFECT_PCT = -12;
 
 const coefficientFigures = Object.fromEntries(
   REGRESSORS.map((g) => {
@@ -96,6 +117,16 @@ export const SOCIETY_FIGURES: Record<string, Figure> = {
     },
   },
   ...coefficientFigures,
+  info_effect_pct: {
+    label: `Information experiment: support of those shown the restrictions against the control arm, % of the control mean (Xu et al. 2022: about ${PUBLISHED_INFO_EFFECT_PCT} %)`,
+    unit: '%',
+    measure: (r) => 100 * (armMean(r, 'shown') / armMean(r, 'control') - 1),
+  },
+  info_effect: {
+    label: 'Information experiment: mean support shown minus control (1-5 index)',
+    unit: 'index points',
+    measure: (r) => armMean(r, 'shown') - armMean(r, 'control'),
+  },
   survey_mean_gap: {
     label: `Survey: mean support index minus Liu (2022)'s ${PUBLISHED_MEAN.toFixed(2)}`,
     unit: 'index points',

@@ -250,9 +250,14 @@ export class DistrictContext {
     for (let q = rowPtr[i]!; q < rowPtr[i + 1]!; q++)
       if (snapLists[col[q]!]! & this.defaulterMask && !(cut && cut.edges[q - cut.edgeBase])) n++;
     const kinCut = cut ? cut.kin[i - this.d.personStart]! : 0;
-    const kin = [P.mother[i]!, P.father[i]!, P.spouse[i]!];
-    for (let t = 0; t < kin.length; t++)
-      if (kin[t]! >= 0 && !(kinCut & KIN_BITS[t]!) && snapLists[kin[t]!]! & this.defaulterMask) n++;
+    // Mother, father, spouse in KIN_BITS order, without an array per call (this runs per adult per month).
+    const m = this.defaulterMask;
+    const mo = P.mother[i]!;
+    const fa = P.father[i]!;
+    const sp = P.spouse[i]!;
+    if (mo >= 0 && !(kinCut & KIN_BITS[0]) && snapLists[mo]! & m) n++;
+    if (fa >= 0 && !(kinCut & KIN_BITS[1]) && snapLists[fa]! & m) n++;
+    if (sp >= 0 && !(kinCut & KIN_BITS[2]) && snapLists[sp]! & m) n++;
     return n;
   }
 

@@ -178,6 +178,27 @@ const Opinion = z
         ...prov,
       })
       .strict(),
+    /**
+     * Xu et al. (2022)'s information experiment, fielded beside the survey (same month, same frame, its own sample and
+     * stream): a random part of the respondents is shown the restrictions the systems impose before answering. Absent:
+     * not fielded.
+     */
+    informationExperiment: z
+      .object({
+        /** Respondents (Xu et al. 2022: 2,028 in the national online survey). */
+        respondents: param(z.int().min(10).max(100000)),
+        /** Share of them shown the restrictions (the rest answer as the survey's respondents do). */
+        shown: param(share),
+        /**
+         * What being shown weighs, in months of one's own listing and restriction: a shown respondent's support moves
+         * by memory × experience scale × salience × (experience.listed + experience.restricted), unless they already
+         * know the restrictions from experience (listed, restricted or with a listed tie), who learn nothing new.
+         */
+        salience: param(nonneg),
+        ...prov,
+      })
+      .strict()
+      .optional(),
     ...prov,
   })
   .strict();
@@ -205,5 +226,8 @@ export const SURVEY_FIELDS = [
   'urban',
   'party',
   'media',
+  'arm',
 ] as const;
 export const SURVEY_ROW = SURVEY_FIELDS.length;
+/** The `arm` of a row: the survey (Liu 2022), or the information experiment's control and shown respondents. */
+export const SURVEY_ARMS = ['survey', 'control', 'shown'] as const;

@@ -4,6 +4,7 @@
 // loan book (what it saw at application, and what happened later) leaves the district as rows of numbers.
 import { Rng } from '../../core/rng.js';
 import { Grow } from '../columns.js';
+import { Counts } from '../counts.js';
 import { binOf } from '../../schemes/scorecard/binning.js';
 import type { DistrictContext } from '../district-context.js';
 import { ageYears } from '../world.js';
@@ -43,6 +44,30 @@ export function bankScore(sc: FinanceFile['banks']['scorecard'], x: Float64Array
   return s;
 }
 
+/** The module's counts (manifest keys), added by index in the monthly walk. */
+const COUNTS = [
+  'banks.monthsPastDueTrue',
+  'banks.lateMonthsReported',
+  'banks.defaults',
+  'banks.repaid',
+  'banks.applications',
+  'banks.applicantsFinancePropensityMilli',
+  'banks.refusedListed',
+  'banks.refusedScore',
+  'banks.approved',
+  'banks.approvedFinancePropensityMilli',
+] as const;
+const PAST_DUE = COUNTS.indexOf('banks.monthsPastDueTrue');
+const LATE_REPORTED = COUNTS.indexOf('banks.lateMonthsReported');
+const DEFAULTS = COUNTS.indexOf('banks.defaults');
+const REPAID = COUNTS.indexOf('banks.repaid');
+const APPLICATIONS = COUNTS.indexOf('banks.applications');
+const APPLICANTS_MILLI = COUNTS.indexOf('banks.applicantsFinancePropensityMilli');
+const REFUSED_LISTED = COUNTS.indexOf('banks.refusedListed');
+const REFUSED_SCORE = COUNTS.indexOf('banks.refusedScore');
+const APPROVED = COUNTS.indexOf('banks.approved');
+const APPROVED_MILLI = COUNTS.indexOf('banks.approvedFinancePropensityMilli');
+
 export class BanksProcess implements DistrictProcess {
   readonly name = 'banks';
   private readonly c: DistrictContext;
@@ -63,7 +88,9 @@ export class BanksProcess implements DistrictProcess {
   private readonly x = new Float64Array(BANK_FEATURES.length);
   /** The loan-book rows of the epoch (LOAN_ROW numbers each); the warm-up's rows go out with the first epoch. */
   private book = new Grow(Float64Array);
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Counts(COUNTS);
+  /** The scorecard's feature slot of each variable (BANK_FEATURES order), looked up once. */
+  private readonly slots: number[];
 
   constructor(c: DistrictContext) {
     this.c = c;
@@ -71,6 +98,7 @@ export class BanksProcess implements DistrictProcess {
       throw new Error('the banks module needs finance.yaml (checked when the scenario loads)');
     this.B = c.s.finance.banks;
     this.r = new Rng(c.seed).fork('banks');
+    this.slots = this.B.scorecard.variables.map((v) => BANK_FEATURES.indexOf(v.feature));
     const n = c.d.personCap;
     this.active = new Uint8Array(n);
     this.pastDue = new Uint8Array(n);
@@ -87,81 +115,111 @@ export class BanksProcess implements DistrictProcess {
     this.counts.clear();
   }
 
-  private add(key: string, v = 1): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + v);
-  }
-
   monthly(day: number): void {
     const c = this.c;
     const P = c.w.persons;
     const B = this.B;
     const r = this.r;
+    const n = this.counts;
     const o = c.d.personStart;
     const [minAge, maxAge] = B.ages.value;
     const [t0, t1] = B.termMonths.value;
     const retention = B.retentionYears.value * YEAR_DAYS;
-    for (let i = o; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || P.birth[i]! > day) continue;
+    // The scenario's numbers, read once per walk rather than once per person (the arithmetic is unchanged).
+    const incomeFloor = B.incomeFloor.value;
+    const meanIncome = c.meanIncome;
+    const miss = B.missMonthly.value;
+    const cure = B.cureMonthly.value;
+    const coverage = B.reportCoverage.value;
+    const defaultStatus = B.defaultStatus.value;
+    const apply = B.applyMonthly.value;
+    const refuseListed = B.refuseListed.value;
+    const cutoff = B.scorecard.cutoff;
+    const lists = c.snap.lists;
+    const mask = c.defaulterMask;
+    const death = P.death;
+    const birth = P.birth;
+    const income = P.income;
+    const tFinance = P.tFinance;
+    const active = this.active;
+    const pastDue = this.pastDue;
+    const left = this.left;
+    const lateGrid = this.lateGrid;
+    const enquiryGrid = this.enquiryGrid;
+    const end = c.nextSlot;
+    for (let i = o; i < end; i++) {
+      if (death[i]! <= day || birth[i]! > day) continue;
       const k = i - o;
       // A month passes on the report: every grid shifts by one month.
-      this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
-      this.enquiryGrid[k] = (this.enquiryGrid[k]! << 1) & GRID;
-      const rel = Math.max(B.incomeFloor.value, P.income[i]! / c.meanIncome);
-      if (this.active[k]) {
+      lateGrid[k] = (lateGrid[k]! << 1) & GRID;
+      enquiryGrid[k] = (enquiryGrid[k]! << 1) & GRID;
+      if (active[k]) {
         // The truth: an instalment is paid, missed, or the arrears are caught up.
-        const behind = this.pastDue[k]!;
-        if (r.next() < (B.missMonthly.value * P.tFinance[i]!) / Math.sqrt(rel))
-          this.pastDue[k] = Math.min(7, behind + 1);
-        else if (behind > 0 && r.next() < B.cureMonthly.value) this.pastDue[k] = 0;
-        else if (behind === 0) this.left[k]!--;
-        const status = this.pastDue[k]!;
-        if (status > 0) this.add('banks.monthsPastDueTrue');
+        const rel = Math.max(incomeFloor, income[i]! / meanIncome);
+        const behind = pastDue[k]!;
+        if (r.next() < (miss * tFinance[i]!) / Math.sqrt(rel)) pastDue[k] = Math.min(7, behind + 1);
+        else if (behind > 0 && r.next() < cure) pastDue[k] = 0;
+        else if (behind === 0) left[k]!--;
+        const status = pastDue[k]!;
+        if (status > 0) n.add(PAST_DUE);
         // The record: the lender reports the month's status (most lenders, most months).
-        if (status > 0 && r.next() < B.reportCoverage.value) {
-          this.lateGrid[k]! |= 1;
-          this.add('banks.lateMonthsReported');
+        if (status > 0 && r.next() < coverage) {
+          lateGrid[k]! |= 1;
+          n.add(LATE_REPORTED);
         }
-        if (status >= B.defaultStatus.value) {
-          this.active[k] = 0;
+        if (status >= defaultStatus) {
+          active[k] = 0;
           this.defaultDay[k] = day;
-          this.add('banks.defaults');
+          n.add(DEFAULTS);
           this.row(LOAN_DEFAULTED, i, this.lentDay[k]!, day);
-        } else if (this.left[k] === 0 && status === 0) {
-          this.active[k] = 0;
-          this.add('banks.repaid');
+        } else if (left[k] === 0 && status === 0) {
+          active[k] = 0;
+          n.add(REPAID);
           this.row(LOAN_REPAID, i, this.lentDay[k]!, day);
         }
         continue;
       }
-      const age = ageYears(P.birth[i]!, day);
-      if (age < minAge || age > maxAge || r.next() >= B.applyMonthly.value) continue;
+      const age = ageYears(birth[i]!, day);
+      if (age < minAge || age > maxAge || r.next() >= apply) continue;
       // An application: the lender queries the report (an enquiry the report keeps) and scores what it shows.
-      this.enquiryGrid[k]! |= 1;
-      this.add('banks.applications');
-      this.add('banks.applicantsFinancePropensityMilli', Math.round(1000 * P.tFinance[i]!));
+      enquiryGrid[k]! |= 1;
+      n.add(APPLICATIONS);
+      n.add(APPLICANTS_MILLI, Math.round(1000 * tFinance[i]!));
       const x = this.x;
-      x[0] = popcount24(this.lateGrid[k]!);
-      x[1] = popcount24(this.enquiryGrid[k]! & 7);
+      x[0] = popcount24(lateGrid[k]!);
+      x[1] = popcount24(enquiryGrid[k]! & 7);
       x[2] = day - this.defaultDay[k]! < retention ? 1 : 0;
-      x[3] = rel;
-      const listed = (c.snap.lists[i]! & c.defaulterMask) !== 0;
-      if (listed && B.refuseListed.value) {
-        this.add('banks.refusedListed');
+      // relative income, computed only where it is read (most persons neither owe nor apply in a month)
+      x[3] = Math.max(incomeFloor, income[i]! / meanIncome);
+      const listed = (lists[i]! & mask) !== 0;
+      if (listed && refuseListed) {
+        n.add(REFUSED_LISTED);
         continue;
       }
-      const score = bankScore(B.scorecard, x);
-      if (score < B.scorecard.cutoff) {
-        this.add('banks.refusedScore');
+      const score = this.score(x);
+      if (score < cutoff) {
+        n.add(REFUSED_SCORE);
         continue;
       }
-      this.add('banks.approved');
+      n.add(APPROVED);
       this.lentDay[k] = day;
       this.row(LOAN_LENT, i, day, day, x, score);
-      this.add('banks.approvedFinancePropensityMilli', Math.round(1000 * P.tFinance[i]!));
-      this.active[k] = 1;
-      this.pastDue[k] = 0;
-      this.left[k] = t0 + r.int(t1 - t0 + 1);
+      n.add(APPROVED_MILLI, Math.round(1000 * tFinance[i]!));
+      active[k] = 1;
+      pastDue[k] = 0;
+      left[k] = t0 + r.int(t1 - t0 + 1);
     }
+  }
+
+  /** bankScore with the feature slots looked up once: the same sum in the same order. */
+  private score(x: Float64Array): number {
+    const sc = this.B.scorecard;
+    let s = sc.startPoints;
+    for (let j = 0; j < sc.variables.length; j++) {
+      const v = sc.variables[j]!;
+      s += v.points[binOf(v.edges, x[this.slots[j]!]!)]!;
+    }
+    return s;
   }
 
   private row(kind: number, person: number, lent: number, day: number, x?: Float64Array, score = NaN): void {
@@ -179,7 +237,6 @@ export class BanksProcess implements DistrictProcess {
   }
 
   tally(into: Map<string, number>): void {
-    for (const [k, v] of this.counts) into.set(k, (into.get(k) ?? 0) + v);
-    this.counts.clear();
+    this.counts.drain(into);
   }
 }

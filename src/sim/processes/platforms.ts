@@ -5,6 +5,7 @@ import { Rng } from '../../core/rng.js';
 import { compilePlatformRules, type PlatformRules } from '../../schemes/platform/compiled.js';
 import { FEATURES } from '../../schemes/platform/features.js';
 import { loadPlatformPolicy, type PlatformPolicy } from '../../schemes/platform/policy.js';
+import { Counts } from '../counts.js';
 import { YEAR, type DistrictContext } from '../district-context.js';
 import { resolvePolicyPath } from '../scenario.js';
 import { ageYears } from '../world.js';
@@ -17,6 +18,13 @@ const NONE = -2147483648;
 
 /** Completed orders of the last 12 months, kept per user as 12 monthly counts (a ring). */
 const RING = 12;
+
+const FIXED_COUNTS = ['platforms.scored', 'platforms.scoreSum', 'platforms.scoredListed'] as const;
+const SCORED = FIXED_COUNTS.indexOf('platforms.scored');
+const SCORE_SUM = FIXED_COUNTS.indexOf('platforms.scoreSum');
+const SCORED_LISTED = FIXED_COUNTS.indexOf('platforms.scoredListed');
+/** Where the per-perk counts start: blocked by the list, then granted. */
+const BLOCKED = FIXED_COUNTS.length;
 
 export class PlatformsProcess implements DistrictProcess {
   readonly name = 'platforms';
@@ -36,8 +44,12 @@ export class PlatformsProcess implements DistrictProcess {
   /** Day of the last late repayment (the perks' "no late repayment within 5 years" rule). */
   private readonly lastLate: Int32Array;
   private readonly orders: Uint8Array;
+  /** The sum of each user's ring (orders of the last 12 months), kept as the ring turns. */
+  private readonly orderSum: Uint16Array;
   private readonly x = new Float64Array(FEATURES.length);
-  private readonly counts = new Map<string, number>();
+  /** The module's counts (manifest keys): the fixed ones, then per perk (policy order) blocked by the list, granted. */
+  private readonly counts: Counts<string>;
+  private readonly perkCount: number;
   private month = 0;
   private readonly noLateDays: number;
 
@@ -61,6 +73,14 @@ export class PlatformsProcess implements DistrictProcess {
     this.lateGrid = new Uint32Array(n);
     this.lastLate = new Int32Array(n).fill(NONE);
     this.orders = new Uint8Array(n * RING);
+    this.orderSum = new Uint16Array(n);
+    const codes = this.policy.perks.map((p) => p.code);
+    this.perkCount = codes.length;
+    this.counts = new Counts([
+      ...FIXED_COUNTS,
+      ...codes.map((p) => `platforms.perk.${p}.blockedByList`),
+      ...codes.map((p) => `platforms.perk.${p}.granted`),
+    ]);
     // The starting population: a share of adults already hold an account, opened up to ten years before.
     const P = c.w.persons;
     const start = c.w.layout.startDay;
@@ -76,77 +96,93 @@ export class PlatformsProcess implements DistrictProcess {
     this.contacts[k] = Math.round(this.r.next() * 100) / 100;
   }
 
-  private add(key: string, v = 1): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + v);
-  }
-
   monthly(day: number): void {
     const c = this.c;
     const P = c.w.persons;
     const F = this.F;
     const r = this.r;
     const x = this.x;
+    const n = this.counts;
     const o = c.d.personStart;
     const slot = this.month++ % RING;
     const newDays = this.policy.new_account.days;
-    const perkCodes = this.policy.perks.map((p) => p.code);
-    for (let i = o; i < c.nextSlot; i++) {
-      if (P.death[i]! <= day || P.birth[i]! > day) continue;
+    const perks = this.perkCount;
+    const granted = BLOCKED + perks;
+    // The scenario's numbers, read once per walk rather than once per person (the arithmetic is unchanged).
+    const adultAge = c.m.adultAge;
+    const join = F.joinMonthly.value;
+    const incomeFloor = F.incomeFloor.value;
+    const meanIncome = c.meanIncome;
+    const lateMonthly = F.lateMonthly.value;
+    const ordersMonthly = F.ordersMonthly.value;
+    const elasticity = F.ordersIncomeElasticity.value;
+    const assetMonths = F.assetMonths.value;
+    const lists = c.snap.lists;
+    const mask = c.defaulterMask;
+    const death = P.death;
+    const birth = P.birth;
+    const income = P.income;
+    const joined = this.joined;
+    const repaidGrid = this.repaidGrid;
+    const lateGrid = this.lateGrid;
+    const ring = this.orders;
+    const orderSum = this.orderSum;
+    const end = c.nextSlot;
+    for (let i = o; i < end; i++) {
+      if (death[i]! <= day || birth[i]! > day) continue;
       const k = i - o;
-      if (this.joined[k] === NONE) {
-        if (ageYears(P.birth[i]!, day) >= c.m.adultAge && r.next() < F.joinMonthly.value) this.open(k, day);
+      if (joined[k] === NONE) {
+        if (ageYears(birth[i]!, day) >= adultAge && r.next() < join) this.open(k, day);
         continue;
       }
       // The platform's own data of the month (the truth of behaviour, seen whole by the platform).
-      const rel = Math.max(F.incomeFloor.value, P.income[i]! / c.meanIncome);
-      this.repaidGrid[k] = (this.repaidGrid[k]! << 1) & GRID;
-      this.lateGrid[k] = (this.lateGrid[k]! << 1) & GRID;
+      const rel = Math.max(incomeFloor, income[i]! / meanIncome);
+      repaidGrid[k] = (repaidGrid[k]! << 1) & GRID;
+      lateGrid[k] = (lateGrid[k]! << 1) & GRID;
       if (this.usesCredit[k]) {
-        this.repaidGrid[k]! |= 1;
-        if (r.next() < F.lateMonthly.value * P.tFinance[i]!) {
-          this.lateGrid[k]! |= 1;
+        repaidGrid[k]! |= 1;
+        if (r.next() < lateMonthly * P.tFinance[i]!) {
+          lateGrid[k]! |= 1;
           this.lastLate[k] = day;
         }
       }
-      const lambda = F.ordersMonthly.value * Math.pow(rel, F.ordersIncomeElasticity.value);
-      this.orders[k * RING + slot] = Math.min(255, r.poisson(lambda));
-      let orders = 0;
-      for (let q = 0; q < RING; q++) orders += this.orders[k * RING + q]!;
+      const lambda = ordersMonthly * Math.pow(rel, elasticity);
+      const cell = k * RING + slot;
+      const fresh = Math.min(255, r.poisson(lambda));
+      orderSum[k] = orderSum[k]! - ring[cell]! + fresh;
+      ring[cell] = fresh;
       // The score as of today, with the features the policy reads (FEATURES order).
-      const late = popcount24(this.lateGrid[k]!);
-      const onTime = popcount24(this.repaidGrid[k]!) - late;
+      const late = popcount24(lateGrid[k]!);
+      const onTime = popcount24(repaidGrid[k]!) - late;
       x[0] = (onTime + 1) / (onTime + late + 2);
       x[1] = late;
-      x[2] = (day - this.joined[k]!) / 365.25;
-      x[3] = Math.log10(1 + F.assetMonths.value * P.income[i]!);
+      x[2] = (day - joined[k]!) / 365.25;
+      x[3] = Math.log10(1 + assetMonths * income[i]!);
       x[4] = 0.5; // no rentals in the model: the smoothed share of an empty history
-      x[5] = orders;
+      x[5] = orderSum[k]!;
       x[6] = 0;
       x[7] = 1;
       x[8] = this.profileItems[k]!;
       x[9] = this.contacts[k]!;
       // The court's list reaches the platform as a feed; the published state is what was pushed.
-      const listed = (c.snap.lists[i]! & c.defaulterMask) !== 0;
-      const isNew = day - this.joined[k]! < newDays;
+      const listed = (lists[i]! & mask) !== 0;
+      const isNew = day - joined[k]! < newDays;
       const late5 = day - this.lastLate[k]! < this.noLateDays ? 1 : 0;
       const score = this.rules.score(x, isNew, listed);
       const bits = this.rules.perks(score, late5, listed);
-      this.add('platforms.scored');
-      this.add('platforms.scoreSum', score);
+      n.add(SCORED);
+      n.add(SCORE_SUM, score);
       if (listed) {
-        this.add('platforms.scoredListed');
+        n.add(SCORED_LISTED);
         // What the listing took away: the perks the same user would hold unlisted.
         const free = this.rules.perks(this.rules.score(x, isNew, false), late5, false);
-        for (let p = 0; p < perkCodes.length; p++)
-          if (free & (1 << p) && !(bits & (1 << p))) this.add(`platforms.perk.${perkCodes[p]}.blockedByList`);
+        for (let p = 0; p < perks; p++) if (free & (1 << p) && !(bits & (1 << p))) n.add(BLOCKED + p);
       }
-      for (let p = 0; p < perkCodes.length; p++)
-        if (bits & (1 << p)) this.add(`platforms.perk.${perkCodes[p]}.granted`);
+      for (let p = 0; p < perks; p++) if (bits & (1 << p)) n.add(granted + p);
     }
   }
 
   tally(into: Map<string, number>): void {
-    for (const [k, v] of this.counts) into.set(k, (into.get(k) ?? 0) + v);
-    this.counts.clear();
+    this.counts.drain(into);
   }
 }

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../core/paths.js';
 import { runSimulation, type SimOptions } from '../engine.js';
-import { surveyFit } from '../../experiments/society-figures.js';
-import { SURVEY_FIELDS, SURVEY_ROW } from '../society-schema.js';
+import { SOCIETY_FIGURES, surveyFit } from '../../experiments/society-figures.js';
+import { SURVEY_ARMS, SURVEY_FIELDS, SURVEY_ROW } from '../society-schema.js';
 
 const MERITOWN = shipped('scenarios', 'meritown');
 const BASE = [
@@ -32,11 +32,16 @@ describe('awareness and opinion', () => {
     const r = await runSimulation(
       opts(['awareness', 'opinion'], { 'society.opinion.survey.respondents.value': 300 }),
     );
-    expect(r.survey.length).toBe(300 * SURVEY_ROW);
     const support = SURVEY_FIELDS.indexOf('support');
     const urban = SURVEY_FIELDS.indexOf('urban');
+    const arm = SURVEY_FIELDS.indexOf('arm');
+    // the survey's rows come first in each district; the information experiment's are a separate sample (arms 1, 2)
+    const rows = [];
+    for (let q = 0; q < r.survey.length / SURVEY_ROW; q++)
+      if (r.survey[q * SURVEY_ROW + arm] === SURVEY_ARMS.indexOf('survey')) rows.push(q);
+    expect(rows.length).toBe(300);
     let rural = 0;
-    for (let q = 0; q < 300; q++) {
+    for (const q of rows) {
       const s = r.survey[q * SURVEY_ROW + support]!;
       expect(s).toBeGreaterThanOrEqual(1);
       expect(s).toBeLessThanOrEqual(5);
@@ -76,6 +81,43 @@ describe('awareness and opinion', () => {
     expect(everyone.manifest.digests.events).toBe(all.manifest.digests.events);
     expect(everyone.manifest.digests.records).toBe(all.manifest.digests.records);
   }, 120_000);
+
+  it('the information experiment: those shown the restrictions answer lower, through the experience channel only', async () => {
+    const run = (salience: number, scale = 1) =>
+      runSimulation(
+        opts(['awareness', 'opinion'], {
+          'society.opinion.informationExperiment.salience.value': salience,
+          'society.opinion.experience.scale': scale,
+        }),
+      );
+    const blind = await run(0);
+    const shown = await run(1);
+    const arm = SURVEY_FIELDS.indexOf('arm');
+    const support = SURVEY_FIELDS.indexOf('support');
+    // the experiment has its own sample and stream: the survey's rows are those of a run without it
+    const liu = (r: typeof blind) => r.survey.filter((_, j) => r.survey[j - (j % SURVEY_ROW) + arm] === 0);
+    expect(liu(shown)).toEqual(liu(blind));
+    // same respondents, same assignment, same item noise: control rows equal, shown rows never higher
+    let lower = 0;
+    let shownRows = 0;
+    for (let q = 0; q < blind.survey.length; q += SURVEY_ROW) {
+      const a = blind.survey[q + arm]!;
+      if (a === SURVEY_ARMS.indexOf('survey')) continue;
+      if (a === SURVEY_ARMS.indexOf('control'))
+        expect(shown.survey[q + support]).toBe(blind.survey[q + support]);
+      else {
+        shownRows++;
+        expect(shown.survey[q + support]).toBeLessThanOrEqual(blind.survey[q + support]!);
+        if (shown.survey[q + support]! < blind.survey[q + support]!) lower++;
+      }
+    }
+    expect(shownRows).toBeGreaterThan(300);
+    expect(lower).toBeGreaterThan(shownRows / 4);
+    const effect = SOCIETY_FIGURES.info_effect_pct!.measure;
+    expect(effect(shown)).toBeLessThan(-3);
+    // no experience weight, no effect: the information acts only through the experience channel
+    expect(Math.abs(effect(await run(1, 0)))).toBeLessThan(2);
+  }, 240_000);
 
   it('Liu’s correlates are inputs: the survey reads back the sign each is given (a calibration check)', async () => {
     const run = (t: number) =>
