@@ -12,8 +12,9 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { levelCode, type Catalogue } from '../../core/catalogue.js';
 import { ensureDir } from '../../core/outputs.js';
 import { MosaicError } from '../../core/errors.js';
-import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
-import { asOfDay, compareRecords } from '../codec.js';
+import { ISSUER_LEVELS, RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
+import { asOfDay, compareRecords, dayString } from '../codec.js';
+import { isSealedBatch, type EncodedBatch, type EncodedStrings } from '../encoded.js';
 import { Dict } from '../dict.js';
 import { copyOut, sqlString } from '../duckdb/physical.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
@@ -115,7 +116,7 @@ export async function copyIn(client: pg.ClientBase, sql: string, pieces: Iterabl
 }
 
 /** Turns a batch into COPY text piece by piece, validating as it goes; can resume after the stream is torn down. */
-class CopyEncoder {
+class CopyEncoder implements BatchEncoder {
   readonly bad: number[] = [];
   readonly pieces: string[] = [];
   unique = 0;
@@ -158,6 +159,85 @@ class CopyEncoder {
   *stream(): Generator<string> {
     for (let p = this.next(); p !== undefined; p = this.next()) if (p) yield p;
     if (this.bad.length) throw new Error('batch has invalid records');
+  }
+}
+
+/** What copyBatch needs of an encoder: COPY text pieces (kept for the fallback) and the batch's counts. */
+interface BatchEncoder {
+  readonly pieces: string[];
+  readonly unique: number;
+  readonly duplicates: number;
+  stream(): Iterable<string>;
+}
+
+/** COPY text of each distinct string of a file, escaped once (per EncodedStrings, i.e. per ingest of one file). */
+const escapedStrings = new WeakMap<EncodedStrings, { agency: string[]; basis: string[] }>();
+
+/**
+ * The bulk path's encoder: COPY text straight from a batch ingest validated (no record objects, no second check);
+ * strings come from the file's dictionaries, escaped once each, and dates from the memoised day strings.
+ */
+class EncodedCopyEncoder implements BatchEncoder {
+  readonly pieces: string[] = [];
+  unique = 0;
+  duplicates = 0;
+  private i = 0;
+  private nextSup = 0;
+  private readonly seen: IdSet;
+  private readonly esc: { agency: string[]; basis: string[] };
+  private readonly kindText: string[];
+  private readonly sevText: string[][];
+
+  constructor(
+    private readonly b: EncodedBatch,
+    cat: Catalogue,
+  ) {
+    this.seen = new IdSet(Math.max(10, Math.ceil(Math.log2((b.length + 1) / 0.7))));
+    let esc = escapedStrings.get(b.strings);
+    if (!esc) escapedStrings.set(b.strings, (esc = { agency: [], basis: [] }));
+    this.esc = esc;
+    this.kindText = cat.kinds.map((k) => copyText(k.code));
+    this.sevText = cat.kinds.map((k) => (k.severities ?? []).map(copyText));
+  }
+
+  next(): string | undefined {
+    const { b, esc } = this;
+    const strings = b.strings;
+    const n = b.length;
+    if (this.i >= n) return undefined;
+    let piece = '';
+    while (this.i < n && piece.length < 1 << 16) {
+      const i = this.i++;
+      const supAt =
+        this.nextSup < b.supRow.length && b.supRow[this.nextSup] === i ? this.nextSup++ : -1;
+      const hi = b.idHi[i]!;
+      const lo = b.idLo[i]!;
+      if (!this.seen.add(hi, lo)) {
+        this.duplicates++;
+        continue;
+      }
+      const k = b.kind[i]!;
+      const la = b.agency[i]!;
+      const lb = b.basis[i]!;
+      const amount = b.amount[i]!;
+      const sev = b.severity[i]!;
+      const level = b.level[i]!;
+      // Subject ids passed validation as identifiers: nothing in them needs escaping.
+      piece +=
+        `${hi | 0}\t${lo | 0}\t${strings.subjects[b.subject[i]!]!}\t${this.kindText[k]!}\t` +
+        `${dayString(b.occurred[i]!)}\t${dayString(b.reported[i]!)}\t` +
+        `${(esc.agency[la] ??= copyText(strings.agencies[la]!))}\t${(esc.basis[lb] ??= copyText(strings.bases[lb]!))}\t` +
+        `${Number.isNaN(amount) ? '\\N' : String(amount)}\t${sev ? this.sevText[k]![sev - 1]! : '\\N'}\t` +
+        `${level ? ISSUER_LEVELS[level - 1]! : '\\N'}\t${RECORD_STATUSES[b.status[i]!]!}\t` +
+        (supAt >= 0 ? `${b.supHi[supAt]! | 0}\t${b.supLo[supAt]! | 0}\n` : '\\N\t\\N\n');
+      this.unique++;
+    }
+    if (piece) this.pieces.push(piece);
+    return piece;
+  }
+
+  *stream(): Generator<string> {
+    for (let p = this.next(); p !== undefined; p = this.next()) if (p) yield p;
   }
 }
 
@@ -246,25 +326,44 @@ export class PostgresLedger implements Ledger {
     this.assertOpen();
     if (records.length === 0) return { inserted: 0, duplicates: 0 };
     const enc = new CopyEncoder(records, this.checker);
-    const c = this.client;
-    const finish = (): void => {
+    return this.copyBatch(enc, () => {
       while (enc.next() !== undefined);
       if (enc.bad.length) rejectBatch(records, enc.bad, this.catalogue);
-    };
+    });
+  }
+
+  appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      if (!isSealedBatch(batch))
+        throw new MosaicError({ code: 'ledger.internal', message: 'appendEncoded: a batch not built by ingest' });
+      if (batch.length === 0) return { inserted: 0, duplicates: 0 };
+      const enc = new EncodedCopyEncoder(batch, this.catalogue);
+      return this.copyBatch(enc, () => {
+        while (enc.next() !== undefined);
+      });
+    });
+  }
+
+  /**
+   * One batch in one transaction. Fast path: COPY straight into the table while the encoder produces the text (the
+   * server ingests what was already sent); the primary key guards every row. If some ids are stored already (a
+   * re-run, or another writer) the COPY fails with 23505: the batch is staged and only new rows are inserted.
+   * `finish` encodes whatever the fast path left (and throws the batch's validation error, if any).
+   */
+  private async copyBatch(enc: BatchEncoder, finish: () => void): Promise<AppendResult> {
+    const c = this.client;
     let inserted: number;
     try {
       await c.query('BEGIN');
       await c.query('SAVEPOINT fast');
       try {
-        // Fast path: validation and encoding run while the server ingests what was already sent (a bad record
-        // ends the stream with an error, so the COPY and the transaction fail); the primary key guards every row.
         await copyIn(c, `COPY ${this.t.records} (${COPY_COLUMNS}) FROM STDIN`, enc.stream());
         inserted = enc.unique;
         await c.query('RELEASE SAVEPOINT fast');
       } catch (err) {
         finish();
         if ((err as { code?: string }).code !== '23505') throw err;
-        // Some ids are stored already (a re-ingest, or another writer): stage, then insert what is new.
         await c.query('ROLLBACK TO SAVEPOINT fast');
         await c.query(`CREATE TEMP TABLE IF NOT EXISTS ledger_stage (${STAGE_DDL}) ON COMMIT DELETE ROWS`);
         await copyIn(c, `COPY ledger_stage (${COPY_COLUMNS}) FROM STDIN`, enc.pieces);
