@@ -370,7 +370,8 @@ async function storeEncoded(
     }
     summary.inserted += res.inserted;
     summary.duplicates += res.duplicates;
-    if (options.lint) for (let i = 0; i < b.length; i++) options.lint(b.record(i, ledger.catalogue), b.line[i]!);
+    if (options.lint)
+      for (let i = 0; i < b.length; i++) options.lint(b.record(i, ledger.catalogue), b.line[i]!);
     storedRecords += b.length;
     const at = Math.round((bytes * storedRecords) / Math.max(1, encoded.length));
     onBytes(at - reported);

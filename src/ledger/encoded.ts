@@ -149,7 +149,6 @@ export class EncodedBatch {
       at >= 0 ? formatRecordId(this.supHi[at]!, this.supLo[at]!) : undefined,
     );
   }
-
 }
 
 /** True for a batch filled only by EncodedRecords.push (adapters check before trusting its contents). */

@@ -615,7 +615,10 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       expect(await ledger.append(recs)).toEqual({ inserted: 0, duplicates: recs.length });
       if (h.reopen) ledger = await h.reopen();
       const again = encodeRecords(cat, recs);
-      expect(await ledger.appendEncoded!(again.batches[0]!)).toEqual({ inserted: 0, duplicates: recs.length });
+      expect(await ledger.appendEncoded!(again.batches[0]!)).toEqual({
+        inserted: 0,
+        duplicates: recs.length,
+      });
       expect(await ledger.count()).toBe(recs.length);
       // A batch filled by anything but EncodedRecords.push (unchecked columns) is refused.
       const forged = new EncodedBatch(again.strings, 1);

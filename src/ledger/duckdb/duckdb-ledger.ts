@@ -327,7 +327,10 @@ export class DuckDBLedger implements Ledger {
   }
 
   /** File string index → this file's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
-  private readonly encodedMaps = new WeakMap<EncodedStrings, { subject: number[]; agency: number[]; basis: number[] }>();
+  private readonly encodedMaps = new WeakMap<
+    EncodedStrings,
+    { subject: number[]; agency: number[]; basis: number[] }
+  >();
 
   /**
    * The bulk path: the batch was checked when ingest parsed it (isSealedBatch), so a row costs an id-set probe and
@@ -336,7 +339,10 @@ export class DuckDBLedger implements Ledger {
   private async appendEncodedNow(b: EncodedBatch): Promise<AppendResult> {
     this.assertOpen();
     if (!isSealedBatch(b))
-      throw new MosaicError({ code: 'ledger.internal', message: 'appendEncoded: a batch not built by ingest' });
+      throw new MosaicError({
+        code: 'ledger.internal',
+        message: 'appendEncoded: a batch not built by ingest',
+      });
     const ids = await this.idSet();
     const strings = b.strings;
     let map = this.encodedMaps.get(strings);

@@ -208,8 +208,7 @@ class EncodedCopyEncoder implements BatchEncoder {
     let piece = '';
     while (this.i < n && piece.length < 1 << 16) {
       const i = this.i++;
-      const supAt =
-        this.nextSup < b.supRow.length && b.supRow[this.nextSup] === i ? this.nextSup++ : -1;
+      const supAt = this.nextSup < b.supRow.length && b.supRow[this.nextSup] === i ? this.nextSup++ : -1;
       const hi = b.idHi[i]!;
       const lo = b.idLo[i]!;
       if (!this.seen.add(hi, lo)) {
@@ -336,7 +335,10 @@ export class PostgresLedger implements Ledger {
     return this.serial.run(async () => {
       this.assertOpen();
       if (!isSealedBatch(batch))
-        throw new MosaicError({ code: 'ledger.internal', message: 'appendEncoded: a batch not built by ingest' });
+        throw new MosaicError({
+          code: 'ledger.internal',
+          message: 'appendEncoded: a batch not built by ingest',
+        });
       if (batch.length === 0) return { inserted: 0, duplicates: 0 };
       const enc = new EncodedCopyEncoder(batch, this.catalogue);
       return this.copyBatch(enc, () => {
