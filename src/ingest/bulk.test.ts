@@ -106,6 +106,23 @@ describe('ingest bulk path', () => {
     }
   });
 
+  it('keeps JSONL rows (decided by the reference path) for the bulk path too', async () => {
+    const jsonl = join(dir, 'records.jsonl');
+    writeFileSync(jsonl, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const ledger = await DuckDBLedger.open(':memory:', cat);
+    try {
+      const calls = observe(ledger);
+      const sum = await ingestFile(ledger, jsonl, { batchSize: 1_000 });
+      expect(calls).toEqual({ append: 0, appendEncoded: 3 });
+      expect(sum).toMatchObject({ rows: records.length, inserted: records.length, stored: true });
+      const ref = new MemoryLedger(cat);
+      await ref.append(records);
+      expect(await contents(ledger)).toEqual(await contents(ref));
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('reads a file larger than the buffer again to store it, with the same result', async () => {
     const ledger = await DuckDBLedger.open(':memory:', cat);
     try {
