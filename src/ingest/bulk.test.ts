@@ -123,6 +123,20 @@ describe('ingest bulk path', () => {
     }
   });
 
+  it('ends its progress at the total for a file with nothing to store (a header only)', async () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, formatCsvRow([...COLS]) + '\n');
+    const ledger = await DuckDBLedger.open(':memory:', cat);
+    try {
+      const progress: number[] = [];
+      const sum = await ingestFile(ledger, empty, { onProgress: (d, t) => progress.push(d / t) });
+      expect(sum).toMatchObject({ rows: 0, inserted: 0, stored: true });
+      expect(progress.at(-1)).toBe(1);
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('reads a file larger than the buffer again to store it, with the same result', async () => {
     const ledger = await DuckDBLedger.open(':memory:', cat);
     try {

@@ -377,6 +377,8 @@ async function storeEncoded(
     onBytes(at - reported);
     reported = at;
   }
+  // A file with no records to store (a header only) still ends its progress at the total.
+  if (reported < bytes) onBytes(bytes - reported);
   summary.stored = true;
   if (key)
     await ledger.putFileReceipt?.({
