@@ -623,6 +623,20 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       // A batch filled by anything but EncodedRecords.push (unchecked columns) is refused.
       const forged = new EncodedBatch(again.strings, 1);
       forged.length = 1;
+      // A row longer than the adapters' write pieces (PostgreSQL's are 64 KiB), with text that needs escaping.
+      const long = makeRecord({
+        subject: P2,
+        kind: 'court.defaulter',
+        occurredAt: '2024-03-01',
+        reportedAt: '2024-03-02',
+        agency: '法院\t' + 'a'.repeat(40),
+        basis: 'x\\y\n'.repeat(30_000),
+      });
+      expect(await ledger.appendEncoded!(encodeRecords(cat, [long]).batches[0]!)).toEqual({
+        inserted: 1,
+        duplicates: 0,
+      });
+      expect((await ledger.readSubject(P2)).find((r) => r.id === long.id)).toEqual(long);
       const err = await rejection(ledger.appendEncoded!(forged));
       expect(err).toBeInstanceOf(MosaicError);
       expect((err as MosaicError).issues.map((i) => i.code)).toEqual(['ledger.internal']);
