@@ -7,64 +7,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateResidentId, generateUscc } from '../core/identifiers-gen.js';
 import { Rng } from '../core/rng.js';
 import { sampleDir } from '../ingest/sample.js';
-import { main } from './main.js';
-
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCli, type CliRun } from './run-cli.testkit.js';
 
 let dataDir: string;
 const work = mkdtempSync(join(tmpdir(), 'mosaic-cli-'));
 
-/** Run `mosaic ARGS` in this process with a private data dir; capture output and the exit code. */
-async function mosaic(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    stdout += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    stderr += String(c);
-    return true;
-  });
-  // main() reports MosaicErrors through console.error, which the test runner intercepts before the stream.
-  const ce = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    stderr += a.join(' ') + '\n';
-  });
-  const cl = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    stdout += a.join(' ') + '\n';
-  });
-  // Commander exits the process after --help and on usage errors; turn that into a value.
-  const x = vi.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-    throw new Exit(Number(code ?? 0));
-  });
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await main(['node', 'mosaic', '--ledger', 'duckdb', '--data-dir', dataDir, ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    code = err.code;
-  } finally {
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-    x.mockRestore();
-    ce.mockRestore();
-    cl.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+/** `mosaic ARGS` in this process with a private data dir (set per test). */
+const mosaic = (...args: string[]): Promise<CliRun> =>
+  runCli('--ledger', 'duckdb', '--data-dir', dataDir, ...args);
 
 const rng = new Rng('cli-test');
 const alice = generateResidentId(rng, { addressCode: '371082', birthDate: '1986-02-03', sex: 'F' });

@@ -4,51 +4,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { shipped } from '../core/paths.js';
 import { syntheticLoans, withEmployerType } from '../schemes/scorecard/synthetic.js';
 import { datasetCsv } from './commands/scorecard.js';
 import { DEFAULT_PROCESSES } from '../sim/processes/process.js';
-import { main } from './main.js';
-
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+import { cliWith, simRun } from './run-cli.testkit.js';
 
 const work = mkdtempSync(join(tmpdir(), 'issue-15-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function mosaic(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const spies = [
-    vi
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true)),
-    vi
-      .spyOn(process.stderr, 'write')
-      .mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true)),
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n')),
-    vi.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-      throw new Exit(Number(code ?? 0));
-    }),
-  ];
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await main(['node', 'mosaic', '--data-dir', join(work, 'data'), ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    code = err.code;
-  } finally {
-    process.exitCode = undefined;
-    for (const s of spies) s.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const mosaic = cliWith('--data-dir', join(work, 'data'));
 
 describe('finance CLI on the shipped sample', () => {
   it('scorecard fit --categorical groups categories by WoE; score reads the labels back', async () => {
@@ -78,25 +44,13 @@ describe('finance CLI on the shipped sample', () => {
 
   it('on a Meritown run with banks and platforms: finance from-run, report credit, platform score, firm grades', async () => {
     const run = join(work, 'run');
-    const sim = await mosaic(
-      'sim',
-      'run',
-      shipped('scenarios', 'meritown'),
-      '--population',
-      '800',
-      '--years',
-      '0.5',
-      '--seed',
-      '4',
-      '--workers',
-      '0',
-      '--out',
-      run,
-      '--no-progress',
-      '--set',
-      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'])}`,
-    );
-    expect(sim.code, sim.stderr).toBe(0);
+    await simRun(run, {
+      population: 800,
+      years: 0.5,
+      seed: 4,
+      workers: 0,
+      set: { 'scenario.processes': [...DEFAULT_PROCESSES, 'banks', 'platforms', 'firmGrades'] },
+    });
     const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as {
       end: string;
       counts: Record<string, number>;
@@ -146,31 +100,18 @@ describe('finance CLI on the shipped sample', () => {
     // that falls behind more often and applies more often than Meritown's defaults, so a short run has the defaults
     // a fit needs; the labels still come from what the simulated borrowers did.
     const run = join(work, 'run-loans');
-    const sim = await mosaic(
-      'sim',
-      'run',
-      shipped('scenarios', 'meritown'),
-      '--population',
-      '800',
-      '--years',
-      '0.5',
-      '--seed',
-      '4',
-      '--workers',
-      '0',
-      '--out',
-      run,
-      '--no-progress',
-      '--set',
-      `scenario.processes=${JSON.stringify([...DEFAULT_PROCESSES, 'banks'])}`,
-      '--set',
-      'finance.banks.scorecard.cutoff=0',
-      '--set',
-      'finance.banks.missMonthly.value=0.1',
-      '--set',
-      'finance.banks.applyMonthly.value=0.05',
-    );
-    expect(sim.code, sim.stderr).toBe(0);
+    await simRun(run, {
+      population: 800,
+      years: 0.5,
+      seed: 4,
+      workers: 0,
+      set: {
+        'scenario.processes': [...DEFAULT_PROCESSES, 'banks'],
+        'finance.banks.scorecard.cutoff': 0,
+        'finance.banks.missMonthly.value': 0.1,
+        'finance.banks.applyMonthly.value': 0.05,
+      },
+    });
     const fr = await mosaic('finance', 'from-run', run);
     expect(fr.code, fr.stderr).toBe(0);
     const book = readFileSync(join(run, 'bank-loans.csv'), 'utf8').trim().split('\n');

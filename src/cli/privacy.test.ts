@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateResidentId, generateUscc } from '../core/identifiers-gen.js';
 import { findIdentifiers } from '../core/mask.js';
-import { shipped } from '../core/paths.js';
 import { Rng } from '../core/rng.js';
-import { runCli } from './run-cli.testkit.js';
+import { runCli, simRun } from './run-cli.testkit.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mosaic-privacy-'));
 const rng = new Rng('privacy');
@@ -88,21 +87,7 @@ describe('masked subject show', () => {
 describe('audit report', () => {
   it('masks every identifier in every file by default (--unmasked is the operator view)', async () => {
     const run = join(work, 'run');
-    const sim = await runCli(
-      'sim',
-      'run',
-      shipped('scenarios', 'meritown'),
-      '--population',
-      '1500',
-      '--years',
-      '1',
-      '--seed',
-      '3',
-      '--no-progress',
-      '--out',
-      run,
-    );
-    expect(sim.code, sim.stderr).toBe(0);
+    await simRun(run, { population: 1500, years: 1, seed: 3 });
     const masked = await runCli('audit', run, '--draws', '20');
     expect(masked.code, masked.stderr).toBe(0);
     expect(findIdentifiers(masked.stdout)).toEqual([]);

@@ -1,5 +1,7 @@
-// Test helper: run the real `mosaic` command tree in this process and capture its output and exit code.
-import { vi } from 'vitest';
+// Test helper: run the real `mosaic` command tree in this process and capture its output and exit code; run a small
+// Meritown simulation into a folder the way the CLI tests need one.
+import { expect, vi } from 'vitest';
+import { shipped } from '../core/paths.js';
 import { main } from './main.js';
 
 class Exit extends Error {
@@ -51,4 +53,57 @@ export async function runCli(...args: string[]): Promise<CliRun> {
     for (const s of spies) s.mockRestore();
   }
   return { code, stdout, stderr };
+}
+
+/** `runCli` with global options in front of every call, e.g. `cliWith('--ledger', 'duckdb', '--data-dir', dir)`. */
+export function cliWith(...global: string[]): (...args: string[]) => Promise<CliRun> {
+  return (...args) => runCli(...global, ...args);
+}
+
+/** The stdout of a run as JSON, or undefined when it is not JSON (an error, a table). */
+export function jsonOf(r: CliRun): unknown {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SimRunOptions {
+  population: number;
+  years: number;
+  seed?: number;
+  /** Simulation workers (`--workers`); the CLI's default when absent. */
+  workers?: number;
+  /** Scenario overrides, as `--set path=value` (values that are not strings are written as JSON). */
+  set?: Record<string, unknown>;
+}
+
+/** `mosaic sim run scenarios/meritown` into `out`, checked to succeed; returns `out`. */
+export async function simRun(out: string, o: SimRunOptions): Promise<string> {
+  const r = await runCli(...simRunArgs(out, o));
+  expect(r.code, r.stderr).toBe(0);
+  return out;
+}
+
+/** The arguments `simRun` passes, for a test that expects the run to be refused. */
+export function simRunArgs(out: string, o: SimRunOptions): string[] {
+  return [
+    'sim',
+    'run',
+    shipped('scenarios', 'meritown'),
+    '--population',
+    String(o.population),
+    '--years',
+    String(o.years),
+    ...(o.seed !== undefined ? ['--seed', String(o.seed)] : []),
+    ...(o.workers !== undefined ? ['--workers', String(o.workers)] : []),
+    '--out',
+    out,
+    '--no-progress',
+    ...Object.entries(o.set ?? {}).flatMap(([k, v]) => [
+      '--set',
+      `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+    ]),
+  ];
 }

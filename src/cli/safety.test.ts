@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateResidentId } from '../core/identifiers-gen.js';
 import { Rng } from '../core/rng.js';
 import { shipped } from '../core/paths.js';
-import { runCli } from './run-cli.testkit.js';
+import { runCli, simRun, simRunArgs } from './run-cli.testkit.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mosaic-safety-'));
 const WENDENG = shipped('policies', 'wendeng-points', '2020');
@@ -67,25 +67,29 @@ describe('outputs never overwrite the ledger or foreign files', () => {
     expect((await inData(...common)).code).toBe(0);
   }, 60_000);
 
-  it('sim run --out refuses a directory holding other files, and --force replaces only a previous run', async () => {
+  it('sim run --out refuses a directory holding other files, and --force replaces only a previous run and what derives from it', async () => {
     const dir = join(work, 'mine');
     mkdirSync(dir);
     writeFileSync(join(dir, 'thesis.tex'), 'years of work');
-    const args = ['sim', 'run', MERITOWN, '--population', '200', '--years', '0.05', '--no-progress'];
+    const small = { population: 200, years: 0.05 };
     for (const extra of [[], ['--force']]) {
-      const r = await runCli(...args, '--out', dir, ...extra);
+      const r = await runCli(...simRunArgs(dir, small), ...extra);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('output.not_empty');
     }
     expect(readFileSync(join(dir, 'thesis.tex'), 'utf8')).toBe('years of work');
 
     const run = join(work, 'run');
-    expect((await runCli(...args, '--out', run)).code).toBe(0);
-    const second = await runCli(...args, '--out', run);
+    await simRun(run, small);
+    const second = await runCli(...simRunArgs(run, small));
     expect(second.stderr).toContain('output.exists');
     writeFileSync(join(run, 'my-notes.txt'), 'keep me');
-    expect((await runCli(...args, '--out', run, '--force')).code).toBe(0);
+    // Data derived from the run (finance from-run) goes with it: it would be stale beside the new run.
+    expect((await runCli('finance', 'from-run', run)).code).toBe(0);
+    expect(existsSync(join(run, 'finance', 'credit.jsonl'))).toBe(true);
+    expect((await runCli(...simRunArgs(run, small), '--force')).code).toBe(0);
     expect(readFileSync(join(run, 'my-notes.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(join(run, 'finance'))).toBe(false);
     expect(existsSync(join(run, 'manifest.json'))).toBe(true);
   }, 120_000);
 });

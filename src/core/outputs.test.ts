@@ -3,19 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MosaicError } from './errors.js';
+import { codeOf } from './errors.testkit.js';
 import { ensureDir, OUTPUT_MARKER, prepareOutputDir, prepareOutputFile } from './outputs.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mosaic-outputs-'));
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MosaicError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
 
 describe('ensureDir', () => {
   it('creates nested folders, and fails with a code where Node would spin or say EEXIST', () => {

@@ -125,7 +125,9 @@ export function prepareOutputDir(dir: string, o: OutputDirOptions): string {
         message: `${flag} ${path} holds a previous ${o.kind}; pass --force to replace it, or choose another directory`,
         location: { file: path },
       });
-    for (const name of previous.created)
+    // The kind's current entries count as its own too: a marker written by an older version lists fewer of them
+    // (e.g. a run marked before `finance` joined the run's entries), and leaving those would keep stale data.
+    for (const name of new Set([...previous.created, ...o.entries]))
       if (safeName(name)) rmSync(join(path, name), { recursive: true, force: true });
   }
   const marker: Marker = { kind: o.kind, created: [...o.entries] };

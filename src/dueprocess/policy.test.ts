@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MosaicError } from '../core/errors.js';
+import { loadCatalogue, defaultCataloguePath } from '../core/catalogue.js';
 import { shipped } from '../core/paths.js';
 import { shippedListPolicy } from '../schemes/lists/policy.js';
 import { loadDueProcessPolicy, shippedDueProcessPolicy } from './policy.js';
@@ -39,7 +40,7 @@ function issues(dir: string): { code: string; line?: number }[] {
 describe('shipped due-process rules', () => {
   const p = shippedDueProcessPolicy();
   it('load with a version and every rule carrying basis and marker', () => {
-    expect(p.version).toBe('objections@2026.1+publication@2026.1');
+    expect(p.version).toBe('objections@2026.1+publication@2026.2');
     for (const c of p.objections.channels) expect(c.basis.length).toBeGreaterThan(10);
     for (const r of p.publication.regimes) expect(r.legal_basis.length).toBeGreaterThan(0);
   });
@@ -50,6 +51,17 @@ describe('shipped due-process rules', () => {
     expect(p.regimeOn('ndrc_penalty', '2026-04-01').code).toBe('ndrc-2026');
     expect(() => p.regimeOn('ndrc_penalty', '2018-12-31')).toThrow(/no ndrc_penalty regime/);
     expect(() => p.regimeOn('samr_penalty', '2021-08-31')).toThrow(MosaicError);
+  });
+  it('show licences of a catalogue kind for a period flagged as an assumption when it has no source', () => {
+    const cat = loadCatalogue(defaultCataloguePath());
+    const rules = p.publication.licences ?? [];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const l of rules) {
+      expect(cat.get(l.kind)?.category).toBe('administrative_licensing');
+      expect(p.licenceRule(l.kind)).toBe(l);
+      if (l.assumption) expect(l.marker).toBe('U');
+    }
+    expect(p.licenceRule('admin.penalty')).toBeUndefined();
   });
   it('route objections to the channel whose rule applies', () => {
     expect(p.route({ target: 'record', kind: 'finance.loan_overdue', jurisdiction: '371081' }).code).toBe(
@@ -124,5 +136,15 @@ describe('bad rule files', () => {
         edited('publication.yaml', (t) => t.replace('classes: [defaulter_performed]', 'classes: [nobody]')),
       ),
     ).toContainEqual(expect.objectContaining({ code: 'dueprocess.unknown_class' }));
+  });
+  it('an assumed licence period marked as anything but U, and a licence kind twice', () => {
+    const got = issues(
+      edited('publication.yaml', (t) => {
+        const rule = t.slice(t.indexOf('  - kind: licensing.administrative_licence'));
+        return t.replace('    marker: U\n    assumption: true', '    marker: P\n    assumption: true') + rule;
+      }),
+    ).map((i) => i.code);
+    expect(got).toContain('dueprocess.assumption_marker');
+    expect(got).toContain('dueprocess.duplicate_licence_kind');
   });
 });

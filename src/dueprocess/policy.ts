@@ -10,6 +10,7 @@ import {
   type Channel,
   type ObjectionPack,
   type PublicationClass,
+  type LicenceRule,
   type PublicationPack,
   type Regime,
   type TargetType,
@@ -71,6 +72,11 @@ export class DueProcessPolicy {
       code: 'dueprocess.no_route',
       message: `no objection route matches ${JSON.stringify(q)}`,
     });
+  }
+
+  /** The licence rule for a record kind (how long the portal shows it), if the kind is a published licence. */
+  licenceRule(kind: string): LicenceRule | undefined {
+    return this.publication.licences?.find((l) => l.kind === kind);
   }
 
   regime(code: string): Regime {
@@ -199,6 +205,19 @@ function checkPublication(p: PublicationPack, at: (path: (string | number)[]) =>
           [...base, 'steps', si, 'after'],
         );
     });
+  });
+  const licenceKinds = new Set<string>();
+  (p.licences ?? []).forEach((l, i) => {
+    if (licenceKinds.has(l.kind))
+      push('dueprocess.duplicate_licence_kind', `licence kind ${l.kind} twice`, ['licences', i, 'kind']);
+    licenceKinds.add(l.kind);
+    // A period with no source must say so (marker U), so the portal never presents an assumption as a rule.
+    if (l.assumption && l.marker !== 'U')
+      push('dueprocess.assumption_marker', `${l.kind}: an assumed period is marked U, not ${l.marker}`, [
+        'licences',
+        i,
+        'marker',
+      ]);
   });
   // Regimes of a family must not overlap: a date gets one answer.
   const fam = new Map<string, { from: string; to: string; i: number }[]>();

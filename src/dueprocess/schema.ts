@@ -159,12 +159,35 @@ const RegimeSchema = z
   .strict();
 export type Regime = z.infer<typeof RegimeSchema>;
 
+/**
+ * How long the portal shows a licensing decision of one record kind (double publicity, DOMAIN §8.1): a fixed number of
+ * months from the decision. `assumption: true` says the period has no source, and the portal shows that beside it.
+ */
+const LicenceRuleSchema = z
+  .object({
+    kind: z.string().min(1),
+    zh: z.string().min(1),
+    en: z.string().min(1),
+    show_months: z.number().int().min(1),
+    from: z.literal('decision'),
+    legal_basis: z
+      .array(z.object({ doc: z.string().min(1), marker: Marker, note: z.string().optional() }).strict())
+      .min(1),
+    marker: Marker,
+    assumption: z.boolean(),
+    note: z.string().optional(),
+    source: z.string().min(1),
+  })
+  .strict();
+export type LicenceRule = z.infer<typeof LicenceRuleSchema>;
+
 export const PublicationPackSchema = z
   .object({
     pack: z.literal('dueprocess-publication'),
     version: z.string().min(1),
     source: z.string().min(1),
     regimes: z.array(RegimeSchema).min(1),
+    licences: z.array(LicenceRuleSchema).optional(),
   })
   .strict();
 export type PublicationPack = z.infer<typeof PublicationPackSchema>;

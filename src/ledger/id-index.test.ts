@@ -57,14 +57,19 @@ describe('RowIdIndex', () => {
           if (op === 'add') {
             if (ref.has(k)) {
               expect(index.find(hi, lo)).toBe(ref.get(k));
+              // A present id is found, not inserted again.
+              expect(index.findOrInsert(hi, lo, hiCol.length)).toBe(ref.get(k));
               continue;
             }
+            if (hiCol.length % 7 === 3) index.reserve(ref.size + 5);
             const row = hiCol.length;
             hiCol.push(hi);
             loCol.push(lo);
             cols.hi[row] = hi;
             cols.lo[row] = lo;
-            index.insert(hi, lo, row);
+            // Alternate the two ways in; findOrInsert of an absent id inserts it (and answers -1).
+            if (row % 2 === 0) index.insert(hi, lo, row);
+            else expect(index.findOrInsert(hi, lo, row)).toBe(-1);
             ref.set(k, row);
           } else if (op === 'remove') expect(index.remove(hi, lo)).toBe(ref.delete(k));
           else expect(index.find(hi, lo)).toBe(ref.get(k) ?? -1);

@@ -62,6 +62,41 @@ export class RowIdIndex {
     this.count++;
   }
 
+  /**
+   * find, and when the id is absent, insert it at `row` in the empty slot the probe ended on: one walk of the probe
+   * chain instead of two (an append's new record would otherwise pay the slot array's cache miss twice). Returns
+   * the row already holding the id, or -1 when it was inserted.
+   */
+  findOrInsert(hi: number, lo: number, row: number): number {
+    if (row > MAX_INDEXED_ROWS)
+      throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
+    // Grow first, so the empty slot found below is still the right one.
+    if (this.count + 1 > this.slots.length * MAX_LOAD) this.grow();
+    const { hi: H, lo: L } = this.ids();
+    const slots = this.slots;
+    const tag = lo >>> ROW_BITS;
+    let i = hi >>> this.shift;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) break;
+      if (e >>> ROW_BITS === tag) {
+        const r = (e & ROW_MASK) - 1;
+        if (H[r] === hi && L[r] === lo) return r;
+      }
+      i = (i + 1) & this.mask;
+    }
+    slots[i] = ((tag << ROW_BITS) | (row + 1)) >>> 0;
+    this.count++;
+    return -1;
+  }
+
+  /** Size the slot array for `count` ids at once (one rehash for a batch instead of one per doubling). */
+  reserve(count: number): void {
+    let bits = 32 - this.shift;
+    while (count > 2 ** bits * MAX_LOAD) bits++;
+    if (bits > 32 - this.shift) this.grow(bits);
+  }
+
   private place(hi: number, entry: number): void {
     const slots = this.slots;
     let i = hi >>> this.shift;
@@ -69,10 +104,9 @@ export class RowIdIndex {
     slots[i] = entry;
   }
 
-  private grow(): void {
+  private grow(bits = 32 - this.shift + 1): void {
     const old = this.slots;
     const { hi: H } = this.ids();
-    const bits = 32 - this.shift + 1;
     this.slots = new Uint32Array(2 ** bits);
     this.shift = 32 - bits;
     this.mask = 2 ** bits - 1;

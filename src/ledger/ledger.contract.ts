@@ -403,8 +403,18 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
           .filter((r) => r.subject === P1 && r.reportedAt <= d)
           .map((r) => r.id)
           .sort();
-      for (const d of ['2000-01-01', '2024-01-11', '2024-01-12', '2024-02-29', '2024-03-01', '2024-12-31'])
-        expect(await asOf(d)).toEqual(known(d));
+      // Before 1970 and after 2149 too: outside the stored day range, not an error (a server must not answer 5xx).
+      for (const d of [
+        '1900-01-01',
+        '2000-01-01',
+        '2024-01-11',
+        '2024-01-12',
+        '2024-02-29',
+        '2024-03-01',
+        '2024-12-31',
+        '2200-01-01',
+      ])
+        expect(await asOf(d), d).toEqual(known(d));
       expect(await asOf('2024-01-11')).toHaveLength(1);
       expectIssue(
         await rejection(ledger.readSubject(P1, '2024-13-01')),
@@ -509,6 +519,37 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       const err = await rejection(ledger.putSubjects([subs[0]!, { ...subs[2]!, type: 'natural' }]));
       expectIssue(err, 'subject.type_mismatch', ['subjects', 1, 'type']);
       expect((await ledger.getSubject(F1))?.type).toBe('legal');
+    });
+
+    it('finds register entries by name prefix, ordered by name then id, limited, never by substring', async () => {
+      const [a, b, c] = fixtureSubjects();
+      const more: Subject[] = [
+        { ...b!, name: '荣成市某某渔业公司' },
+        { ...c!, id: usccAt(1), name: '荣成市某某水产有限公司 "Ltd", \t tab' },
+        { ...c!, id: usccAt(2), name: '威海荣成市场' },
+        { ...c!, id: usccAt(3), name: '荣成%_公司' },
+        { ...c!, id: usccAt(4), name: '荣成' },
+      ];
+      await ledger.putSubjects([a!, c!, ...more]);
+      const ids = async (prefix: string, limit = 10) =>
+        (await ledger.findSubjects(prefix, limit)).map((s) => s.id);
+      const byName = [c!, ...more]
+        .filter((s) => s.name!.startsWith('荣成'))
+        .sort((x, y) => Buffer.compare(Buffer.from(x.name!), Buffer.from(y.name!)) || (x.id < y.id ? -1 : 1))
+        .map((s) => s.id);
+      expect(byName).toHaveLength(5);
+      expect(await ids('荣成')).toEqual(byName);
+      expect(await ids('荣成', 2)).toEqual(byName.slice(0, 2));
+      // Same name, two ids: id order. A name that only contains the text is not found; LIKE's wildcards are text.
+      expect(await ids('荣成市某某水产')).toEqual([c!.id, usccAt(1)].sort());
+      expect(await ids('成市')).toEqual([]);
+      expect(await ids('荣成%')).toEqual([usccAt(3)]);
+      expect(await ids('荣成_')).toEqual([]);
+      expect(await ids('张三')).toEqual([a!.id]);
+      expect(await ids('荣成', 0)).toEqual([]);
+      expect(await ids('荣成\u0000')).toEqual([]);
+      // Whole entries come back, as getSubject reads them.
+      expect(await ledger.findSubjects('张', 1)).toEqual([await ledger.getSubject(a!.id)]);
     });
 
     it('keeps register lists and text exact: [] vs [""], quotes, commas, newlines', async () => {

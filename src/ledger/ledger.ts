@@ -82,6 +82,12 @@ export interface Ledger {
   putSubjects(subjects: readonly Subject[]): Promise<void>;
   getSubject(id: string): Promise<Subject | undefined>;
   subjects(): Promise<Subject[]>;
+  /**
+   * Register entries whose name starts with `prefix` (compared by code point), ordered by name then id, at most
+   * `limit`: the portal's search. The stores answer it from their own structures without reading every subject into
+   * the process (PostgreSQL: a B-tree on the name; docs/decisions/0097).
+   */
+  findSubjects(prefix: string, limit: number): Promise<Subject[]>;
   /** The distinct agency codes stored (at most MAX_AGENCIES), for checking a file against the limit before storing. */
   agencies(): Promise<string[]>;
   /**

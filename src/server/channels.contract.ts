@@ -90,6 +90,24 @@ export function channelsContract(name: string, open: () => Promise<StoreHandle>)
         expect(body.budgets).toEqual([
           expect.objectContaining({ purpose: 'urban_credit_monitoring', remaining: 0, allowance: 2 }),
         ]);
+        // The ledger's own row, written with the decisions, says the same.
+        expect(body.stored).toEqual([
+          expect.objectContaining({ purpose: 'urban_credit_monitoring', remaining: 0 }),
+        ]);
+        // Every decision is in the access log, a request id asked again marked as answered before.
+        const log = await h.call('GET', '/v1/access-log', h.keys.admin);
+        const rows = log.json.rows as { action: string; detail: string }[];
+        expect(rows.filter((r) => r.action === 'channel.request').map((r) => r.detail)).toEqual([
+          'refused by authority.min_rank',
+          'granted; rho 1',
+          'answered before: granted; rho 0',
+          'granted; rho 1',
+          'refused by budget.available',
+        ]);
+        // The store itself refuses a negative balance, whatever a server process believes.
+        await expect(
+          ctx2.state.tx((q) => q.query(`UPDATE {t}server_channel_budget SET remaining = remaining - 1`)),
+        ).rejects.toThrow();
       } finally {
         await app2.close();
         await ctx2.close();
@@ -170,6 +188,38 @@ export function channelsContract(name: string, open: () => Promise<StoreHandle>)
         403,
       );
       expect((await h.call('POST', '/v1/channels/ride-hailing/requests', undefined, ask())).status).toBe(401);
+    });
+
+    // The last test: a second server writing makes the first one's cached access-log chain stale, so the first
+    // server is not used after it.
+    it('a restarted server refuses a request the stored budget cannot pay for', async () => {
+      const ctx2 = await createContext(store.ledger, { pgUrl: store.pgUrl });
+      const { app: app2 } = await buildServer(ctx2, { rateLimit: false });
+      try {
+        const res = await app2.inject({
+          method: 'POST',
+          url: '/v1/channels/ride-hailing/requests',
+          headers: {
+            authorization: `Bearer ${h.keys.prefecture_office}`,
+            'content-type': 'application/json',
+          },
+          payload: ask({ id: 'q4', granularity: 'province' }),
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(JSON.parse(res.body)).toMatchObject({ outcome: 'refused', refusedBy: 'budget.available' });
+        // The ledger's row still says nothing is left; the next period starts afresh (the same year here).
+        const b = await app2.inject({
+          method: 'GET',
+          url: '/v1/channels/ride-hailing/budget',
+          headers: { authorization: `Bearer ${h.keys.admin}` },
+        });
+        expect(JSON.parse(b.body).stored).toEqual([
+          expect.objectContaining({ purpose: 'urban_credit_monitoring', remaining: 0 }),
+        ]);
+      } finally {
+        await app2.close();
+        await ctx2.close();
+      }
     });
   });
 }

@@ -1,8 +1,8 @@
-// `mosaic serve --demo`: loads the shipped sample (idempotent), publishes two of its penalties on the portal, and
-// issues keys to a few of its residents and firms and to a credit office, so every part of the web app can be tried.
+// `mosaic serve --demo`: loads the shipped sample (idempotent) with a few licences for its firms, publishes two of its
+// penalties on the portal, and issues keys to a few of its residents and firms and to a credit office, so every part of the web app can be tried.
 import { readFileSync } from 'node:fs';
 import { shipped } from '../core/paths.js';
-import type { CreditRecord, Subject } from '../core/types.js';
+import { recordId, type CreditRecord, type Subject } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Account } from './auth.js';
 import type { ServerContext } from './context.js';
@@ -30,10 +30,56 @@ const DEMO_PUBLICATIONS = [
   { subject: '92371003YT9WQKL33L', record: 'rb5b85b1f54270456', class: 'general', day: '2026-09-01' },
 ] as const;
 
+/**
+ * Licensing decisions for the sample's firms (double publicity, DOMAIN §8.1), fictional like the sample. They live here
+ * rather than in records.jsonl because that file is generated (scenarios/sample/README.md). One is older than the
+ * publication pack's showing period, so the portal has one it no longer shows.
+ */
+const DEMO_LICENCES: readonly Omit<CreditRecord, 'id' | 'status' | 'reportedAt'>[] = [
+  {
+    subject: '91371003YYYFFGJT08',
+    occurredAt: '2025-03-14',
+    agency: 'housing',
+    basis: '鲁建安许字〔2025〕第0371号 (construction work safety licence)',
+  },
+  {
+    subject: '91371003YYYFFGJT08',
+    occurredAt: '2021-05-20',
+    agency: 'housing',
+    basis: '鲁建资字〔2021〕第1188号 (construction qualification)',
+  },
+  {
+    subject: '92371003YT9WQKL33L',
+    occurredAt: '2026-02-09',
+    agency: 'market_regulation',
+    basis: '文市监食许〔2026〕第0042号 (food business licence)',
+  },
+  {
+    subject: '91371082Y5GYPF8P9Q',
+    occurredAt: '2024-11-28',
+    agency: 'market_regulation',
+    basis: '威市监食生许〔2024〕第0217号 (food production licence)',
+  },
+  {
+    subject: '93371082YL3T6PQQ5C',
+    occurredAt: '2025-08-05',
+    agency: 'ecology_environment',
+    basis: '荣环排许〔2025〕第0093号 (pollutant discharge permit)',
+  },
+].map((l) => ({ ...l, kind: 'licensing.administrative_licence', level: 'county' as const }));
+
+/** The demo licences as records, reported on the day of the decision. */
+export function demoLicences(): CreditRecord[] {
+  return DEMO_LICENCES.map((l) => {
+    const r = { ...l, reportedAt: l.occurredAt, status: 'original' as const };
+    return { id: recordId(r), ...r };
+  });
+}
+
 /** Store the sample's subjects and records (a second start stores nothing new: record ids are content hashes). */
 export async function loadDemoData(ledger: Ledger): Promise<number> {
   await ledger.putSubjects(jsonl<Subject>('subjects.jsonl'));
-  const res = await ledger.append(jsonl<CreditRecord>('records.jsonl'));
+  const res = await ledger.append([...jsonl<CreditRecord>('records.jsonl'), ...demoLicences()]);
   return res.inserted;
 }
 

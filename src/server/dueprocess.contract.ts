@@ -307,12 +307,37 @@ export function dueProcessContract(name: string, open: () => Promise<StoreHandle
     });
 
     it('the portal shows penalties within their periods with countdowns, masked, as of a date and with rule versions', async () => {
-      const s = await call('GET', `/v1/portal/search?q=${encodeURIComponent('建筑工程')}&asOf=2026-06-01`);
+      const s = await call(
+        'GET',
+        `/v1/portal/search?q=${encodeURIComponent('威海某某建筑')}&asOf=2026-06-01`,
+      );
       expect(s.status, s.text).toBe(200);
       expect(s.json.results).toEqual([
         expect.objectContaining({ type: 'legal', name: '威海某某建筑工程有限公司' }),
       ]);
       expect(findUnmasked(s.text)).toBeUndefined();
+      // The search reads names by their start through the ledger's lookup: a text inside a name finds nothing; a
+      // full USCC in any case finds its firm, masked; the same ref opens the page.
+      const inside = await call(
+        'GET',
+        `/v1/portal/search?q=${encodeURIComponent('建筑工程')}&asOf=2026-06-01`,
+      );
+      expect(inside.json.results).toEqual([]);
+      const byCode = await call('GET', `/v1/portal/search?q=${WENDENG_FIRM.toLowerCase()}&asOf=2026-06-01`);
+      expect(byCode.json.results).toEqual([
+        expect.objectContaining({
+          type: 'legal',
+          name: '威海某某建筑工程有限公司',
+          ref: s.json.results[0].ref,
+        }),
+      ]);
+      expect(findUnmasked(byCode.text)).toBeUndefined();
+      // Text that means something to SQL or to PostgreSQL's text type is only text: an empty answer, never a 5xx.
+      for (const q of ['%%', '__', "威海'; --", '威海\u0000', '威海\\'])
+        expect((await call('GET', `/v1/portal/search?q=${encodeURIComponent(q)}`)).json, q).toMatchObject({
+          count: 0,
+          results: [],
+        });
       const e = await call('GET', `/v1/portal/entities/${WENDENG_FIRM}?asOf=2026-06-01`);
       expect(e.status, e.text).toBe(200);
       expect(findUnmasked(e.text)).toBeUndefined();

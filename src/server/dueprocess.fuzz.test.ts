@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../ledger/ledger.js';
-import { openLedger } from '../ledger/open.js';
-import { harness, RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { RONGCHENG_PERSON } from './server.contract.js';
+import { embeddedHarness, type EmbeddedHarness } from './harness.testkit.js';
 
 const RUNS = Number(process.env.MOSAIC_FUZZ_RUNS_DUEPROCESS ?? 300);
 
@@ -39,12 +39,12 @@ const label = (fn: string) =>
   (/`([^`]+)`|'([^']+)'/.exec(fn)?.slice(1).find(Boolean) ?? fn).replace(/\$\{[^}]+\}/g, ':x');
 
 describe('due-process write-route fuzz', () => {
-  let h: Harness;
+  let h: EmbeddedHarness;
   let ledger: Ledger;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
-    ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
+    h = await embeddedHarness();
+    ledger = h.ledger;
     const rec = (await ledger.readSubject(RONGCHENG_PERSON))[0]!;
     ids.record = rec.id;
     const o = await h.call('POST', '/v1/objections', h.keys.subject, {
@@ -70,11 +70,7 @@ describe('due-process write-route fuzz', () => {
     ids.repair = r.json.id;
     expect(Object.values(ids).every(Boolean)).toBe(true);
   }, 120_000);
-  afterAll(async () => {
-    await h.app.close();
-    await h.ctx.close();
-    await ledger.close();
-  });
+  afterAll(() => h?.close());
 
   const ev = fc.record(
     {

@@ -3,9 +3,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated bodies and JSON answers are untyped by nature */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../ledger/open.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { communityRecord, courtListing, harness, RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { communityRecord, courtListing, RONGCHENG_PERSON } from './server.contract.js';
+import { embeddedHarness, type EmbeddedHarness } from './harness.testkit.js';
 
 const RUNS = Number(process.env.MOSAIC_FUZZ_RUNS ?? 10_000);
 
@@ -80,18 +80,14 @@ function bodies(kind: 'records' | 'other', shapes: fc.Arbitrary<unknown>[]): fc.
 }
 
 describe('write-route fuzz', () => {
-  let h: Harness;
+  let h: EmbeddedHarness;
   let ledger: Ledger;
   beforeAll(async () => {
-    ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
+    h = await embeddedHarness();
+    ledger = h.ledger;
     await h.call('POST', '/v1/records', h.keys.court, { records: [courtListing()] });
   }, 120_000);
-  afterAll(async () => {
-    await h.app.close();
-    await h.ctx.close();
-    await ledger.close();
-  });
+  afterAll(() => h?.close());
 
   const routes: {
     method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../ledger/open.js';
 import { findUnmasked } from './mask.js';
 import { LabRunner } from './lab.js';
-import { harness, type Harness } from './server.contract.js';
+import type { Harness } from './server.contract.js';
+import { embeddedHarness } from './harness.testkit.js';
 
 describe('lab routes', () => {
   let h: Harness;
@@ -18,13 +18,9 @@ describe('lab routes', () => {
   const params = { population: 1000, years: 0.25, seed: 7, set: {} };
   beforeAll(async () => {
     process.env.MOSAIC_LAB_DIR = dir;
-    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
-    dispose = async () => {
-      await h.app.close();
-      await h.ctx.close();
-      await ledger.close();
-    };
+    const e = await embeddedHarness();
+    h = e;
+    dispose = e.close;
   }, 120_000);
   afterAll(async () => {
     delete process.env.MOSAIC_LAB_DIR;

@@ -2,9 +2,9 @@
 // with their countdowns (list management), the conditions a repair must meet, and the KPI dashboard.
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON read loosely by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../ledger/open.js';
 import { findUnmasked } from './mask.js';
-import { harness, RONGCHENG_PERSON, WENDENG_FIRM, type Harness } from './server.contract.js';
+import { RONGCHENG_PERSON, WENDENG_FIRM, type Harness } from './server.contract.js';
+import { embeddedHarness } from './harness.testkit.js';
 
 describe('credit office console routes', () => {
   let h: Harness;
@@ -15,13 +15,9 @@ describe('credit office console routes', () => {
   let objection: any;
 
   beforeAll(async () => {
-    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
-    dispose = async () => {
-      await h.app.close();
-      await h.ctx.close();
-      await ledger.close();
-    };
+    const e = await embeddedHarness();
+    h = e;
+    dispose = e.close;
     Object.assign(k, h.keys);
     const make = async (account: Record<string, unknown>) => {
       const a = await h.call('POST', '/v1/admin/accounts', k.admin, account);

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../ledger/open.js';
 import { buildServer } from './app.js';
-import { demoAccess, loadDemoData } from './demo.js';
+import { demoAccess, demoLicences, loadDemoData } from './demo.js';
 import { findUnmasked } from './mask.js';
-import { harness, RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { RONGCHENG_PERSON, type Harness } from './server.contract.js';
+import { embeddedHarness } from './harness.testkit.js';
 
 describe('web app routes', () => {
   let h: Harness;
@@ -21,13 +22,9 @@ describe('web app routes', () => {
     writeFileSync(join(webDir, 'assets', 'index-abc.js'), 'console.log(1)');
     writeFileSync(join(webDir, 'assets', 'notes.txt'), 'not served');
     process.env.MOSAIC_WEB_DIR = webDir;
-    const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
-    h = await harness({ ledger, dispose: () => ledger.close() });
-    dispose = async () => {
-      await h.app.close();
-      await h.ctx.close();
-      await ledger.close();
-    };
+    const e = await embeddedHarness();
+    h = e;
+    dispose = e.close;
   }, 120_000);
   afterAll(async () => {
     delete process.env.MOSAIC_WEB_DIR;
@@ -161,7 +158,7 @@ describe('mosaic serve --demo seeding', () => {
           expect(me).toMatchObject({ role: k.role, subject: k.subject });
         }
         // The published penalty is on the portal, and the search result's ref opens the entity page.
-        const search = JSON.parse((await app.inject({ url: '/v1/portal/search?q=建筑' })).body);
+        const search = JSON.parse((await app.inject({ url: '/v1/portal/search?q=威海某某建筑' })).body);
         const [firm] = search.results;
         expect(firm.ref).toMatch(/^p[0-9a-f]{20}$/);
         const page = JSON.parse((await app.inject({ url: `/v1/portal/entities/${firm.ref}` })).body);
@@ -175,6 +172,24 @@ describe('mosaic serve --demo seeding', () => {
         );
         expect(byCode.entity).toEqual(page.entity);
         expect(byCode.penalties).toEqual(page.penalties);
+        // Double publicity's other half: the firm's licence decided 2025-03-14 is shown for the pack's 36 months (an
+        // assumption, marked U), so until 2028-03-13; its 2021 licence stopped being shown after 2024-05-19.
+        const lic = async (asOf: string) =>
+          JSON.parse((await app.inject({ url: `/v1/portal/entities/${uscc}?asOf=${asOf}` })).body).licences;
+        expect(await lic('2026-12-01')).toEqual([
+          expect.objectContaining({
+            kind: 'licensing.administrative_licence',
+            decidedOn: '2025-03-14',
+            showUntil: '2028-03-13',
+            daysLeft: 468,
+            marker: 'U',
+            assumption: true,
+            basis: expect.stringContaining('Administrative Licensing Law'),
+          }),
+        ]);
+        expect((await lic('2024-05-19')).map((l: { daysLeft: number }) => l.daysLeft)).toEqual([0]);
+        expect(await lic('2024-05-20')).toEqual([]);
+        expect(await lic('2021-05-19')).toEqual([]);
       } finally {
         await app.close();
         await ctx.close();
@@ -182,5 +197,35 @@ describe('mosaic serve --demo seeding', () => {
     } finally {
       await ledger.close();
     }
+  });
+});
+
+describe('licences on the portal', () => {
+  it('a withdrawn licence is not shown, a corrected one is shown as corrected, other kinds never', async () => {
+    const { licencesShown } = await import('./routes/portal.js');
+    const { shippedDueProcessPolicy } = await import('../dueprocess/policy.js');
+    const { defaultCataloguePath, loadCatalogue } = await import('../core/catalogue.js');
+    const { recordId } = await import('../core/types.js');
+    const { toEpochDay } = await import('../core/dates.js');
+    const [a, , b] = demoLicences();
+    const fix = { ...b!, basis: 'corrected document', status: 'correction' as const, supersedes: b!.id };
+    const gone = { ...a!, status: 'withdrawal' as const, supersedes: a!.id };
+    const penalty = { ...a!, kind: 'admin.penalty', severity: 'warning' };
+    const recs = [a!, b!, penalty, { ...fix, id: recordId(fix) }, { ...gone, id: recordId(gone) }];
+    const shown = licencesShown(
+      shippedDueProcessPolicy(),
+      loadCatalogue(defaultCataloguePath()),
+      recs,
+      toEpochDay('2026-06-01'),
+    );
+    expect(shown.map((l) => l.document)).toEqual(['corrected document']);
+    // Without the withdrawal and correction both licences show; a penalty record is never a licence.
+    const plain = licencesShown(
+      shippedDueProcessPolicy(),
+      loadCatalogue(defaultCataloguePath()),
+      [a!, b!, penalty],
+      toEpochDay('2026-06-01'),
+    );
+    expect(plain.map((l) => l.record)).toEqual([a!.id, b!.id]);
   });
 });

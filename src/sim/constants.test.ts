@@ -68,7 +68,14 @@ const ALLOWED: Record<string, { literals: number[]; why: string }> = {
   'processes/conduct.ts': { literals: [120], why: 'ages 0-120' },
   'processes/credit.ts': { literals: [2, 3, 4, 5, 6, 7, 8], why: 'credit state codes' },
   'processes/finance-schema.ts': { literals: [7, 16, 120, 255], why: 'validation bounds' },
-  'processes/coproduction-schema.ts': { literals: [24], why: 'validation bound (months of a baseline)' },
+  'processes/coproduction-schema.ts': {
+    literals: [12, 24],
+    why: 'validation bounds (months of the year a request is asked in; months of a baseline)',
+  },
+  'processes/data-channels.ts': {
+    literals: [4],
+    why: 'the year digits of an ISO date; the prefecture prefix of a GB/T 2260 code',
+  },
   'processes/firm-grades.ts': { literals: [2], why: 'inspection draw digits' },
   'processes/kpi-reporting.ts': {
     literals: [12, 256],
@@ -79,8 +86,12 @@ const ALLOWED: Record<string, { literals: number[]; why: string }> = {
     why: 'feature slots 0-9, Laplace smoothing ((k+1)/(n+2), 1/2 for an empty history), the 12-month ring, contacts at 0.01 precision, byte cap, days per year of account age, 24-bit grid mask, the empty-day sentinel',
   },
   'processes/platform-notices.ts': {
-    literals: [2, 3, 4, 255],
-    why: 'state codes of a followed listing (bits 1, 2, 4, mask 3); byte counters saturate at 255; a pool needs 2',
+    literals: [2, 3, 4, 255, 65535],
+    why: 'state codes of a followed listing (bits 1, 2, 4, mask 3); byte and 16-bit counters saturate at 255 and 65535; a pool needs 2',
+  },
+  'processes/trust.ts': {
+    literals: [12, 65535],
+    why: 'December, the year-end tally; 16-bit counters saturate at 65535',
   },
   'processes/relational.ts': {
     literals: [2, 3, 4, 255],

@@ -70,6 +70,16 @@ export interface TieSupport {
   helping: Uint8Array;
 }
 
+/** What the trust module shares with other modules, by local person index (issue 17 §5): notices each resident saw
+ * since the last month (counted by the platformNotices module), a factor on their untrustworthy conduct (read by the
+ * conduct process, never above `conductMax`), and points added to their opinion experience (read by opinion). */
+export interface TrustLinks {
+  noticesSeen: Uint16Array;
+  conduct: Float32Array;
+  conductMax: number;
+  support: Float32Array;
+}
+
 /** How hard each agency's office works its cases and its data entry, by agency index (set by the kpiReporting module;
  * absent when that module is off, so recording then draws exactly as before). */
 export interface ReportingEffort {
@@ -143,6 +153,8 @@ export class DistrictContext {
   reporting: ReportingEffort | undefined;
   /** Whether each resident used a grade perk this month (local index); set by the perks module, absent when off. */
   perkUsed: Uint8Array | undefined;
+  /** Generalised trust's reach into other modules; set by the trust module, absent when off (all draw as before). */
+  trustLinks: TrustLinks | undefined;
   /** The opinion module's survey respondents of the epoch, SURVEY_ROW numbers each (society-schema.ts). */
   survey: number[] = [];
 

@@ -20,6 +20,8 @@ import { BanksProcess } from './processes/banks.js';
 import { KpiReportingProcess } from './processes/kpi-reporting.js';
 import { FirmGradesProcess } from './processes/firm-grades.js';
 import { PlatformNoticesProcess } from './processes/platform-notices.js';
+import { DataChannelsProcess } from './processes/data-channels.js';
+import { TrustProcess } from './processes/trust.js';
 import { PlatformsProcess } from './processes/platforms.js';
 import {
   DEFAULT_PROCESSES,
@@ -88,6 +90,8 @@ function buildProcesses(c: DistrictContext): DistrictProcess[] {
     firmGrades: () => new FirmGradesProcess(c),
     kpiReporting: () => new KpiReportingProcess(c),
     platformNotices: () => new PlatformNoticesProcess(c),
+    dataChannels: () => new DataChannelsProcess(c),
+    trust: () => new TrustProcess(c),
   };
   return PROCESS_NAMES.filter((n) => on.has(n)).map((n) => make[n]()!);
 }

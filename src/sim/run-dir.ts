@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareOutputDir } from '../core/outputs.js';
 
-/** Every entry a run writes into its directory, plus the audit report that `mosaic audit` puts there by default. */
+/** The folder `mosaic finance from-run RUN` writes the lenders', platforms' and firms' data for the run into. */
+export const RUN_FINANCE = 'finance';
+
+/**
+ * Every entry a run writes into its directory, plus what later commands put there by default: the audit report
+ * (`mosaic audit`) and the finance data (`mosaic finance from-run`). They derive from the run, so replacing the run
+ * (--force) removes them too rather than leaving stale data beside a new run.
+ */
 export const RUN_ENTRIES = [
   'manifest.json',
   'ledger.duckdb',
@@ -17,6 +24,7 @@ export const RUN_ENTRIES = [
   'bank-loans.csv',
   '.scratch',
   'audit',
+  RUN_FINANCE,
 ] as const;
 
 /** A run written before output markers existed: its manifest and ledger are there and nothing foreign is. */

@@ -9,6 +9,7 @@ import { MosaicError, type Issue } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
 import { locate, parseYaml, validateYaml, type ParsedYaml } from '../core/yaml-doc.js';
 import { AgenciesFile, BehaviourFile, ResponsesFile, crossCheckBehaviour } from './behaviour-schema.js';
+import { loadChannelPolicy } from '../coproduction/policy.js';
 import { CoproductionFile } from './processes/coproduction-schema.js';
 import { FinanceFile } from './processes/finance-schema.js';
 import { FirmsFile, PopulationFile, ScenarioFile } from './scenario-schema.js';
@@ -93,7 +94,12 @@ export function loadScenario(dir: string, opts: LoadOptions = {}): Scenario {
   }
   hash.update(JSON.stringify(Object.entries(overrides).sort()));
   if (!issues.length)
-    crossCheck(values as unknown as Omit<Scenario, 'dir' | 'hash' | 'docs' | 'overrides'>, docs, issues);
+    crossCheck(
+      values as unknown as Omit<Scenario, 'dir' | 'hash' | 'docs' | 'overrides'>,
+      docs,
+      issues,
+      root,
+    );
   if (issues.length) throw new MosaicError(issues);
   return {
     dir: root,
@@ -205,6 +211,7 @@ function crossCheck(
   s: Omit<Scenario, 'dir' | 'hash' | 'docs' | 'overrides'>,
   docs: Record<ScenarioPart, ParsedYaml>,
   issues: Issue[],
+  dir: string,
 ): void {
   const at = (part: ScenarioPart, path: (string | number)[]) => locate(docs[part], path);
   if (Number.isNaN(toEpochDay(s.scenario.start)))
@@ -276,6 +283,43 @@ function crossCheck(
         location: at('scenario', ['processes']),
       });
   }
+  // Issue 17 §1, §5: the dataChannels and trust modules read their own blocks of coproduction.yaml.
+  for (const [mod, block] of [
+    ['dataChannels', 'channels'],
+    ['trust', 'trust'],
+  ] as const)
+    if ((s.scenario.processes ?? []).includes(mod) && !s.coproduction?.[block])
+      issues.push({
+        code: `scenario.missing_${block}`,
+        message: `the ${mod} module needs the ${block} block of the scenario's coproduction.yaml`,
+        location: at('scenario', ['processes']),
+      });
+  const ch = s.coproduction?.channels;
+  if (ch) {
+    try {
+      const policy = loadChannelPolicy(resolvePolicyPath({ dir }, ch.policy));
+      const ds = policy.datasets.find((d) => d.id === ch.dataset);
+      if (!ds || !ds.fields.some((f) => f.name === ch.amountField && f.kind === 'number'))
+        issues.push({
+          code: 'scenario.channel_dataset',
+          message: `the channel policy has no dataset ${ch.dataset} with a number field ${ch.amountField}`,
+          location: at('coproduction', ['channels', 'dataset']),
+        });
+    } catch (e) {
+      issues.push({
+        code: 'scenario.channel_policy',
+        message: (e as Error).message,
+        location: at('coproduction', ['channels', 'policy']),
+      });
+    }
+  }
+  const pq = s.coproduction?.procurement;
+  if (pq?.rule.startsWith('vendor:') && !pq.vendors.some((v) => `vendor:${v.id}` === pq.rule))
+    issues.push({
+      code: 'scenario.unknown_vendor',
+      message: `procurement names ${pq.rule}, which no bid has`,
+      location: at('coproduction', ['procurement', 'rule']),
+    });
   const agencyIds = new Set(s.agencies.list.map((a) => a.id));
   s.coproduction?.kpi.agencies.forEach((id, i) => {
     if (!agencyIds.has(id))

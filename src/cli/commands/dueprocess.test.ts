@@ -3,57 +3,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fictionalPerson, penalty } from '../../dueprocess/fixtures.js';
 import { openLedger } from '../../ledger/open.js';
-import { main } from '../main.js';
+import { jsonOf, runCli, type CliRun } from '../run-cli.testkit.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'issue-13-cli-'));
 const subject = fictionalPerson(31);
 const rec = penalty(subject, { occurredAt: '2026-02-02', reportedAt: '2026-02-03' });
 
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-async function mosaic(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
-  let stdout = '';
-  let stderr = '';
-  const spies = [
-    vi
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true)),
-    vi
-      .spyOn(process.stderr, 'write')
-      .mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true)),
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n')),
-    vi.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-      throw new Exit(Number(code ?? 0));
-    }),
-  ];
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await main(['node', 'mosaic', '--ledger', 'duckdb', '--data-dir', dataDir, ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    code = err.code;
-  } finally {
-    process.exitCode = undefined;
-    for (const s of spies) s.mockRestore();
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
+/** `mosaic ARGS` against the test's data dir, with its stdout read as JSON when it is JSON. */
+async function mosaic(...args: string[]): Promise<CliRun & { json: any }> {
+  const r = await runCli('--ledger', 'duckdb', '--data-dir', dataDir, ...args);
+  return { ...r, json: jsonOf(r) };
 }
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ import { syntheticLoans } from '../../schemes/scorecard/synthetic.js';
 import { out } from '../../ingest/session.js';
 import { writeRunLoans, type RunLoans } from './run-loans.js';
 import { datasetCsv } from './scorecard.js';
+import { RUN_FINANCE } from '../../sim/run-dir.js';
 
 export const FINANCE_SEED = 'mosaic-finance-sample-v1';
 /** The last month the sample's lenders have reported. */
@@ -128,7 +129,7 @@ export async function writeRunFinance(
     risk: Math.min(0.2, 0.02 * (median / Math.max(1, Number(p.income) || 1)) ** 0.5),
   }));
   const until = end.slice(0, 7);
-  const dir = join(run, 'finance');
+  const dir = join(run, RUN_FINANCE);
   mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {
     'credit.jsonl': jsonl(syntheticCreditData(persons, `${seed}|credit`, until)),

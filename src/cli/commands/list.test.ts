@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord, type RecordInput, type Subject } from '../../core/types.js';
 import { openLedger } from '../../ledger/open.js';
-import { buildProgram } from '../main.js';
+import { runCli } from '../run-cli.testkit.js';
 
 const A = '110105198003120016';
 const B = '110105197507040023';
@@ -121,24 +121,8 @@ const records = [
 ];
 
 let dir: string;
-async function run(...args: string[]): Promise<{ stdout: string; stderr: string; code: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'mosaic', '--ledger', 'duckdb', '--data-dir', dir, ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = process.exitCode as number | undefined;
-  process.exitCode = undefined;
-  return { stdout, stderr, code };
-}
+/** `mosaic ARGS` in this process against the test's data dir. */
+const run = (...args: string[]) => runCli('--ledger', 'duckdb', '--data-dir', dir, ...args);
 
 describe('lists CLI', () => {
   beforeAll(async () => {

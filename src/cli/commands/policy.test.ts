@@ -3,33 +3,17 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCataloguePath, loadCatalogue } from '../../core/catalogue.js';
 import { shipped } from '../../core/paths.js';
 import { openLedger } from '../../ledger/open.js';
 import { loadCases } from '../../schemes/municipal/corpus.js';
 import { loadSchemePack } from '../../schemes/municipal/load.js';
-import { buildProgram } from '../main.js';
+import { runCli } from '../run-cli.testkit.js';
 
 let dir: string;
-async function run(...args: string[]): Promise<{ stdout: string; stderr: string; code: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'mosaic', '--ledger', 'duckdb', '--data-dir', dir, ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = process.exitCode as number | undefined;
-  process.exitCode = undefined;
-  return { stdout, stderr, code };
-}
+/** `mosaic ARGS` in this process against the test's data dir. */
+const run = (...args: string[]) => runCli('--ledger', 'duckdb', '--data-dir', dir, ...args);
 
 const WENDENG = shipped('policies', 'wendeng-points', '2020');
 const catalogue = loadCatalogue(defaultCataloguePath());
@@ -50,7 +34,7 @@ describe('policy CLI', () => {
 
   it('lints every shipped pack of every registered kind', async () => {
     const r = await run('policy', 'lint');
-    expect(r.code).toBeUndefined();
+    expect(r.code, r.stderr).toBe(0);
     for (const p of [
       'wendeng-points/2020',
       'weihai-haibei/2020',
@@ -80,7 +64,7 @@ describe('policy CLI', () => {
       shipped('policies', 'weihai-haibei'),
       shipped('policies', 'rongcheng-points'),
     );
-    expect(r.code).toBeUndefined();
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('(points-scheme, engines): 9 passed, 0 failed');
     expect(r.stdout).toContain('(points-scheme, ledger): 10 passed, 0 failed');
     expect(r.stdout).toContain('rongcheng-points/2018 (points-scheme, engines): 6 passed, 0 failed');
@@ -88,51 +72,24 @@ describe('policy CLI', () => {
   });
 
   it('explains a subject from the ledger in English and Chinese', async () => {
-    const en = await run(
-      'policy',
-      'explain',
-      WENDENG,
-      '--subject',
-      repaired.subject.id,
-      '--as-of',
-      '2021-10-01',
-    );
+    /** `policy explain` of the Wendeng pack for one subject as of a day. */
+    const explain = (subject: string, asOf: string, ...more: string[]) =>
+      run('policy', 'explain', WENDENG, '--subject', subject, '--as-of', asOf, ...more);
+    const en = await explain(repaired.subject.id, '2021-10-01');
     expect(en.stdout).toContain('Score: 950');
     expect(en.stdout).toContain('Grade: B');
     expect(en.stdout).toContain('repair conversion W-R-01');
     expect(en.stdout).toContain(
       'basis: Wendeng 2020 Art. 19(1); Attachment 1, 司法领域失信信息 / 信用修复, line 1',
     );
-    const zh = await run(
-      'policy',
-      'explain',
-      WENDENG,
-      '--subject',
-      frozen.subject.id,
-      '--as-of',
-      '2021-06-01',
-      '--lang',
-      'zh',
-    );
+    const zh = await explain(frozen.subject.id, '2021-06-01', '--lang', 'zh');
     expect(zh.stdout).toContain('积分: 980');
     expect(zh.stdout).toContain('冻结(直接降级事由未纠正期间只记录不计分) W1-58-01');
-    const json = JSON.parse(
-      (
-        await run(
-          'policy',
-          'explain',
-          WENDENG,
-          '--subject',
-          frozen.subject.id,
-          '--as-of',
-          '2021-06-01',
-          '--json',
-        )
-      ).stdout,
-    );
+    const json = JSON.parse((await explain(frozen.subject.id, '2021-06-01', '--json')).stdout);
     expect(json.grade).toBe('B');
-    const bad = run('policy', 'explain', WENDENG, '--subject', frozen.subject.id, '--as-of', '2021-06-31');
-    await expect(bad).rejects.toThrow(/not a YYYY-MM-DD date/);
+    const bad = await explain(frozen.subject.id, '2021-06-31');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a YYYY-MM-DD date/);
   });
 
   it('shows how two versions differ', async () => {

@@ -63,7 +63,19 @@ export class MemoryLedger implements Ledger {
   private readonly subjectDict = new SubjectDict();
   private readonly agencyDict = new Dict(MAX_AGENCIES);
   private readonly bases = new Dict();
-  private readonly index = new RowIdIndex(() => ({ hi: this.cIdHi.array, lo: this.cIdLo.array }));
+  /**
+   * The id columns as the index reads them. Made once: the views track their buffers' length, so they stay valid as
+   * the columns grow, and a closure building a fresh object allocated twice per appended record.
+   */
+  private readonly idColumns = { hi: this.cIdHi.array, lo: this.cIdLo.array };
+  private readonly index = new RowIdIndex(() => this.idColumns);
+  /**
+   * Per-subject row chains, so readSubject touches only its subject's rows: `subjectLast[s]` is the last row of
+   * subject s plus one (0: none), `prevSame[row]` the subject's row before `row`, plus one. Rows are appended in
+   * order, so each chain runs newest to oldest; a rollback unlinks its rows newest first (docs/decisions/0147).
+   */
+  private readonly prevSame = new Growable(Int32Array, MEMORY_MAX_RECORDS);
+  private readonly subjectLast = new Growable(Int32Array, MEMORY_MAX_RECORDS);
   private readonly checker: RecordChecker;
   private readonly register = new Map<string, Subject>();
 
@@ -85,6 +97,7 @@ export class MemoryLedger implements Ledger {
       this.cIdHi,
       this.cIdLo,
       this.cBasis,
+      this.prevSame,
     ])
       c.reserve(length);
   }
@@ -124,6 +137,11 @@ export class MemoryLedger implements Ledger {
     const status = this.cStatus.array;
     const idHi = this.cIdHi.array;
     const idLo = this.cIdLo.array;
+    const prevSame = this.prevSame.array;
+    const last = this.subjectLast.array;
+    const index = this.index;
+    // At most every record is new: size the id index once for the batch rather than doubling as it fills.
+    index.reserve(start + records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (!ck.ok(r)) {
@@ -134,14 +152,25 @@ export class MemoryLedger implements Ledger {
       if (bad.length || extra.length) continue;
       const hi = ck.idHi;
       const lo = ck.idLo;
-      if (this.index.find(hi, lo) >= 0) {
+      // The id goes into the index now (one probe walk for the lookup and the insert); its row's id columns are
+      // written first so later probes of the batch can confirm it.
+      idHi[n] = hi;
+      idLo[n] = lo;
+      if (index.findOrInsert(hi, lo, n) >= 0) {
         duplicates++;
         continue;
       }
       let s = this.subjectDict.lastIndex;
-      if (s < 0) s = this.subjectDict.addTyped(r.subject, ck.subjectType);
+      if (s < 0) {
+        s = this.subjectDict.addTyped(r.subject, ck.subjectType);
+        // Its chain head slot must exist (a write past a view's length is dropped); it reads 0, "no rows": fresh
+        // capacity is zeroed, and a rollback resets the heads of the subjects it removes.
+        this.subjectLast.reserve(s + 1);
+      }
       const a = this.agencyDict.add(r.agency);
       if (a < 0) {
+        // Row n is not kept: take its id back out (rollback only visits rows below this.n).
+        index.remove(hi, lo);
         extra.push({
           code: 'ledger.dictionary_full',
           message: `a ledger holds at most ${MAX_AGENCIES} distinct agencies`,
@@ -161,9 +190,8 @@ export class MemoryLedger implements Ledger {
       severity[n] = ck.severity;
       level[n] = ck.level;
       status[n] = ck.status;
-      idHi[n] = hi;
-      idLo[n] = lo;
-      this.index.insert(hi, lo, n);
+      prevSame[n] = last[s]!;
+      last[s] = n + 1;
       if (ck.hasSupersedes) this.addPair(n, ck.supHi, ck.supLo);
       n++;
     }
@@ -201,8 +229,11 @@ export class MemoryLedger implements Ledger {
   }
 
   private rollback(start: number, marks: number[]): void {
-    for (let row = this.n - 1; row >= start; row--)
+    const last = this.subjectLast.array;
+    for (let row = this.n - 1; row >= start; row--) {
       this.index.remove(this.cIdHi.array[row]!, this.cIdLo.array[row]!);
+      last[this.cSubject.array[row]!] = this.prevSame.array[row]!;
+    }
     this.n = start;
     this.subjectDict.truncate(marks[0]!);
     this.agencyDict.truncate(marks[1]!);
@@ -221,6 +252,17 @@ export class MemoryLedger implements Ledger {
   }
   async subjects(): Promise<Subject[]> {
     return [...this.register.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(cloneSubject);
+  }
+
+  async findSubjects(prefix: string, limit: number): Promise<Subject[]> {
+    // The reference adapter walks its register (it holds everything in memory anyway); order by code point, as the
+    // SQL stores' binary collations do.
+    const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return [...this.register.values()]
+      .filter((s) => s.name !== undefined && s.name.startsWith(prefix))
+      .sort((a, b) => byCodePoint(a.name!, b.name!) || byCodePoint(a.id, b.id))
+      .slice(0, Math.max(0, limit))
+      .map(cloneSubject);
   }
 
   async subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
@@ -284,10 +326,10 @@ export class MemoryLedger implements Ledger {
     const s = this.subjectDict.get(id);
     if (s < 0) return [];
     const out: CreditRecord[] = [];
-    const subject = this.cSubject.array;
     const reported = this.cReported.array;
-    for (let row = 0; row < this.n; row++)
-      if (subject[row] === s && reported[row]! <= limit) out.push(this.recordAt(row));
+    const prev = this.prevSame.array;
+    for (let row = this.subjectLast.array[s]! - 1; row >= 0; row = prev[row]! - 1)
+      if (reported[row]! <= limit) out.push(this.recordAt(row));
     return out.sort(compareRecords);
   }
 
@@ -319,7 +361,8 @@ export class MemoryLedger implements Ledger {
 
   /**
    * Bytes the typed storage occupies for the rows held: columns (rows × element sizes; reserved but untouched
-   * capacity of a resizable buffer is never resident), supersession pairs, and the id index's slot array.
+   * capacity of a resizable buffer is never resident; the per-subject chain link included), supersession pairs, and
+   * the indexes (the id index's slot array, the subjects' chain heads).
    * The string dictionaries (JS Maps and arrays) are not included.
    */
   get typedBytes(): { columns: number; pairs: number; index: number } {
@@ -336,8 +379,13 @@ export class MemoryLedger implements Ledger {
       this.cIdHi,
       this.cIdLo,
       this.cBasis,
+      this.prevSame,
     ].reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
-    return { columns: perRow * this.n, pairs: 16 * this.nSup, index: this.index.byteLength };
+    return {
+      columns: perRow * this.n,
+      pairs: 16 * this.nSup,
+      index: this.index.byteLength + 4 * this.subjectDict.size,
+    };
   }
 
   /**

@@ -1,8 +1,84 @@
-// Runs the ledger contract against the in-memory adapter.
-import { ledgerContract } from '../ledger.contract.js';
+// Runs the ledger contract against the in-memory adapter, and holds its per-subject row chains to a full scan.
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../core/catalogue.js';
+import { MosaicError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import { makeRecord, type CreditRecord } from '../../core/types.js';
+import { compareRecords } from '../codec.js';
+import { MAX_AGENCIES } from '../ledger.js';
+import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
+import { syntheticRecords } from '../synthetic.js';
 import { MemoryLedger } from './memory-ledger.js';
 
 ledgerContract('memory', async (catalogue) => {
   const ledger = new MemoryLedger(catalogue);
   return { ledger, dispose: () => ledger.close() };
+});
+
+describe('memory ledger readSubject (per-subject chains)', () => {
+  it('answers as a filter of everything stored would, through duplicates and rolled-back batches', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const rng = new Rng(46);
+    // More subjects than one batch touches, so batches mix known subjects with new ones.
+    const all = syntheticRecords(cat, { records: 6000, subjects: 400, seed: 147 });
+    const ledger = new MemoryLedger(cat);
+    const stored = new Map<string, CreditRecord>();
+    let next = 0;
+    let rejected = 0;
+    while (next < all.length) {
+      const size = 1 + rng.int(400);
+      const batch = all.slice(next, next + size);
+      // Re-offer a few stored records, once re-reported later: duplicates, never a second row.
+      const old = [...stored.values()];
+      for (let k = 0; k < 3 && old.length; k++) {
+        const r = old[rng.int(old.length)]!;
+        batch.splice(rng.int(batch.length + 1), 0, k === 0 ? { ...r, reportedAt: '2149-01-01' } : r);
+      }
+      if (rng.next() < 0.3) {
+        // A bad record late in the batch: everything before it was written, and must be unwound, chains included.
+        batch.splice(batch.length - rng.int(3), 0, { ...batch[0]!, id: 'r0000000000000000' });
+        await expect(ledger.append(batch)).rejects.toBeInstanceOf(MosaicError);
+        rejected++;
+        continue; // the same records are offered again next time round
+      }
+      await ledger.append(batch);
+      for (const r of batch) if (!stored.has(r.id)) stored.set(r.id, r);
+      next += size;
+    }
+    expect(rejected).toBeGreaterThan(3);
+    expect(await ledger.count()).toBe(stored.size);
+    const subjects = [...new Set(all.map((r) => r.subject))];
+    for (const s of subjects)
+      for (const asOf of [undefined, '2019-06-30', '2022-01-01']) {
+        const want = [...stored.values()]
+          .filter((r) => r.subject === s && (asOf === undefined || r.reportedAt <= asOf))
+          .sort(compareRecords);
+        expect(await ledger.readSubject(s, asOf), `${s} as of ${asOf}`).toEqual(want);
+      }
+  });
+});
+
+describe('memory ledger agency limit', () => {
+  it('refuses a batch that needs one agency too many, storing nothing and leaving no id behind', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
+    const { id: _id, ...fields } = base;
+    const withAgency = (i: number) => makeRecord({ ...fields, agency: `agency ${i}` });
+    const ledger = new MemoryLedger(cat);
+    const full: CreditRecord[] = [];
+    for (let i = 0; i < MAX_AGENCIES; i++) full.push(withAgency(i));
+    expect(await ledger.append(full)).toEqual({ inserted: MAX_AGENCIES, duplicates: 0 });
+    // Two new records with known agencies, then one with a new agency: the first two were written when it fails.
+    const known = [1, 2].map((k) => makeRecord({ ...fields, agency: 'agency 0', basis: `x${k}` }));
+    const err = await ledger.append([...known, withAgency(MAX_AGENCIES)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MosaicError);
+    expect((err as MosaicError).issues.map((i) => i.code)).toEqual(['ledger.dictionary_full']);
+    expect(await ledger.count()).toBe(MAX_AGENCIES);
+    // The id index holds exactly the stored rows: none of the refused batch, the failing record's included.
+    const index = (ledger as unknown as { index: { size: number } }).index;
+    expect(index.size).toBe(MAX_AGENCIES);
+    expect(await ledger.append(known)).toEqual({ inserted: 2, duplicates: 0 });
+    expect(index.size).toBe(MAX_AGENCIES + 2);
+    expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
+  });
 });

@@ -59,6 +59,12 @@ const STAGE_DDL = RECORD_DDL.replace('seq bigint', 'ord bigint');
 export const BARE_RECORD_DDL = RECORD_DDL.replace('GENERATED ALWAYS AS IDENTITY', '');
 export { COPY_COLUMNS as PG_COPY_COLUMNS };
 
+/**
+ * Version of the schema's tables, columns, index and view (`ledger_meta` key `schema`). Anything that changes one bumps
+ * it and adds its step to `init`. Schemas without the key are version 1: any made before versioning.
+ */
+export const SCHEMA_VERSION = 3;
+
 const SUBJECT_DDL = [
   `id text PRIMARY KEY`,
   `type text NOT NULL`,
@@ -375,21 +381,56 @@ export class PostgresLedger implements Ledger {
     return ledger;
   }
 
+  /** The schema's version: undefined for a new schema, 1 for one made before versioning. */
+  private async schemaVersion(): Promise<number | undefined> {
+    const c = this.client;
+    const has = await c.query<{ has: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS has`, [this.t.meta]);
+    if (!has.rows[0]?.has) return undefined;
+    const v = await c.query<{ value: string }>(`SELECT value FROM ${this.t.meta} WHERE key = 'schema'`);
+    return v.rows[0] === undefined ? 1 : Number(v.rows[0].value);
+  }
+
+  private refuseNewer(v: number | undefined): void {
+    if (v !== undefined && !(v >= 1 && v <= SCHEMA_VERSION))
+      throw new MosaicError({
+        code: 'ledger.schema_version',
+        message: `PostgreSQL schema ${this.schema} has ledger schema ${v}; this Mosaic reads schemas up to ${SCHEMA_VERSION}`,
+      });
+  }
+
+  /**
+   * An open of a schema at SCHEMA_VERSION runs no DDL (ALTER TABLE takes an exclusive lock, so even a no-op one waits
+   * behind every reader of the table). A new or older schema is brought to it in one transaction.
+   */
   private async init(): Promise<void> {
+    const seen = await this.schemaVersion();
+    this.refuseNewer(seen);
+    if (seen === SCHEMA_VERSION) return;
     const { records, subjects, view, meta } = this.t;
     const c = this.client;
     await c.query('BEGIN');
     try {
       // Concurrent first opens would race on CREATE … IF NOT EXISTS; serialise them.
       await c.query(`SELECT pg_advisory_xact_lock(hashtext('mosaic.ledger.ddl'))`);
+      // Another opener may have migrated the schema while this one waited for the lock.
+      const from = await this.schemaVersion();
+      this.refuseNewer(from);
+      if (from === SCHEMA_VERSION) {
+        await c.query('COMMIT');
+        return;
+      }
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${meta} (key text PRIMARY KEY, value text NOT NULL)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
       await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
-      // Schemas made before a register field existed gain its column (added columns read NULL: not set).
-      for (const col of SUBJECT_DDL.slice(4))
-        await c.query(`ALTER TABLE ${subjects} ADD COLUMN IF NOT EXISTS ${col}`);
+      // Version 1 (before versioning): schemas made before a register field existed gain its column (added columns
+      // read NULL: not set).
+      if (from !== undefined)
+        for (const col of SUBJECT_DDL.slice(4))
+          await c.query(`ALTER TABLE ${subjects} ADD COLUMN IF NOT EXISTS ${col}`);
+      // Version 3: the portal's search by name prefix (findSubjects) — byte order, so a prefix is one range of the index.
+      await c.query(`CREATE INDEX IF NOT EXISTS ledger_subjects_name ON ${subjects} (name COLLATE "C")`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${this.t.files} (key text PRIMARY KEY, rows bigint NOT NULL,
         records bigint NOT NULL, stored_at text NOT NULL)`);
       await c.query(`CREATE OR REPLACE VIEW ${view} AS
@@ -401,6 +442,9 @@ export class PostgresLedger implements Ledger {
                ELSE 'r' || lpad(to_hex(sup_hi), 8, '0') || lpad(to_hex(sup_lo), 8, '0') END AS supersedes
         FROM ${records}`);
       await c.query(`INSERT INTO ${meta} VALUES ('layout', '1') ON CONFLICT (key) DO NOTHING`);
+      await c.query(
+        `INSERT INTO ${meta} VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      );
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
@@ -506,12 +550,16 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  private async selectSubjects(where: string, params: unknown[]): Promise<Subject[]> {
+  private async selectSubjects(
+    where: string,
+    params: unknown[],
+    order = 'ORDER BY id COLLATE "C"',
+  ): Promise<Subject[]> {
     const cols = SUBJECT_FIELDS.map((f) =>
       f === 'birthDate' ? `"birthDate"::text AS "birthDate"` : ident(f),
     );
     const res = await this.client.query(
-      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ORDER BY id COLLATE "C"`,
+      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ${order}`,
       params,
     );
     return res.rows.map((row: Record<string, unknown>) => {
@@ -527,6 +575,21 @@ export class PostgresLedger implements Ledger {
 
   subjects(): Promise<Subject[]> {
     return this.serial.run(() => this.selectSubjects('', []));
+  }
+
+  findSubjects(prefix: string, limit: number): Promise<Subject[]> {
+    // A range on the byte-ordered ("C") name index: every name starting with the prefix sorts between the prefix and
+    // the prefix followed by the highest code point; starts_with rechecks exactly. LIMIT keeps the read small.
+    const n = Math.max(0, Math.floor(limit));
+    // PostgreSQL text cannot hold NUL (the query would fail), and no stored name contains one: nothing matches.
+    if (prefix.includes('\u0000')) return Promise.resolve([]);
+    return this.serial.run(() =>
+      this.selectSubjects(
+        `WHERE name COLLATE "C" >= $1 AND name COLLATE "C" < $2 AND starts_with(name, $1)`,
+        [prefix, prefix + '\u{10FFFF}'],
+        `ORDER BY name COLLATE "C", id COLLATE "C" LIMIT ${n}`,
+      ),
+    );
   }
 
   subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {

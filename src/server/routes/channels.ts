@@ -8,7 +8,8 @@ import { MemoryChannelLog, restore, type LogEntry } from '../../coproduction/log
 import { rankOfJurisdiction } from '../../coproduction/policy.js';
 import { syntheticChannelData } from '../../coproduction/synthetic.js';
 import { httpError } from '../problem.js';
-import { actorOf, problems, today } from './common.js';
+import type { StateQuery } from '../state/state-db.js';
+import { ProblemSchema, actorOf, problems, today } from './common.js';
 import type { RoutePlugin } from './plugin.js';
 
 const Firm = z.object({ firm: z.string().max(100) });
@@ -36,6 +37,59 @@ const Decision = z.looseObject({
 interface Channels {
   engine: ChannelEngine;
   log: MemoryChannelLog;
+}
+
+/** The stored balance is not the one this server read: another server charged first. */
+export class ChargeConflict extends Error {}
+
+const budgetKey = (e: { dataset: string; purpose: string; period: string }) =>
+  `${e.dataset}|${e.purpose}|${e.period}`;
+
+/** A unique-key violation from either store: another server stored this log sequence number first. */
+function isUniqueViolation(e: unknown): boolean {
+  const m = e instanceof Error ? `${(e as { code?: string }).code ?? ''} ${e.message}` : '';
+  return /23505|duplicate key|unique|primary key/i.test(m);
+}
+
+/**
+ * Store the charge in the budget ledger's row: the balance moves from what this server read to what the engine left,
+ * and only if the stored balance is still the one it read (another server's charge in between is a conflict). The
+ * table's CHECK refuses a negative balance whatever a server believes.
+ */
+export async function storeCharge(
+  q: StateQuery,
+  engine: ChannelEngine,
+  firm: string,
+  d: ChannelDecision,
+  balances: ReadonlyMap<string, number>,
+  seq: number,
+): Promise<void> {
+  const dataset = engine.policy.channels.find((c) => c.id === d.channel)!.dataset;
+  const at = { dataset, purpose: d.purpose, period: d.period ?? '' };
+  const after = engine.budget.remaining(at.dataset, at.purpose, at.period);
+  const before = balances.get(budgetKey(at));
+  const allowance = engine.budget.allowance(d.purpose);
+  const key = [firm, at.dataset, at.purpose, at.period];
+  const rows = await q.query<{ remaining: number }>(
+    `SELECT remaining FROM {t}server_channel_budget WHERE firm = $1 AND dataset = $2 AND purpose = $3 AND period = $4`,
+    key,
+  );
+  // No row yet: the first charge of the period (or a log kept before the ledger table existed): store the balance.
+  if (!rows.length) {
+    await q.query(`INSERT INTO {t}server_channel_budget VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      ...key,
+      after,
+      allowance,
+      seq,
+    ]);
+    return;
+  }
+  if (before === undefined || Number(rows[0]!.remaining) !== before) throw new ChargeConflict();
+  await q.query(
+    `UPDATE {t}server_channel_budget SET remaining = $5, updated_seq = $6
+      WHERE firm = $1 AND dataset = $2 AND purpose = $3 AND period = $4`,
+    [...key, after, seq],
+  );
 }
 
 export const channelsPlugin: RoutePlugin = {
@@ -85,7 +139,7 @@ export const channelsPlugin: RoutePlugin = {
             "Ask a firm's data channel: every rule checked with its reason; refused requests name the rule that refused",
           params: Firm,
           body: Body,
-          response: { 200: Decision, ...problems },
+          response: { 200: Decision, ...problems, 409: ProblemSchema },
         },
       },
       async (req) => {
@@ -98,10 +152,13 @@ export const channelsPlugin: RoutePlugin = {
             'channel.no_jurisdiction',
             'the account has no GB/T 2260 jurisdiction to ask from',
           );
-        const ch = await open(req.params.firm);
-        // One decision at a time: the budget check, the charge and the stored log entry happen in order.
-        const d: ChannelDecision = await ctx.writes.run(async () => {
+        const firm = req.params.firm;
+        // One decision at a time: the budget check, the charge, the stored log entry and the stored budget row happen
+        // in order, and the two rows are written in one transaction (both stored, or neither).
+        const { decision: d, fresh } = await ctx.writes.run(async () => {
+          const ch = await open(firm);
           const before = ch.log.entries().length;
+          const balances = new Map(ch.engine.budget.entries().map((e) => [budgetKey(e), e.remaining]));
           const decision = ch.engine.handle({
             ...req.body,
             // Request ids are the caller's idempotency keys: scoped to its account.
@@ -116,16 +173,31 @@ export const channelsPlugin: RoutePlugin = {
           });
           const added = ch.log.entries().slice(before);
           if (added.length)
-            await ctx.state.tx(async (q) => {
-              for (const e of added)
-                await q.query(`INSERT INTO {t}server_channel_log VALUES ($1, $2, $3, $4)`, [
-                  req.params.firm,
-                  e.seq,
-                  e.decision.request,
-                  JSON.stringify(e),
-                ]);
-            });
-          return decision;
+            try {
+              await ctx.state.tx(async (q) => {
+                for (const e of added)
+                  await q.query(`INSERT INTO {t}server_channel_log VALUES ($1, $2, $3, $4)`, [
+                    firm,
+                    e.seq,
+                    e.decision.request,
+                    JSON.stringify(e),
+                  ]);
+                if (decision.outcome === 'granted' && decision.rho > 0)
+                  await storeCharge(q, ch.engine, firm, decision, balances, added.at(-1)!.seq);
+              });
+            } catch (e) {
+              // The engine in memory charged a decision the store did not take: drop it, so the next request
+              // rebuilds the budget from what is stored. A row another server wrote first is a conflict (409).
+              engines.delete(firm);
+              if (e instanceof ChargeConflict || isUniqueViolation(e))
+                throw httpError(
+                  409,
+                  'channel.conflict',
+                  'another server decided on this channel first; ask again',
+                );
+              throw e;
+            }
+          return { decision, fresh: added.length > 0 };
         });
         await ctx.accessLog.append({
           actor: actorOf(req.principal),
@@ -134,7 +206,10 @@ export const channelsPlugin: RoutePlugin = {
           target: `/v1/channels/${req.params.firm}/requests/${req.body.id}`,
           purpose: req.body.purpose,
           status: 200,
-          detail: d.refusedBy ? `refused by ${d.refusedBy}` : `${d.outcome}; rho ${d.rho}`,
+          // A request id asked again gets its logged decision back: logged as such, with nothing charged.
+          detail:
+            (fresh ? '' : 'answered before: ') +
+            (d.refusedBy ? `refused by ${d.refusedBy}` : `${d.outcome}; rho ${fresh ? d.rho : 0}`),
         });
         return { ...d };
       },
@@ -162,6 +237,15 @@ export const channelsPlugin: RoutePlugin = {
                   allowance: z.number(),
                 }),
               ),
+              /** The budget ledger's stored rows (what a restarted server starts from). */
+              stored: z.array(
+                z.object({
+                  dataset: z.string(),
+                  purpose: z.string(),
+                  period: z.string(),
+                  remaining: z.number(),
+                }),
+              ),
             }),
             ...problems,
           },
@@ -170,7 +254,18 @@ export const channelsPlugin: RoutePlugin = {
       async (req) => {
         known(req.params.firm);
         const ch = await open(req.params.firm);
+        const stored = await ctx.state.query<{
+          dataset: string;
+          purpose: string;
+          period: string;
+          remaining: number;
+        }>(
+          `SELECT dataset, purpose, period, remaining FROM {t}server_channel_budget WHERE firm = $1
+            ORDER BY dataset, purpose, period`,
+          [req.params.firm],
+        );
         return {
+          stored: stored.map((r) => ({ ...r, remaining: Number(r.remaining) })),
           firm: req.params.firm,
           period: ch.engine.policy.budget.period,
           requests: ch.log.entries().length,

@@ -36,6 +36,9 @@ export const listsPlugin: RoutePlugin = {
                   owner: z.string(),
                   basis: z.string(),
                   marker: z.string(),
+                  version: z
+                    .string()
+                    .describe('the list definition’s version (every page says which rules it shows)'),
                 }),
               ),
             }),
@@ -50,6 +53,7 @@ export const listsPlugin: RoutePlugin = {
           owner: l.owner.en,
           basis: l.publication.basis,
           marker: l.publication.marker,
+          version: l.version,
         })),
       }),
     );

@@ -1,10 +1,12 @@
 // The public portal API (Credit-China style): search published entities, and for each the penalties still shown
-// ("double publicity") with countdowns, list entries in force and redlist entries, masked, with as-of and rule versions.
+// and administrative licences ("double publicity") with countdowns, list entries in force and redlist entries, masked,
+// with as-of and rule versions.
 import { randomBytes, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { fromEpochDay, toEpochDay } from '../../core/dates.js';
+import { addMonths, fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { validateUscc } from '../../core/identifiers.js';
-import { subjectTypeOf, type Subject } from '../../core/types.js';
+import { subjectTypeOf, type CreditRecord, type Subject } from '../../core/types.js';
+import type { DueProcessPolicy } from '../../dueprocess/policy.js';
 import { activeOn, entriesOf, type ListEntry } from '../../schemes/lists/lifecycle.js';
 import { loadStatements } from '../../schemes/lists/ledger-world.js';
 import { ROLES } from '../auth.js';
@@ -43,6 +45,48 @@ function issueRef(ctx: ServerContext, id: string): string {
   return ref;
 }
 
+/**
+ * Licensing decisions still shown on `day` (double publicity, DOMAIN §8.1): records of a kind the publication pack
+ * lists under `licences`, in force (not withdrawn, and the correction in place of what it corrects), shown from the decision for the pack's period.
+ * The period's marker and whether it is an assumption travel with each licence, so the page can say so.
+ */
+export function licencesShown(
+  policy: DueProcessPolicy,
+  cat: ServerContext['catalogue'],
+  records: readonly CreditRecord[],
+  day: number,
+) {
+  const superseded = new Set(records.filter((r) => r.supersedes).map((r) => r.supersedes!));
+  return records
+    .filter((r) => r.status !== 'withdrawal' && !superseded.has(r.id))
+    .flatMap((r) => {
+      const rule = policy.licenceRule(r.kind);
+      if (!rule) return [];
+      const decided = toEpochDay(r.occurredAt);
+      const end = addMonths(decided, rule.show_months); // first day no longer shown
+      if (day < decided || day >= end) return [];
+      const kind = cat.get(r.kind);
+      return [
+        {
+          record: r.id,
+          kind: r.kind,
+          en: kind?.en ?? rule.en,
+          zh: kind?.zh ?? rule.zh,
+          agency: r.agency,
+          decidedOn: r.occurredAt,
+          document: r.basis,
+          basis: rule.legal_basis.map((b) => `${b.doc} [${b.marker}]`).join('; '),
+          showMonths: rule.show_months,
+          showUntil: fromEpochDay(end - 1),
+          daysLeft: end - 1 - day,
+          marker: rule.marker,
+          assumption: rule.assumption,
+          ...(rule.note !== undefined ? { note: rule.note } : {}),
+        },
+      ];
+    });
+}
+
 interface Entity {
   subject: Subject | undefined;
   id: string;
@@ -71,6 +115,33 @@ async function candidates(ctx: ServerContext): Promise<Map<string, Subject | und
   for (const p of (await service.state()).publications.values())
     if (!out.has(p.subject)) out.set(p.subject, undefined);
   for (const s of (await ctx.decisions()).register.all()) if (!out.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
+/** At most this many results, from at most this many register entries read by name prefix (docs/decisions/0097). */
+const SEARCH_RESULTS = 50;
+const SEARCH_READ = 200;
+
+/**
+ * What a search may find, without reading every subject: a full USCC (any case) by the register's key, or names
+ * starting with the query through the ledger's name lookup (index-backed, limited). A USCC with a publication but no
+ * register entry is still found by its code. Natural persons are filtered out later unless a public list shows them;
+ * since only SEARCH_READ entries are read, a short prefix shared by many unlisted people can hide a listed one (a
+ * longer prefix finds it).
+ */
+async function searchCandidates(ctx: ServerContext, q: string): Promise<Map<string, Subject | undefined>> {
+  const out = new Map<string, Subject | undefined>();
+  const code = q.toUpperCase();
+  if (validateUscc(code).ok) {
+    const s = (await ctx.decisions()).register.get(code) ?? (await ctx.ledger.getSubject(code));
+    if (s) out.set(code, s);
+    else {
+      const { service } = await dueProcessOf(ctx);
+      for (const p of (await service.state()).publications.values())
+        if (p.subject === code) out.set(code, undefined);
+    }
+  }
+  for (const s of await ctx.ledger.findSubjects(q, SEARCH_READ)) if (!out.has(s.id)) out.set(s.id, s);
   return out;
 }
 
@@ -110,7 +181,7 @@ export const portalPlugin: RoutePlugin = {
         schema: {
           tags: ['portal'],
           summary:
-            'Search published entities by name or USCC; natural persons appear (by name, ID masked) only while a public list publishes them',
+            'Search published entities by the start of their name or a full USCC (at most 50 results); natural persons appear (by name, ID masked) only while a public list publishes them',
           querystring: z.object({ q: z.string().min(2).max(100), asOf: IsoDate.optional() }),
           response: {
             200: z.object({ asOf: z.string(), count: z.number(), results: z.array(Summary) }),
@@ -122,21 +193,17 @@ export const portalPlugin: RoutePlugin = {
         const asOf = req.query.asOf ?? today();
         const q = req.query.q.trim();
         const results: z.infer<typeof Summary>[] = [];
-        for (const [id, s] of await candidates(ctx)) {
-          const type = s?.type ?? subjectTypeOf(id);
-          const byCode = type === 'legal' && id === q.toUpperCase();
-          const byName = s?.name !== undefined && s.name.includes(q);
-          if (!byCode && !byName) continue;
+        for (const [id, s] of await searchCandidates(ctx, q)) {
           const e = await entity(ctx, id, s, asOf);
           if (!e) continue;
           results.push({
             ref: issueRef(ctx, id),
-            type,
+            type: e.type,
             name: s?.name ?? '',
             id,
             lists: [...new Set(e.entries.map((x) => x.list))],
           });
-          if (results.length >= 50) break;
+          if (results.length >= SEARCH_RESULTS) break;
         }
         return maskDeep({ asOf, count: results.length, results });
       },
@@ -153,7 +220,7 @@ export const portalPlugin: RoutePlugin = {
         schema: {
           tags: ['portal'],
           summary:
-            'One published entity: penalties within their publication periods, list entries in force, redlist entries, each with a countdown to when it stops being shown',
+            'One published entity: administrative licences and penalties within their publication periods, list entries in force, redlist entries, each with a countdown to when it stops being shown',
           params: z.object({ ref: z.string().min(1).max(40) }),
           querystring: z.object({ asOf: IsoDate.optional() }),
           response: { 200: z.any(), ...problems },
@@ -184,7 +251,8 @@ export const portalPlugin: RoutePlugin = {
             path: ['params', 'ref'],
           });
         const { service } = await dueProcessOf(ctx);
-        const records = new Map((await ctx.ledger.readSubject(e.id, asOf)).map((r) => [r.id, r]));
+        const known = await ctx.ledger.readSubject(e.id, asOf);
+        const records = new Map(known.map((r) => [r.id, r]));
         const penalties = (await service.countdowns(e.id, asOf))
           .filter((c) => c.shown)
           .map((c) => {
@@ -228,6 +296,8 @@ export const portalPlugin: RoutePlugin = {
           },
           // Penalties on individuals are in principle not displayed (DOMAIN §8.3 [P]); a person's page shows lists only.
           penalties: e.type === 'legal' ? penalties : [],
+          // The other half of double publicity; like penalties, shown for legal persons only (DOMAIN §8.3).
+          licences: e.type === 'legal' ? licencesShown(service.policy, ctx.catalogue, known, day) : [],
           lists: listOut('blacklist'),
           redlists: listOut('redlist'),
         };

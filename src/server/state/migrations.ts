@@ -61,6 +61,18 @@ export const MIGRATIONS: readonly Migration[] = [
         entry TEXT NOT NULL, PRIMARY KEY (firm, seq), UNIQUE (firm, request))`,
     ],
   },
+  {
+    // Issue 17, second migration (numbered 1017 so no issue's own number is taken): the privacy-budget ledger as its
+    // own rows, written in the decision's transaction. What each (firm, dataset, purpose, period) has left; the
+    // CHECK refuses a negative balance at the database, whatever a server process believes.
+    version: 1017,
+    name: 'data channels: privacy-budget ledger',
+    statements: [
+      `CREATE TABLE {t}server_channel_budget (firm TEXT NOT NULL, dataset TEXT NOT NULL, purpose TEXT NOT NULL,
+        period TEXT NOT NULL, remaining DOUBLE PRECISION NOT NULL, allowance DOUBLE PRECISION NOT NULL,
+        updated_seq BIGINT NOT NULL, PRIMARY KEY (firm, dataset, purpose, period), CHECK (remaining >= 0))`,
+    ],
+  },
 ];
 
 /** Apply every migration not yet applied, each in its own transaction; returns the versions applied now. */

@@ -94,7 +94,9 @@ export class ConductProcess implements DistrictProcess {
       if (cand.total <= 0) continue;
       const yearMult = f.years[String(year)] ?? 1;
       const respMax = f.response === 'volunteer_threshold' ? R.volunteerThreshold.multiplier : 1;
-      const dynMax = (f.firm ? 1 : f.ageMultMax) * respMax;
+      // Untrustworthy conduct (a person's, not volunteering or petitioning) scales with the trust module's factor.
+      const T = !f.firm && !f.petition && !f.response ? c.trustLinks : undefined;
+      const dynMax = (f.firm ? 1 : f.ageMultMax) * respMax * (T ? T.conductMax : 1);
       // Thinning: candidates are proposed in proportion to their static weight at the bound rate and accepted with
       // (dynamic weight) / bound, which is exact for per-agent Poisson hazards (docs/decisions/0053).
       const mean = f.rate * yearMult * f.season[month]! * cand.total * dynMax * (len / YEAR);
@@ -120,6 +122,7 @@ export class ConductProcess implements DistrictProcess {
         )
           dyn *= R.volunteerThreshold.multiplier;
         if (f.petition && this.petitioning) dyn *= this.petitioning.factor(i);
+        if (T) dyn *= T.conduct[i - c.d.personStart]!;
         if (r.next() * dynMax >= dyn) continue;
         if (f.petition && this.petitioning) this.petitioning.petition(i, f, d);
         else if (!f.petition) {

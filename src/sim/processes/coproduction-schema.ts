@@ -77,6 +77,105 @@ export const CoproductionFile = z
       })
       .strict()
       .optional(),
+    /** Vendors bidding for the city platform and how the city chooses (the procurement); optional. When present the
+     * chosen vendor's offer replaces `vendor` for the kpiReporting module. */
+    procurement: z
+      .object({
+        /** What the city can spend on the platform contract. */
+        budgetYuan: param(z.number().min(0)),
+        /** `contract`: keep the `vendor` block's contract (no tender); `modules`: the affordable offer with the most modules (then the most training, then the cheapest);
+         * `cheapest`: the cheapest offer; or a vendor id named outright (a directed award). */
+        rule: z.union([
+          z.enum(['contract', 'modules', 'cheapest']),
+          z.string().regex(/^vendor:[a-z0-9_-]+$/),
+        ]),
+        vendors: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[a-z0-9_-]+$/),
+                name: z.string().min(1),
+                modules: z.array(z.enum(VENDOR_MODULES)),
+                priceYuan: param(z.number().min(0)),
+                trainingSessions: param(z.number().int().min(0)),
+                ...prov,
+              })
+              .strict(),
+          )
+          .min(1),
+        /** Share of entries failing validation on a platform without the data-quality module (the module's checks
+         * at entry catch them, so with it the share is cut by `dataQualityCut`). */
+        entryErrors: param(share),
+        dataQualityCut: param(share),
+        ...prov,
+      })
+      .strict()
+      .optional(),
+    /** State bodies asking a firm's data channel on a schedule (the dataChannels module); optional. */
+    channels: z
+      .object({
+        /** The firm's channel policy (policies/coproduction/channels/…). */
+        policy: z.string().min(1),
+        /** The firm's dataset built from the residents: passengers' unpaid fares. */
+        dataset: z.string().min(1),
+        /** Share of adults who use the firm's service. */
+        users: param(share),
+        /** The dataset's numeric field the unpaid amount is written to. */
+        amountField: z.string().min(1),
+        /** Chance a user leaves a fare unpaid in a month, at the city's mean financial propensity. */
+        unpaidMonthly: param(share),
+        /** Mean unpaid fare in yuan. */
+        fareYuan: param(z.number().positive()),
+        requests: z
+          .array(
+            z
+              .object({
+                body: z.string().min(1),
+                kind: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+                /** `city` (the prefecture-level code of the city), `district` (each district's own office asks
+                 * for its district), or a six-digit GB/T 2260 code. */
+                jurisdiction: z.union([z.enum(['city', 'district']), z.string().regex(/^\d{6}$/)]),
+                channel: z.string().min(1),
+                legal_basis: z.string().min(1),
+                purpose: z.string().min(1),
+                fields: z.array(z.string().min(1)).min(1),
+                granularity: z.enum(['county', 'prefecture', 'province', 'total', 'record']),
+                /** Asked in these months (1-12) each year. */
+                months: z.array(z.number().int().min(1).max(12)).min(1),
+                ...prov,
+              })
+              .strict(),
+          )
+          .min(1),
+        ...prov,
+      })
+      .strict()
+      .optional(),
+    /** Generalised trust and how the mechanisms move it (the trust module); optional. */
+    trust: z
+      .object({
+        /** Generalised trust (0-1) before any experience: its mean and spread across adults. */
+        baseline: param(share),
+        sd: param(z.number().min(0)),
+        /** Share of the gap to the experienced level closed each month. */
+        memory: param(share),
+        /** Trust lost per tie on a defaulter list (seeing people one knows punished), up to `maxTies`. */
+        perListedTie: param(share),
+        maxTies: param(z.number().int().min(0)),
+        /** Trust lost per platform notice seen or heard this month (a neighbour on the map, a carrier's notice). */
+        perNotice: param(share),
+        /** Trust lost per record about one's own conduct that no event lies behind (a padded entry). */
+        perFalseRecord: param(share),
+        /** Trust gained in a month one uses a credit-easy perk (the systems' promise kept to oneself). */
+        perPerkUsed: param(share),
+        /** Support-index points each notice seen moves the opinion module's experience. */
+        supportPerNotice: param(),
+        /** Conduct's rate multiplier per unit of trust lost below the baseline (1 + k × loss). */
+        conductPerLoss: param(z.number().min(0)),
+        ...prov,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CoproductionFile = z.infer<typeof CoproductionFile>;

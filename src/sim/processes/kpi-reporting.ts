@@ -9,6 +9,7 @@ import { resolvePolicyPath } from '../scenario.js';
 import type { CompiledOutcome } from '../model.js';
 import type { CoproductionFile } from './coproduction-schema.js';
 import type { DistrictProcess } from './process.js';
+import { procure, type Platform } from './procurement.js';
 
 /** Recent subjects an office keeps per agency: whom a padded entry (a second entry about a case on file) is about. */
 const POOL = 256;
@@ -42,6 +43,8 @@ export class KpiReportingProcess implements DistrictProcess {
   private readonly officeOf: Int32Array;
   private readonly effort: ReportingEffort;
   private readonly frontend: boolean;
+  /** The platform the city procured (the scenario's vendor contract, or the bid its procurement chose). */
+  private readonly platform: Platform;
   /** Months begun since the run started (the first month is 0). */
   private month = -1;
   private sessions = 0;
@@ -55,7 +58,8 @@ export class KpiReportingProcess implements DistrictProcess {
     this.P = c.s.coproduction;
     this.form = loadKpiForm(resolvePolicyPath(c.s, this.P.kpi.form));
     this.r = new Rng(c.seed).fork('kpiReporting');
-    this.frontend = this.P.vendor.modules.includes('frontend_processor');
+    this.platform = procure(this.P);
+    this.frontend = this.platform.modules.includes('frontend_processor');
     const A = c.m.agencies;
     this.officeOf = new Int32Array(A.length).fill(-1);
     const coverage = new Float64Array(A.length).fill(1);
@@ -123,15 +127,18 @@ export class KpiReportingProcess implements DistrictProcess {
   epochStart(): void {
     this.evCursor = 0;
     // The contract is the city's, so one district reports it.
-    if (this.month < 0 && this.c.d.index === 0)
-      this.c.tally('kpi.vendor.budgetYuan', this.P.vendor.budgetYuan.value);
+    if (this.month < 0 && this.c.d.index === 0) {
+      this.c.tally('kpi.vendor.budgetYuan', this.platform.priceYuan);
+      this.c.tally('kpi.vendor.modules', this.platform.modules.length);
+      if (this.platform.bid >= 0) this.c.tally(`kpi.vendor.bid.${this.platform.bid}`);
+    }
   }
 
   /** Each month: the vendor's training, then the office's review of last month on the form and its response. */
   monthly(): void {
     this.month++;
     const K = this.P.kpi;
-    if (this.sessions < this.P.vendor.trainingSessions.value && this.month > 0) {
+    if (this.sessions < this.platform.trainingSessions && this.month > 0) {
       this.sessions++;
       this.c.tally('kpi.vendor.sessions', this.offices.length);
     }
@@ -153,8 +160,9 @@ export class KpiReportingProcess implements DistrictProcess {
     const metrics: Partial<Record<Metric, number>> = {
       frontend_processor: this.frontend ? 1 : 0,
       volume_vs_quota: o.submitted / (o.baseMonthly * (1 + K.quotaGrowth.value)),
-      // Every record the module submits passes validation: the form's quality items are met by construction.
-      valid_entry_rate: 1,
+      // Entries fail validation at the platform's error rate (0 without a procurement block: met by construction);
+      // the failures are scored, not removed from the records.
+      valid_entry_rate: 1 - this.platform.entryErrors,
       complete_share: 1,
     };
     if (o.submitted > 0) metrics.timely_share = o.timely / o.submitted;

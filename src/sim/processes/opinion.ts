@@ -74,6 +74,8 @@ export class OpinionProcess implements DistrictProcess {
       if (snap.lists[i]! & c.defaulterMask) x += X.listed;
       if (snap.flags[i]! & F_RESTRICTED) x += X.restricted;
       if (X.tieListed !== 0) x += X.tieListed * Math.min(X.maxTiesCounted, c.listedTies(i));
+      // Platform notices seen (issue 17; the trust module's points, absent when it is off).
+      if (c.trustLinks) x += c.trustLinks.support[k]!;
       this.exp[k] = (1 - m) * this.exp[k]! + m * X.scale * x;
     }
     if (month === O.survey.month && this.quota > 0) this.surveyWave(day);

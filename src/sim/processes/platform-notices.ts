@@ -109,9 +109,10 @@ export class PlatformNoticesProcess implements DistrictProcess {
     const R = c.s.society.relational;
     const k = i - c.d.personStart;
     let ostracised = 0;
-    const hear = (kind: TieKind) => {
+    const hear = (kind: TieKind, j: number) => {
       if (this.r.next() >= this.N.tieCalls.value) return;
       c.tally('notices.callers');
+      this.saw(j);
       const res = respondOnce(this.r, R, kind, 1);
       if (res === Response.pressed) {
         c.tally('notices.callers.pressed');
@@ -125,11 +126,11 @@ export class PlatformNoticesProcess implements DistrictProcess {
       }
     };
     for (const kin of [P.mother[i]!, P.father[i]!, P.spouse[i]!])
-      if (kin >= 0 && P.death[kin]! > day) hear('family');
+      if (kin >= 0 && P.death[kin]! > day) hear('family', kin);
     const { rowPtr, col } = c.w.net;
     for (let q = rowPtr[i]!; q < rowPtr[i + 1]!; q++) {
       const j = col[q]!;
-      if (P.death[j]! > day) hear(kindOf(P, i, j));
+      if (P.death[j]! > day) hear(kindOf(P, i, j), j);
     }
     this.loseIncome(i, ostracised * R.effects.incomeLossPerOstracisingTie);
   }
@@ -148,10 +149,18 @@ export class PlatformNoticesProcess implements DistrictProcess {
       const j = pool[this.r.int(pool.length)]!;
       if (j === i || P.death[j]! <= day) continue;
       c.tally('notices.strangers.seen');
+      this.saw(j);
       if (this.r.next() < this.N.strangerShuns.value) shunned++;
     }
     c.tally('notices.strangers.shunned', shunned);
     this.loseIncome(i, shunned * this.N.incomeLossPerStranger.value);
+  }
+
+  /** A resident of this district saw or heard a notice (counted for the trust module, when it runs). */
+  private saw(j: number): void {
+    const T = this.c.trustLinks;
+    const k = j - this.c.d.personStart;
+    if (T && k >= 0 && k < T.noticesSeen.length && T.noticesSeen[k]! < 65535) T.noticesSeen[k]!++;
   }
 
   private loseIncome(i: number, share: number): void {

@@ -23,6 +23,9 @@ export const PROCESS_NAMES = [
   // Issue 17: off unless the scenario lists them (they need coproduction.yaml; platformNotices also relational).
   'kpiReporting',
   'platformNotices',
+  // Issue 17 §1, §5: off unless listed (they need coproduction.yaml's channels or trust block).
+  'dataChannels',
+  'trust',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 /** What runs when a scenario does not list its processes: all but those needing an optional file. */
@@ -32,7 +35,9 @@ export const DEFAULT_PROCESSES: readonly ProcessName[] = PROCESS_NAMES.filter(
     n !== 'platforms' &&
     n !== 'firmGrades' &&
     n !== 'kpiReporting' &&
-    n !== 'platformNotices',
+    n !== 'platformNotices' &&
+    n !== 'dataChannels' &&
+    n !== 'trust',
 );
 
 export interface DistrictProcess {

@@ -1,8 +1,11 @@
 // Starts a real `mosaic serve --demo` (the built CLI, its own DuckDB file, port 0) for the end-to-end tests and reads
-// the URL and the demo keys it prints; Chromium launched the way every UI test in Mosaic launches it.
+// the URL and the demo keys it prints; Chromium launched the way every UI test in Mosaic launches it; chromiumSuite
+// wraps both around a test file's cases.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shipped } from '../../../src/core/paths.js';
@@ -88,4 +91,47 @@ export async function axeViolations(page: {
     impact: string;
     nodes: string[];
   }[];
+}
+
+/**
+ * An object that stands for one made later (in beforeAll): a suite's cases can name `srv` and `browser` as plain
+ * variables while the server and browser start only when the suite runs. Reading it too early says so.
+ */
+function late<T extends object>(name: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_, k) {
+      const v = get();
+      if (!v)
+        throw new Error(
+          `${name} is not started yet (use it inside a test, not while the suite is collected)`,
+        );
+      const x: unknown = Reflect.get(v, k);
+      return typeof x === 'function' ? (x as (...a: unknown[]) => unknown).bind(v) : x;
+    },
+  });
+}
+
+/**
+ * A Chromium end-to-end suite: a demo server and a browser started before its cases and stopped after them. Skipped
+ * without /usr/bin/chromium, except that MOSAIC_REQUIRE_CHROMIUM=1 makes it run (and fail) anyway, as CI sets.
+ */
+export function chromiumSuite(
+  title: string,
+  cases: (s: { srv: DemoServer; browser: Browser }) => void,
+): void {
+  const skip = !existsSync(CHROMIUM) && process.env.MOSAIC_REQUIRE_CHROMIUM !== '1';
+  describe.skipIf(skip)(`${title} (skipped without ${CHROMIUM} unless MOSAIC_REQUIRE_CHROMIUM=1)`, () => {
+    let srv: DemoServer | undefined;
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      srv = await startDemoServer();
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await srv?.stop();
+    });
+    cases({ srv: late('the demo server', () => srv), browser: late('Chromium', () => browser) });
+  });
 }

@@ -16,7 +16,7 @@ const en = {
   masked: 'Identifiers are masked as the public API masks them.',
   portalTitle: 'Search the public credit portal',
   portalIntro:
-    'Firms by name or unified social credit code (USCC). Individuals appear only while a public list publishes them.',
+    'Firms by the start of their name or by their full unified social credit code (USCC). Individuals appear only while a public list publishes them.',
   searchLabel: 'Name or USCC',
   search: 'Search',
   results: 'Results',
@@ -31,6 +31,12 @@ const en = {
   entityTitle: 'Entity',
   penalties: 'Administrative penalties shown',
   noPenalties: 'No penalty is being shown.',
+  licences: 'Administrative licences shown',
+  noLicences: 'No licence is being shown.',
+  licence: 'Licence',
+  licenceAssumed:
+    'Licences are shown for {n} months from the decision. No source gives this period: it is an assumption [{m}].',
+  licencePeriod: 'Licences are shown for {n} months from the decision [{m}].',
   blacklists: 'List entries in force',
   redlists: 'Redlist entries in force',
   none: 'None.',
@@ -241,7 +247,8 @@ const en = {
   labBandMin: 'from',
   labBandMax: 'to',
   labGrade: 'Grade',
-  labOff: 'Rule lines switched off (ids, separated by spaces)',
+  labOff: 'Rule lines switched off',
+  labOffCount: '{n} of {of}',
   labReach: 'Who the rules can reach',
   labReachHelp:
     'From the rule text alone: how many published lines can apply to each group, how many exist only for it, and the largest deduction and bonus they allow.',
@@ -274,7 +281,7 @@ const zh: Record<Key, string> = {
   ruleVersions: '规则版本',
   masked: '身份标识按公开接口的方式打码。',
   portalTitle: '信用信息公示查询',
-  portalIntro: '按名称或统一社会信用代码查询企业。自然人仅在公开名单公示期间可查。',
+  portalIntro: '按名称开头或完整的统一社会信用代码查询企业。自然人仅在公开名单公示期间可查。',
   searchLabel: '名称或统一社会信用代码',
   search: '查询',
   results: '查询结果',
@@ -289,6 +296,11 @@ const zh: Record<Key, string> = {
   entityTitle: '主体',
   penalties: '公示中的行政处罚',
   noPenalties: '没有正在公示的行政处罚。',
+  licences: '公示中的行政许可',
+  noLicences: '没有正在公示的行政许可。',
+  licence: '许可',
+  licenceAssumed: '行政许可自决定之日起公示{n}个月。该期限没有出处,系本系统的假设[{m}]。',
+  licencePeriod: '行政许可自决定之日起公示{n}个月[{m}]。',
   blacklists: '有效的名单记录',
   redlists: '有效的红名单记录',
   none: '无。',
@@ -496,7 +508,8 @@ const zh: Record<Key, string> = {
   labBandMin: '自',
   labBandMax: '至',
   labGrade: '等级',
-  labOff: '关闭的规则条目(编号,以空格分隔)',
+  labOff: '关闭的规则条目',
+  labOffCount: '{n}/{of}',
   labReach: '规则能影响到谁',
   labReachHelp:
     '仅依据规则文本:每个群体可适用多少条公布的条目,其中多少条只针对该群体,以及可能的最大扣分和加分。',
@@ -524,7 +537,12 @@ export function setLang(l: Lang): void {
 }
 
 export function t(k: Key, vars: Record<string, string | number> = {}): string {
-  return (current === 'zh' ? zh : en)[k].replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
+  return tIn(current, k, vars);
+}
+
+/** A text in a given language, for parts drawn once in both (the stylesheet shows the one matching <html lang>). */
+export function tIn(l: Lang, k: Key, vars: Record<string, string | number> = {}): string {
+  return (l === 'zh' ? zh : en)[k].replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
 }
 
 /** Pick the caller's language from a bilingual pair the API returned. */

@@ -4,10 +4,10 @@
 // give the same run. A run is scored by one points pack or two side by side, each optionally with its band table
 // edited and rule lines switched off; the packs' reach tables and every chart (with its data table) come along.
 // Loaded only when the lab is opened (a separate chunk, ECharts with it).
-import { api, ApiError } from './api.js';
+import { api, ApiError, today } from './api.js';
 import { barChart, intervalChart } from './charts.js';
 import { h, table, type Child } from './dom.js';
-import { pick, t } from './i18n.js';
+import { pick, t, tIn } from './i18n.js';
 import type { Loader } from './main.js';
 import { asOfLine } from './portal.js';
 
@@ -49,6 +49,7 @@ interface PackInfo {
   scheme: string;
   title: { zh: string; en: string };
   bands: Band[];
+  lines: { id: string; zh: string; en: string; kind: 'points' | 'direct' }[];
   reach: Reach;
 }
 const GRADES = ['AAA', 'AA', 'A', 'B', 'C', 'D'];
@@ -120,6 +121,64 @@ const sameBands = (a: Band[], b: Band[]) =>
     return x?.min === y?.min && x?.max === y?.max;
   });
 
+/** Text in both languages; the stylesheet shows the one matching <html lang> (the lab's form is drawn once). */
+const both = (en: string, zh: string): Child[] => [
+  h('span', { class: 'both', lang: 'en' }, en),
+  h('span', { class: 'both', lang: 'zh-CN' }, zh),
+];
+const offSummary = (n: number, of: number): Child[] =>
+  both(
+    `${tIn('en', 'labOff')} (${tIn('en', 'labOffCount', { n, of })})`,
+    `${tIn('zh', 'labOff')} (${tIn('zh', 'labOffCount', { n, of })})`,
+  );
+
+/**
+ * The pack's rule lines as checkboxes (id and title in both languages, the reader's shown), ticked = switched off.
+ * Native checkboxes inside their labels: reachable by Tab, toggled by Space, named for screen readers; in a <details>
+ * so a pack's many lines do not push the rest of the form away.
+ */
+function linePicker(side: number, pack: PackInfo | undefined, off: readonly string[]): HTMLElement {
+  const s = side === 0 ? 'A' : 'B';
+  const chosen = new Set(off);
+  const lines = pack?.lines ?? [];
+  return h(
+    'details',
+    { class: 'lines-off', 'data-side': s, open: chosen.size > 0 },
+    h('summary', null, ...offSummary(chosen.size, lines.length)),
+    lines.length
+      ? h(
+          'ul',
+          { class: 'checks', 'aria-label': `${t('labPackSide', { s })}: ${t('labOff')}` },
+          ...lines.map((l) =>
+            h(
+              'li',
+              null,
+              h(
+                'label',
+                null,
+                h('input', {
+                  type: 'checkbox',
+                  name: `off${side}`,
+                  value: l.id,
+                  checked: chosen.has(l.id),
+                  onchange: (e: Event) => {
+                    const d = (e.target as HTMLElement).closest('details')!;
+                    const n = d.querySelectorAll('input:checked').length;
+                    d.querySelector('summary')!.replaceChildren(...(offSummary(n, lines.length) as Node[]));
+                  },
+                }),
+                ' ',
+                h('code', null, l.id),
+                ' ',
+                ...both(l.en || l.zh, l.zh || l.en),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, t('labPackNone')),
+  );
+}
+
 /** One side's pack: which pack, its band table (prefilled from the pack, refilled when the pack changes), lines off. */
 function packFields(side: number, packs: PackInfo[], choice: PackChoice | undefined): HTMLElement {
   const s = side === 0 ? 'A' : 'B';
@@ -144,6 +203,8 @@ function packFields(side: number, packs: PackInfo[], choice: PackChoice | undefi
         // A new pack brings its own band table into the editor.
         const p = info((e.target as HTMLSelectElement).value);
         const fs = (e.target as HTMLElement).closest('fieldset')!;
+        // ...and its own rule lines, none switched off.
+        fs.querySelector('details.lines-off')!.replaceWith(linePicker(side, p, []));
         for (const g of GRADES)
           for (const k of ['min', 'max'] as const) {
             const el = fs.querySelector<HTMLInputElement>(`input[name="${k}${side}_${g}"]`)!;
@@ -168,12 +229,7 @@ function packFields(side: number, packs: PackInfo[], choice: PackChoice | undefi
       GRADES.map((g) => [g, input(g, 'min'), input(g, 'max')]),
       'bands',
     ),
-    h(
-      'label',
-      { class: 'field' },
-      t('labOff'),
-      h('textarea', { name: `off${side}`, rows: 2 }, (choice?.off ?? []).join(' ')),
-    ),
+    linePicker(side, info(choice?.pack ?? (side === 0 ? packs[0]?.id : undefined)), choice?.off ?? []),
   );
 }
 
@@ -194,9 +250,7 @@ function readPacks(f: FormData, packs: PackInfo[]): PackChoice[] {
     });
     const own = packs.find((p) => p.id === id)?.bands ?? [];
     if (!sameBands(bands, own)) c.bands = bands;
-    const off = String(f.get(`off${side}`) ?? '')
-      .split(/[\s,]+/)
-      .filter(Boolean);
+    const off = f.getAll(`off${side}`).map(String);
     if (off.length) c.off = off;
     out.push(c);
   }
@@ -442,7 +496,15 @@ export const loadLab: Loader = async (_params, id, app) => {
   return {
     title: 'labTitle',
     draw: () => {
-      const out: Child[] = [h('h1', null, t('labTitle')), h('p', { class: 'lead' }, t('labIntro'))];
+      const out: Child[] = [
+        h('h1', null, t('labTitle')),
+        h('p', { class: 'lead' }, t('labIntro')),
+        // The packs on offer as read today; a run's result says its own simulated as-of day and versions below.
+        asOfLine(
+          today(),
+          packs.map((p) => p.scheme),
+        ),
+      ];
       out.push(formNode);
       if (error) out.push(h('p', { class: 'error', role: 'alert' }, `${t('error')}: ${error}`));
       if (job) {

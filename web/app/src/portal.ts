@@ -1,4 +1,4 @@
-// The public portal: search by name or USCC, an entity's penalties and list entries with countdowns, the lists.
+// The public portal: search by name or USCC, an entity's licences, penalties and list entries with countdowns, the lists.
 // Every call here goes without a key, so the page shows exactly the public (masked) view whoever is signed in.
 import { api, qs, today } from './api.js';
 import { h, table, type Child } from './dom.js';
@@ -12,6 +12,7 @@ interface ListInfo {
   owner: string;
   basis: string;
   marker: string;
+  version: string;
 }
 interface Summary {
   ref: string;
@@ -35,6 +36,21 @@ interface Penalty {
   decidedOn?: string;
   document?: string;
 }
+interface Licence {
+  record: string;
+  kind: string;
+  en: string;
+  zh: string;
+  agency: string;
+  decidedOn: string;
+  document: string;
+  basis: string;
+  showMonths: number;
+  showUntil: string;
+  daysLeft: number;
+  marker: string;
+  assumption: boolean;
+}
 interface Entry {
   list: string;
   en: string;
@@ -52,6 +68,7 @@ interface EntityPage {
   ruleVersions: { dueProcess: string; lists: string[]; calendar: string };
   entity: { ref: string; type: 'natural' | 'legal'; name: string; id: string };
   penalties: Penalty[];
+  licences: Licence[];
   lists: Entry[];
   redlists: Entry[];
 }
@@ -63,6 +80,8 @@ async function lists(): Promise<Map<string, ListInfo>> {
   );
   return catalogue;
 }
+/** `list@version` of every published list: the rules a search or the list index answers by. */
+const listVersions = () => [...(catalogue?.values() ?? [])].map((l) => `${l.list}@${l.version}`);
 const listName = (code: string) => {
   const l = catalogue?.get(code);
   return l ? pick(l.en, l.zh) : code;
@@ -131,9 +150,14 @@ export const loadSearch: Loader = async (params) => {
         asOfInput(asOf),
         h('button', { type: 'submit' }, t('search')),
       );
-      const out: Child[] = [h('h1', null, t('portalTitle')), h('p', null, t('portalIntro')), form];
+      const out: Child[] = [
+        h('h1', null, t('portalTitle')),
+        h('p', null, t('portalIntro')),
+        form,
+        // Which lists decide who appears (natural persons only while a public list shows them), as of which day.
+        asOfLine(res?.asOf ?? asOf, listVersions()),
+      ];
       if (res) {
-        out.push(asOfLine(res.asOf, []));
         out.push(
           res.count === 0
             ? h('p', { class: 'empty' }, t('noResults'))
@@ -159,6 +183,48 @@ export const loadSearch: Loader = async (params) => {
     },
   };
 };
+
+/** The licences still shown, and beside them how long licences are shown and whether that period is an assumption. */
+function licenceTable(licences: Licence[]): Node {
+  if (!licences.length)
+    return h('section', null, h('h2', null, t('licences')), h('p', { class: 'empty' }, t('noLicences')));
+  const notes = [
+    ...new Map(licences.map((l) => [`${l.showMonths}/${l.marker}/${l.assumption}`, l])).values(),
+  ];
+  return h(
+    'section',
+    { class: 'licences' },
+    h('h2', null, t('licences')),
+    table(
+      t('licences'),
+      [
+        t('licence'),
+        t('agency'),
+        t('decidedOn'),
+        t('document'),
+        t('legalBasis'),
+        t('showUntil'),
+        t('countdown'),
+      ],
+      licences.map((l) => [
+        pick(l.en, l.zh),
+        l.agency,
+        l.decidedOn,
+        l.document,
+        l.basis,
+        l.showUntil,
+        h('span', { class: 'countdown' }, countdown(l)),
+      ]),
+    ),
+    ...notes.map((l) =>
+      h(
+        'p',
+        { class: l.assumption ? 'note assumption' : 'note' },
+        t(l.assumption ? 'licenceAssumed' : 'licencePeriod', { n: l.showMonths, m: l.marker }),
+      ),
+    ),
+  );
+}
 
 function entryTable(caption: string, entries: Entry[]): Node {
   if (!entries.length)
@@ -220,6 +286,8 @@ export const loadEntity: Loader = async (params, ref, app: App) => {
           h('button', { type: 'submit' }, t('show')),
         ),
         asOfLine(p.asOf, [p.ruleVersions.dueProcess, ...p.ruleVersions.lists, p.ruleVersions.calendar]),
+        // Double publicity: licences, then penalties (a natural person's page shows lists only).
+        p.entity.type === 'legal' ? licenceTable(p.licences ?? []) : null,
         h(
           'section',
           null,
@@ -280,6 +348,7 @@ export const loadLists: Loader = async (params, code) => {
           'section',
           null,
           h('h1', null, t('listsTitle')),
+          asOfLine(asOf, listVersions()),
           table(
             t('listsTitle'),
             [t('list'), t('owner'), t('legalBasis')],
@@ -310,7 +379,7 @@ export const loadLists: Loader = async (params, code) => {
           asOfInput(entries.asOf),
           h('button', { type: 'submit' }, t('show')),
         ),
-        asOfLine(entries.asOf, l ? [l.list] : []),
+        asOfLine(entries.asOf, l ? [`${l.list}@${l.version}`] : []),
         ...entries.tables.map((tb) =>
           table(
             `${t(tb.type === 'natural' ? 'natural' : 'legal')} · ${t('entries')}: ${tb.rows.length}`,
