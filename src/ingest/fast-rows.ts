@@ -36,9 +36,11 @@ export class CsvRecordBuilder {
 
   /**
    * `withId` false (validation only) may return the record with an empty id when the row supplies none; true gives it
-   * its id, frozen and sealed for the ledger (RecordChecker.seal).
+   * its id, frozen and sealed for the ledger (RecordChecker.seal). `seal` false (with `withId`): the id is computed
+   * but left in the checker's slots with the other encoded fields (EncodedRecords.push reads them), and the record's
+   * `id` stays empty.
    */
-  build(fields: readonly string[], withId = true): CreditRecord | undefined {
+  build(fields: readonly string[], withId = true, seal = true): CreditRecord | undefined {
     const subject = this.cell(fields, 'subject');
     const kind = this.cell(fields, 'kind');
     const occurredAt = this.cell(fields, 'occurredAt');
@@ -81,7 +83,7 @@ export class CsvRecordBuilder {
     if (this.issues.length) return undefined;
     if (!computeId) return r;
     if (given !== '' && given !== formatRecordId(this.ck.idHi, this.ck.idLo)) return undefined;
-    if (withId) return this.ck.seal(r);
+    if (withId) return seal ? this.ck.seal(r) : r;
     r.id = formatRecordId(this.ck.idHi, this.ck.idLo);
     return r;
   }

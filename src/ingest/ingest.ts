@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
+import { ENCODED_BYTES_PER_RECORD, EncodedRecords } from '../ledger/encoded.js';
 import { MAX_AGENCIES, type Ledger } from '../ledger/ledger.js';
 import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
@@ -25,7 +26,15 @@ export interface IngestOptions {
   reportDate?: string;
   /** Sees each stored record with its file line, after its batch is stored (the ingest lint, src/ingest/field-lint.ts). */
   lint?: (record: CreditRecord, line: number) => void;
+  /**
+   * Most records kept encoded from the validation pass for the bulk path (Ledger.appendEncoded; 0142); a larger file
+   * is read a second time to store it, as 0022 does, so memory stays bounded. Default: DEFAULT_BUFFER_RECORDS.
+   */
+  bufferRecords?: number;
 }
+
+/** About 1 GiB of columns (ENCODED_BYTES_PER_RECORD each) plus the file's distinct strings. */
+export const DEFAULT_BUFFER_RECORDS = Math.floor(2 ** 30 / ENCODED_BYTES_PER_RECORD);
 
 export interface IngestSummary {
   file: string;
@@ -100,10 +109,23 @@ export async function ingestFile(
   // is stored (the second pass re-checks against the same stored set, so it admits exactly the same rows).
   const stored = await ledger.agencies();
   const checks = { reportDate: options.reportDate };
+  let encoded: EncodedRecords | undefined;
   if (!options.skipInvalid) {
     const limit = new AgencyLimit(stored);
     const pending = new Supersessions();
     const lines: number[] = [];
+    // One parse (0142): where the ledger has a bulk path, validation keeps every valid record encoded, and the
+    // store pass below appends those batches instead of reading and checking the file again.
+    encoded = ledger.appendEncoded ? new EncodedRecords(batchSize) : undefined;
+    const bufferRecords = options.bufferRecords ?? DEFAULT_BUFFER_RECORDS;
+    const sink = encoded && {
+      encoded,
+      // Past the limit the buffer is dropped and the file is read again to store it (memory stays bounded).
+      full: () => {
+        if (encoded && encoded.length >= bufferRecords) encoded = undefined;
+        return encoded === undefined;
+      },
+    };
     for await (const rec of validRecords(
       ledger,
       file,
@@ -115,8 +137,10 @@ export async function ingestFile(
       checks,
       lines,
       false,
+      sink,
     ))
-      pending.note(rec, lines.pop()!);
+      if (encoded) pending.note(rec, lines.pop()!, encoded.lastHi, encoded.lastLo);
+      else pending.note(rec, lines.pop()!);
     if (pending.size) {
       // Targets not stored and not seen from the first correction on are looked for in the rows before it, read
       // again through the same fast path.
@@ -149,6 +173,7 @@ export async function ingestFile(
         message: 'the file changed while it was being validated; nothing was stored',
         location: { file },
       });
+    if (encoded) return storeEncoded(ledger, file, encoded, summary, options, key, (n) => onBytes(n));
     summary.rows = 0;
     summary.rejected = 0;
   }
@@ -249,6 +274,8 @@ async function* validRecords(
   lines?: number[],
   /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
   withIds = lines !== undefined,
+  /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
+  sink?: { encoded: EncodedRecords; full: () => boolean },
 ): AsyncGenerator<CreditRecord> {
   // A bad header makes every row unreadable: stop at once, naming line 1.
   let header: string[] = [];
@@ -275,7 +302,10 @@ async function* validRecords(
         ck.beginBatch();
       }
       // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      let record = row.fields && fast ? fast.build(row.fields, withIds) : undefined;
+      const encode = sink !== undefined && !sink.full();
+      let record = row.fields && fast ? fast.build(row.fields, withIds || encode, !encode) : undefined;
+      // The fast path left this record's encoded fields in the checker's slots.
+      let inSlots = record !== undefined;
       if (!record) {
         const value = row.value ?? rowObject(header, row.fields!);
         const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);
@@ -285,6 +315,7 @@ async function* validRecords(
           continue;
         }
         record = res.record;
+        inSlots = false;
       }
       if (!limit.admit(record.agency)) {
         summary.rejected++;
@@ -297,9 +328,66 @@ async function* validRecords(
         ]);
         continue;
       }
+      if (encode) {
+        // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
+        if (!inSlots && !ck.ok(record))
+          throw new MosaicError({
+            code: 'ledger.internal',
+            message: 'a row passed the reference check but not the fast check',
+            location: { file, line: row.line },
+          });
+        sink.encoded.push(ck, record, row.line);
+      }
       lines?.push(row.line);
       yield record;
     }
+}
+
+/**
+ * The store pass of the bulk path: the batches validation kept, appended one at a time in file order, each atomic
+ * (so a stop leaves whole batches, finished by a re-run as in 0022). Progress runs from the validated file's bytes
+ * to twice them, as the second read of the two-pass path would.
+ */
+async function storeEncoded(
+  ledger: Ledger,
+  file: string,
+  encoded: EncodedRecords,
+  summary: IngestSummary,
+  options: IngestOptions,
+  key: string | undefined,
+  onBytes: (n: number) => void,
+): Promise<IngestSummary> {
+  await options.beforeStore?.();
+  const bytes = fileSize(file).bytes;
+  let reported = 0;
+  let storedRecords = 0;
+  for (const b of encoded.batches) {
+    let res;
+    try {
+      res = await ledger.appendEncoded!(b);
+    } catch (err) {
+      throw atLines(err, file, b.line);
+    }
+    summary.inserted += res.inserted;
+    summary.duplicates += res.duplicates;
+    if (options.lint)
+      for (let i = 0; i < b.length; i++) options.lint(b.record(i, ledger.catalogue), b.line[i]!);
+    storedRecords += b.length;
+    const at = Math.round((bytes * storedRecords) / Math.max(1, encoded.length));
+    onBytes(at - reported);
+    reported = at;
+  }
+  // A file with no records to store (a header only) still ends its progress at the total.
+  if (reported < bytes) onBytes(bytes - reported);
+  summary.stored = true;
+  if (key)
+    await ledger.putFileReceipt?.({
+      key,
+      rows: summary.rows,
+      records: summary.inserted + summary.duplicates,
+      at: new Date().toISOString(),
+    });
+  return summary;
 }
 
 /** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */
@@ -328,7 +416,7 @@ class AgencyLimit {
 }
 
 /** A batch error located at ['records', i, …] re-located at the file line of record i. */
-function atLines(err: unknown, file: string, lines: readonly number[]): unknown {
+function atLines(err: unknown, file: string, lines: ArrayLike<number>): unknown {
   if (!(err instanceof MosaicError)) return err;
   return new MosaicError(
     err.issues.map((i) => {

@@ -64,8 +64,8 @@ export class Supersessions {
     return this.wanted.size;
   }
 
-  /** Note a valid record of the file, in file order, with its line. */
-  note(r: CreditRecord, line: number): void {
+  /** Note a valid record of the file, in file order, with its line (and its id's halves, if known already). */
+  note(r: CreditRecord, line: number, idHi?: number, idLo?: number): void {
     if (r.supersedes) {
       const list = this.wanted.get(r.supersedes) ?? [];
       list.push({ subject: r.subject, line, record: r });
@@ -74,7 +74,10 @@ export class Supersessions {
     }
     if (this.firstLine === 0) return;
     // Validation computes no id for a plain record (0072): hash it here, from the first correction on only.
-    if (r.id) parseRecordId(r.id);
+    if (idHi !== undefined && idLo !== undefined) {
+      idOut.hi = idHi;
+      idOut.lo = idLo;
+    } else if (r.id) parseRecordId(r.id);
     else recordIdHalves(r);
     this.seenSet.add((idOut.hi ^ subjectSalt(r.subject)) >>> 0, idOut.lo);
   }

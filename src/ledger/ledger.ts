@@ -1,6 +1,7 @@
 // The ledger interface: an append-only store of credit records with row reads, columnar scans and export.
 import type { Catalogue } from '../core/catalogue.js';
 import type { CreditRecord, Subject } from '../core/types.js';
+import type { EncodedBatch } from './encoded.js';
 
 /**
  * A columnar snapshot of all records for engines: typed arrays, no object per record.
@@ -70,6 +71,13 @@ export interface Ledger {
    * or that appears twice in the batch, is stored once.
    */
   append(records: readonly CreditRecord[]): Promise<AppendResult>;
+  /**
+   * The bulk path (docs/decisions/0142): append a batch that ingest validated and encoded from one parse of a file
+   * (EncodedRecords.push), atomically and idempotently as `append` does, without an object per record or a second
+   * check. A storage error is located at ['records', i] (i: the record's position in the batch). Optional: ingest
+   * stores through `append` on an adapter without it.
+   */
+  appendEncoded?(batch: EncodedBatch): Promise<AppendResult>;
   /** Insert or replace register entries (register data, not credit statements). */
   putSubjects(subjects: readonly Subject[]): Promise<void>;
   getSubject(id: string): Promise<Subject | undefined>;

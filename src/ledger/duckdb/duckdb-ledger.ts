@@ -16,6 +16,7 @@ import { MosaicError, type Issue } from '../../core/errors.js';
 import type { CreditRecord, Subject } from '../../core/types.js';
 import { asOfDay, buildRecord } from '../codec.js';
 import { Dict, SubjectDict } from '../dict.js';
+import { isSealedBatch, type EncodedBatch, type EncodedStrings } from '../encoded.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
 import { busyError, removeNote, WriterStatus } from './busy.js';
 import {
@@ -26,7 +27,7 @@ import {
   type Ledger,
   type RecordColumns,
 } from '../ledger.js';
-import { RecordChecker, rejectBatch } from '../record-check.js';
+import { RecordChecker, rejectBatch, type SubjectTypeCode } from '../record-check.js';
 import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { Serial } from '../serial.js';
 import { checkSubjects, cloneSubject, SUBJECT_LIST_FIELDS, SUBJECT_STRING_FIELDS } from '../subjects.js';
@@ -342,6 +343,151 @@ export class DuckDBLedger implements Ledger {
     if (bad.length || extra.length) {
       undo();
       rejectBatch(records, bad, this.catalogue, extra);
+    }
+    if (k === 0) return { inserted: 0, duplicates };
+    try {
+      await this.con.run('BEGIN TRANSACTION');
+      for (const d of Object.keys(DICTS) as DictName[])
+        await appendDict(this.con, DICTS[d], marks[d], this.dicts[d].strings.slice(marks[d]));
+      await appendRecords(this.con, cols, 0, k);
+      await appendSupersedes(this.con, sup);
+      await this.con.run('COMMIT');
+    } catch (err) {
+      await this.con.run('ROLLBACK').catch(() => undefined);
+      undo();
+      throw new MosaicError({
+        code: 'ledger.write_failed',
+        message: `DuckDB rejected the batch, nothing was stored: ${(err as Error).message}`,
+      });
+    }
+    this.n += k;
+    return { inserted: k, duplicates };
+  }
+
+  appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
+    return this.serial.run(() => this.appendEncodedNow(batch));
+  }
+
+  /** File string index → this file's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
+  private readonly encodedMaps = new WeakMap<
+    EncodedStrings,
+    { subject: number[]; agency: number[]; basis: number[] }
+  >();
+
+  /**
+   * The bulk path: the batch was checked when ingest parsed it (isSealedBatch), so a row costs an id-set probe and
+   * array lookups; each distinct string of the file is looked up in this file's dictionaries once.
+   */
+  private async appendEncodedNow(b: EncodedBatch): Promise<AppendResult> {
+    this.assertOpen();
+    if (!isSealedBatch(b))
+      throw new MosaicError({
+        code: 'ledger.internal',
+        message: 'appendEncoded: a batch not built by ingest',
+      });
+    const ids = await this.idSet();
+    const strings = b.strings;
+    let map = this.encodedMaps.get(strings);
+    if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+    const len = b.length;
+    const cols: EncodedColumns = {
+      idHi: new Uint32Array(len),
+      idLo: new Uint32Array(len),
+      subject: new Uint32Array(len),
+      kind: new Uint16Array(len),
+      agency: new Uint16Array(len),
+      basis: new Uint32Array(len),
+      occurred: new Uint16Array(len),
+      reported: new Uint16Array(len),
+      amount: new Float64Array(len),
+      severity: new Uint16Array(len),
+      level: new Uint8Array(len),
+      status: new Uint8Array(len),
+    };
+    const marks = Object.fromEntries(
+      (Object.keys(DICTS) as DictName[]).map((d) => [d, this.dicts[d].size]),
+    ) as Record<DictName, number>;
+    const kindMarks = this.kindToDb.slice();
+    const sevMarks = this.sevToDb.map((a) => a.slice());
+    const sup: [number, number, number, number][] = [];
+    const D = this.dicts;
+    const sd = this.subjectDict;
+    let next = 0;
+    let k = 0;
+    let duplicates = 0;
+    let full: Issue | undefined;
+    for (let i = 0; i < len; i++) {
+      const hi = b.idHi[i]!;
+      const lo = b.idLo[i]!;
+      // Read supRow only within its length: a read past the end of an array is a slow path in V8.
+      const supAt = next < b.supRow.length && b.supRow[next] === i ? next++ : -1;
+      if (!ids.add(hi, lo)) {
+        duplicates++;
+        continue;
+      }
+      const ls = b.subject[i]!;
+      let s = map.subject[ls];
+      if (s === undefined) {
+        const text = strings.subjects[ls]!;
+        const t = sd.typeOf(text);
+        s = sd.lastIndex;
+        if (s < 0 || t === 0) s = sd.addTyped(text, strings.subjectTypes[ls] as SubjectTypeCode);
+        map.subject[ls] = s;
+      }
+      const ck = b.kind[i]!;
+      let kd = this.kindToDb[ck]!;
+      if (kd < 0) kd = this.kindToDb[ck] = D.kind.add(this.catalogue.kinds[ck]!.code);
+      const la = b.agency[i]!;
+      let a = map.agency[la];
+      if (a === undefined) {
+        a = D.agency.add(strings.agencies[la]!);
+        if (a >= 0) map.agency[la] = a;
+      }
+      const lb = b.basis[i]!;
+      let bs = map.basis[lb];
+      if (bs === undefined) bs = map.basis[lb] = D.basis.add(strings.bases[lb]!);
+      const sc = b.severity[i]!;
+      let sv = 0;
+      if (sc > 0) {
+        const m = this.sevToDb[ck]!;
+        sv = m[sc - 1]!;
+        if (sv < 0) sv = m[sc - 1] = D.severity.add(this.catalogue.kinds[ck]!.severities![sc - 1]!) + 1;
+      }
+      if (a < 0 || kd < 0 || sv < 0 || s < 0) {
+        full = {
+          code: 'ledger.dictionary_full',
+          message: 'this ledger already holds 65,536 distinct agencies, kinds or severities',
+          location: { path: ['records', i, a < 0 ? 'agency' : kd < 0 ? 'kind' : 'severity'] },
+        };
+        ids.remove(hi, lo);
+        break;
+      }
+      cols.idHi[k] = hi;
+      cols.idLo[k] = lo;
+      cols.subject[k] = s;
+      cols.kind[k] = kd;
+      cols.agency[k] = a;
+      cols.basis[k] = bs;
+      cols.occurred[k] = b.occurred[i]!;
+      cols.reported[k] = b.reported[i]!;
+      cols.amount[k] = b.amount[i]!;
+      cols.severity[k] = sv;
+      cols.level[k] = b.level[i]!;
+      cols.status[k] = b.status[i]!;
+      if (supAt >= 0) sup.push([hi, lo, b.supHi[supAt]!, b.supLo[supAt]!]);
+      k++;
+    }
+    const undo = () => {
+      for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
+      for (const d of Object.keys(DICTS) as DictName[]) this.dicts[d].truncate(marks[d]);
+      this.kindToDb.set(kindMarks);
+      sevMarks.forEach((m, i) => this.sevToDb[i]!.set(m));
+      // Its indexes may point past the truncated dictionaries.
+      this.encodedMaps.delete(strings);
+    };
+    if (full) {
+      undo();
+      throw new MosaicError(full);
     }
     if (k === 0) return { inserted: 0, duplicates };
     try {

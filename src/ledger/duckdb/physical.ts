@@ -155,8 +155,14 @@ export async function appendRecords(
       const chunk = DuckDBDataChunk.create(types, n);
       for (let c = 0; c < RECORD_COLUMNS.length; c++) {
         const src = cols[RECORD_COLUMNS[c]![0]];
-        const v = chunk.getColumnVector(c) as unknown as WritableVector;
-        for (let i = 0; i < n; i++) v.setItem(i, src[start + i]!);
+        const v = chunk.getColumnVector(c) as unknown as WritableVector & { items?: unknown };
+        // The node API keeps a fixed-width vector's values in a typed array (`items`) that flush() copies to DuckDB;
+        // every column is NOT NULL and its values fit (the encoders produce them), so one `set` fills it. Otherwise,
+        // value by value through the public setItem (the contract suite checks what is stored either way).
+        const items = v.items;
+        if (ArrayBuffer.isView(items) && (items as Uint32Array).length === n)
+          (items as Uint32Array).set(src.subarray(start, start + n));
+        else for (let i = 0; i < n; i++) v.setItem(i, src[start + i]!);
         v.flush();
       }
       appender.appendDataChunk(chunk);

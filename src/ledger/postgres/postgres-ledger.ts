@@ -12,8 +12,9 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { levelCode, type Catalogue } from '../../core/catalogue.js';
 import { ensureDir } from '../../core/outputs.js';
 import { MosaicError } from '../../core/errors.js';
-import { RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
-import { asOfDay, compareRecords } from '../codec.js';
+import { ISSUER_LEVELS, RECORD_STATUSES, type CreditRecord, type Subject } from '../../core/types.js';
+import { asOfDay, compareRecords, dayString } from '../codec.js';
+import { isSealedBatch, type EncodedBatch, type EncodedStrings } from '../encoded.js';
 import { Dict } from '../dict.js';
 import { copyOut, sqlString } from '../duckdb/physical.js';
 import { IdSet, RowIdIndex } from '../id-index.js';
@@ -115,13 +116,17 @@ export function copyLine(
 }
 
 /** COPY FROM STDIN of `text` pieces; resolves when the server has consumed them. */
-export async function copyIn(client: pg.ClientBase, sql: string, pieces: Iterable<string>): Promise<void> {
+export async function copyIn(
+  client: pg.ClientBase,
+  sql: string,
+  pieces: Iterable<string | Uint8Array>,
+): Promise<void> {
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from(pieces), stream);
 }
 
 /** Turns a batch into COPY text piece by piece, validating as it goes; can resume after the stream is torn down. */
-class CopyEncoder {
+class CopyEncoder implements BatchEncoder {
   readonly bad: number[] = [];
   readonly pieces: string[] = [];
   unique = 0;
@@ -164,6 +169,171 @@ class CopyEncoder {
   *stream(): Generator<string> {
     for (let p = this.next(); p !== undefined; p = this.next()) if (p) yield p;
     if (this.bad.length) throw new Error('batch has invalid records');
+  }
+}
+
+/** What copyBatch needs of an encoder: COPY text pieces (kept for the fallback) and the batch's counts. */
+interface BatchEncoder {
+  readonly pieces: (string | Uint8Array)[];
+  readonly unique: number;
+  readonly duplicates: number;
+  stream(): Iterable<string | Uint8Array>;
+}
+
+/** COPY text (UTF-8) of each distinct string of a file, escaped once (per EncodedStrings, i.e. per ingest of a file). */
+const encodedTexts = new WeakMap<EncodedStrings, { subject: Buffer[]; agency: Buffer[]; basis: Buffer[] }>();
+/** 'YYYY-MM-DD' bytes per epoch day. */
+const dayBytes: Buffer[] = [];
+const NULL2 = Buffer.from('\\N\t\\N\n');
+const NULL1 = Buffer.from('\\N\t');
+const PIECE = 1 << 16;
+
+/** Decimal digits of an integer into buf at pos; returns the new position. */
+function putInt(buf: Buffer, pos: number, v: number): number {
+  if (v < 0) {
+    buf[pos++] = 45;
+    v = -v;
+  }
+  const start = pos;
+  do {
+    buf[pos++] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  } while (v > 0);
+  // Digits came out last first: swap them in place (a subarray view per number would cost an object).
+  for (let a = start, z = pos - 1; a < z; a++, z--) {
+    const t = buf[a]!;
+    buf[a] = buf[z]!;
+    buf[z] = t;
+  }
+  return pos;
+}
+
+/** Copy src into buf at pos; returns the new position (a byte loop for the short fields, set() for long ones). */
+function put(buf: Buffer, pos: number, src: Buffer): number {
+  const n = src.length;
+  if (n > 32) buf.set(src, pos);
+  else for (let j = 0; j < n; j++) buf[pos + j] = src[j]!;
+  return pos + n;
+}
+
+/**
+ * The bulk path's encoder: COPY text bytes straight from a batch ingest validated (no record objects, no second check,
+ * no string building per row): each distinct string is UTF-8 encoded and escaped once per file, dates once per day,
+ * and a row is copied together from those bytes and its integers.
+ */
+class EncodedCopyEncoder implements BatchEncoder {
+  readonly pieces: Uint8Array[] = [];
+  unique = 0;
+  duplicates = 0;
+  private i = 0;
+  private nextSup = 0;
+  private readonly seen: IdSet;
+  private readonly text: { subject: Buffer[]; agency: Buffer[]; basis: Buffer[] };
+  private readonly kindText: Buffer[];
+  private readonly sevText: Buffer[][];
+  private readonly levelText = ISSUER_LEVELS.map((l) => Buffer.from(l));
+  private readonly statusText = RECORD_STATUSES.map((l) => Buffer.from(l));
+
+  constructor(
+    private readonly b: EncodedBatch,
+    cat: Catalogue,
+  ) {
+    this.seen = new IdSet(Math.max(10, Math.ceil(Math.log2((b.length + 1) / 0.7))));
+    let text = encodedTexts.get(b.strings);
+    if (!text) encodedTexts.set(b.strings, (text = { subject: [], agency: [], basis: [] }));
+    this.text = text;
+    this.kindText = cat.kinds.map((k) => Buffer.from(copyText(k.code)));
+    this.sevText = cat.kinds.map((k) => (k.severities ?? []).map((v) => Buffer.from(copyText(v))));
+  }
+
+  next(): Uint8Array | undefined {
+    const { b, text } = this;
+    const strings = b.strings;
+    const n = b.length;
+    if (this.i >= n) return undefined;
+    let buf = Buffer.allocUnsafe(PIECE);
+    let pos = 0;
+    while (this.i < n) {
+      const i = this.i;
+      const hi = b.idHi[i]!;
+      const lo = b.idLo[i]!;
+      const ls = b.subject[i]!;
+      const la = b.agency[i]!;
+      const lb = b.basis[i]!;
+      const subject = (text.subject[ls] ??= Buffer.from(copyText(strings.subjects[ls]!)));
+      const agency = (text.agency[la] ??= Buffer.from(copyText(strings.agencies[la]!)));
+      const basis = (text.basis[lb] ??= Buffer.from(copyText(strings.bases[lb]!)));
+      const k = b.kind[i]!;
+      const kt = this.kindText[k]!;
+      const sev = b.severity[i]!;
+      const svt = sev ? this.sevText[k]![sev - 1]! : NULL1;
+      // Integers, dates, level, status and tabs take at most 160 bytes; the strings their own length.
+      const need = 160 + subject.length + agency.length + basis.length + kt.length + svt.length;
+      if (pos + need > buf.length) {
+        if (pos > 0) break;
+        buf = Buffer.allocUnsafe(need);
+      }
+      this.i++;
+      const supAt = this.nextSup < b.supRow.length && b.supRow[this.nextSup] === i ? this.nextSup++ : -1;
+      if (!this.seen.add(hi, lo)) {
+        this.duplicates++;
+        continue;
+      }
+      pos = putInt(buf, pos, hi | 0);
+      buf[pos++] = 9;
+      pos = putInt(buf, pos, lo | 0);
+      buf[pos++] = 9;
+      pos = put(buf, pos, subject);
+      buf[pos++] = 9;
+      pos = put(buf, pos, kt);
+      buf[pos++] = 9;
+      const occ = b.occurred[i]!;
+      pos = put(buf, pos, (dayBytes[occ] ??= Buffer.from(dayString(occ))));
+      buf[pos++] = 9;
+      const rep = b.reported[i]!;
+      pos = put(buf, pos, (dayBytes[rep] ??= Buffer.from(dayString(rep))));
+      buf[pos++] = 9;
+      pos = put(buf, pos, agency);
+      buf[pos++] = 9;
+      pos = put(buf, pos, basis);
+      buf[pos++] = 9;
+      const amount = b.amount[i]!;
+      if (Number.isNaN(amount)) {
+        pos = put(buf, pos, NULL1);
+      } else {
+        pos += buf.write(String(amount), pos, 'latin1');
+        buf[pos++] = 9;
+      }
+      pos = put(buf, pos, svt);
+      if (sev) buf[pos++] = 9;
+      const level = b.level[i]!;
+      if (level) {
+        const t = this.levelText[level - 1]!;
+        pos = put(buf, pos, t);
+        buf[pos++] = 9;
+      } else {
+        pos = put(buf, pos, NULL1);
+      }
+      const st = this.statusText[b.status[i]!]!;
+      pos = put(buf, pos, st);
+      buf[pos++] = 9;
+      if (supAt >= 0) {
+        pos = putInt(buf, pos, b.supHi[supAt]! | 0);
+        buf[pos++] = 9;
+        pos = putInt(buf, pos, b.supLo[supAt]! | 0);
+        buf[pos++] = 10;
+      } else {
+        pos = put(buf, pos, NULL2);
+      }
+      this.unique++;
+    }
+    const piece = buf.subarray(0, pos);
+    if (pos) this.pieces.push(piece);
+    return piece;
+  }
+
+  *stream(): Generator<Uint8Array> {
+    for (let p = this.next(); p !== undefined; p = this.next()) if (p.length) yield p;
   }
 }
 
@@ -290,25 +460,47 @@ export class PostgresLedger implements Ledger {
     this.assertOpen();
     if (records.length === 0) return { inserted: 0, duplicates: 0 };
     const enc = new CopyEncoder(records, this.checker);
-    const c = this.client;
-    const finish = (): void => {
+    return this.copyBatch(enc, () => {
       while (enc.next() !== undefined);
       if (enc.bad.length) rejectBatch(records, enc.bad, this.catalogue);
-    };
+    });
+  }
+
+  appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      if (!isSealedBatch(batch))
+        throw new MosaicError({
+          code: 'ledger.internal',
+          message: 'appendEncoded: a batch not built by ingest',
+        });
+      if (batch.length === 0) return { inserted: 0, duplicates: 0 };
+      const enc = new EncodedCopyEncoder(batch, this.catalogue);
+      return this.copyBatch(enc, () => {
+        while (enc.next() !== undefined);
+      });
+    });
+  }
+
+  /**
+   * One batch in one transaction. Fast path: COPY straight into the table while the encoder produces the text (the
+   * server ingests what was already sent); the primary key guards every row. If some ids are stored already (a
+   * re-run, or another writer) the COPY fails with 23505: the batch is staged and only new rows are inserted.
+   * `finish` encodes whatever the fast path left (and throws the batch's validation error, if any).
+   */
+  private async copyBatch(enc: BatchEncoder, finish: () => void): Promise<AppendResult> {
+    const c = this.client;
     let inserted: number;
     try {
       await c.query('BEGIN');
       await c.query('SAVEPOINT fast');
       try {
-        // Fast path: validation and encoding run while the server ingests what was already sent (a bad record
-        // ends the stream with an error, so the COPY and the transaction fail); the primary key guards every row.
         await copyIn(c, `COPY ${this.t.records} (${COPY_COLUMNS}) FROM STDIN`, enc.stream());
         inserted = enc.unique;
         await c.query('RELEASE SAVEPOINT fast');
       } catch (err) {
         finish();
         if ((err as { code?: string }).code !== '23505') throw err;
-        // Some ids are stored already (a re-ingest, or another writer): stage, then insert what is new.
         await c.query('ROLLBACK TO SAVEPOINT fast');
         await c.query(`CREATE TEMP TABLE IF NOT EXISTS ledger_stage (${STAGE_DDL}) ON COMMIT DELETE ROWS`);
         await copyIn(c, `COPY ledger_stage (${COPY_COLUMNS}) FROM STDIN`, enc.pieces);

@@ -1,0 +1,239 @@
+// Validated records kept as columns with file-wide dictionaries: what ingest keeps from its one parse of a file and
+// hands to an adapter's bulk path (Ledger.appendEncoded), with no object per record (docs/decisions/0142).
+import type { Catalogue } from '../core/catalogue.js';
+import type { CreditRecord } from '../core/types.js';
+import { buildRecord } from './codec.js';
+import { PackedIdMap } from './packed-ids.js';
+import { RecordChecker, rejectBatch, type SubjectTypeCode } from './record-check.js';
+import { formatRecordId } from './record-id.js';
+
+/**
+ * The strings of a file's records, each stored once; batches hold indexes into them. Shared by every batch of one
+ * file, so an adapter maps each distinct string to its own dictionary once per file, not once per row.
+ */
+export class EncodedStrings {
+  readonly subjects: string[] = [];
+  /** Type code of each subject (1 natural, 2 legal), as the checker found it. */
+  subjectTypes = new Uint8Array(1024);
+  readonly agencies: string[] = [];
+  readonly bases: string[] = [];
+  private readonly subjectIx = new PackedIdMap();
+  private readonly agencyIx = new Map<string, number>();
+  private readonly basisIx = new Map<string, number>();
+  // Files hold long runs of one subject, agency or basis: a repeat skips the lookup.
+  private lastSubject = '';
+  private lastSubjectIx = -1;
+  private lastAgency = '';
+  private lastAgencyIx = -1;
+  private lastBasis = '';
+  private lastBasisIx = -1;
+
+  subject(s: string, type: SubjectTypeCode): number {
+    if (s === this.lastSubject) return this.lastSubjectIx;
+    let ix = this.subjectIx.get(s);
+    if (ix < 0) {
+      ix = this.subjects.length;
+      this.subjects.push(s);
+      this.subjectIx.set(s, ix);
+      if (ix >= this.subjectTypes.length) {
+        const t = new Uint8Array(this.subjectTypes.length * 2);
+        t.set(this.subjectTypes);
+        this.subjectTypes = t;
+      }
+      this.subjectTypes[ix] = type;
+    }
+    this.lastSubject = s;
+    this.lastSubjectIx = ix;
+    return ix;
+  }
+
+  agency(s: string): number {
+    if (s === this.lastAgency) return this.lastAgencyIx;
+    let ix = this.agencyIx.get(s);
+    if (ix === undefined) {
+      ix = this.agencies.length;
+      this.agencies.push(s);
+      this.agencyIx.set(s, ix);
+    }
+    this.lastAgency = s;
+    this.lastAgencyIx = ix;
+    return ix;
+  }
+
+  basis(s: string): number {
+    if (s === this.lastBasis) return this.lastBasisIx;
+    let ix = this.basisIx.get(s);
+    if (ix === undefined) {
+      ix = this.bases.length;
+      this.bases.push(s);
+      this.basisIx.set(s, ix);
+    }
+    this.lastBasis = s;
+    this.lastBasisIx = ix;
+    return ix;
+  }
+}
+
+/** Batches filled by EncodedRecords.push from a checker's verdict: the only ones an adapter's bulk path accepts. */
+const sealed = new WeakSet<EncodedBatch>();
+
+/** Bytes one record takes in a batch (the columns below, its line included), for memory limits. */
+export const ENCODED_BYTES_PER_RECORD = 4 * 5 + 2 * 4 + 8 + 2 + 4;
+
+/** Up to `capacity` validated records as columns. Kinds and severities are catalogue codes (RecordChecker's). */
+export class EncodedBatch {
+  length = 0;
+  readonly idHi: Uint32Array;
+  readonly idLo: Uint32Array;
+  /** Indexes into strings.subjects / agencies / bases. */
+  readonly subject: Uint32Array;
+  readonly agency: Uint32Array;
+  readonly basis: Uint32Array;
+  /** Catalogue kind index. */
+  readonly kind: Uint16Array;
+  /** Epoch days. */
+  readonly occurred: Uint16Array;
+  readonly reported: Uint16Array;
+  /** NaN = absent. */
+  readonly amount: Float64Array;
+  /** Kind-local severity code (Catalogue.severityCode), 0 = none. */
+  readonly severity: Uint16Array;
+  /** 0 = none, else 1 + index in ISSUER_LEVELS. */
+  readonly level: Uint8Array;
+  /** Index in RECORD_STATUSES. */
+  readonly status: Uint8Array;
+  /** Rows that supersede another record (ascending) and the target's id halves: sparse, as in the ledgers. */
+  readonly supRow: number[] = [];
+  readonly supHi: number[] = [];
+  readonly supLo: number[] = [];
+  /** The file line of each record (ingest reports a storage error there). */
+  readonly line: Uint32Array;
+
+  constructor(
+    readonly strings: EncodedStrings,
+    readonly capacity: number,
+  ) {
+    this.idHi = new Uint32Array(capacity);
+    this.idLo = new Uint32Array(capacity);
+    this.subject = new Uint32Array(capacity);
+    this.agency = new Uint32Array(capacity);
+    this.basis = new Uint32Array(capacity);
+    this.kind = new Uint16Array(capacity);
+    this.occurred = new Uint16Array(capacity);
+    this.reported = new Uint16Array(capacity);
+    this.amount = new Float64Array(capacity);
+    this.severity = new Uint16Array(capacity);
+    this.level = new Uint8Array(capacity);
+    this.status = new Uint8Array(capacity);
+    this.line = new Uint32Array(capacity);
+  }
+
+  /** Record i as an object (the ingest lint, tests; the bulk paths never build one). */
+  record(i: number, cat: Catalogue): CreditRecord {
+    const s = this.strings;
+    const k = this.kind[i]!;
+    const sev = this.severity[i]!;
+    const at = findRow(this.supRow, i);
+    return buildRecord(
+      formatRecordId(this.idHi[i]!, this.idLo[i]!),
+      s.subjects[this.subject[i]!]!,
+      cat.kinds[k]!.code,
+      this.occurred[i]!,
+      this.reported[i]!,
+      s.agencies[this.agency[i]!]!,
+      s.bases[this.basis[i]!]!,
+      this.amount[i]!,
+      sev ? cat.kinds[k]!.severities![sev - 1] : undefined,
+      this.level[i]!,
+      this.status[i]!,
+      at >= 0 ? formatRecordId(this.supHi[at]!, this.supLo[at]!) : undefined,
+    );
+  }
+}
+
+/** True for a batch filled only by EncodedRecords.push (adapters check before trusting its contents). */
+export function isSealedBatch(b: EncodedBatch): boolean {
+  return sealed.has(b);
+}
+
+/**
+ * A file's valid records, batch by batch. `push` takes a record the checker has just accepted, with its encoded
+ * fields still in the checker's slots (RecordChecker.ok / okWithoutId with the id computed), so nothing is parsed
+ * or hashed again.
+ */
+export class EncodedRecords {
+  readonly strings = new EncodedStrings();
+  readonly batches: EncodedBatch[] = [];
+  private current: EncodedBatch | undefined;
+  length = 0;
+  /** Id halves of the record pushed last. */
+  lastHi = 0;
+  lastLo = 0;
+
+  constructor(readonly batchSize: number) {}
+
+  push(ck: RecordChecker, r: Omit<CreditRecord, 'id'>, line: number): void {
+    let b = this.current;
+    if (!b || b.length === b.capacity) {
+      b = this.current = new EncodedBatch(this.strings, this.batchSize);
+      sealed.add(b);
+      this.batches.push(b);
+    }
+    const i = b.length++;
+    const s = this.strings;
+    b.idHi[i] = this.lastHi = ck.idHi;
+    b.idLo[i] = this.lastLo = ck.idLo;
+    b.subject[i] = s.subject(r.subject, ck.subjectType);
+    b.agency[i] = s.agency(r.agency);
+    b.basis[i] = s.basis(r.basis);
+    b.kind[i] = ck.kind;
+    b.occurred[i] = ck.occurred;
+    b.reported[i] = ck.reported;
+    b.amount[i] = ck.amount;
+    b.severity[i] = ck.severity;
+    b.level[i] = ck.level;
+    b.status[i] = ck.status;
+    b.line[i] = line;
+    if (ck.hasSupersedes) {
+      b.supRow.push(i);
+      b.supHi.push(ck.supHi);
+      b.supLo.push(ck.supLo);
+    }
+    this.length++;
+  }
+}
+
+/** Position of `row` in the ascending list `rows`, or -1. */
+function findRow(rows: readonly number[], row: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = rows[mid]!;
+    if (v === row) return mid;
+    if (v < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Records checked one by one (RecordChecker.ok: the same verdict as Ledger.append) and encoded for the bulk path,
+ * their line being their position + 1. One bad record throws the batch error append would, naming every bad one.
+ */
+export function encodeRecords(
+  cat: Catalogue,
+  records: readonly CreditRecord[],
+  batchSize = 50_000,
+): EncodedRecords {
+  const ck = new RecordChecker(cat);
+  const out = new EncodedRecords(batchSize);
+  const bad: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (i % 100_000 === 0) ck.beginBatch();
+    if (!ck.ok(records[i]!)) bad.push(i);
+    else if (!bad.length) out.push(ck, records[i]!, i + 1);
+  }
+  if (bad.length) rejectBatch(records, bad, cat);
+  return out;
+}
