@@ -172,8 +172,9 @@ export function explainSubject(input: {
   if (policy) {
     const day = toEpochDay(asOf);
     const kinds = new Set(policy.lifecycleKinds());
-    const statementsOf = (s: string) =>
-      (s === id ? input.records : []).filter((r) => kinds.has(r.kind)).map(statementOf);
+    // Made once: every action's decision below reads the same statements (entriesOf only reads them).
+    const own = input.records.filter((r) => kinds.has(r.kind)).map(statementOf);
+    const statementsOf = (s: string) => (s === id ? own : []);
     for (const e of activeOn(entriesOf(policy, statementsOf(id), { knownAsOf: day }).entries, day)) {
       const def = policy.list(e.list);
       const until = e.until === null ? null : fromEpochDay(e.until);
