@@ -17,7 +17,10 @@ import { DecisionIndex } from '../src/schemes/lists/decision-index.js';
 import { receiptFor } from '../src/schemes/lists/receipts.js';
 import { shippedListPolicy } from '../src/schemes/lists/policy.js';
 import { buildServer } from '../src/server/app.js';
+import { AccessLog } from '../src/server/access-log.js';
 import { createContext, type ServerContext } from '../src/server/context.js';
+import { openState } from '../src/server/state/open-state.js';
+import type { StateDb } from '../src/server/state/state-db.js';
 import { buildWorld } from './lists.js';
 import { feedBench } from './server-feed.js';
 import type { BenchFigure, BenchModule } from './types.js';
@@ -70,14 +73,80 @@ async function keyFor(ctx: ServerContext, account: Parameters<ServerContext['key
   return (await ctx.keys.createKey(acc.id)).key;
 }
 
-/** MOSAIC_BENCH_SERVER=decisions,submission,report,feed runs only those parts (default: all). */
-const parts = new Set((process.env.MOSAIC_BENCH_SERVER ?? 'decisions,submission,report,feed').split(','));
+/**
+ * The access log's own cost: groups of 32 entries (what 32 waiting connections give the group commit) appended to a
+ * DuckDB state, stored as one prepared INSERT over one JSON value (the server's path) against the multi-row INSERT
+ * of literals it replaced (the peer), alternating so a loaded machine's drift falls on both; CPU µs per entry.
+ */
+async function accessLogFigure(log: (s: string) => void): Promise<BenchFigure> {
+  const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:' });
+  const state = await openState(ledger);
+  // The peer's log lives in a database of its own: two chains cannot share one table.
+  const peerLedger = await openLedger({ adapter: 'duckdb', file: ':memory:' });
+  const peerState = await openState(peerLedger);
+  const plain: StateDb = {
+    dialect: peerState.dialect,
+    query: (sql, params) => peerState.query(sql, params),
+    tx: (fn) => peerState.tx(fn),
+    close: () => Promise.resolve(),
+  };
+  const logs = { json: new AccessLog(state), insert: new AccessLog(plain) };
+  const entry = {
+    actor: 'acc_0123456789abcdef',
+    role: 'firm',
+    action: 'decision',
+    target: 'public_procurement@2024-06-01',
+    subject: '371082198207079437',
+    purpose: 'bench',
+    status: 200,
+    detail: 'restrict',
+  };
+  const cpu = { json: 0, insert: 0 };
+  const groups = 100;
+  for (let round = 0; round < 6; round++)
+    for (const k of ['json', 'insert'] as const) {
+      const c0 = process.cpuUsage();
+      for (let g = 0; g < groups; g++)
+        await Promise.all(Array.from({ length: 32 }, () => logs[k].append(entry)));
+      const c = process.cpuUsage(c0);
+      if (round > 0) cpu[k] += c.user + c.system; // round 0 warms up both
+    }
+  const per = (k: 'json' | 'insert') => cpu[k] / (5 * groups * 32);
+  const v = await logs.json.verify();
+  const pv = await logs.insert.verify();
+  log(
+    `access log: json ${per('json').toFixed(1)} µs/entry, insert ${per('insert').toFixed(1)} µs/entry, verify ${v.ok} (${v.rows} rows)`,
+  );
+  await state.close();
+  await ledger.close();
+  await peerState.close();
+  await peerLedger.close();
+  return {
+    name: 'Access-log append on DuckDB, groups of 32 (one prepared INSERT over one JSON value)',
+    value: per('json'),
+    unit: 'µs CPU/entry',
+    peer: {
+      name: 'multi-row INSERT of literals (the previous path)',
+      value: per('insert'),
+      unit: 'µs CPU/entry',
+    },
+    ratio: per('insert') / per('json'),
+    note: `ratio = peer ÷ Mosaic (higher is better); both chains verify (${v.ok && pv.ok}, ${v.rows} and ${pv.rows} rows)`,
+  };
+}
+
+/** MOSAIC_BENCH_SERVER=decisions,submission,report,feed,accesslog runs only those parts (default: all). */
+const parts = new Set(
+  (process.env.MOSAIC_BENCH_SERVER ?? 'accesslog,decisions,submission,report,feed').split(','),
+);
 
 export const serverBench: BenchModule = {
   name: 'server',
   async run(bc) {
     const figures: BenchFigure[] = [];
     const duration = Math.max(5, Math.round(15 * Math.min(1, bc.scale * 4)));
+
+    if (parts.has('accesslog')) figures.push(await accessLogFigure(bc.log));
 
     // ---- Point-of-service decisions: the route vs a bare node:http server, same index, same questions ----
     if (parts.has('decisions')) {

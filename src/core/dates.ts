@@ -42,8 +42,21 @@ export function isIsoDate(iso: string): boolean {
   return !Number.isNaN(toEpochDay(iso));
 }
 
+/**
+ * Each day's ISO text, kept once made (days 1900-01-01 … 2199-12-31 only, so the map stays small): explanations and
+ * counterfactual searches print the same few thousand days many times over, and a Date with toISOString costs
+ * several times a map read.
+ */
+const isoCache = new Map<number, string>();
+const CACHE_FROM = -25_567;
+const CACHE_TO = 84_006;
+
 export function fromEpochDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const hit = isoCache.get(day);
+  if (hit !== undefined) return hit;
+  const iso = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (Number.isInteger(day) && day >= CACHE_FROM && day < CACHE_TO) isoCache.set(day, iso);
+  return iso;
 }
 
 /** Day of week for an epoch day: 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */

@@ -343,11 +343,19 @@ export class PostgresLedger implements Ledger {
   private readonly checker: RecordChecker;
   private readonly t: { records: string; subjects: string; view: string; meta: string; files: string };
   private closed = false;
+  /**
+   * Per-subject reads (`readSubject`, `getSubject`) run on this pool, concurrently with each other and with an
+   * append on `client`: a credit-report server answers many reads while records arrive. Each read is one statement,
+   * so it sees every acknowledged append (committed before `append` resolved) and nothing of one still running.
+   * Made on the first read, so a CLI run that only ingests opens no extra connection.
+   */
+  private readPool: pg.Pool | undefined;
 
   private constructor(
     readonly catalogue: Catalogue,
     private readonly client: pg.Client,
     readonly schema: string,
+    private readonly url?: string,
   ) {
     this.checker = new RecordChecker(catalogue);
     const s = ident(schema);
@@ -371,7 +379,7 @@ export class PostgresLedger implements Ledger {
         message: `cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`,
       });
     }
-    const ledger = new PostgresLedger(catalogue, client, schema);
+    const ledger = new PostgresLedger(catalogue, client, schema, url);
     try {
       await ledger.init();
     } catch (err) {
@@ -554,14 +562,12 @@ export class PostgresLedger implements Ledger {
     where: string,
     params: unknown[],
     order = 'ORDER BY id COLLATE "C"',
+    on: pg.ClientBase | pg.Pool = this.client,
   ): Promise<Subject[]> {
     const cols = SUBJECT_FIELDS.map((f) =>
       f === 'birthDate' ? `"birthDate"::text AS "birthDate"` : ident(f),
     );
-    const res = await this.client.query(
-      `SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ${order}`,
-      params,
-    );
+    const res = await on.query(`SELECT ${cols.join(', ')} FROM ${this.t.subjects} ${where} ${order}`, params);
     return res.rows.map((row: Record<string, unknown>) => {
       const o: Record<string, unknown> = {};
       for (const f of SUBJECT_FIELDS) if (row[f] !== null) o[f] = row[f];
@@ -570,7 +576,21 @@ export class PostgresLedger implements Ledger {
   }
 
   getSubject(id: string): Promise<Subject | undefined> {
+    if (this.url)
+      return (async () => {
+        this.assertOpen();
+        return (await this.selectSubjects('WHERE id = $1', [id], undefined, this.reads()))[0];
+      })();
     return this.serial.run(async () => (await this.selectSubjects('WHERE id = $1', [id]))[0]);
+  }
+
+  /** The read pool (see `readPool`); four connections keep a report server's reads off one queue. */
+  private reads(): pg.Pool {
+    if (!this.readPool) {
+      this.readPool = new pg.Pool({ connectionString: this.url, max: 4, connectionTimeoutMillis: 5000 });
+      this.readPool.on('error', () => undefined); // a dropped idle client surfaces on the next query instead
+    }
+    return this.readPool;
   }
 
   subjects(): Promise<Subject[]> {
@@ -648,15 +668,17 @@ export class PostgresLedger implements Ledger {
   }
 
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
-    return this.serial.run(async () => {
+    const read = async (on: pg.ClientBase | pg.Pool) => {
       this.assertOpen();
       asOfDay(asOf); // validates
-      const res = await this.client.query(
-        `SELECT id_hi, id_lo, kind, occurred_at::text AS o, reported_at::text AS r, agency, basis, amount,
+      // Named, so each pooled connection parses and plans it once (the subject index serves `subject = $1`).
+      const res = await on.query({
+        name: 'mosaic_ledger_read_subject',
+        text: `SELECT id_hi, id_lo, kind, occurred_at::text AS o, reported_at::text AS r, agency, basis, amount,
                 severity, level, status, sup_hi, sup_lo
          FROM ${this.t.records} WHERE subject = $1 AND ($2::date IS NULL OR reported_at <= $2::date)`,
-        [id, asOf ?? null],
-      );
+        values: [id, asOf ?? null],
+      });
       return res.rows
         .map((row: Record<string, unknown>) => {
           const rec: CreditRecord = {
@@ -677,7 +699,8 @@ export class PostgresLedger implements Ledger {
           return rec;
         })
         .sort(compareRecords);
-    });
+    };
+    return this.url ? read(this.reads()) : this.serial.run(() => read(this.client));
   }
 
   /** Streams the table with COPY TO (text) and dictionary-encodes it on the way in: no row objects. */
@@ -827,6 +850,7 @@ export class PostgresLedger implements Ledger {
     return this.serial.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      await this.readPool?.end().catch(() => undefined);
       await this.client.end();
     });
   }

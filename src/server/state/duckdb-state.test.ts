@@ -1,4 +1,4 @@
-// The DuckDB state writes parameters as SQL literals: every value must come back exactly as it went in.
+// DuckDB state: parameters written as literals, and row groups inserted as one JSON value, come back exactly.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBLedger } from '../../ledger/duckdb/duckdb-ledger.js';
@@ -53,5 +53,62 @@ describe('DuckDBState literals round-trip', () => {
       ),
       { numRuns: 300, seed: 12 },
     );
+  });
+});
+
+describe('DuckDBState.insertRows', () => {
+  let ledger: DuckDBLedger;
+  let db: DuckDBState;
+  const cols = [
+    ['k', 'BIGINT'],
+    ['s', 'VARCHAR'],
+    ['n', 'INTEGER'],
+  ] as const;
+  beforeAll(async () => {
+    ledger = (await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 })) as DuckDBLedger;
+    db = new DuckDBState(await ledger.connect());
+    await db.query('CREATE TABLE ir (k BIGINT PRIMARY KEY, s TEXT, n INTEGER NOT NULL)');
+  });
+  afterAll(async () => {
+    await db.close();
+    await ledger.close();
+  });
+  it('stores every string (NUL included), number and NULL exactly, by column name', async () => {
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ s: fc.option(fc.string({ maxLength: 30, unit: 'binary' })), n: fc.integer() }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        async (rs) => {
+          // Keys in another order than the columns, and one the table does not have: both are ignored.
+          const rows = rs.map((r) => ({ extra: 'x', n: r.n, s: r.s, k: ++k }));
+          await db.insertRows('ir', cols, rows);
+          const back = await db.query<{ k: number; s: string | null; n: number }>(
+            'SELECT k, s, n FROM ir WHERE k > $1 ORDER BY k',
+            [k - rows.length],
+          );
+          expect(back).toEqual(rows.map(({ k, s, n }) => ({ k, s, n })));
+        },
+      ),
+      { numRuns: 100, seed: 12 },
+    );
+  });
+  it('stores all rows of a call or none', async () => {
+    const [{ c: before }] = (await db.query<{ c: number }>('SELECT count(*) AS c FROM ir')) as [
+      { c: number },
+    ];
+    await db.insertRows('ir', cols, [{ k: 1_000_000, s: 'a', n: 1 }]);
+    // The second row repeats the first's key: the statement fails, and the third row is not stored either.
+    await expect(
+      db.insertRows('ir', cols, [
+        { k: 1_000_001, s: 'b', n: 1 },
+        { k: 1_000_000, s: 'c', n: 1 },
+        { k: 1_000_002, s: 'd', n: 1 },
+      ]),
+    ).rejects.toThrow();
+    const [{ c: after }] = (await db.query<{ c: number }>('SELECT count(*) AS c FROM ir')) as [{ c: number }];
+    expect(after).toBe(before + 1);
   });
 });

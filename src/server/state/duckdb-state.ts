@@ -1,7 +1,7 @@
 // Server state in the DuckDB ledger's own file, on a connection of its own, one operation at a time.
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { Serial } from '../../ledger/serial.js';
-import { expand, normalizeRow, type Row, type StateDb, type StateQuery } from './state-db.js';
+import { expand, normalizeRow, type Column, type Row, type StateDb, type StateQuery } from './state-db.js';
 
 /** Strings longer than this are bound, not inlined (evidence files are megabytes of base64). */
 const MAX_INLINE = 64 * 1024;
@@ -36,7 +36,47 @@ export class DuckDBState implements StateDb {
   private readonly serial = new Serial();
   private closed = false;
 
+  /** One prepared INSERT per table and column list, made on first use (see `insertRows`). */
+  private readonly inserts = new Map<string, DuckDBPreparedStatement>();
+
   constructor(private readonly con: DuckDBConnection) {}
+
+  /**
+   * The rows as one JSON text bound to a prepared `INSERT … SELECT unnest(from_json(…))`: one value to bind and a
+   * statement parsed and planned once, instead of a literal per column per row. Measured on 32 access-log rows, a
+   * multi-row INSERT of literals cost about 130 µs CPU a row and this about 45 µs, as cheap as DuckDB's appender,
+   * whose only flush is synchronous and would stop the event loop for the commit (a file's fsync included); this
+   * runs on DuckDB's thread like any query. One statement: all rows are stored or none.
+   */
+  readonly insertRows = (table: string, columns: readonly Column[], rows: readonly Row[]): Promise<void> =>
+    this.serial.run(async () => {
+      if (!rows.length) return;
+      const json = JSON.stringify(rows);
+      // A NUL cannot live in a DuckDB VARCHAR read from JSON; such rows take the bound-parameter INSERT.
+      if (json.includes('\\u0000')) {
+        const values = rows.map(
+          (_, j) => `(${columns.map((_, c) => `$${j * columns.length + c + 1}`).join(', ')})`,
+        );
+        const names = columns.map(([n]) => `"${n}"`).join(', ');
+        await this.run(
+          `INSERT INTO ${table} (${names}) VALUES ${values.join(', ')}`,
+          rows.flatMap((r) => columns.map(([n]) => r[n] ?? null)),
+        );
+        return;
+      }
+      const key = `${table}(${columns.map(([n, t]) => `${n} ${t}`).join(',')})`;
+      let ps = this.inserts.get(key);
+      if (!ps) {
+        const shape = JSON.stringify([Object.fromEntries(columns)]);
+        ps = await this.con.prepare(
+          `INSERT INTO ${table} (${columns.map(([n]) => `"${n}"`).join(', ')})
+           SELECT unnest(from_json($1::VARCHAR, '${shape}'), recursive := true)`,
+        );
+        this.inserts.set(key, ps);
+      }
+      ps.bindVarchar(1, json);
+      await ps.run();
+    });
 
   private async run<T extends Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const inlined = params.length ? inlineParams(expand(sql, ''), params) : undefined;

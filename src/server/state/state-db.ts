@@ -3,6 +3,9 @@
 
 export type Row = Record<string, unknown>;
 
+/** A column for `insertRows`: its name and SQL type. */
+export type Column = readonly [name: string, type: 'BIGINT' | 'INTEGER' | 'VARCHAR'];
+
 /** Queries use $1, $2 … placeholders (both DuckDB and PostgreSQL accept them); `{t}` expands to the table prefix. */
 export interface StateQuery {
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
@@ -12,6 +15,11 @@ export interface StateDb extends StateQuery {
   readonly dialect: 'duckdb' | 'postgres';
   /** Run `fn` in one transaction: all of it is stored, or none. */
   tx<T>(fn: (q: StateQuery) => Promise<T>): Promise<T>;
+  /**
+   * Insert `rows` (objects keyed by column name) into `table` as one atomic statement, when the store has a path
+   * cheaper than a multi-row INSERT; undefined when it has none (then the caller writes the INSERT).
+   */
+  readonly insertRows?: (table: string, columns: readonly Column[], rows: readonly Row[]) => Promise<void>;
   close(): Promise<void>;
 }
 
