@@ -9,6 +9,7 @@ import { serverBench } from './server.js';
 import { simBench } from './sim.js';
 import { financeBench } from './finance.js';
 import { webappBench } from './webapp.js';
+import { labBench } from './lab.js';
 
 export const benchModules: BenchModule[] = [
   auditBench,
@@ -20,4 +21,5 @@ export const benchModules: BenchModule[] = [
   serverBench,
   financeBench,
   webappBench,
+  labBench,
 ];

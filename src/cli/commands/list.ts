@@ -51,11 +51,14 @@ export function register(program: Command): void {
   list
     .command('show')
     .description('Print the entries of a list in force on a date, in the fields the list publishes')
-    .argument(
-      '<list>',
-      `list id (${shippedListPolicy()
-        .lists.map((l) => l.list)
-        .join(', ')})`,
+    // The ids are listed in the help's footer, read only when help is shown (see decide.ts).
+    .argument('<list>', 'list id (the lists are listed below)')
+    .addHelpText(
+      'after',
+      () =>
+        `\nLists: ${shippedListPolicy()
+          .lists.map((l) => l.list)
+          .join(', ')}`,
     )
     .option(
       '--as-of <date>',
