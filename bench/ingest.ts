@@ -21,20 +21,9 @@ import { idOut, recordIdHalves } from '../src/ledger/record-id.js';
 import { syntheticRecords } from '../src/ledger/synthetic.js';
 import { shipped } from '../src/core/paths.js';
 import type { BenchContext, BenchFigure, BenchModule } from './types.js';
+import { ROW_COLUMNS } from '../src/ingest/rows.js';
 
-const COLUMNS = [
-  'subject',
-  'kind',
-  'occurredAt',
-  'reportedAt',
-  'agency',
-  'basis',
-  'amount',
-  'severity',
-  'level',
-  'status',
-  'supersedes',
-] as const;
+const COLUMNS = ROW_COLUMNS;
 
 /** The bulk loaders' view of the file: the CSV's own columns, typed, no key. */
 const DUCK_COLUMNS = `{'subject': 'VARCHAR', 'kind': 'VARCHAR', 'occurredAt': 'DATE', 'reportedAt': 'DATE',

@@ -15,22 +15,11 @@ import { MemoryLedger } from '../ledger/memory/memory-ledger.js';
 import { syntheticRecords } from '../ledger/synthetic.js';
 import { formatCsvRow } from './csv.js';
 import { ingestFile } from './ingest.js';
+import { ROW_COLUMNS } from './rows.js';
 
 const cat = loadCatalogue(TEST_CATALOGUE);
 const dir = mkdtempSync(join(tmpdir(), 'mosaic-bulk-'));
-const COLS = [
-  'subject',
-  'kind',
-  'occurredAt',
-  'reportedAt',
-  'agency',
-  'basis',
-  'amount',
-  'severity',
-  'level',
-  'status',
-  'supersedes',
-] as const;
+const COLS = ROW_COLUMNS;
 
 // Generated records include corrections and withdrawals of earlier ones, so supersession is resolved in the file.
 const records = syntheticRecords(cat, { records: 3_000, subjects: 400, seed: 42 });

@@ -21,6 +21,8 @@ const FIELDS = [
   'supersedes',
 ] as const;
 type Field = (typeof FIELDS)[number];
+/** The columns of a record file as Mosaic writes one (the id is derived from them, so it is left out). */
+export const ROW_COLUMNS = FIELDS.slice(1) as readonly Exclude<Field, 'id'>[];
 const REQUIRED: readonly Field[] = ['subject', 'kind', 'occurredAt', 'reportedAt', 'agency', 'basis'];
 const ALIASES: Record<string, Field> = { occurred_at: 'occurredAt', reported_at: 'reportedAt' };
 for (const f of FIELDS) ALIASES[f] = f;

@@ -67,6 +67,31 @@ export const SCHEMA_VERSION = 2;
 const FILES_DDL = `CREATE TABLE IF NOT EXISTS ledger_files (key VARCHAR PRIMARY KEY, rows BIGINT NOT NULL,
   records BIGINT NOT NULL, stored_at VARCHAR NOT NULL)`;
 
+/** A batch's columns, with the widest index types the dictionaries allow. */
+function newColumns(len: number): EncodedColumns {
+  return {
+    idHi: new Uint32Array(len),
+    idLo: new Uint32Array(len),
+    subject: new Uint32Array(len),
+    kind: new Uint16Array(len),
+    agency: new Uint16Array(len),
+    basis: new Uint32Array(len),
+    occurred: new Uint16Array(len),
+    reported: new Uint16Array(len),
+    amount: new Float64Array(len),
+    severity: new Uint16Array(len),
+    level: new Uint8Array(len),
+    status: new Uint8Array(len),
+  };
+}
+
+/** Where the dictionaries and the kind/severity maps stood before a batch (what a refused batch rolls back to). */
+interface BatchMarks {
+  dicts: Record<DictName, number>;
+  kind: Int32Array;
+  sev: Int32Array[];
+}
+
 interface ReadableVector {
   getItem(i: number): unknown;
 }
@@ -261,25 +286,8 @@ export class DuckDBLedger implements Ledger {
     this.assertOpen();
     const ids = await this.idSet();
     const len = records.length;
-    const cols: EncodedColumns = {
-      idHi: new Uint32Array(len),
-      idLo: new Uint32Array(len),
-      subject: new Uint32Array(len),
-      kind: new Uint16Array(len),
-      agency: new Uint16Array(len),
-      basis: new Uint32Array(len),
-      occurred: new Uint16Array(len),
-      reported: new Uint16Array(len),
-      amount: new Float64Array(len),
-      severity: new Uint16Array(len),
-      level: new Uint8Array(len),
-      status: new Uint8Array(len),
-    };
-    const marks = Object.fromEntries(
-      (Object.keys(DICTS) as DictName[]).map((d) => [d, this.dicts[d].size]),
-    ) as Record<DictName, number>;
-    const kindMarks = this.kindToDb.slice();
-    const sevMarks = this.sevToDb.map((a) => a.slice());
+    const cols = newColumns(len);
+    const marks = this.marks();
     const sup: [number, number, number, number][] = [];
     const ck = this.checker;
     ck.beginBatch();
@@ -336,19 +344,46 @@ export class DuckDBLedger implements Ledger {
     }
     const undo = () => {
       for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
-      for (const d of Object.keys(DICTS) as DictName[]) this.dicts[d].truncate(marks[d]);
-      this.kindToDb.set(kindMarks);
-      sevMarks.forEach((m, i) => this.sevToDb[i]!.set(m));
+      this.rollBack(marks);
     };
     if (bad.length || extra.length) {
       undo();
       rejectBatch(records, bad, this.catalogue, extra);
     }
     if (k === 0) return { inserted: 0, duplicates };
+    await this.store(cols, k, marks, sup, undo);
+    return { inserted: k, duplicates };
+  }
+
+  /** Where the dictionaries and the kind/severity maps stand before a batch, so a refused batch can be undone. */
+  private marks(): BatchMarks {
+    return {
+      dicts: Object.fromEntries(
+        (Object.keys(DICTS) as DictName[]).map((d) => [d, this.dicts[d].size]),
+      ) as Record<DictName, number>,
+      kind: this.kindToDb.slice(),
+      sev: this.sevToDb.map((a) => a.slice()),
+    };
+  }
+
+  private rollBack(m: BatchMarks): void {
+    for (const d of Object.keys(DICTS) as DictName[]) this.dicts[d].truncate(m.dicts[d]);
+    this.kindToDb.set(m.kind);
+    m.sev.forEach((a, i) => this.sevToDb[i]!.set(a));
+  }
+
+  /** One transaction: the dictionaries' new strings, the first `k` rows of `cols` and the supersessions. */
+  private async store(
+    cols: EncodedColumns,
+    k: number,
+    m: BatchMarks,
+    sup: [number, number, number, number][],
+    undo: () => void,
+  ): Promise<void> {
     try {
       await this.con.run('BEGIN TRANSACTION');
       for (const d of Object.keys(DICTS) as DictName[])
-        await appendDict(this.con, DICTS[d], marks[d], this.dicts[d].strings.slice(marks[d]));
+        await appendDict(this.con, DICTS[d], m.dicts[d], this.dicts[d].strings.slice(m.dicts[d]));
       await appendRecords(this.con, cols, 0, k);
       await appendSupersedes(this.con, sup);
       await this.con.run('COMMIT');
@@ -361,7 +396,6 @@ export class DuckDBLedger implements Ledger {
       });
     }
     this.n += k;
-    return { inserted: k, duplicates };
   }
 
   appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
@@ -390,25 +424,8 @@ export class DuckDBLedger implements Ledger {
     let map = this.encodedMaps.get(strings);
     if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
     const len = b.length;
-    const cols: EncodedColumns = {
-      idHi: new Uint32Array(len),
-      idLo: new Uint32Array(len),
-      subject: new Uint32Array(len),
-      kind: new Uint16Array(len),
-      agency: new Uint16Array(len),
-      basis: new Uint32Array(len),
-      occurred: new Uint16Array(len),
-      reported: new Uint16Array(len),
-      amount: new Float64Array(len),
-      severity: new Uint16Array(len),
-      level: new Uint8Array(len),
-      status: new Uint8Array(len),
-    };
-    const marks = Object.fromEntries(
-      (Object.keys(DICTS) as DictName[]).map((d) => [d, this.dicts[d].size]),
-    ) as Record<DictName, number>;
-    const kindMarks = this.kindToDb.slice();
-    const sevMarks = this.sevToDb.map((a) => a.slice());
+    const cols = newColumns(len);
+    const marks = this.marks();
     const sup: [number, number, number, number][] = [];
     const D = this.dicts;
     const sd = this.subjectDict;
@@ -479,9 +496,7 @@ export class DuckDBLedger implements Ledger {
     }
     const undo = () => {
       for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
-      for (const d of Object.keys(DICTS) as DictName[]) this.dicts[d].truncate(marks[d]);
-      this.kindToDb.set(kindMarks);
-      sevMarks.forEach((m, i) => this.sevToDb[i]!.set(m));
+      this.rollBack(marks);
       // Its indexes may point past the truncated dictionaries.
       this.encodedMaps.delete(strings);
     };
@@ -490,22 +505,7 @@ export class DuckDBLedger implements Ledger {
       throw new MosaicError(full);
     }
     if (k === 0) return { inserted: 0, duplicates };
-    try {
-      await this.con.run('BEGIN TRANSACTION');
-      for (const d of Object.keys(DICTS) as DictName[])
-        await appendDict(this.con, DICTS[d], marks[d], this.dicts[d].strings.slice(marks[d]));
-      await appendRecords(this.con, cols, 0, k);
-      await appendSupersedes(this.con, sup);
-      await this.con.run('COMMIT');
-    } catch (err) {
-      await this.con.run('ROLLBACK').catch(() => undefined);
-      undo();
-      throw new MosaicError({
-        code: 'ledger.write_failed',
-        message: `DuckDB rejected the batch, nothing was stored: ${(err as Error).message}`,
-      });
-    }
-    this.n += k;
+    await this.store(cols, k, marks, sup, undo);
     return { inserted: k, duplicates };
   }
 

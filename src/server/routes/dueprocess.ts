@@ -83,7 +83,8 @@ function objectionOut(o: ObjectionState, version: string, basis: string): z.infe
   };
 }
 
-function repairOut(r: RepairState, version: string): z.infer<typeof Repair> {
+/** What every view of a repair application shows of it (the subject's, the console's queue). */
+export function repairHead(r: RepairState) {
   return {
     id: r.id,
     subject: r.subject,
@@ -94,6 +95,12 @@ function repairOut(r: RepairState, version: string): z.infer<typeof Repair> {
     body: r.body,
     intake: r.intake,
     appliedOn: fromEpochDay(r.applied),
+  };
+}
+
+function repairOut(r: RepairState, version: string): z.infer<typeof Repair> {
+  return {
+    ...repairHead(r),
     checks: r.checks,
     deadlines: r.deadlines.map((d) => ({
       step: d.step,

@@ -6,6 +6,7 @@ import { fromEpochDay, toEpochDay } from '../../core/dates.js';
 import { countdown } from '../../dueprocess/publication.js';
 import type { Principal } from '../auth.js';
 import { dueProcessOf } from '../dueprocess-store.js';
+import { repairHead } from './dueprocess.js';
 import { maskDeep } from '../mask.js';
 import { httpError } from '../problem.js';
 import { IsoDate, masked, problems, today } from './common.js';
@@ -127,15 +128,7 @@ export const officeConsolePlugin: RoutePlugin = {
           .map((r) => {
             const owed = r.deadlines.find((d) => d.done === undefined || d.done > day);
             return {
-              id: r.id,
-              subject: r.subject,
-              publication: r.publication,
-              regime: r.regime,
-              class: r.class,
-              status: r.status,
-              body: r.body,
-              intake: r.intake,
-              appliedOn: fromEpochDay(r.applied),
+              ...repairHead(r),
               next: owed
                 ? {
                     step: owed.step,

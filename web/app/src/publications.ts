@@ -6,7 +6,8 @@ import { pick, t } from './i18n.js';
 import { asOfForm, errorText, flash, officeHead, type Section } from './office.js';
 import { asOfLine, countdown } from './portal.js';
 
-interface Countdown {
+/** A publication's countdown as the server reports it (also in "My record"'s repair form). */
+export interface Countdown {
   regime: string;
   class: string;
   basis: string;

@@ -6,23 +6,11 @@ import { h, table, type Child } from './dom.js';
 import { uploadEvidence } from './evidence.js';
 import { pick, t } from './i18n.js';
 import type { App } from './main.js';
+import type { Countdown } from './publications.js';
 import { countdown } from './portal.js';
 
 export interface PublicationsPart {
-  publications: {
-    publication: string;
-    record: string;
-    regime: string;
-    class: string;
-    basis: string;
-    publishedOn: string;
-    shown: boolean;
-    hiddenBecause?: string;
-    repairableFrom?: string;
-    showUntil: string | null;
-    maximumEndsOn?: string;
-    daysLeft: number | null;
-  }[];
+  publications: (Countdown & { publication: string; record: string })[];
   repairs: {
     id: string;
     publication: string;
