@@ -278,10 +278,12 @@ describe.concurrent('durability under SIGKILL', () => {
     compileForChild();
     plans.small = plan(24, 250, 500, SEED);
     // 30,000 records about more than 10,000 distinct subjects, through the real CSV ingest: every re-run reopens a
-    // ledger well past the 1,024-entry growth boundaries.
+    // ledger well past the 1,024-entry growth boundaries. Thirty batches, not ten: the bulk path stores a batch in a
+    // few milliseconds, so with ten a round could acknowledge the rest of the file inside the kill's lag and never be
+    // killed.
     for (const name of ['duckdb', 'postgres']) {
-      const p = plan(10, 3_000, 12_000, SEED + 7, join(work, `${name}.csv`));
-      expect(new Set(p.batchIds.flat()).size, 'distinct statements').toBe(10 * 3_000);
+      const p = plan(30, 1_000, 12_000, SEED + 7, join(work, `${name}.csv`));
+      expect(new Set(p.batchIds.flat()).size, 'distinct statements').toBe(30 * 1_000);
       expect(p.subjectCount, 'distinct subjects').toBeGreaterThan(10_000);
       plans[name] = p;
     }
