@@ -38,9 +38,9 @@ export class CsvRecordBuilder {
    * `withId` false (validation only) may return the record with an empty id when the row supplies none; true gives it
    * its id, frozen and sealed for the ledger (RecordChecker.seal). `seal` false (with `withId`): the id is computed
    * but left in the checker's slots with the other encoded fields (EncodedRecords.push reads them), and the record's
-   * `id` stays empty.
+   * `id` stays empty. `textSafe`: the row's text is known free of unsafe characters (SourceRow.textSafe).
    */
-  build(fields: readonly string[], withId = true, seal = true): CreditRecord | undefined {
+  build(fields: readonly string[], withId = true, seal = true, textSafe = false): CreditRecord | undefined {
     const subject = this.cell(fields, 'subject');
     const kind = this.cell(fields, 'kind');
     const occurredAt = this.cell(fields, 'occurredAt');
@@ -79,7 +79,7 @@ export class CsvRecordBuilder {
     if (!this.ck.okWithoutId(r, computeId)) return undefined;
     // The ingest's own checks (rows.ts ingestChecks) run on every row here too.
     this.issues.length = 0;
-    ingestChecks(r, this.ck.catalogue, NOWHERE, this.checks, this.issues);
+    ingestChecks(r, this.ck.catalogue, NOWHERE, this.checks, this.issues, textSafe);
     if (this.issues.length) return undefined;
     if (!computeId) return r;
     if (given !== '' && given !== formatRecordId(this.ck.idHi, this.ck.idLo)) return undefined;

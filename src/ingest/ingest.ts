@@ -113,7 +113,6 @@ export async function ingestFile(
   if (!options.skipInvalid) {
     const limit = new AgencyLimit(stored);
     const pending = new Supersessions();
-    const lines: number[] = [];
     // One parse (0142): where the ledger has a bulk path, validation keeps every valid record encoded, and the
     // store pass below appends those batches instead of reading and checking the file again.
     encoded = ledger.appendEncoded ? new EncodedRecords(batchSize) : undefined;
@@ -126,42 +125,38 @@ export async function ingestFile(
         return encoded === undefined;
       },
     };
-    for await (const rec of validRecords(
-      ledger,
-      file,
-      format,
-      onBytes,
-      report,
-      summary,
-      limit,
-      checks,
-      lines,
-      false,
-      sink,
-    ))
-      if (encoded) pending.note(rec, lines.pop()!, encoded.lastHi, encoded.lastLo);
-      else pending.note(rec, lines.pop()!);
+    // Each valid record is noted as it is accepted, while its encoded id halves are at hand.
+    const note = (rec: CreditRecord, line: number) => {
+      if (encoded) pending.note(rec, line, encoded.lastHi, encoded.lastLo);
+      else pending.note(rec, line);
+    };
+    await drain(
+      validRecords(
+        ledger,
+        file,
+        format,
+        onBytes,
+        report,
+        summary,
+        limit,
+        checks,
+        undefined,
+        false,
+        sink,
+        note,
+      ),
+    );
     if (pending.size) {
       // Targets not stored and not seen from the first correction on are looked for in the rows before it, read
       // again through the same fast path.
       const records = async function* () {
         const quiet = { ...summary, issues: [] as Issue[] };
-        // validRecords pushes each record's line just before yielding it.
+        // validRecords fills `lines` with the lines of the records it yields.
         const lines: number[] = [];
         const limit = new AgencyLimit(stored);
         const none = () => undefined;
-        for await (const record of validRecords(
-          ledger,
-          file,
-          format,
-          none,
-          none,
-          quiet,
-          limit,
-          checks,
-          lines,
-        ))
-          yield { line: lines.pop()!, record };
+        for await (const recs of validRecords(ledger, file, format, none, none, quiet, limit, checks, lines))
+          for (let i = 0; i < recs.length; i++) yield { line: lines[i]!, record: recs[i]! };
       };
       await pending.resolve(ledger, file, format, checks, report, summary, records);
     }
@@ -220,8 +215,10 @@ export async function ingestFile(
     await previous;
   };
   const limit = new AgencyLimit(stored);
+  // The lines of each chunk's records, as validRecords yields them.
+  const chunkLines: number[] = [];
   try {
-    for await (const rec of validRecords(
+    for await (const recs of validRecords(
       ledger,
       file,
       format,
@@ -230,11 +227,13 @@ export async function ingestFile(
       summary,
       limit,
       checks,
-      lines,
-    )) {
-      batch.push(rec);
-      if (batch.length >= batchSize) await flush();
-    }
+      chunkLines,
+    ))
+      for (let i = 0; i < recs.length; i++) {
+        batch.push(recs[i]!);
+        lines.push(chunkLines[i]!);
+        if (batch.length >= batchSize) await flush();
+      }
     if (summary.rejected > 0 && !options.skipInvalid) {
       await inFlight;
       // Only reachable if the file changed after the size/mtime check; earlier batches are already stored.
@@ -276,12 +275,18 @@ async function* validRecords(
   withIds = lines !== undefined,
   /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
   sink?: { encoded: EncodedRecords; full: () => boolean },
-): AsyncGenerator<CreditRecord> {
+  /** Sees each valid record with its line as it is accepted (after it is encoded). */
+  onValid?: (record: CreditRecord, line: number) => void,
+): AsyncGenerator<CreditRecord[]> {
+  // Records are yielded a read chunk at a time, not one by one: an async generator's step per record (a promise and
+  // a microtask each) cost about as much as checking the record.
   // A bad header makes every row unreadable: stop at once, naming line 1.
   let header: string[] = [];
   let fast: CsvRecordBuilder | undefined;
-  // Subject ids are validated once per run of rows (the checker's memo), not once per record.
-  const ck = new RecordChecker(ledger.catalogue);
+  // Subject ids are validated once per run of rows (the checker's memo), not once per record; with a sink, a subject
+  // already in the file's string table is known valid (and its lookup is the one the sink's push then reuses).
+  const strings = sink?.encoded.strings;
+  const ck = new RecordChecker(ledger.catalogue, strings ? (s) => strings.knownType(s) : undefined);
   const onHeader = (names: string[]) => {
     const issues = checkColumns(names, { file, line: 1 });
     if (issues.length) throw new MosaicError(issues);
@@ -289,7 +294,9 @@ async function* validRecords(
     fast = new CsvRecordBuilder(names, ck, checks);
   };
   let sinceMemo = 0;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true))
+  for await (const rows of readRows(file, format, onBytes, onHeader, true)) {
+    const out: CreditRecord[] = [];
+    if (lines) lines.length = 0;
     for (const row of rows) {
       summary.rows++;
       if ((!row.value && !row.fields) || row.issues.length) {
@@ -303,7 +310,8 @@ async function* validRecords(
       }
       // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
       const encode = sink !== undefined && !sink.full();
-      let record = row.fields && fast ? fast.build(row.fields, withIds || encode, !encode) : undefined;
+      let record =
+        row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
       // The fast path left this record's encoded fields in the checker's slots.
       let inSlots = record !== undefined;
       if (!record) {
@@ -338,9 +346,12 @@ async function* validRecords(
           });
         sink.encoded.push(ck, record, row.line);
       }
+      onValid?.(record, row.line);
       lines?.push(row.line);
-      yield record;
+      out.push(record);
     }
+    if (out.length) yield out;
+  }
 }
 
 /**
@@ -388,6 +399,13 @@ async function storeEncoded(
       at: new Date().toISOString(),
     });
   return summary;
+}
+
+/** Run an iterator to its end (its work is done in callbacks). */
+async function drain(it: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of it) {
+    // nothing: the values were seen by the callbacks
+  }
 }
 
 /** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */

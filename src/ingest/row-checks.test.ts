@@ -9,6 +9,7 @@ import { generateResidentId, generateUscc } from '../core/identifiers-gen.js';
 import { Rng } from '../core/rng.js';
 import { makeRecord, type RecordInput } from '../core/types.js';
 import { MemoryLedger } from '../ledger/memory/memory-ledger.js';
+import { formatCsvRow } from './csv.js';
 import { ingestFile } from './ingest.js';
 
 const cat = loadCatalogue(defaultCataloguePath());
@@ -53,6 +54,32 @@ describe('ingest refuses', () => {
       '4 ingest.bidi_control',
       '5 ingest.control_character',
     ]);
+  });
+
+  it('the same in CSV, where clean chunks skip the per-field check: before, inside and after 64 KiB of clean rows', async () => {
+    const cols = ['subject', 'kind', 'occurredAt', 'reportedAt', 'agency', 'basis', 'level'] as const;
+    const row = (r: RecordInput) => formatCsvRow(cols.map((c) => String(r[c] ?? '')));
+    const clean = Array.from({ length: 1500 }, (_, i) => row({ ...base, basis: `(2025)鲁1082执${i}号` }));
+    const f = join(dir, `f${n++}.csv`);
+    writeFileSync(
+      f,
+      [
+        formatCsvRow([...cols]),
+        ...clean,
+        row({ ...base, basis: 'doc \u202eevil' }),
+        ...clean.map((l) => l.replace('号', '号A')),
+        row({ ...base, agency: 'court\u001b[31m' }),
+      ].join('\n') + '\n',
+    );
+    const s = await ingestFile(new MemoryLedger(cat), f);
+    expect(s.issues.map((i) => `${i.location?.line ?? '-'} ${i.code}`)).toEqual([
+      '1502 ingest.bidi_control',
+      '3003 ingest.control_character',
+    ]);
+    const g = join(dir, `f${n++}.csv`);
+    writeFileSync(g, [formatCsvRow([...cols]), ...clean].join('\n') + '\n');
+    const ok = await ingestFile(new MemoryLedger(cat), g);
+    expect([ok.rejected, ok.inserted]).toEqual([0, 1500]);
   });
 
   it('a blank or whitespace-only basis or agency', async () => {

@@ -10,7 +10,7 @@ import type { CreditRecord } from '../core/types.js';
  * its own), and the bidirectional embeddings, overrides and isolates that can make text read backwards.
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+export const UNSAFE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The text fields of a record, in the order they are reported. */
 const TEXT_FIELDS = [
@@ -33,7 +33,7 @@ export function checkTextSafety(r: CreditRecord, location: Location, out: Issue[
   for (const f of TEXT_FIELDS) {
     const v = r[f];
     if (typeof v !== 'string') continue;
-    const m = UNSAFE.exec(v);
+    const m = UNSAFE_TEXT.exec(v);
     if (!m) continue;
     const bidi = m[0] >= '\u202a';
     out.push({

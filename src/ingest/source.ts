@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { CsvParser } from './csv.js';
+import { UNSAFE_TEXT } from './row-checks.js';
 
 export type SourceFormat = 'csv' | 'jsonl';
 
@@ -12,8 +13,17 @@ export interface SourceRow {
   value?: Record<string, unknown>;
   /** CSV read with `raw`: the row's cells in header order instead of `value` (no object per row). */
   fields?: string[];
+  /** Read-only: rows without problems share one empty list. */
   issues: Issue[];
+  /**
+   * CSV read with `raw`: true when no text of the file up to this row's chunk holds a character checkTextSafety
+   * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts).
+   */
+  textSafe?: boolean;
 }
+
+/** The issues of every row without any (never pushed to: a row with problems gets its own list). */
+const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
 export function formatOf(file: string): SourceFormat {
   const ext = extname(file).toLowerCase();
@@ -100,6 +110,8 @@ async function* csvRows(
 ): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser();
   let header: string[] | undefined;
+  // Sticky: once a chunk holds an unsafe character, rows from then on are checked field by field.
+  let safe = true;
   const convert = (rows: ReturnType<CsvParser['push']>): SourceRow[] => {
     const out: SourceRow[] = [];
     for (const r of rows) {
@@ -114,9 +126,12 @@ async function* csvRows(
         onHeader?.(header);
         continue;
       }
-      const issues: Issue[] = [];
-      if (r.error)
-        issues.push({ code: r.error.code, message: r.error.message, location: { file, line: r.line } });
+      const issues: Issue[] =
+        r.error || r.fields.length !== header.length
+          ? r.error
+            ? [{ code: r.error.code, message: r.error.message, location: { file, line: r.line } }]
+            : []
+          : NO_ISSUES;
       if (r.fields.length !== header.length) {
         issues.push({
           code: 'csv.field_count',
@@ -127,7 +142,7 @@ async function* csvRows(
         continue;
       }
       if (raw) {
-        out.push({ line: r.line, fields: r.fields, issues });
+        out.push({ line: r.line, fields: r.fields, issues, textSafe: safe });
         continue;
       }
       out.push({ line: r.line, value: rowObject(header, r.fields), issues });
@@ -135,6 +150,8 @@ async function* csvRows(
     return out;
   };
   for await (const chunk of textChunks(file, onBytes)) {
+    // One native scan of the chunk instead of one per field of every row (the text is all that rows are made of).
+    if (safe && raw) safe = !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
   }

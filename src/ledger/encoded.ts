@@ -47,6 +47,21 @@ export class EncodedStrings {
     return ix;
   }
 
+  /**
+   * The type code of a subject already in the table (0 if absent): validation asks here before validating the id
+   * again, and the lookup is left as the last subject, so the `subject` call that follows for the same string costs
+   * one comparison instead of a second hash lookup.
+   */
+  knownType(s: string): SubjectTypeCode {
+    if (s === this.lastSubject && this.lastSubjectIx >= 0)
+      return this.subjectTypes[this.lastSubjectIx] as SubjectTypeCode;
+    const ix = this.subjectIx.get(s);
+    if (ix < 0) return 0;
+    this.lastSubject = s;
+    this.lastSubjectIx = ix;
+    return this.subjectTypes[ix] as SubjectTypeCode;
+  }
+
   agency(s: string): number {
     if (s === this.lastAgency) return this.lastAgencyIx;
     let ix = this.agencyIx.get(s);
