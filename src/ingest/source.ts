@@ -42,6 +42,12 @@ export function formatOf(file: string): SourceFormat {
  */
 export const MAX_LINE_CHARS = 1 << 20;
 
+/**
+ * Bytes per read. Not larger: a chunk's rows and records live until the chunk is done, and with 1 MiB chunks they
+ * outlived young-generation collections and were promoted (measured: about a third more CPU for the same file).
+ */
+const READ_CHUNK = 1 << 16;
+
 /** Raw text chunks of a file, decoded strictly as UTF-8; `onBytes` receives the byte count of each chunk. */
 async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -49,7 +55,7 @@ async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGe
   /** Characters since the last newline: only the chunk's tail is looked at, so this costs nothing per row. */
   let lineChars = 0;
   try {
-    for await (const buf of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    for await (const buf of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
       const text = decoder.decode(buf, { stream: true });
       const nl = text.lastIndexOf('\n');
       lineChars = nl < 0 ? lineChars + text.length : text.length - nl - 1;

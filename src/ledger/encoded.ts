@@ -33,6 +33,7 @@ export class EncodedStrings {
     let ix = this.subjectIx.get(s);
     if (ix < 0) {
       ix = this.subjects.length;
+      s = own(s);
       this.subjects.push(s);
       this.subjectIx.set(s, ix);
       if (ix >= this.subjectTypes.length) {
@@ -67,6 +68,7 @@ export class EncodedStrings {
     let ix = this.agencyIx.get(s);
     if (ix === undefined) {
       ix = this.agencies.length;
+      s = own(s);
       this.agencies.push(s);
       this.agencyIx.set(s, ix);
     }
@@ -80,6 +82,7 @@ export class EncodedStrings {
     let ix = this.basisIx.get(s);
     if (ix === undefined) {
       ix = this.bases.length;
+      s = own(s);
       this.bases.push(s);
       this.basisIx.set(s, ix);
     }
@@ -87,6 +90,16 @@ export class EncodedStrings {
     this.lastBasisIx = ix;
     return ix;
   }
+}
+
+/**
+ * A copy of s that holds only its own characters. A CSV field is a slice of its decoded chunk (V8 keeps substrings of
+ * 13+ characters as views into the parent), so a table entry kept for the whole file would otherwise keep its whole
+ * chunk alive: every chunk with a new subject, agency or basis, i.e. all of them, promoted to the old generation and
+ * marked by every collection. Paid once per distinct string.
+ */
+function own(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /** Batches filled by EncodedRecords.push from a checker's verdict: the only ones an adapter's bulk path accepts. */
