@@ -14,6 +14,7 @@ import {
   DICTS,
   layoutDdl,
 } from '../duckdb/physical.js';
+import { isSealedBatch, type EncodedBatch, type EncodedStrings } from '../encoded.js';
 import { Growable } from '../growable.js';
 import { MAX_INDEXED_ROWS, RowIdIndex } from '../id-index.js';
 import {
@@ -24,7 +25,7 @@ import {
   type Ledger,
   type RecordColumns,
 } from '../ledger.js';
-import { RecordChecker, rejectBatch } from '../record-check.js';
+import { RecordChecker, rejectBatch, type SubjectTypeCode } from '../record-check.js';
 import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { checkSubjects, cloneSubject } from '../subjects.js';
 
@@ -199,6 +200,125 @@ export class MemoryLedger implements Ledger {
     if (bad.length || extra.length) {
       this.rollback(start, marks);
       rejectBatch(records, bad, this.catalogue, extra);
+    }
+    if (this.unresolved > 0 && n > start) this.resolvePairs();
+    return { inserted: n - start, duplicates };
+  }
+
+  /** File string index → this ledger's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
+  private readonly encodedMaps = new WeakMap<
+    EncodedStrings,
+    { subject: number[]; agency: number[]; basis: number[] }
+  >();
+
+  /**
+   * The bulk path (0142, docs/decisions/0166): a batch ingest checked and encoded when it parsed the file
+   * (isSealedBatch), so a row costs an id-index probe, array lookups and column stores: no record object, no
+   * field checks, no id hash, and each distinct string of the file is looked up in the dictionaries once. Atomic and
+   * idempotent like append; a dictionary overflow is located at ['records', i, 'agency'].
+   */
+  async appendEncoded(b: EncodedBatch): Promise<AppendResult> {
+    if (!isSealedBatch(b))
+      throw new MosaicError({
+        code: 'ledger.internal',
+        message: 'appendEncoded: a batch not built by ingest',
+      });
+    const start = this.n;
+    const len = b.length;
+    if (start + len > MEMORY_MAX_RECORDS)
+      throw new MosaicError({
+        code: 'ledger.capacity',
+        message: `an in-memory ledger holds at most ${MEMORY_MAX_RECORDS} records (${start} stored, ${len} offered)`,
+      });
+    this.reserve(start + len);
+    const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
+    const strings = b.strings;
+    let map = this.encodedMaps.get(strings);
+    if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+    const sd = this.subjectDict;
+    const subject = this.cSubject.array;
+    const kind = this.cKind.array;
+    const agency = this.cAgency.array;
+    const occurred = this.cOccurred.array;
+    const reported = this.cReported.array;
+    const amount = this.cAmount.array;
+    const severity = this.cSeverity.array;
+    const level = this.cLevel.array;
+    const status = this.cStatus.array;
+    const idHi = this.cIdHi.array;
+    const idLo = this.cIdLo.array;
+    const prevSame = this.prevSame.array;
+    const last = this.subjectLast.array;
+    const index = this.index;
+    index.reserve(start + len);
+    let n = start;
+    let duplicates = 0;
+    let next = 0;
+    let full: Issue | undefined;
+    for (let i = 0; i < len; i++) {
+      const hi = b.idHi[i]!;
+      const lo = b.idLo[i]!;
+      // Read supRow only within its length: a read past the end of an array is a slow path in V8.
+      const supAt = next < b.supRow.length && b.supRow[next] === i ? next++ : -1;
+      idHi[n] = hi;
+      idLo[n] = lo;
+      if (index.findOrInsert(hi, lo, n) >= 0) {
+        duplicates++;
+        continue;
+      }
+      const ls = b.subject[i]!;
+      let s = map.subject[ls];
+      if (s === undefined) {
+        const text = strings.subjects[ls]!;
+        const t = sd.typeOf(text);
+        s = sd.lastIndex;
+        if (s < 0 || t === 0) s = sd.addTyped(text, strings.subjectTypes[ls] as SubjectTypeCode);
+        // Its chain head slot must exist (see append).
+        this.subjectLast.reserve(s + 1);
+        map.subject[ls] = s;
+      }
+      const la = b.agency[i]!;
+      let a = map.agency[la];
+      if (a === undefined) {
+        a = this.agencyDict.add(strings.agencies[la]!);
+        if (a < 0) {
+          index.remove(hi, lo);
+          full = {
+            code: 'ledger.dictionary_full',
+            message: `a ledger holds at most ${MAX_AGENCIES} distinct agencies`,
+            location: { path: ['records', i, 'agency'] },
+          };
+          break;
+        }
+        map.agency[la] = a;
+      }
+      const lb = b.basis[i]!;
+      let bs = map.basis[lb];
+      if (bs === undefined) {
+        bs = map.basis[lb] = this.bases.add(strings.bases[lb]!);
+        if (bs > 0xffff && this.cBasis.array instanceof Uint16Array) this.widenBasis(n, start + len);
+      }
+      subject[n] = s;
+      kind[n] = b.kind[i]!;
+      agency[n] = a;
+      this.cBasis.array[n] = bs;
+      occurred[n] = b.occurred[i]!;
+      reported[n] = b.reported[i]!;
+      amount[n] = b.amount[i]!;
+      severity[n] = b.severity[i]!;
+      level[n] = b.level[i]!;
+      status[n] = b.status[i]!;
+      prevSame[n] = last[s]!;
+      last[s] = n + 1;
+      if (supAt >= 0) this.addPair(n, b.supHi[supAt]!, b.supLo[supAt]!);
+      n++;
+    }
+    this.n = n;
+    if (full) {
+      this.rollback(start, marks);
+      // Its indexes may point past the truncated dictionaries.
+      this.encodedMaps.delete(strings);
+      throw new MosaicError(full);
     }
     if (this.unresolved > 0 && n > start) this.resolvePairs();
     return { inserted: n - start, duplicates };

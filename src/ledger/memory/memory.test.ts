@@ -8,6 +8,7 @@ import { compareRecords } from '../codec.js';
 import { MAX_AGENCIES } from '../ledger.js';
 import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
 import { syntheticRecords } from '../synthetic.js';
+import { encodeRecords } from '../encoded.js';
 import { MemoryLedger } from './memory-ledger.js';
 
 ledgerContract('memory', async (catalogue) => {
@@ -79,6 +80,35 @@ describe('memory ledger agency limit', () => {
     expect(index.size).toBe(MAX_AGENCIES);
     expect(await ledger.append(known)).toEqual({ inserted: 2, duplicates: 0 });
     expect(index.size).toBe(MAX_AGENCIES + 2);
+    expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
+  });
+
+  it('the bulk path refuses the same batch the same way, at the record, and leaves nothing behind', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
+    const { id: _id, ...fields } = base;
+    const withAgency = (i: number) => makeRecord({ ...fields, agency: `agency ${i}` });
+    const ledger = new MemoryLedger(cat);
+    const full: CreditRecord[] = [];
+    for (let i = 0; i < MAX_AGENCIES; i++) full.push(withAgency(i));
+    expect(await ledger.appendEncoded(encodeRecords(cat, full, MAX_AGENCIES).batches[0]!)).toEqual({
+      inserted: MAX_AGENCIES,
+      duplicates: 0,
+    });
+    const known = [1, 2].map((k) => makeRecord({ ...fields, agency: 'agency 0', basis: `x${k}` }));
+    const bad = encodeRecords(cat, [...known, withAgency(MAX_AGENCIES)]).batches[0]!;
+    const err = await ledger.appendEncoded(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MosaicError);
+    expect((err as MosaicError).issues.map((i) => [i.code, i.location?.path])).toEqual([
+      ['ledger.dictionary_full', ['records', 2, 'agency']],
+    ]);
+    expect(await ledger.count()).toBe(MAX_AGENCIES);
+    const index = (ledger as unknown as { index: { size: number } }).index;
+    expect(index.size).toBe(MAX_AGENCIES);
+    expect(await ledger.appendEncoded(encodeRecords(cat, known).batches[0]!)).toEqual({
+      inserted: 2,
+      duplicates: 0,
+    });
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
   });
 });
