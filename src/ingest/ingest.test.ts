@@ -184,7 +184,9 @@ describe('ingestFile', () => {
 
   it('locates a batch the ledger refuses at the file lines of its records', async () => {
     const ledger = new MemoryLedger(cat);
+    // The two-pass store path (no bulk path): append's batch error is relocated at file lines.
     const failing = Object.assign(Object.create(ledger) as MemoryLedger, {
+      appendEncoded: undefined,
       append: async () => {
         throw new MosaicError({
           code: 'ledger.write_failed',

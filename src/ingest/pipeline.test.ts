@@ -26,8 +26,11 @@ function csvFile(n: number): string {
   return f;
 }
 
-/** A memory ledger that logs append calls (start/end) and can fail the k-th. */
+/** A memory ledger that logs append calls (start/end) and can fail the k-th; without the bulk path, so the store
+ * pass is the two-pass one (0022) that overlaps reading with appending. */
 class Observed extends MemoryLedger {
+  // An own property shadowing the prototype's method: ingest sees no bulk path.
+  override appendEncoded = undefined as unknown as MemoryLedger['appendEncoded'];
   log: string[] = [];
   failAt = -1;
   private calls = 0;
