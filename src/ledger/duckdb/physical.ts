@@ -150,9 +150,14 @@ export async function appendRecords(
   const appender = await con.createAppender(table);
   try {
     const types = RECORD_COLUMNS.map((c) => c[2]);
+    // One chunk serves every full piece: the appender copies a chunk's rows when it is appended, and the chunk keeps
+    // its column vectors while its row count stays the same (making the vectors anew per piece cost about as much as
+    // filling them). Only a shorter last piece gets a chunk of its own.
+    let full: DuckDBDataChunk | undefined;
     for (let start = from; start < to; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, to - start);
-      const chunk = DuckDBDataChunk.create(types, n);
+      const chunk =
+        n === CHUNK_ROWS ? (full ??= DuckDBDataChunk.create(types, n)) : DuckDBDataChunk.create(types, n);
       for (let c = 0; c < RECORD_COLUMNS.length; c++) {
         const src = cols[RECORD_COLUMNS[c]![0]];
         const v = chunk.getColumnVector(c) as unknown as WritableVector & { items?: unknown };
