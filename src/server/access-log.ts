@@ -24,6 +24,9 @@ const COLUMNS: readonly Column[] = [
   ['hash', 'VARCHAR'],
 ];
 
+/** The columns, for tests that write rows as a fold would. */
+export const COLUMNS_FOR_TEST = COLUMNS;
+
 export interface AccessEntry {
   /** Account id, or 'public'. */
   actor: string;
