@@ -1,8 +1,18 @@
 // The access log's write-ahead journal beside a DuckDB ledger file: hash-chained rows are appended to a file and made
 // durable with fdatasync before the answer they log is sent; they are folded into the database table later, in large
 // batches, and replayed from the file on the next open if a crash came first (docs/decisions/0158).
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import {
+  close,
+  closeSync,
+  fdatasync,
+  fsyncSync,
+  open,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  write,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AccessRow } from './access-log.js';
 
@@ -58,10 +68,16 @@ function syncDir(dir: string): void {
   }
 }
 
+const writeAt = (fd: number, buf: Buffer, off: number) =>
+  new Promise<number>((res, rej) =>
+    write(fd, buf, off, buf.length - off, null, (e, n) => (e ? rej(e) : res(n))),
+  );
+const closeFd = (fd: number) => new Promise<void>((res, rej) => close(fd, (e) => (e ? rej(e) : res())));
+
 interface Segment {
   n: number;
   path: string;
-  fh: FileHandle;
+  fd: number;
   bytes: number;
   /** The last row written to it (0 while empty). */
   lastSeq: number;
@@ -92,9 +108,10 @@ export class AccessJournal {
       if (!this.current || this.current.bytes >= SEGMENT_BYTES) await this.rotate();
       const seg = this.current!;
       const buf = Buffer.from(text, 'utf8');
+      // The callback API, not FileHandle: one libuv request per call and no promise machinery per group.
       let off = 0;
-      while (off < buf.length) off += (await seg.fh.write(buf, off, buf.length - off)).bytesWritten;
-      await seg.fh.datasync();
+      while (off < buf.length) off += await writeAt(seg.fd, buf, off);
+      await new Promise<void>((res, rej) => fdatasync(seg.fd, (e) => (e ? rej(e) : res())));
       seg.bytes += buf.length;
       seg.lastSeq = rows.at(-1)?.seq ?? seg.lastSeq;
     } catch (err) {
@@ -105,14 +122,14 @@ export class AccessJournal {
 
   private async rotate(): Promise<void> {
     if (this.current) {
-      await this.current.fh.close();
+      await closeFd(this.current.fd);
       this.sealed.push({ path: this.current.path, lastSeq: this.current.lastSeq });
     }
     const n = this.next++;
     const path = `${this.base}.access-journal.${n}`;
-    const fh = await open(path, 'a');
+    const fd = await new Promise<number>((res, rej) => open(path, 'a', (e, fd) => (e ? rej(e) : res(fd))));
     syncDir(dirname(path));
-    this.current = { n, path, fh, bytes: 0, lastSeq: 0 };
+    this.current = { n, path, fd, bytes: 0, lastSeq: 0 };
   }
 
   /** Rows up to `seq` are committed to the table: delete the sealed segments that hold nothing newer. */
@@ -132,7 +149,7 @@ export class AccessJournal {
     const cur = this.current;
     this.current = undefined;
     if (cur) {
-      await cur.fh.close();
+      await closeFd(cur.fd);
       this.sealed.push({ path: cur.path, lastSeq: cur.lastSeq });
     }
     if (allFolded) this.folded(Number.MAX_SAFE_INTEGER);
