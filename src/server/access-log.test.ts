@@ -183,6 +183,10 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
       expect(readJournal(file)).toEqual([row]);
       expect(await log.rows({ subject: '371082198207079437' })).toEqual([row]);
       await log.close();
+      // Closed: nothing may bypass the journal into the table.
+      await expect(
+        log.append({ actor: 'a', role: 'admin', action: 'x', target: 't', status: 200 }),
+      ).rejects.toThrow(/closed/);
     } finally {
       await s.close();
       await l.close();

@@ -158,6 +158,7 @@ export class AccessLog {
   private folding: Promise<void> = Promise.resolve();
   private foldTimer: ReturnType<typeof setTimeout> | undefined;
   private foldError: unknown;
+  private closed = false;
   /** Rows are chained in arrival order and stored in groups: one write for all requests that arrived meanwhile. */
   private readonly writer = new GroupCommit<{ e: AccessEntry; at: string }, AccessRow>((items) =>
     this.store(items),
@@ -205,6 +206,9 @@ export class AccessLog {
 
   private async store(items: { e: AccessEntry; at: string }[]): Promise<AccessRow[]> {
     await this.ready();
+    // Once a journal is closed nothing may go to the table directly: rows still in the journal would then sit
+    // behind later ones, and the next open skips journal rows the table's tail has passed.
+    if (this.closed) throw new Error('the access log is closed');
     let { seq, hash } = this.last!;
     const rows: AccessRow[] = items.map(({ e, at }) => {
       const base = {
@@ -321,6 +325,9 @@ export class AccessLog {
     await this.init.catch(() => undefined);
     const j = this.journal;
     if (!j) return;
+    // Let groups already on their way reach the journal, then refuse new ones and fold.
+    await this.writer.idle();
+    this.closed = true;
     await this.fold();
     this.journal = undefined;
     await j.close(this.unfolded.length === 0);
