@@ -134,9 +134,13 @@ function bad(rows: number, head: string, seq: number, problem: Tamper, message: 
 
 /** Rows folded from the journal into the table per statement (one JSON value of a few MB). */
 const FOLD_STATEMENT = 8192;
-/** Fold once this many rows wait in the journal, or this long after the first of them was written. */
-const FOLD_ROWS = 4096;
-const FOLD_MS = 200;
+/**
+ * Fold once this many rows wait in the journal, or this long after the first of them was written. A DuckDB insert
+ * costs about a transaction plus a few µs a row, so rare large folds are cheapest; readers fold first (`flush`),
+ * so a longer wait is never seen, and a crash only lengthens the replay.
+ */
+const FOLD_ROWS = 8192;
+const FOLD_MS = 1000;
 
 export interface AccessLogOptions {
   /**
