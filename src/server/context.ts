@@ -53,6 +53,8 @@ export interface ContextOptions {
   jurisdictions?: Jurisdiction[];
 }
 
+const accessLogs = new WeakMap<Ledger, { log: AccessLog; refs: number }>();
+
 export async function createContext(ledger: Ledger, opts: ContextOptions = {}): Promise<ServerContext> {
   const state = await openState(ledger, { pgUrl: opts.pgUrl });
   const rows = await state.query<{ config: string }>(`SELECT config FROM {t}server_jurisdictions`);
@@ -65,7 +67,16 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
   let index: Promise<DecisionIndex> | undefined;
   const feed = new Feed(state, policy);
   const webhooks = new Webhooks(state, feed);
-  const accessLog = new AccessLog(state, { journal: accessJournalFor(ledger) });
+  // One access log per open ledger: a second context over the same ledger (a test's "restarted" server) shares its
+  // chain head and journal instead of replaying and deleting a journal the first is still writing.
+  let shared = accessLogs.get(ledger);
+  if (!shared)
+    accessLogs.set(
+      ledger,
+      (shared = { log: new AccessLog(state, { journal: accessJournalFor(ledger) }), refs: 0 }),
+    );
+  shared.refs++;
+  const accessLog = shared.log;
   // Replay a journal tail a crash left before anything is answered (and fail the start if the table refuses it).
   await accessLog.ready();
   return {
@@ -106,7 +117,10 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
     },
     close: async () => {
       await webhooks.stop();
-      await accessLog.close();
+      if (--shared.refs === 0) {
+        accessLogs.delete(ledger);
+        await accessLog.close();
+      }
       await state.close();
     },
   };
