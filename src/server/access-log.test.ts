@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
 import { openLedger } from '../ledger/open.js';
-import { AccessLog, GENESIS, rowHash, verifyRows, type AccessRow } from './access-log.js';
+import { AccessJournal, journalSegments, readJournal } from './access-journal.js';
+import { AccessLog, COLUMNS_FOR_TEST, GENESIS, rowHash, verifyRows, type AccessRow } from './access-log.js';
 import { openState } from './state/open-state.js';
 
 function chain(n: number): AccessRow[] {
@@ -92,6 +93,105 @@ describe('AccessLog', () => {
       await ledger.close();
     }
   });
+});
+
+describe('AccessLog journal (a DuckDB ledger file)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'issue-12-journal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays what a crash left in the journal: once, in order, a torn last line ignored, then continues', async () => {
+    const file = join(dir, 'crash.duckdb');
+    const rows = chain(20);
+    // What a crash leaves: rows 1–5 folded into the table, 1–20 in the journal (two segments), a torn write after.
+    const l1 = await openLedger({ adapter: 'duckdb', file, threads: 1 });
+    const s1 = await openState(l1);
+    await s1.insertRows!('server_access_log', COLUMNS_FOR_TEST, rows.slice(0, 5));
+    const j = new AccessJournal(file, []);
+    await j.write(
+      rows.slice(0, 12),
+      rows
+        .slice(0, 12)
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
+    await j.close(false);
+    const j2 = new AccessJournal(file, journalSegments(file));
+    await j2.write(
+      rows.slice(12),
+      rows
+        .slice(12)
+        .map((r) => JSON.stringify(r) + '\n')
+        .join('') + '{"seq":21,"at',
+    );
+    await j2.close(false);
+    await s1.close();
+    await l1.close();
+    expect(journalSegments(file)).toHaveLength(2);
+
+    const l2 = await openLedger({ adapter: 'duckdb', file, threads: 1 });
+    const s2 = await openState(l2);
+    try {
+      const log = new AccessLog(s2, { journal: file });
+      expect(await log.rows()).toEqual(rows);
+      // The replayed segments are gone once their rows are in the table.
+      expect(journalSegments(file)).toHaveLength(0);
+      const next = await log.append({ actor: 'x', role: 'admin', action: 'y', target: 't', status: 200 });
+      expect(next).toMatchObject({ seq: 21, prev: rows[19]!.hash });
+      expect(await log.verify()).toMatchObject({ ok: true, rows: 21 });
+      await log.close();
+      expect(journalSegments(file)).toHaveLength(0);
+    } finally {
+      await s2.close();
+      await l2.close();
+    }
+  }, 60_000);
+
+  it('a journalled row edited before its fold is named by verify', async () => {
+    const file = join(dir, 'tamper.duckdb');
+    const rows = chain(8);
+    const j = new AccessJournal(file, []);
+    const bad = rows.map((r) => (r.seq === 6 ? { ...r, purpose: 'nothing to see' } : r));
+    await j.write(bad, bad.map((r) => JSON.stringify(r) + '\n').join(''));
+    await j.close(false);
+    const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });
+    const s = await openState(l);
+    try {
+      const log = new AccessLog(s, { journal: file });
+      expect((await log.verify()).first).toMatchObject({ seq: 6, problem: 'edited' });
+      await log.close();
+    } finally {
+      await s.close();
+      await l.close();
+    }
+  }, 60_000);
+
+  it('an acknowledged row is durable in the journal before it is in the table; reads see it', async () => {
+    const file = join(dir, 'ack.duckdb');
+    const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });
+    const s = await openState(l);
+    try {
+      const log = new AccessLog(s, { journal: file });
+      const row = await log.append({
+        actor: 'acc_1',
+        role: 'firm',
+        action: 'decision',
+        target: 'fly@2024-06-01',
+        subject: '371082198207079437',
+        purpose: 'why',
+        status: 200,
+      });
+      expect(readJournal(file)).toEqual([row]);
+      expect(await log.rows({ subject: '371082198207079437' })).toEqual([row]);
+      await log.close();
+      // Closed: nothing may bypass the journal into the table.
+      await expect(
+        log.append({ actor: 'a', role: 'admin', action: 'x', target: 't', status: 200 }),
+      ).rejects.toThrow(/closed/);
+    } finally {
+      await s.close();
+      await l.close();
+    }
+  }, 60_000);
 });
 
 describe('mosaic access-log verify', () => {

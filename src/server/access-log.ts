@@ -1,6 +1,7 @@
 // The access log: every read of a personal record and every write, as a SHA-256 hash chain. Each row's hash covers
 // its content and the previous row's hash, so an edit, a deletion or a reordering breaks the chain at that row.
 import * as crypto from 'node:crypto';
+import { AccessJournal, journalSegments, readJournal } from './access-journal.js';
 import { GroupCommit } from './group-commit.js';
 import type { Column, StateDb, StateQuery } from './state/state-db.js';
 
@@ -22,6 +23,9 @@ const COLUMNS: readonly Column[] = [
   ['prev', 'VARCHAR'],
   ['hash', 'VARCHAR'],
 ];
+
+/** The columns, for tests that write rows as a fold would. */
+export const COLUMNS_FOR_TEST = COLUMNS;
 
 export interface AccessEntry {
   /** Account id, or 'public'. */
@@ -128,22 +132,75 @@ function bad(rows: number, head: string, seq: number, problem: Tamper, message: 
   return { ok: false, rows, head, first: { seq, problem, message } };
 }
 
+/** Rows folded from the journal into the table per statement (one JSON value of a few MB). */
+const FOLD_STATEMENT = 8192;
+/**
+ * Fold once this many rows wait in the journal, or this long after the first of them was written. A DuckDB insert
+ * costs about a transaction plus a few µs a row, so rare large folds are cheapest; readers fold first (`flush`),
+ * so a longer wait is never seen, and a crash only lengthens the replay.
+ */
+const FOLD_ROWS = 8192;
+const FOLD_MS = 1000;
+
+export interface AccessLogOptions {
+  /**
+   * The DuckDB ledger file: the log then keeps a write-ahead journal beside it (`<file>.access-journal.<n>`), made
+   * durable per group with fdatasync, and folds it into the table in large batches (docs/decisions/0158). Without
+   * it every group is one INSERT into the table before the callers are answered.
+   */
+  journal?: string | undefined;
+}
+
 export class AccessLog {
   private last: { seq: number; hash: string } | undefined;
-  /** Rows are chained in arrival order and stored in groups: one INSERT for all requests that arrived meanwhile. */
+  private init: Promise<void> | undefined;
+  private journal: AccessJournal | undefined;
+  /** Rows durable in the journal and not yet in the table, with their journal lines (the fold's JSON). */
+  private unfolded: { row: AccessRow; line: string }[] = [];
+  /** The highest sequence number known to be in the table. */
+  private foldedSeq = 0;
+  private folding: Promise<void> = Promise.resolve();
+  private foldTimer: ReturnType<typeof setTimeout> | undefined;
+  private foldError: unknown;
+  private closed = false;
+  /** Rows are chained in arrival order and stored in groups: one write for all requests that arrived meanwhile. */
   private readonly writer = new GroupCommit<{ e: AccessEntry; at: string }, AccessRow>((items) =>
     this.store(items),
   );
 
-  constructor(private readonly db: StateDb) {}
+  constructor(
+    private readonly db: StateDb,
+    private readonly opts: AccessLogOptions = {},
+  ) {}
 
-  private async tail(): Promise<{ seq: number; hash: string }> {
-    if (this.last) return this.last;
+  /**
+   * Find the chain's head; with a journal, first put every journalled row the table lacks into it (a crash may have
+   * come between a row's fdatasync and its fold). Idempotent by sequence number: rows the table holds are skipped.
+   */
+  ready(): Promise<void> {
+    this.init ??= this.open();
+    return this.init;
+  }
+
+  private async open(): Promise<void> {
     const [r] = await this.db.query<{ seq: number; hash: string }>(
       `SELECT seq, hash FROM {t}server_access_log ORDER BY seq DESC LIMIT 1`,
     );
-    this.last = r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS };
-    return this.last;
+    let last = r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS };
+    const base = this.opts.journal;
+    if (base) {
+      const segments = journalSegments(base);
+      const tail = readJournal(base).filter((row) => row.seq > last.seq);
+      for (let i = 0; i < tail.length; i += FOLD_STATEMENT) {
+        const part = tail.slice(i, i + FOLD_STATEMENT);
+        await this.insert(part, JSON.stringify(part));
+      }
+      if (tail.length) last = { seq: tail.at(-1)!.seq, hash: tail.at(-1)!.hash };
+      this.journal = new AccessJournal(base, segments);
+      this.journal.folded(last.seq);
+    }
+    this.foldedSeq = last.seq;
+    this.last = last;
   }
 
   /** Append one entry; resolves once it is stored (chained after every entry appended before it). */
@@ -152,8 +209,11 @@ export class AccessLog {
   }
 
   private async store(items: { e: AccessEntry; at: string }[]): Promise<AccessRow[]> {
-    const t = await this.tail();
-    let { seq, hash } = t;
+    await this.ready();
+    // Once a journal is closed nothing may go to the table directly: rows still in the journal would then sit
+    // behind later ones, and the next open skips journal rows the table's tail has passed.
+    if (this.closed) throw new Error('the access log is closed');
+    let { seq, hash } = this.last!;
     const rows: AccessRow[] = items.map(({ e, at }) => {
       const base = {
         at,
@@ -171,7 +231,20 @@ export class AccessLog {
       hash = row.hash;
       return row;
     });
-    const insert = async (q: StateQuery, part: AccessRow[]) => {
+    if (this.journal) {
+      const lines = rows.map((r) => JSON.stringify(r));
+      await this.journal.write(rows, lines.join('\n') + '\n');
+      for (let i = 0; i < rows.length; i++) this.unfolded.push({ row: rows[i]!, line: lines[i]! });
+      this.scheduleFold();
+    } else await this.insert(rows);
+    // Advance only past what is stored: a failed group leaves the chain where it was.
+    this.last = { seq, hash };
+    return rows;
+  }
+
+  /** Store rows in the table as one atomic statement (or one transaction of statements). */
+  private async insert(rows: readonly AccessRow[], json?: string): Promise<void> {
+    const insert = async (q: StateQuery, part: readonly AccessRow[]) => {
       const values = part.map(
         (_, j) => `(${Array.from({ length: 12 }, (_, c) => `$${j * 12 + c + 1}`).join(', ')})`,
       );
@@ -196,19 +269,76 @@ export class AccessLog {
     // DuckDB takes the group as one prepared statement over one JSON value (a third of a multi-row INSERT's cost
     // per row); elsewhere one statement is atomic by itself, and a BEGIN/COMMIT round trip around it would double
     // a small group's cost.
-    if (this.db.insertRows) await this.db.insertRows('server_access_log', COLUMNS, rows);
+    if (this.db.insertRows) await this.db.insertRows('server_access_log', COLUMNS, rows, json);
     else if (rows.length <= GROUP_STATEMENT) await insert(this.db, rows);
     else
       await this.db.tx(async (q) => {
         for (let i = 0; i < rows.length; i += GROUP_STATEMENT)
           await insert(q, rows.slice(i, i + GROUP_STATEMENT));
       });
-    // Advance only past what is stored: a failed group leaves the chain where it was.
-    this.last = { seq, hash };
-    return rows;
+  }
+
+  private scheduleFold(): void {
+    if (this.unfolded.length >= FOLD_ROWS) void this.fold();
+    else if (!this.foldTimer) {
+      this.foldTimer = setTimeout(() => void this.fold(), FOLD_MS);
+      // The timer must not keep a process alive: unfolded rows are safe in the journal.
+      this.foldTimer.unref();
+    }
+  }
+
+  /**
+   * Move the journalled rows into the table, in large statements, one fold at a time. A failed fold keeps its rows
+   * (they stay durable in the journal) and the next fold, or the next open, retries them.
+   */
+  private fold(): Promise<void> {
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
+    this.folding = this.folding.then(async () => {
+      while (this.unfolded.length) {
+        const part = this.unfolded.slice(0, FOLD_STATEMENT);
+        try {
+          await this.insert(
+            part.map((u) => u.row),
+            `[${part.map((u) => u.line).join(',')}]`,
+          );
+        } catch (err) {
+          this.foldError = err;
+          return;
+        }
+        this.foldError = undefined;
+        this.unfolded = this.unfolded.slice(part.length);
+        this.foldedSeq = part.at(-1)!.row.seq;
+        this.journal?.folded(this.foldedSeq);
+      }
+    });
+    return this.folding;
+  }
+
+  /** Fold everything acknowledged so far, so that reads of the table see it; throws if the table refused it. */
+  async flush(): Promise<void> {
+    await this.ready();
+    if (!this.journal) return;
+    await this.fold();
+    if (this.unfolded.length && this.foldError) throw this.foldError;
+  }
+
+  /** Fold what is journalled and close the journal (the rows stay in it if the fold fails; the next open replays). */
+  async close(): Promise<void> {
+    if (!this.init) return;
+    await this.init.catch(() => undefined);
+    const j = this.journal;
+    if (!j) return;
+    // Let groups already on their way reach the journal, then refuse new ones and fold.
+    await this.writer.idle();
+    this.closed = true;
+    await this.fold();
+    this.journal = undefined;
+    await j.close(this.unfolded.length === 0);
   }
 
   async rows(opts: { subject?: string; after?: number; limit?: number } = {}): Promise<AccessRow[]> {
+    await this.flush();
     const where: string[] = [];
     const params: unknown[] = [];
     if (opts.subject !== undefined) {

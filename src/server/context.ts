@@ -53,6 +53,8 @@ export interface ContextOptions {
   jurisdictions?: Jurisdiction[];
 }
 
+const accessLogs = new WeakMap<Ledger, { log: AccessLog; refs: number }>();
+
 export async function createContext(ledger: Ledger, opts: ContextOptions = {}): Promise<ServerContext> {
   const state = await openState(ledger, { pgUrl: opts.pgUrl });
   const rows = await state.query<{ config: string }>(`SELECT config FROM {t}server_jurisdictions`);
@@ -65,12 +67,24 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
   let index: Promise<DecisionIndex> | undefined;
   const feed = new Feed(state, policy);
   const webhooks = new Webhooks(state, feed);
+  // One access log per open ledger: a second context over the same ledger (a test's "restarted" server) shares its
+  // chain head and journal instead of replaying and deleting a journal the first is still writing.
+  let shared = accessLogs.get(ledger);
+  if (!shared)
+    accessLogs.set(
+      ledger,
+      (shared = { log: new AccessLog(state, { journal: accessJournalFor(ledger) }), refs: 0 }),
+    );
+  shared.refs++;
+  const accessLog = shared.log;
+  // Replay a journal tail a crash left before anything is answered (and fail the start if the table refuses it).
+  await accessLog.ready();
   return {
     ledger,
     catalogue: ledger.catalogue,
     state,
     keys: new KeyStore(state),
-    accessLog: new AccessLog(state),
+    accessLog,
     feed,
     webhooks,
     receipts: new GroupCommit<CreditRecord, void>(async (rs) => {
@@ -103,9 +117,25 @@ export async function createContext(ledger: Ledger, opts: ContextOptions = {}): 
     },
     close: async () => {
       await webhooks.stop();
+      if (--shared.refs === 0) {
+        accessLogs.delete(ledger);
+        await accessLog.close();
+      }
       await state.close();
     },
   };
+}
+
+/**
+ * Where a ledger's access log keeps its write-ahead journal: beside a DuckDB file (the same disk, so the same
+ * durability as the database). None for an in-memory DuckDB (nothing there outlives the process) nor for PostgreSQL,
+ * where a file on the server's own disk would be less durable than the database it is meant for (decision 0158).
+ */
+export function accessJournalFor(ledger: Ledger): string | undefined {
+  const file = (ledger as { file?: unknown }).file;
+  return ledger.adapter === 'duckdb' && typeof file === 'string' && file !== ':memory:' && file !== ''
+    ? file
+    : undefined;
 }
 
 /** Store (insert or replace) one jurisdiction and update the in-memory view. */

@@ -3,6 +3,7 @@
 export class GroupCommit<T, R> {
   private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
+  private drained: Promise<void> = Promise.resolve();
 
   /** `flush` stores a whole group at once and returns one result per item, in order. */
   constructor(
@@ -13,8 +14,13 @@ export class GroupCommit<T, R> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) this.drained = this.drain();
     });
+  }
+
+  /** Resolves once every item added so far has been flushed (or has failed). */
+  async idle(): Promise<void> {
+    while (this.running) await this.drained;
   }
 
   private async drain(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { MosaicError } from '../../core/errors.js';
 import { err, out, withLedger, type GlobalOptions } from '../../ingest/session.js';
 import { AccessLog } from '../../server/access-log.js';
+import { accessJournalFor } from '../../server/context.js';
 import { startServer } from '../../server/serve.js';
 import { openState } from '../../server/state/open-state.js';
 
@@ -92,7 +93,7 @@ On a fresh database the first administrator key is printed once on standard erro
       const res = await withLedger(cmd, async (ledger) => {
         const state = await openState(ledger, { pgUrl: g.pgUrl });
         try {
-          return await new AccessLog(state).verify();
+          return await new AccessLog(state, { journal: accessJournalFor(ledger) }).verify();
         } finally {
           await state.close();
         }

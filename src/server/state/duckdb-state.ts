@@ -48,10 +48,14 @@ export class DuckDBState implements StateDb {
    * whose only flush is synchronous and would stop the event loop for the commit (a file's fsync included); this
    * runs on DuckDB's thread like any query. One statement: all rows are stored or none.
    */
-  readonly insertRows = (table: string, columns: readonly Column[], rows: readonly Row[]): Promise<void> =>
+  readonly insertRows = (
+    table: string,
+    columns: readonly Column[],
+    rows: readonly Row[],
+    json = JSON.stringify(rows),
+  ): Promise<void> =>
     this.serial.run(async () => {
       if (!rows.length) return;
-      const json = JSON.stringify(rows);
       // A NUL cannot live in a DuckDB VARCHAR read from JSON; such rows take the bound-parameter INSERT.
       if (json.includes('\\u0000')) {
         const values = rows.map(

@@ -17,9 +17,15 @@ export interface StateDb extends StateQuery {
   tx<T>(fn: (q: StateQuery) => Promise<T>): Promise<T>;
   /**
    * Insert `rows` (objects keyed by column name) into `table` as one atomic statement, when the store has a path
-   * cheaper than a multi-row INSERT; undefined when it has none (then the caller writes the INSERT).
+   * cheaper than a multi-row INSERT; undefined when it has none (then the caller writes the INSERT). `json`, when
+   * given, is `JSON.stringify(rows)` already made by the caller.
    */
-  readonly insertRows?: (table: string, columns: readonly Column[], rows: readonly Row[]) => Promise<void>;
+  readonly insertRows?: (
+    table: string,
+    columns: readonly Column[],
+    rows: readonly Row[],
+    json?: string,
+  ) => Promise<void>;
   close(): Promise<void>;
 }
 
