@@ -161,6 +161,7 @@ export function explainSubject(input: {
         }),
       counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A', {
         all: input.all === true,
+        now: ev, // the search starts from this evaluation instead of making it again
         ...(input.choices ? { choices: input.choices } : {}),
       }),
     };
