@@ -84,6 +84,11 @@ export interface CounterfactualOptions {
    * search starts from it instead of evaluating the same statements again.
    */
   now?: Evaluation;
+  /**
+   * Rescore every node with the interpreter, as the search did before decision 0162 (no outcomes kept, no plain
+   * options added up): the differential test's reference. Same answers, more work.
+   */
+  rescoreEveryNode?: boolean;
 }
 
 const rankOf = (grade: string | undefined): number => {
@@ -361,6 +366,7 @@ class PlanSearch {
   private readonly seen = new Map<string, Outcome>();
   private readonly day: number;
   private readonly targetRank: number;
+  private readonly rescore: boolean;
 
   constructor(
     private readonly pack: SchemePack,
@@ -383,6 +389,7 @@ class PlanSearch {
     this.need = mins.length ? Math.min(...mins) : Infinity;
     this.bases.set('', now);
     this.day = toEpochDay(asOf);
+    this.rescore = options.rescoreEveryNode === true;
     this.targetRank = rankOf(target);
   }
 
@@ -393,7 +400,7 @@ class PlanSearch {
 
   /** A repair subset's evaluation: counted as an evaluation, made once per content. */
   private baseEvaluation(key: string, recs: readonly CreditRecord[]): Evaluation {
-    const hit = this.bases.get(key);
+    const hit = this.rescore ? undefined : this.bases.get(key);
     if (hit) {
       this.spent++;
       return hit;
@@ -405,7 +412,7 @@ class PlanSearch {
 
   /** A node's outcome: counted as an evaluation, evaluated once per content (`recs` makes its statements). */
   private outcome(key: string, recs: () => CreditRecord[]): Outcome {
-    const hit = this.seen.get(key);
+    const hit = this.rescore ? undefined : this.seen.get(key);
     if (hit) {
       this.spent++;
       return hit;
@@ -526,7 +533,9 @@ class PlanSearch {
     if (!gains.length) return undefined;
     // What each plain option adds here: its windows must be open on the as-of day (they are, for a year or more).
     const adds = gains.map((g) =>
-      g.plain && g.plain.years.every((y) => this.day < windowEnd(this.day, y)) ? g.plain.points : undefined,
+      !this.rescore && g.plain && g.plain.years.every((y) => this.day < windowEnd(this.day, y))
+        ? g.plain.points
+        : undefined,
     );
     const limit = Math.min(within, this.maxActions - prefix.length);
     // The records of the path's actions, made when a node is evaluated, by their number.
