@@ -4,9 +4,23 @@
 // can choose are proposed (policies/counterfactual/choosable.yaml); the rest only on request (`all`).
 import { fromEpochDay, toEpochDay } from '../core/dates.js';
 import { ISSUER_LEVELS, makeRecord, type CreditRecord, type IssuerLevel } from '../core/types.js';
-import { evaluateSubject, type Evaluation } from '../schemes/municipal/interpreter.js';
+import { conditionsMatch, evaluateSubject, type Evaluation } from '../schemes/municipal/interpreter.js';
+import {
+  bandRank,
+  classMask,
+  GRADE_RANK,
+  pointsYears,
+  subjectClassBits,
+  windowEnd,
+} from '../schemes/municipal/semantics.js';
 import type { SubjectFacts } from '../schemes/municipal/subjects.js';
-import { GRADE_CODES, GRADES, type Conditions, type SchemePack } from '../schemes/municipal/types.js';
+import {
+  GRADE_CODES,
+  GRADES,
+  type Conditions,
+  type SchemePack,
+  type ScoreStatus,
+} from '../schemes/municipal/types.js';
 import { shippedChoicesCached, type Choices } from './choices.js';
 
 interface ActionBase {
@@ -65,6 +79,16 @@ export interface CounterfactualOptions {
   maxActions?: number;
   /** Most interpreter evaluations one search may spend. */
   budget?: number;
+  /**
+   * The interpreter's evaluation of exactly these `records` on `asOf` (e.g. the one an explanation already made): the
+   * search starts from it instead of evaluating the same statements again.
+   */
+  now?: Evaluation;
+  /**
+   * Rescore every node with the interpreter, as the search did before decision 0162 (no outcomes kept, no plain
+   * options added up): the differential test's reference. Same answers, more work.
+   */
+  rescoreEveryNode?: boolean;
 }
 
 const rankOf = (grade: string | undefined): number => {
@@ -73,7 +97,7 @@ const rankOf = (grade: string | undefined): number => {
   return i >= 6 ? 5 : i; // DA/DB/DC are D
 };
 
-const atLeast = (ev: Evaluation, target: string) =>
+const atLeast = (ev: { status: ScoreStatus; grade?: string }, target: string) =>
   ev.status === 'scored' && rankOf(ev.grade) <= rankOf(target);
 
 /** One kind of action the search may repeat: a bonus case of a rule line, open to individuals. */
@@ -86,6 +110,104 @@ export interface BonusOption {
   why?: string;
   en: string;
   zh: string;
+}
+
+/** bonusOptions per pack and classification, made once: a report server searches on every request. */
+const OPTIONS = new WeakMap<SchemePack, WeakMap<Choices, readonly BonusOption[]>>();
+function bonusOptionsCached(pack: SchemePack, choices: Choices): readonly BonusOption[] {
+  let byChoices = OPTIONS.get(pack);
+  if (!byChoices) OPTIONS.set(pack, (byChoices = new WeakMap()));
+  let opts = byChoices.get(choices);
+  if (!opts) byChoices.set(choices, (opts = bonusOptions(pack, choices)));
+  return opts;
+}
+
+/**
+ * The most one record of each kind can add (the sum, over the rule lines on the kind, of the most a case adds), made
+ * once per pack.
+ */
+const MOST = new WeakMap<SchemePack, Map<string, number>>();
+function mostPerKind(pack: SchemePack): Map<string, number> {
+  let most = MOST.get(pack);
+  if (most) return most;
+  most = new Map<string, number>();
+  for (const r of pack.rules) {
+    let m = 0;
+    for (const c of r.cases)
+      m = Math.max(
+        m,
+        c.effect.type === 'fixed' ? c.effect.points : c.effect.type === 'range' ? c.effect.max : 0,
+      );
+    most.set(r.kind, (most.get(r.kind) ?? 0) + m);
+  }
+  MOST.set(pack, most);
+  return most;
+}
+
+/**
+ * The search's options for a pack, classification, subject class and choice, each with its bound and what it adds
+ * (made once: they depend on nothing else).
+ */
+const GAINS = new WeakMap<SchemePack, WeakMap<Choices, Map<string, readonly Gain[]>>>();
+function gainsOf(pack: SchemePack, choices: Choices, bits: number, onlyChoosable: boolean): readonly Gain[] {
+  let byChoices = GAINS.get(pack);
+  if (!byChoices) GAINS.set(pack, (byChoices = new WeakMap()));
+  let byKey = byChoices.get(choices);
+  if (!byKey) byChoices.set(choices, (byKey = new Map()));
+  const key = `${bits}/${onlyChoosable}`;
+  let gains = byKey.get(key);
+  if (gains) return gains;
+  const all = bonusOptionsCached(pack, choices);
+  const most = mostPerKind(pack);
+  gains = all
+    .filter((o) => !onlyChoosable || o.choosable)
+    .map((opt) => {
+      const extra: { severity?: string; level?: IssuerLevel } = {};
+      if (opt.when.severity?.length) extra.severity = opt.when.severity[0]!;
+      extra.level = (opt.when.level?.[opt.when.level.length - 1] as IssuerLevel) ?? ISSUER_LEVELS[0];
+      return {
+        opt,
+        id: all.indexOf(opt),
+        gain: most.get(opt.kind) ?? opt.points,
+        extra,
+        plain: plainGain(pack, bits, opt.kind, extra),
+      };
+    })
+    // Largest bound first; the option order breaks ties.
+    .sort((x, y) => y.gain - x.gain);
+  byKey.set(key, gains);
+  return gains;
+}
+
+/**
+ * What one action of this kind adds to any set of statements whose only additions to the base are such actions, or
+ * undefined when that is not sure (see PlanSearch): the kind is named by no exclusion, direct rule or repair trigger,
+ * and each of its point lines this subject class falls under is neither tiered nor capped, and the case the action's
+ * statement matches is fixed. Its windows' lengths come along: each must still be open on the as-of day.
+ */
+function plainGain(
+  pack: SchemePack,
+  bits: number,
+  kind: string,
+  extra: { severity?: string; level?: IssuerLevel },
+): { points: number; years: number[] } | undefined {
+  if (pack.exclusions.some((x) => x.kinds.includes(kind))) return undefined;
+  if (pack.direct.some((r) => r.kind === kind)) return undefined;
+  if (pack.repairs.some((r) => r.triggers.some((t) => t.kind === kind))) return undefined;
+  const rec = { severity: extra.severity, level: extra.level } as CreditRecord;
+  const out = { points: 0, years: [] as number[] };
+  for (const rule of pack.rules) {
+    if (rule.kind !== kind || !(classMask(rule.subjects) & bits)) continue;
+    if (rule.tiers || rule.annualCap !== undefined) return undefined;
+    const c = rule.cases.find((cs) => conditionsMatch(cs.when, rec));
+    if (!c) continue;
+    if (c.effect.type !== 'fixed') return undefined;
+    const points = c.effect.points;
+    if (points === 0) continue;
+    out.points += points;
+    out.years.push(rule.validityYears ?? pointsYears(pack.validity, points, rec.level));
+  }
+  return out;
 }
 
 /** Fixed-point positive cases open to individuals (no amount condition), in a fixed order: points, rule, case. */
@@ -127,7 +249,7 @@ export function counterfactuals(
   options: CounterfactualOptions = {},
 ): CounterfactualResult {
   const choices = options.choices ?? shippedChoicesCached();
-  const now = evaluateSubject(pack, facts, records, asOf);
+  const now = options.now ?? evaluateSubject(pack, facts, records, asOf);
   const res: CounterfactualResult = {
     scheme: pack.id,
     subject: facts.id,
@@ -182,7 +304,7 @@ export function counterfactuals(
   }
 
   // (2) Actions today: the smallest plan using only choosable actions, and (to count or show) using any action.
-  const search = new PlanSearch(pack, facts, records, asOf, target, choices, options);
+  const search = new PlanSearch(pack, facts, records, asOf, target, choices, options, now);
   const mine = search.best(true);
   const any = search.best(false);
   res.limited = search.limited;
@@ -216,6 +338,20 @@ const planKey = (p: Plan) =>
  * cannot reach the target score. The bound on an action is the most its kind's rule lines can add (caps and freezes
  * only take away; cumulative tiers are not options; an action that adds nothing is never kept); the brute-force
  * property test checks the result.
+ *
+ * The same nodes in the same order as ever, at less cost (decision 0162): the interpreter's score, grade and status of
+ * a set of statements depend on their contents only, not on the ids and bases that number the made-up actions (points
+ * are integers, so their sum does not depend on order; floors and freezes are maxima), so a node's outcome is kept by
+ * what it holds (which repairs, which options) and reused when a deeper round or the second search (any action) comes
+ * back to the same multiset. Every node still counts against the budget and numbers its action in visiting order, and
+ * an action's record is made (hashed) only when a node is actually evaluated.
+ *
+ * Plain options are not rescored at all: an option whose kind no exclusion, direct-grading rule or repair trigger
+ * names, and whose point lines for this subject are uncapped, untiered fixed cases, adds the same points to any set of
+ * statements that holds no cause in force beyond the base's (its line counts from the as-of day for at least a year,
+ * nothing freezes it that did not already, and floors do not move). Along a path of such options only, a node's score
+ * is its parent's plus the option's points and its grade rank the worse of its band and the base's floor, which is
+ * all the search reads of it (`plainGain`; the found plan is still rescored by the interpreter).
  */
 class PlanSearch {
   limited = false;
@@ -224,7 +360,13 @@ class PlanSearch {
   private readonly maxActions: number;
   private readonly budget: number;
   private readonly need: number;
-  private readonly allOptions: BonusOption[];
+  /** Evaluations of the repair subsets searched, by their repairs' contents ('' = the records as they are). */
+  private readonly bases = new Map<string, Evaluation>();
+  /** Outcomes of the nodes evaluated, by base and multiset of options. */
+  private readonly seen = new Map<string, Outcome>();
+  private readonly day: number;
+  private readonly targetRank: number;
+  private readonly rescore: boolean;
 
   constructor(
     private readonly pack: SchemePack,
@@ -234,6 +376,8 @@ class PlanSearch {
     private readonly target: string,
     private readonly choices: Choices,
     options: CounterfactualOptions,
+    /** The interpreter's evaluation of `records` on `asOf`. */
+    private readonly now: Evaluation,
   ) {
     this.maxActions = options.maxActions ?? 20;
     this.budget = options.budget ?? 5_000;
@@ -243,7 +387,10 @@ class PlanSearch {
       .filter((b) => GRADES.indexOf(b.grade) <= t && b.min !== undefined)
       .map((b) => b.min!);
     this.need = mins.length ? Math.min(...mins) : Infinity;
-    this.allOptions = bonusOptions(pack, choices);
+    this.bases.set('', now);
+    this.day = toEpochDay(asOf);
+    this.rescore = options.rescoreEveryNode === true;
+    this.targetRank = rankOf(target);
   }
 
   private evaluate(recs: readonly CreditRecord[]): Evaluation {
@@ -251,7 +398,37 @@ class PlanSearch {
     return evaluateSubject(this.pack, this.facts, recs, this.asOf);
   }
 
-  private record(kind: string, extra: { severity?: string; level?: IssuerLevel }): CreditRecord {
+  /** A repair subset's evaluation: counted as an evaluation, made once per content. */
+  private baseEvaluation(key: string, recs: readonly CreditRecord[]): Evaluation {
+    const hit = this.rescore ? undefined : this.bases.get(key);
+    if (hit) {
+      this.spent++;
+      return hit;
+    }
+    const ev = this.evaluate(recs);
+    this.bases.set(key, ev);
+    return ev;
+  }
+
+  /** A node's outcome: counted as an evaluation, evaluated once per content (`recs` makes its statements). */
+  private outcome(key: string, recs: () => CreditRecord[]): Outcome {
+    const hit = this.rescore ? undefined : this.seen.get(key);
+    if (hit) {
+      this.spent++;
+      return hit;
+    }
+    const ev = this.evaluate(recs());
+    const o: Outcome = { status: ev.status, rank: rankOf(ev.grade) };
+    if (ev.score !== undefined) o.score = ev.score;
+    this.seen.set(key, o);
+    return o;
+  }
+
+  private record(
+    kind: string,
+    extra: { severity?: string; level?: IssuerLevel },
+    serial = ++this.serial,
+  ): CreditRecord {
     // Same day, distinct statements: the basis numbers the action (record ids are content hashes).
     return makeRecord({
       subject: this.facts.id,
@@ -259,15 +436,14 @@ class PlanSearch {
       occurredAt: this.asOf,
       reportedAt: this.asOf,
       agency: 'counterfactual',
-      basis: `counterfactual action ${++this.serial} (not a real record)`,
+      basis: `counterfactual action ${serial} (not a real record)`,
       ...extra,
     });
   }
 
   /** Repairs that convert a direct-grading cause in force, one per repair rule. */
   private repairs(onlyChoosable: boolean): Extract<Change, { type: 'repair' }>[] {
-    const now = evaluateSubject(this.pack, this.facts, this.records, this.asOf);
-    const inForce = new Set(now.lines.filter((l) => l.type === 'direct').map((l) => l.ruleId!));
+    const inForce = new Set(this.now.lines.filter((l) => l.type === 'direct').map((l) => l.ruleId!));
     const out: Extract<Change, { type: 'repair' }>[] = [];
     for (const r of this.pack.repairs) {
       const cancels = r.cancels.filter((c) => inForce.has(c));
@@ -296,8 +472,7 @@ class PlanSearch {
   }
 
   best(onlyChoosable: boolean): Plan | undefined {
-    const before = evaluateSubject(this.pack, this.facts, this.records, this.asOf);
-    const opts = this.allOptions.filter((o) => !onlyChoosable || o.choosable);
+    const before = this.now;
     const repairs = this.repairs(onlyChoosable).slice(0, 6);
     let best: Plan | undefined;
     // Subsets of the repairs, fewest first (bit order keeps it deterministic).
@@ -306,12 +481,17 @@ class PlanSearch {
       const chosen = repairs.filter((_, i) => mask & (1 << i));
       if (best && chosen.length > best.actions) break;
       const base = [...this.records, ...chosen.map((c) => c.record)];
-      const ev = this.evaluate(base);
+      // What the repairs' statements hold besides their numbering (the two searches may pick other triggers).
+      const key = chosen
+        .map((c) => `${c.repair}/${c.kind}/${c.record.severity ?? ''}/${c.record.level ?? ''}`)
+        .join(',');
+      const ev = this.baseEvaluation(key, base);
       const moved = Math.abs((ev.score ?? 0) - (before.score ?? 0));
       const plan = this.bonuses(
         base,
+        key,
         ev,
-        opts,
+        onlyChoosable,
         chosen,
         moved,
         best ? best.actions - chosen.length : Infinity,
@@ -321,36 +501,12 @@ class PlanSearch {
     return best;
   }
 
-  /**
-   * Each option with a bound on what one such action can add: the sum, over the rule lines on its kind, of the most a
-   * case can add (a record can match one case per line). Largest first; the option order breaks ties.
-   */
-  private bounded(opts: BonusOption[]): Gain[] {
-    const most = new Map<string, number>();
-    for (const r of this.pack.rules) {
-      let m = 0;
-      for (const c of r.cases)
-        m = Math.max(
-          m,
-          c.effect.type === 'fixed' ? c.effect.points : c.effect.type === 'range' ? c.effect.max : 0,
-        );
-      most.set(r.kind, (most.get(r.kind) ?? 0) + m);
-    }
-    return opts
-      .map((opt) => {
-        const extra: { severity?: string; level?: IssuerLevel } = {};
-        if (opt.when.severity?.length) extra.severity = opt.when.severity[0]!;
-        extra.level = (opt.when.level?.[opt.when.level.length - 1] as IssuerLevel) ?? ISSUER_LEVELS[0];
-        return { opt, gain: most.get(opt.kind) ?? opt.points, rec: () => this.record(opt.kind, extra) };
-      })
-      .sort((x, y) => y.gain - x.gain);
-  }
-
   /** The smallest multiset of bonus options that, added to `base`, reaches the target (at most `within` of them). */
   private bonuses(
     base: CreditRecord[],
+    baseKey: string,
     ev0: Evaluation,
-    opts: BonusOption[],
+    onlyChoosable: boolean,
     prefix: Change[],
     moved: number,
     within: number,
@@ -368,15 +524,44 @@ class PlanSearch {
     if (atLeast(ev0, this.target)) return plan(ev0, prefix);
     if (ev0.status !== 'scored' || ev0.frozen) return undefined; // bonuses do not count while frozen (Art. 17)
     if (ev0.floor && rankOf(ev0.floor) > rankOf(this.target)) return undefined;
-    const gains = this.bounded(opts);
+    const gains = gainsOf(
+      this.pack,
+      this.choices,
+      subjectClassBits(this.facts.isLegal, this.facts.roles),
+      onlyChoosable,
+    );
     if (!gains.length) return undefined;
+    // What each plain option adds here: its windows must be open on the as-of day (they are, for a year or more).
+    const adds = gains.map((g) =>
+      !this.rescore && g.plain && g.plain.years.every((y) => this.day < windowEnd(this.day, y))
+        ? g.plain.points
+        : undefined,
+    );
     const limit = Math.min(within, this.maxActions - prefix.length);
+    // The records of the path's actions, made when a node is evaluated, by their number.
+    const made = new Map<number, CreditRecord>();
+    const madeAs = (g: Gain, serial: number) => {
+      let r = made.get(serial);
+      if (!r) made.set(serial, (r = this.record(g.opt.kind, g.extra, serial)));
+      return r;
+    };
     for (let k = 1; k <= limit; k++) {
       if (ev0.score! + k * gains[0]!.gain < this.need) continue;
-      let found: { ev: Evaluation; picks: number[] } | undefined;
+      let found: { score: number; picks: number[] } | undefined;
       const lowest = this.need - ev0.score!; // no plan changes less than this
       const picks: number[] = [];
-      const dfs = (from: number, recs: CreditRecord[], score: number): boolean => {
+      const serials: number[] = [];
+      const nodeKey = () =>
+        `${baseKey}|${picks
+          .map((p) => gains[p]!.id)
+          .sort((a, b) => a - b)
+          .join(',')}`;
+      const statements = () => [...base, ...picks.map((p, j) => madeAs(gains[p]!, serials[j]!))];
+      // The base's floor: what plain options cannot move (the worse of it and the band is the grade's rank).
+      const floorRank = ev0.floor ? GRADE_RANK[ev0.floor] : -1;
+      const bands = this.pack.meta.bands;
+      /** `plain`: every pick so far is a plain option, so `score` is exact and the next plain one adds its points. */
+      const dfs = (from: number, score: number, plain: boolean): boolean => {
         const d = picks.length;
         if (d === k) return false;
         for (let i = from; i < gains.length; i++) {
@@ -385,26 +570,38 @@ class PlanSearch {
             this.limited = true;
             return true;
           }
-          const next = [...recs, gains[i]!.rec()];
-          const ev = this.evaluate(next);
-          if ((ev.score ?? score) <= score) continue; // adds nothing here (capped, frozen): never part of a smallest plan
           picks.push(i);
-          if (d + 1 === k && atLeast(ev, this.target)) {
-            if (!found || ev.score! < found.ev.score!) found = { ev, picks: [...picks] };
+          serials.push(++this.serial);
+          const add = plain ? adds[i] : undefined;
+          let ev: Outcome;
+          if (add !== undefined) {
+            this.spent++; // a node as any other: the budget and `limited` stay what they were
+            const sc = score + add;
+            ev = { status: 'scored', score: sc, rank: Math.max(bandRank(bands, sc), floorRank) };
+          } else ev = this.outcome(nodeKey(), statements);
+          if ((ev.score ?? score) <= score) {
+            // adds nothing here (capped, frozen): never part of a smallest plan
+            picks.pop();
+            serials.pop();
+            continue;
+          }
+          if (d + 1 === k && ev.status === 'scored' && ev.rank <= this.targetRank) {
+            if (!found || ev.score! < found.score) found = { score: ev.score!, picks: [...picks] };
             if (ev.score! - ev0.score! <= lowest) return true; // cannot change less
-          } else if (dfs(i, next, ev.score ?? score)) return true;
+          } else if (dfs(i, ev.score ?? score, add !== undefined)) return true;
           picks.pop();
+          serials.pop();
         }
         return false;
       };
-      dfs(0, base, ev0.score!);
+      dfs(0, ev0.score!, true);
       if (found) {
         // Rebuild the records in order so the changes carry the records that were scored.
         const changes: Change[] = [...prefix];
         const recs = [...base];
         for (const i of found.picks) {
           const g = gains[i]!;
-          const rec = g.rec();
+          const rec = this.record(g.opt.kind, g.extra);
           recs.push(rec);
           const c: Extract<Change, { type: 'bonus' }> = {
             type: 'bonus',
@@ -428,10 +625,21 @@ class PlanSearch {
   }
 }
 
+/** What the search reads of a node's evaluation: status, score, and the rank of its grade (rankOf). */
+interface Outcome {
+  status: ScoreStatus;
+  score?: number;
+  rank: number;
+}
+
 interface Gain {
   opt: BonusOption;
+  /** The option's place among all the pack's options (a node's key). */
+  id: number;
   gain: number;
-  rec: () => CreditRecord;
+  extra: { severity?: string; level?: IssuerLevel };
+  /** What one such action adds when the path holds only plain options, and its windows (plainGain). */
+  plain: { points: number; years: number[] } | undefined;
 }
 
 const popcount = (n: number) => {

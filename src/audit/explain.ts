@@ -105,6 +105,14 @@ function perPack(pack: SchemePack) {
   return p;
 }
 
+/** The record kinds that are list statements, per policy, made once. */
+const LIFECYCLE = new WeakMap<ListPolicy, ReadonlySet<string>>();
+function lifecycleKinds(policy: ListPolicy): ReadonlySet<string> {
+  let k = LIFECYCLE.get(policy);
+  if (!k) LIFECYCLE.set(policy, (k = new Set(policy.lifecycleKinds())));
+  return k;
+}
+
 export function explainSubject(input: {
   id: string;
   register: readonly Subject[];
@@ -161,6 +169,7 @@ export function explainSubject(input: {
         }),
       counterfactual: counterfactuals(pack, facts, input.records, asOf, input.target ?? 'A', {
         all: input.all === true,
+        now: ev, // the search starts from this evaluation instead of making it again
         ...(input.choices ? { choices: input.choices } : {}),
       }),
     };
@@ -169,11 +178,13 @@ export function explainSubject(input: {
     result.schemes.push(view);
   }
   const policy = input.policy;
-  if (policy) {
+  // Lists and measures come only from the subject's own list statements (statementsOf below gives no one else any):
+  // without one there is no entry and no measure, so the derivation is skipped (most subjects of a report server).
+  const kinds = policy ? lifecycleKinds(policy) : undefined;
+  if (policy && input.records.some((r) => kinds!.has(r.kind))) {
     const day = toEpochDay(asOf);
-    const kinds = new Set(policy.lifecycleKinds());
     // Made once: every action's decision below reads the same statements (entriesOf only reads them).
-    const own = input.records.filter((r) => kinds.has(r.kind)).map(statementOf);
+    const own = input.records.filter((r) => kinds!.has(r.kind)).map(statementOf);
     const statementsOf = (s: string) => (s === id ? own : []);
     for (const e of activeOn(entriesOf(policy, statementsOf(id), { knownAsOf: day }).entries, day)) {
       const def = policy.list(e.list);

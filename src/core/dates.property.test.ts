@@ -1,7 +1,7 @@
 // Property tests for the date helpers: the hand-rolled ISO parser agrees with a Date-based reference everywhere.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addYears, fromEpochDay, isIsoDate, toEpochDay } from './dates.js';
+import { addYears, addYearsByDate, fromEpochDay, isIsoDate, toEpochDay } from './dates.js';
 
 /** The previous, obviously-right implementation: regex, Date.UTC, and a round trip to refuse 31 Feb and such. */
 function reference(iso: string): number {
@@ -56,6 +56,26 @@ describe('toEpochDay', () => {
     expect(isIsoDate('2023-02-29')).toBe(false);
     expect(isIsoDate('2000-02-29')).toBe(true);
     expect(isIsoDate('1900-02-29')).toBe(false);
+  });
+
+  it('addYears (integer arithmetic) equals the Date version on every day of 1890–2210 and any year count', () => {
+    const from = toEpochDay('1890-01-01');
+    const to = toEpochDay('2210-12-31');
+    for (const years of [-120, -70, -60, -18, -16, -5, -4, -1, 0, 1, 2, 3, 4, 5, 8, 10, 30, 50, 100])
+      for (let d = from; d <= to; d++)
+        if (addYears(d, years) !== addYearsByDate(d, years)) expect([d, years]).toBe('equal');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -800_000, max: 3_000_000 }),
+        fc.integer({ min: -3000, max: 3000 }),
+        (d, years) => {
+          expect(Object.is(addYears(d, years), addYearsByDate(d, years))).toBe(true);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    expect(Object.is(addYears(NaN, 1), addYearsByDate(NaN, 1))).toBe(true);
+    expect(Object.is(addYears(0.5, 1), addYearsByDate(0.5, 1))).toBe(true);
   });
 
   it('addYears clamps 29 February', () => {

@@ -38,10 +38,16 @@ export function windowStartBound(asOfDay: number, years: number): number {
 
 /** Latest birth day at which a person is at least `minAge` on `asOfDay` (by ageOn). */
 export function birthDayCutoff(asOfDay: number, minAge: number): number {
+  // The last answer is kept: every evaluation asks it, and a report or a population asks it for one day.
+  if (asOfDay === lastCutoff.day && minAge === lastCutoff.age) return lastCutoff.b;
   let b = addYears(asOfDay, -minAge) + 3;
   while (ageOn(b, asOfDay) < minAge) b--;
+  lastCutoff.day = asOfDay;
+  lastCutoff.age = minAge;
+  lastCutoff.b = b;
   return b;
 }
+const lastCutoff = { day: NaN, age: NaN, b: 0 };
 
 export function deductionYears(v: ValidityTable, magnitude: number): number {
   for (const d of v.deductions) if (contains(normalize(d.band), magnitude)) return d.years;
