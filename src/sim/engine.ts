@@ -115,6 +115,10 @@ interface Run {
   world: World;
   ids: string[];
   snap: Snapshot;
+  /** The two snapshots behaviour reads (epoch k reads k mod 2), published by the main thread between epochs. */
+  published: Snapshot[];
+  /** The district runner, its workers spawned before the world was built (see prepare). */
+  runner: DistrictRunner;
   lists: ListsSeam;
   scoring: Scoring | undefined;
   mirror: RecordMirror;
@@ -162,12 +166,33 @@ async function prepare(o: SimOptions): Promise<Run> {
   // Never delete what this run did not write: the directory must be new, empty, or a previous run (with force).
   const out = o.out ? prepareRunDir(o.out, o.force === true) : undefined;
   const D = scenario.scenario.defaults;
-  const years = o.years ?? D.years;
-  const seed = o.seed ?? D.seed;
-  const population = o.population ?? D.population;
+  const workers = Math.max(0, o.workers ?? D.workers);
   const cat = loadCatalogue(resolvePolicyPath(scenario, scenario.scenario.policies.catalogue));
   const model = compileModel(scenario, cat);
   lap({ timings }, 'load', t0);
+  // The workers boot (modules, catalogue, model) while this thread builds the world, and build their districts (the
+  // banks' warm-up among them) while it sets up the engines: neither waits on the other until the first epoch.
+  const pool = workers > 0 ? new WorkerRunner(scenario, workers) : undefined;
+  try {
+    return await prepareWorld(o, { t0, timings, scenario, out, workers, cat, model, pool });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
+}
+
+async function prepareWorld(
+  o: SimOptions,
+  p: Pick<Run, 't0' | 'timings' | 'scenario' | 'out' | 'workers' | 'cat' | 'model'> & {
+    pool: WorkerRunner | undefined;
+  },
+): Promise<Run> {
+  const { t0, timings, scenario, out, workers, cat, model, pool } = p;
+  const D = scenario.scenario.defaults;
+  const years = o.years ?? D.years;
+  const seed = o.seed ?? D.seed;
+  const population = o.population ?? D.population;
+  const stepDays = (o.step ?? D.step) === 'week' ? 7 : 1;
 
   let t = performance.now();
   const built = buildWorld(scenario, { population, years, seed });
@@ -177,10 +202,10 @@ async function prepare(o: SimOptions): Promise<Run> {
     firms: Math.round(built.timings.firms),
     network: Math.round(built.timings.network),
   });
-  const ids = subjectIds(world);
   lap({ timings }, 'world', t);
 
   t = performance.now();
+  const ids = subjectIds(world);
   const snap = allocSnapshot(world.persons.length + world.firms.length);
   const lists = new ListsSeam(
     resolvePolicyPath(scenario, scenario.scenario.policies.lists[0]!),
@@ -189,6 +214,19 @@ async function prepare(o: SimOptions): Promise<Run> {
     ids,
     model.consumption.actions,
   );
+  // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
+  // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
+  // workers; docs/decisions/0052). Before the first epoch both copies are as blank as the engine state.
+  const published = [allocSnapshot(snap.length), allocSnapshot(snap.length)];
+  const init: RunnerInit = {
+    world: transferWorld(world),
+    snapshots: published.map(snapshotBuffers),
+    seeds: districtSeeds(seed, world.layout.districts.length),
+    stepDays,
+    defaulterBit: lists.defaulterBit,
+  };
+  pool?.start(init);
+  const runner: DistrictRunner = pool ?? new InlineRunner(init, scenario, model, world, published);
   const scoring =
     o.scoring === false
       ? undefined
@@ -223,12 +261,14 @@ async function prepare(o: SimOptions): Promise<Run> {
     population,
     years,
     seed,
-    workers: Math.max(0, o.workers ?? D.workers),
-    stepDays: (o.step ?? D.step) === 'week' ? 7 : 1,
+    workers,
+    stepDays,
     epochKind: o.epoch ?? D.epoch,
     world,
     ids,
     snap,
+    published,
+    runner,
     lists,
     scoring,
     mirror: new RecordMirror(cat, ids),
@@ -275,11 +315,7 @@ function epochsOf(run: Run): [number, number][] {
 /** Step the districts through every epoch, folding each into the ledger and the engines. */
 async function simulate(run: Run): Promise<void> {
   const t = performance.now();
-  const { world, lists, model } = run;
-  // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
-  // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
-  // workers; docs/decisions/0052).
-  const published = [allocSnapshot(run.snap.length), allocSnapshot(run.snap.length)];
+  const { world, lists, model, published, runner } = run;
   const publish = (k: number): void => {
     const b = published[k % 2]!;
     b.grade.set(run.snap.grade);
@@ -287,19 +323,6 @@ async function simulate(run: Run): Promise<void> {
     b.lists.set(run.snap.lists);
     b.flags.set(run.snap.flags);
   };
-  const init: RunnerInit = {
-    scenarioDir: run.scenario.dir,
-    overrides: run.scenario.overrides,
-    world: transferWorld(world),
-    snapshots: published.map(snapshotBuffers),
-    seeds: districtSeeds(run.seed, world.layout.districts.length),
-    stepDays: run.stepDays,
-    defaulterBit: lists.defaulterBit,
-  };
-  const runner: DistrictRunner =
-    run.workers === 0
-      ? new InlineRunner(init, run.scenario, world, published)
-      : new WorkerRunner(init, run.workers);
   const main = new MainAgencies(
     model,
     shippedCalendar({ fallback: 'weekends' }),
