@@ -224,6 +224,7 @@ async function prepareWorld(
     seeds: districtSeeds(seed, world.layout.districts.length),
     stepDays,
     defaulterBit: lists.defaulterBit,
+    eventsCsv: out !== undefined,
   };
   pool?.start(init);
   const runner: DistrictRunner = pool ?? new InlineRunner(init, scenario, model, world, published);
@@ -352,7 +353,7 @@ async function simulate(run: Run): Promise<void> {
   // The main thread's heap is collected when it has grown to twice what survived the last collection: its epochs'
   // records, events and register text otherwise pile up as garbage (decision 0066; 1.5 cost seconds per 1M run).
   const heapTrim = new HeapTrim(MAIN_HEAP_FLOOR_MB * 2 ** 20, 2);
-  const takeEvents = (e: EventBuffers) => foldEvents(run, e, counts, gs);
+  const takeEvents = (e: EventBuffers, text?: Uint8Array) => foldEvents(run, e, counts, gs, text);
 
   try {
     let inflight = epochs.length ? startEpoch(0) : undefined;
@@ -449,7 +450,7 @@ async function mergeDistricts(
   run: Run,
   outputs: DistrictOutput[],
   counts: MonthCounts,
-  takeEvents: (e: EventBuffers) => Promise<void>,
+  takeEvents: (e: EventBuffers, text?: Uint8Array) => Promise<void>,
   send: (subject: number, msg: number[]) => void,
 ): Promise<{ batch: CreditRecord[]; batchSubj: number[]; born: number[] }> {
   const batch: CreditRecord[] = [];
@@ -475,7 +476,7 @@ async function mergeDistricts(
     for (const b of d.births) born.push(b);
     for (let q = 0; q + 2 < d.outbox.length; q += 3)
       send(d.outbox[q + 1]!, [d.outbox[q]!, d.outbox[q + 1]!, d.outbox[q + 2]!]);
-    await takeEvents(d.events);
+    await takeEvents(d.events, d.eventsCsv);
     d.records.forEach((r, j) => {
       batch.push(r);
       batchSubj.push(d.recordSubject[j]!);
@@ -484,15 +485,21 @@ async function mergeDistricts(
   return { batch, batchSubj, born };
 }
 
-/** Count, hash and write one buffer of events. */
-async function foldEvents(run: Run, e: EventBuffers, counts: MonthCounts, gs: Int32Array): Promise<void> {
+/** Count, hash and write one buffer of events (`text`: its lines, when a worker formatted them). */
+async function foldEvents(
+  run: Run,
+  e: EventBuffers,
+  counts: MonthCounts,
+  gs: Int32Array,
+  text?: Uint8Array,
+): Promise<void> {
   countEvents(run.world, e, counts, gs);
   run.totals.events += e.id.length;
   for (let k = 0; k < e.id.length; k++) if (e.fabricated[k]) run.totals.fabricated++;
   for (const a of [e.id, e.subject, e.type, e.day, e.amount, e.recorded, e.fabricated])
     run.evHash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   run.evHash.update(e.recordId.join('|'));
-  if (run.writer) await run.writer.writeEvents(e);
+  if (run.writer) await (text ? run.writer.writeEventLines(text, e.id.length) : run.writer.writeEvents(e));
 }
 
 /** Step 4 of an epoch: the lists engine and the record mirror take in the epoch's statements. */

@@ -39,6 +39,11 @@ export class CsvStream {
     this.size = 0;
     if (!this.s.write(chunk)) await new Promise<void>((r) => this.s.once('drain', () => r()));
   }
+  /** Bytes written as they are, after whatever lines are buffered. */
+  async bytes(b: Uint8Array): Promise<void> {
+    await this.flush();
+    if (b.length && !this.s.write(b)) await new Promise<void>((r) => this.s.once('drain', () => r()));
+  }
   get pending(): number {
     return this.size;
   }
@@ -55,6 +60,28 @@ const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const SMALL = Array.from({ length: 1024 }, (_, i) => String(i));
 /** Decimal text of a small non-negative integer (event types, agencies), from a table. */
 const small = (n: number): string => SMALL[n] ?? String(n);
+
+/**
+ * One line of events.csv. Ids, dates and small codes as cached strings: turning a number into text costs more than
+ * the rest of the line.
+ */
+export function eventLine(e: EventBuffers, k: number, id: string): string {
+  const amt = e.amount[k]!;
+  return `${e.id[k]},${id},${small(e.type[k]!)},${iso(e.day[k]!)},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : small(e.agency[k]!)},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`;
+}
+
+/**
+ * The lines of events.csv for a buffer of events, as UTF-8 (transferable): a district worker formats its own
+ * events, so the main thread, the run's bottleneck, only writes the bytes (decision 0156). `idOf` names a subject.
+ */
+export function eventsCsv(e: EventBuffers, idOf: (subject: number) => string): Uint8Array {
+  const n = e.id.length;
+  if (!n) return new Uint8Array(0);
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) lines.push(eventLine(e, k, idOf(e.subject[k]!)));
+  lines.push('');
+  return new TextEncoder().encode(lines.join('\n'));
+}
 
 export class RunWriter {
   readonly dir: string;
@@ -86,22 +113,25 @@ export class RunWriter {
 
   async writeEvents(e: EventBuffers): Promise<void> {
     const n = e.id.length;
-    // Ids, dates and small codes as cached strings: turning a number into text costs more than the rest of the line.
     for (let k = 0; k < n; k++) {
-      const amt = e.amount[k]!;
       const id = this.ids[e.subject[k]!];
       if (!id)
         throw new MosaicError({
           code: 'sim.internal',
           message: `event ${e.id[k]} names subject ${e.subject[k]}, which has no id yet`,
         });
-      this.events.line(
-        `${e.id[k]},${id},${small(e.type[k]!)},${iso(e.day[k]!)},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : small(e.agency[k]!)},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`,
-      );
+      this.events.line(eventLine(e, k, id));
       if (this.events.pending > 1 << 22) await this.events.flush();
     }
     this.eventRows += n;
     await this.events.flush();
+  }
+
+  /** Events already formatted (eventsCsv, by a district worker): `rows` lines, each ending in a newline. */
+  async writeEventLines(text: Uint8Array, rows: number): Promise<void> {
+    await this.events.flush();
+    await this.events.bytes(text);
+    this.eventRows += rows;
   }
 
   async writeTimeseries(day: number, rows: [string, string, number][]): Promise<void> {

@@ -21,6 +21,8 @@ export interface RunnerInit {
   seeds: number[];
   stepDays: number;
   defaulterBit: number;
+  /** Workers format their events as events.csv lines (the run writes outputs). */
+  eventsCsv: boolean;
 }
 
 export interface DistrictRunner {

@@ -5,6 +5,7 @@ import { MosaicError } from '../core/errors.js';
 import { districtBase, makeDistricts, type RunnerInit, type WorkerScenario } from './runner.js';
 import type { DistrictOutput, DistrictSim } from './district.js';
 import { HeapTrim } from './heap.js';
+import { eventsCsv } from './output.js';
 
 const { scenario } = workerData as { scenario: WorkerScenario };
 const port = parentPort!;
@@ -18,12 +19,14 @@ type Message =
 try {
   const base = districtBase(scenario);
   let sims: DistrictSim[] = [];
+  let formatEvents = false;
   // While the main thread merges an epoch, a worker is idle: collecting then costs the run nothing.
   const trim = new HeapTrim(HEAP_FLOOR_MB * 2 ** 20, 1.5);
   port.on('message', (m: Message) => {
     if (m.type === 'init') {
       try {
         sims = makeDistricts(base, m.init, m.districts);
+        formatEvents = m.init.eventsCsv;
         port.postMessage({ type: 'ready' });
       } catch (e) {
         port.postMessage({ type: 'error', error: (e as Error).stack ?? String(e) });
@@ -42,6 +45,12 @@ try {
         s.runEpoch(m.from, m.to, m.inboxes[k]!, m.snapshot),
       );
       const transfer: ArrayBuffer[] = [];
+      // The main thread is the run's bottleneck and a worker idles while it merges: events are formatted here.
+      if (formatEvents)
+        outputs.forEach((o, k) => {
+          o.eventsCsv = eventsCsv(o.events, (s) => sims[k]!.subjectId(s));
+          transfer.push(o.eventsCsv.buffer as ArrayBuffer);
+        });
       for (const o of outputs) {
         transfer.push(
           o.recordSubject.buffer as ArrayBuffer,
