@@ -21,7 +21,8 @@ import { Grow } from './columns.js';
 import { HeapTrim } from './heap.js';
 import { writeLoanBook } from './loan-book.js';
 import { LedgerQueue } from './ledger-queue.js';
-import { ListsSeam } from './lists.js';
+import { ListsSeam, defaulterBit } from './lists.js';
+import { loadListPolicy } from '../schemes/lists/policy.js';
 import { MainAgencies } from './main-agencies.js';
 import { duckdbVersion, eventSeverities, packageVersion, type Manifest } from './manifest.js';
 import { RecordMirror } from './mirror.js';
@@ -205,28 +206,26 @@ async function prepareWorld(
   lap({ timings }, 'world', t);
 
   t = performance.now();
-  const ids = subjectIds(world);
-  const snap = allocSnapshot(world.persons.length + world.firms.length);
-  const lists = new ListsSeam(
-    resolvePolicyPath(scenario, scenario.scenario.policies.lists[0]!),
-    cat,
-    world,
-    ids,
-    model.consumption.actions,
-  );
   // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
   // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
   // workers; docs/decisions/0052). Before the first epoch both copies are as blank as the engine state.
-  const published = [allocSnapshot(snap.length), allocSnapshot(snap.length)];
+  const subjects = world.persons.length + world.firms.length;
+  const published = [allocSnapshot(subjects), allocSnapshot(subjects)];
+  const listsPath = resolvePolicyPath(scenario, scenario.scenario.policies.lists[0]!);
+  const listPolicy = loadListPolicy(listsPath, cat);
   const init: RunnerInit = {
     world: transferWorld(world),
     snapshots: published.map(snapshotBuffers),
     seeds: districtSeeds(seed, world.layout.districts.length),
     stepDays,
-    defaulterBit: lists.defaulterBit,
+    defaulterBit: defaulterBit(listPolicy),
     eventsCsv: out !== undefined,
   };
+  // The workers build their districts (the banks' warm-up among them) while this thread sets up the engines.
   pool?.start(init);
+  const ids = subjectIds(world);
+  const snap = allocSnapshot(subjects);
+  const lists = new ListsSeam(listsPath, cat, world, ids, model.consumption.actions, listPolicy);
   const runner: DistrictRunner = pool ?? new InlineRunner(init, scenario, model, world, published);
   const scoring =
     o.scoring === false
