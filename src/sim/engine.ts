@@ -141,6 +141,8 @@ interface Run {
   refusals: Map<string, number>;
   /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
   tallies: Map<string, number>;
+  /** The population table's files when the district workers wrote it (else the writer formats it). */
+  populationParts?: { files: string[]; rows: number };
   /** The banks module's loan-book rows, in district order within each epoch. */
   loans: Grow<Float64Array>;
   totals: {
@@ -430,6 +432,12 @@ async function simulate(run: Run): Promise<void> {
   // Ask the workers what they decided but did not yet report, then let them go: their heaps are not needed while the
   // ledger finishes or the outputs are written.
   run.unrecorded = [...(await runner.pending()), ...main.unreported()];
+  // The workers write the population table, a file per district in parallel, before they go (decision 0157).
+  if (run.writer && runner.population) {
+    const ts = performance.now();
+    run.populationParts = await runner.population(run.writer.scratch);
+    run.timings.population_parts = Math.round(performance.now() - ts);
+  }
   await runner.close();
   const ts = performance.now();
   await run.queue.done();
@@ -569,6 +577,7 @@ async function writeOutputs(run: Run): Promise<{ population: number; firms: numb
       eventSeverities: eventSeverities(run.model),
       agencyCodes: run.model.agencies.map((a) => a.code),
       unrecorded: run.unrecorded,
+      ...(run.populationParts ? { populationParts: run.populationParts } : {}),
       threads: Math.max(1, Math.min(run.workers || 1, availableParallelism())),
     });
     if (run.loans.length)

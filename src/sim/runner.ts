@@ -29,6 +29,11 @@ export interface DistrictRunner {
   run(from: number, to: number, inboxes: Int32Array[], snapshot: number): Promise<DistrictOutput[]>;
   /** Ids of records decided but not yet reported (their report day lies after the last epoch). */
   pending(): Promise<string[]>;
+  /**
+   * Write each district's population lines to `dir/population-NNN.csv` (output.ts writePopulationPart), in
+   * parallel; the files in district order and the rows. Absent where the main thread would only do the same work.
+   */
+  population?(dir: string): Promise<{ files: string[]; rows: number }>;
   close(): Promise<void>;
 }
 
@@ -241,6 +246,28 @@ export class WorkerRunner implements DistrictRunner {
       .flat()
       .sort((a, b) => a.district - b.district)
       .flatMap((p) => p.ids);
+  }
+
+  async population(dir: string): Promise<{ files: string[]; rows: number }> {
+    const parts = await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<{ district: number; file: string; rows: number }[]>((resolve, reject) => {
+            w.once(
+              'message',
+              (m: {
+                type: string;
+                parts?: { district: number; file: string; rows: number }[];
+                error?: string;
+              }) =>
+                m.type === 'population' ? resolve(m.parts!) : reject(new Error(m.error ?? 'worker error')),
+            );
+            w.postMessage({ type: 'population', dir });
+          }),
+      ),
+    );
+    const all = parts.flat().sort((a, b) => a.district - b.district);
+    return { files: all.map((p) => p.file), rows: all.reduce((n, p) => n + p.rows, 0) };
   }
 
   async close(): Promise<void> {

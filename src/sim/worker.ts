@@ -3,9 +3,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MosaicError } from '../core/errors.js';
 import { districtBase, makeDistricts, type RunnerInit, type WorkerScenario } from './runner.js';
+import { receiveWorld } from './world.js';
 import type { DistrictOutput, DistrictSim } from './district.js';
 import { HeapTrim } from './heap.js';
-import { eventsCsv } from './output.js';
+import { join } from 'node:path';
+import { eventsCsv, writePopulationPart } from './output.js';
+import type { World } from './world.js';
 
 const { scenario } = workerData as { scenario: WorkerScenario };
 const port = parentPort!;
@@ -14,20 +17,39 @@ const HEAP_FLOOR_MB = 64;
 type Message =
   | { type: 'init'; init: RunnerInit; districts: number[] }
   | { type: 'pending' }
+  | { type: 'population'; dir: string }
   | { type: 'epoch'; from: number; to: number; snapshot: number; inboxes: Int32Array[] };
 
 try {
   const base = districtBase(scenario);
   let sims: DistrictSim[] = [];
   let formatEvents = false;
+  let world: World | undefined;
   // While the main thread merges an epoch, a worker is idle: collecting then costs the run nothing.
   const trim = new HeapTrim(HEAP_FLOOR_MB * 2 ** 20, 1.5);
   port.on('message', (m: Message) => {
     if (m.type === 'init') {
       try {
-        sims = makeDistricts(base, m.init, m.districts);
+        world = receiveWorld(m.init.world);
+        sims = makeDistricts(base, m.init, m.districts, world);
         formatEvents = m.init.eventsCsv;
         port.postMessage({ type: 'ready' });
+      } catch (e) {
+        port.postMessage({ type: 'error', error: (e as Error).stack ?? String(e) });
+      }
+      return;
+    }
+    if (m.type === 'population') {
+      try {
+        const parts = sims.map((s) => {
+          const file = join(m.dir, `population-${String(s.d.index).padStart(3, '0')}.csv`);
+          return {
+            district: s.d.index,
+            file,
+            rows: writePopulationPart(file, world!, s.d, (j) => s.subjectId(j)),
+          };
+        });
+        port.postMessage({ type: 'population', parts });
       } catch (e) {
         port.postMessage({ type: 'error', error: (e as Error).stack ?? String(e) });
       }
