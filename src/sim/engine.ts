@@ -141,6 +141,8 @@ interface Run {
   refusals: Map<string, number>;
   /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
   tallies: Map<string, number>;
+  /** bank-loans.csv is written (while the workers write the population table, or with the other outputs). */
+  loansWritten?: boolean;
   /** The population table's files when the district workers wrote it (else the writer formats it). */
   populationParts?: { files: string[]; rows: number };
   /** The banks module's loan-book rows, in district order within each epoch. */
@@ -435,7 +437,11 @@ async function simulate(run: Run): Promise<void> {
   // The workers write the population table, a file per district in parallel, before they go (decision 0157).
   if (run.writer && runner.population) {
     const ts = performance.now();
-    run.populationParts = await runner.population(run.writer.scratch);
+    const parts = runner.population(run.writer.scratch);
+    parts.catch(() => undefined);
+    // This thread writes the loan book meanwhile, rather than later with the second core idle.
+    writeLoans(run);
+    run.populationParts = await parts;
     run.timings.population_parts = Math.round(performance.now() - ts);
   }
   await runner.close();
@@ -580,11 +586,17 @@ async function writeOutputs(run: Run): Promise<{ population: number; firms: numb
       ...(run.populationParts ? { populationParts: run.populationParts } : {}),
       threads: Math.max(1, Math.min(run.workers || 1, availableParallelism())),
     });
-    if (run.loans.length)
-      writeLoanBook(join(run.out, 'bank-loans.csv'), run.loans.data.subarray(0, run.loans.length), run.ids);
+    writeLoans(run);
   }
   lap(run, 'write', t);
   return written;
+}
+
+/** The banks module's loan book as bank-loans.csv, once (when the module ran and the run writes outputs). */
+function writeLoans(run: Run): void {
+  if (run.loansWritten || !run.out || !run.loans.length) return;
+  writeLoanBook(join(run.out, 'bank-loans.csv'), run.loans.data.subarray(0, run.loans.length), run.ids);
+  run.loansWritten = true;
 }
 
 /** The manifest, and the result handed back (the ledger closed unless the caller keeps it). */
