@@ -433,16 +433,23 @@ async function simulate(run: Run): Promise<void> {
   run.register.rest();
   // Ask the workers what they decided but did not yet report, then let them go: their heaps are not needed while the
   // ledger finishes or the outputs are written.
-  run.unrecorded = [...(await runner.pending()), ...main.unreported()];
-  // The workers write the population table, a file per district in parallel, before they go (decision 0157).
-  if (run.writer && runner.population) {
-    const ts = performance.now();
-    const parts = runner.population(run.writer.scratch);
-    parts.catch(() => undefined);
-    // This thread writes the loan book meanwhile, rather than later with the second core idle.
-    writeLoans(run);
-    run.populationParts = await parts;
-    run.timings.population_parts = Math.round(performance.now() - ts);
+  try {
+    run.unrecorded = [...(await runner.pending()), ...main.unreported()];
+    // The workers write the population table, a file per district in parallel, before they go (decision 0157).
+    if (run.writer && runner.population) {
+      const ts = performance.now();
+      const parts = runner.population(run.writer.scratch);
+      parts.catch(() => undefined);
+      // This thread writes the loan book meanwhile, rather than later with the second core idle.
+      writeLoans(run);
+      run.populationParts = await parts;
+      run.timings.population_parts = Math.round(performance.now() - ts);
+    }
+  } catch (e) {
+    // Live workers would keep the process from ending.
+    await runner.close();
+    await run.queue.done().catch(() => undefined);
+    throw e;
   }
   await runner.close();
   const ts = performance.now();
