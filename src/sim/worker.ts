@@ -5,7 +5,8 @@ import { MosaicError } from '../core/errors.js';
 import { districtBase, makeDistricts, type RunnerInit, type WorkerScenario } from './runner.js';
 import { receiveWorld } from './world.js';
 import type { DistrictOutput, DistrictSim } from './district.js';
-import { HeapTrim } from './heap.js';
+import { HeapTrim, collectNow } from './heap.js';
+import { firmUscc, residentId } from './ids.js';
 import { join } from 'node:path';
 import { eventsCsv, writePopulationPart } from './output.js';
 import type { World } from './world.js';
@@ -41,13 +42,23 @@ try {
     }
     if (m.type === 'population') {
       try {
-        const parts = sims.map((s) => {
-          const file = join(m.dir, `population-${String(s.d.index).padStart(3, '0')}.csv`);
-          return {
-            district: s.d.index,
-            file,
-            rows: writePopulationPart(file, world!, s.d, (j) => s.subjectId(j)),
-          };
+        const w = world!;
+        const layouts = sims.map((s) => s.d);
+        // The districts' state is not needed any more: it goes before the formatting, near the run's memory peak.
+        sims = [];
+        collectNow();
+        const P = w.persons;
+        const F = w.firms;
+        const D = w.layout.districts;
+        // The names the main thread's ids hold (DistrictContext.subjectId, register.ts subjectIds).
+        const idOf = (j: number): string => {
+          if (j < P.length) return residentId(D[P.district[j]!]!.code, P.birth[j]!, P.seq[j]!);
+          const f = j - P.length;
+          return firmUscc(w.typePairs[F.sector[f]!]!, D[F.district[f]!]!.code, F.counter[f]!);
+        };
+        const parts = layouts.map((d) => {
+          const file = join(m.dir, `population-${String(d.index).padStart(3, '0')}.csv`);
+          return { district: d.index, file, rows: writePopulationPart(file, w, d, idOf) };
         });
         port.postMessage({ type: 'population', parts });
       } catch (e) {
