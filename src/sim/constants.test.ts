@@ -49,8 +49,8 @@ const ALLOWED: Record<string, { literals: number[]; why: string }> = {
   },
   'network.ts': { literals: [2, 16, 120], why: 'pairs of edge ends, initial capacity (2^16), ages 0-120' },
   'output.ts': {
-    literals: [22, 1024, 2147483632, 2147483647],
-    why: 'file format widths and array size limits',
+    literals: [22, 1024, 20000, 2147483632, 2147483647],
+    why: 'file format widths and array size limits; population lines written per chunk',
   },
   'population.ts': {
     literals: [1.6, 2, 3, 4, 20, 50, 120, 365.2425, 1000, 1000000],
@@ -106,7 +106,10 @@ const ALLOWED: Record<string, { literals: number[]; why: string }> = {
     literals: [0.0331, 0.5, 2, 3, 9],
     why: 'Marsaglia-Tsang gamma and Box-Muller / Knuth algorithms',
   },
-  'register.ts': { literals: [10000, 90000], why: 'ranges of the register’s number fields' },
+  'register.ts': {
+    literals: [256, 10000, 90000],
+    why: 'ranges of the register’s number fields; the 256 values of a role byte',
+  },
   'roles.ts': { literals: [2, 4, 8, 16], why: 'role bits' },
   'scenario-schema.ts': {
     literals: [2, 3, 5, 10, 12, 16, 18, 20, 30, 40, 50, 60, 64, 100, 121, 200, 250, 1000],
@@ -117,8 +120,8 @@ const ALLOWED: Record<string, { literals: number[]; why: string }> = {
   'society-schema.ts': { literals: [2, 10, 11, 12, 50, 100, 1000, 100000], why: 'validation bounds' },
   'sweep.ts': { literals: [2, 3, 1000], why: 'sweep table columns; ms per second' },
   'worker.ts': {
-    literals: [1.5, 2, 20, 64],
-    why: 'heap trim threshold and floor in MB (2^20 bytes), message fields',
+    literals: [1.5, 2, 3, 20, 64],
+    why: 'heap trim threshold and floor in MB (2^20 bytes), message fields; digits of a district number in a file name',
   },
   'world.ts': {
     literals: [2, 3, 4, 5, 6, 7, 8, 365.2425, 2147483647],

@@ -45,6 +45,8 @@ export interface DistrictOutput {
   /** Global subject index (persons first, then firms at persons.length + firm) of each record. */
   recordSubject: Int32Array;
   events: EventBuffers;
+  /** The events' lines of events.csv, when a worker formatted them (output.ts eventsCsv); else the writer does. */
+  eventsCsv?: Uint8Array;
   attempts: Attempts;
   /** The court's listing requests of the epoch, for the lists engine. */
   listingAsks: ListingAsk[];
@@ -183,6 +185,11 @@ export class DistrictSim {
     }
     for (const p of this.procs) p.daily?.(day, month, dom);
     c.takeTimers(day, (type, local) => this.timerOf.get(type)!(day, local));
+  }
+
+  /** The register id of a subject (global index), as the main thread's ids hold it. */
+  subjectId(subject: number): string {
+    return this.c.subjectId(subject);
   }
 
   /** Records decided but whose report day has not come yet. */

@@ -21,7 +21,8 @@ import { Grow } from './columns.js';
 import { HeapTrim } from './heap.js';
 import { writeLoanBook } from './loan-book.js';
 import { LedgerQueue } from './ledger-queue.js';
-import { ListsSeam } from './lists.js';
+import { ListsSeam, defaulterBit } from './lists.js';
+import { loadListPolicy } from '../schemes/lists/policy.js';
 import { MainAgencies } from './main-agencies.js';
 import { duckdbVersion, eventSeverities, packageVersion, type Manifest } from './manifest.js';
 import { RecordMirror } from './mirror.js';
@@ -115,6 +116,10 @@ interface Run {
   world: World;
   ids: string[];
   snap: Snapshot;
+  /** The two snapshots behaviour reads (epoch k reads k mod 2), published by the main thread between epochs. */
+  published: Snapshot[];
+  /** The district runner, its workers spawned before the world was built (see prepare). */
+  runner: DistrictRunner;
   lists: ListsSeam;
   scoring: Scoring | undefined;
   mirror: RecordMirror;
@@ -136,6 +141,10 @@ interface Run {
   refusals: Map<string, number>;
   /** Counts kept by process modules (banks, platforms), summed over districts and epochs. */
   tallies: Map<string, number>;
+  /** bank-loans.csv is written (while the workers write the population table, or with the other outputs). */
+  loansWritten?: boolean;
+  /** The population table's files when the district workers wrote it (else the writer formats it). */
+  populationParts?: { files: string[]; rows: number };
   /** The banks module's loan-book rows, in district order within each epoch. */
   loans: Grow<Float64Array>;
   totals: {
@@ -162,12 +171,33 @@ async function prepare(o: SimOptions): Promise<Run> {
   // Never delete what this run did not write: the directory must be new, empty, or a previous run (with force).
   const out = o.out ? prepareRunDir(o.out, o.force === true) : undefined;
   const D = scenario.scenario.defaults;
-  const years = o.years ?? D.years;
-  const seed = o.seed ?? D.seed;
-  const population = o.population ?? D.population;
+  const workers = Math.max(0, o.workers ?? D.workers);
   const cat = loadCatalogue(resolvePolicyPath(scenario, scenario.scenario.policies.catalogue));
   const model = compileModel(scenario, cat);
   lap({ timings }, 'load', t0);
+  // The workers boot (modules, catalogue, model) while this thread builds the world, and build their districts (the
+  // banks' warm-up among them) while it sets up the engines: neither waits on the other until the first epoch.
+  const pool = workers > 0 ? new WorkerRunner(scenario, workers) : undefined;
+  try {
+    return await prepareWorld(o, { t0, timings, scenario, out, workers, cat, model, pool });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
+}
+
+async function prepareWorld(
+  o: SimOptions,
+  p: Pick<Run, 't0' | 'timings' | 'scenario' | 'out' | 'workers' | 'cat' | 'model'> & {
+    pool: WorkerRunner | undefined;
+  },
+): Promise<Run> {
+  const { t0, timings, scenario, out, workers, cat, model, pool } = p;
+  const D = scenario.scenario.defaults;
+  const years = o.years ?? D.years;
+  const seed = o.seed ?? D.seed;
+  const population = o.population ?? D.population;
+  const stepDays = (o.step ?? D.step) === 'week' ? 7 : 1;
 
   let t = performance.now();
   const built = buildWorld(scenario, { population, years, seed });
@@ -177,18 +207,30 @@ async function prepare(o: SimOptions): Promise<Run> {
     firms: Math.round(built.timings.firms),
     network: Math.round(built.timings.network),
   });
-  const ids = subjectIds(world);
   lap({ timings }, 'world', t);
 
   t = performance.now();
-  const snap = allocSnapshot(world.persons.length + world.firms.length);
-  const lists = new ListsSeam(
-    resolvePolicyPath(scenario, scenario.scenario.policies.lists[0]!),
-    cat,
-    world,
-    ids,
-    model.consumption.actions,
-  );
+  // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
+  // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
+  // workers; docs/decisions/0052). Before the first epoch both copies are as blank as the engine state.
+  const subjects = world.persons.length + world.firms.length;
+  const published = [allocSnapshot(subjects), allocSnapshot(subjects)];
+  const listsPath = resolvePolicyPath(scenario, scenario.scenario.policies.lists[0]!);
+  const listPolicy = loadListPolicy(listsPath, cat);
+  const init: RunnerInit = {
+    world: transferWorld(world),
+    snapshots: published.map(snapshotBuffers),
+    seeds: districtSeeds(seed, world.layout.districts.length),
+    stepDays,
+    defaulterBit: defaulterBit(listPolicy),
+    eventsCsv: out !== undefined,
+  };
+  // The workers build their districts (the banks' warm-up among them) while this thread sets up the engines.
+  pool?.start(init);
+  const ids = subjectIds(world);
+  const snap = allocSnapshot(subjects);
+  const lists = new ListsSeam(listsPath, cat, world, ids, model.consumption.actions, listPolicy);
+  const runner: DistrictRunner = pool ?? new InlineRunner(init, scenario, model, world, published);
   const scoring =
     o.scoring === false
       ? undefined
@@ -223,12 +265,14 @@ async function prepare(o: SimOptions): Promise<Run> {
     population,
     years,
     seed,
-    workers: Math.max(0, o.workers ?? D.workers),
-    stepDays: (o.step ?? D.step) === 'week' ? 7 : 1,
+    workers,
+    stepDays,
     epochKind: o.epoch ?? D.epoch,
     world,
     ids,
     snap,
+    published,
+    runner,
     lists,
     scoring,
     mirror: new RecordMirror(cat, ids),
@@ -275,11 +319,7 @@ function epochsOf(run: Run): [number, number][] {
 /** Step the districts through every epoch, folding each into the ledger and the engines. */
 async function simulate(run: Run): Promise<void> {
   const t = performance.now();
-  const { world, lists, model } = run;
-  // Behaviour reads a published copy of the engine state: epoch k+1 runs while the main thread folds epoch k into the
-  // engines, so it reads the state as of the end of epoch k-1 (a fixed one-epoch lag, the same with any number of
-  // workers; docs/decisions/0052).
-  const published = [allocSnapshot(run.snap.length), allocSnapshot(run.snap.length)];
+  const { world, lists, model, published, runner } = run;
   const publish = (k: number): void => {
     const b = published[k % 2]!;
     b.grade.set(run.snap.grade);
@@ -287,19 +327,6 @@ async function simulate(run: Run): Promise<void> {
     b.lists.set(run.snap.lists);
     b.flags.set(run.snap.flags);
   };
-  const init: RunnerInit = {
-    scenarioDir: run.scenario.dir,
-    overrides: run.scenario.overrides,
-    world: transferWorld(world),
-    snapshots: published.map(snapshotBuffers),
-    seeds: districtSeeds(run.seed, world.layout.districts.length),
-    stepDays: run.stepDays,
-    defaulterBit: lists.defaulterBit,
-  };
-  const runner: DistrictRunner =
-    run.workers === 0
-      ? new InlineRunner(init, run.scenario, world, published)
-      : new WorkerRunner(init, run.workers);
   const main = new MainAgencies(
     model,
     shippedCalendar({ fallback: 'weekends' }),
@@ -329,7 +356,7 @@ async function simulate(run: Run): Promise<void> {
   // The main thread's heap is collected when it has grown to twice what survived the last collection: its epochs'
   // records, events and register text otherwise pile up as garbage (decision 0066; 1.5 cost seconds per 1M run).
   const heapTrim = new HeapTrim(MAIN_HEAP_FLOOR_MB * 2 ** 20, 2);
-  const takeEvents = (e: EventBuffers) => foldEvents(run, e, counts, gs);
+  const takeEvents = (e: EventBuffers, text?: Uint8Array) => foldEvents(run, e, counts, gs, text);
 
   try {
     let inflight = epochs.length ? startEpoch(0) : undefined;
@@ -406,7 +433,24 @@ async function simulate(run: Run): Promise<void> {
   run.register.rest();
   // Ask the workers what they decided but did not yet report, then let them go: their heaps are not needed while the
   // ledger finishes or the outputs are written.
-  run.unrecorded = [...(await runner.pending()), ...main.unreported()];
+  try {
+    run.unrecorded = [...(await runner.pending()), ...main.unreported()];
+    // The workers write the population table, a file per district in parallel, before they go (decision 0157).
+    if (run.writer && runner.population) {
+      const ts = performance.now();
+      const parts = runner.population(run.writer.scratch);
+      parts.catch(() => undefined);
+      // This thread writes the loan book meanwhile, rather than later with the second core idle.
+      writeLoans(run);
+      run.populationParts = await parts;
+      run.timings.population_parts = Math.round(performance.now() - ts);
+    }
+  } catch (e) {
+    // Live workers would keep the process from ending.
+    await runner.close();
+    await run.queue.done().catch(() => undefined);
+    throw e;
+  }
   await runner.close();
   const ts = performance.now();
   await run.queue.done();
@@ -426,7 +470,7 @@ async function mergeDistricts(
   run: Run,
   outputs: DistrictOutput[],
   counts: MonthCounts,
-  takeEvents: (e: EventBuffers) => Promise<void>,
+  takeEvents: (e: EventBuffers, text?: Uint8Array) => Promise<void>,
   send: (subject: number, msg: number[]) => void,
 ): Promise<{ batch: CreditRecord[]; batchSubj: number[]; born: number[] }> {
   const batch: CreditRecord[] = [];
@@ -452,7 +496,7 @@ async function mergeDistricts(
     for (const b of d.births) born.push(b);
     for (let q = 0; q + 2 < d.outbox.length; q += 3)
       send(d.outbox[q + 1]!, [d.outbox[q]!, d.outbox[q + 1]!, d.outbox[q + 2]!]);
-    await takeEvents(d.events);
+    await takeEvents(d.events, d.eventsCsv);
     d.records.forEach((r, j) => {
       batch.push(r);
       batchSubj.push(d.recordSubject[j]!);
@@ -461,15 +505,21 @@ async function mergeDistricts(
   return { batch, batchSubj, born };
 }
 
-/** Count, hash and write one buffer of events. */
-async function foldEvents(run: Run, e: EventBuffers, counts: MonthCounts, gs: Int32Array): Promise<void> {
+/** Count, hash and write one buffer of events (`text`: its lines, when a worker formatted them). */
+async function foldEvents(
+  run: Run,
+  e: EventBuffers,
+  counts: MonthCounts,
+  gs: Int32Array,
+  text?: Uint8Array,
+): Promise<void> {
   countEvents(run.world, e, counts, gs);
   run.totals.events += e.id.length;
   for (let k = 0; k < e.id.length; k++) if (e.fabricated[k]) run.totals.fabricated++;
   for (const a of [e.id, e.subject, e.type, e.day, e.amount, e.recorded, e.fabricated])
     run.evHash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   run.evHash.update(e.recordId.join('|'));
-  if (run.writer) await run.writer.writeEvents(e);
+  if (run.writer) await (text ? run.writer.writeEventLines(text, e.id.length) : run.writer.writeEvents(e));
 }
 
 /** Step 4 of an epoch: the lists engine and the record mirror take in the epoch's statements. */
@@ -540,13 +590,20 @@ async function writeOutputs(run: Run): Promise<{ population: number; firms: numb
       eventSeverities: eventSeverities(run.model),
       agencyCodes: run.model.agencies.map((a) => a.code),
       unrecorded: run.unrecorded,
+      ...(run.populationParts ? { populationParts: run.populationParts } : {}),
       threads: Math.max(1, Math.min(run.workers || 1, availableParallelism())),
     });
-    if (run.loans.length)
-      writeLoanBook(join(run.out, 'bank-loans.csv'), run.loans.data.subarray(0, run.loans.length), run.ids);
+    writeLoans(run);
   }
   lap(run, 'write', t);
   return written;
+}
+
+/** The banks module's loan book as bank-loans.csv, once (when the module ran and the run writes outputs). */
+function writeLoans(run: Run): void {
+  if (run.loansWritten || !run.out || !run.loans.length) return;
+  writeLoanBook(join(run.out, 'bank-loans.csv'), run.loans.data.subarray(0, run.loans.length), run.ids);
+  run.loansWritten = true;
 }
 
 /** The manifest, and the result handed back (the ledger closed unless the caller keeps it). */

@@ -16,6 +16,11 @@ import type { World } from './world.js';
 /** The list the simulation's court lists debtors on. */
 const DEFAULTERS = 'spc_defaulters';
 
+/** The snapshot's list bit of the court's defaulter list (behaviour reads it before the seam exists). */
+export function defaulterBit(policy: ListPolicy): number {
+  return policy.listIndex(DEFAULTERS);
+}
+
 export interface Expiry {
   subject: number;
   entry: ListEntry;
@@ -39,8 +44,16 @@ export class ListsSeam {
   private readonly bornKids = new Map<number, number[]>();
   readonly defaulterBit: number;
 
-  constructor(root: string, cat: Catalogue, world: World, ids: string[], actions: string[]) {
-    this.policy = loadListPolicy(root, cat);
+  /** `policy`: the list policy at `root`, when the caller has loaded it already. */
+  constructor(
+    root: string,
+    cat: Catalogue,
+    world: World,
+    ids: string[],
+    actions: string[],
+    policy?: ListPolicy,
+  ) {
+    this.policy = policy ?? loadListPolicy(root, cat);
     this.w = world;
     this.ids = ids;
     const bad = actions.filter((a) => this.policy.actionIndex(a) < 0);
@@ -55,7 +68,7 @@ export class ListsSeam {
         code: 'sim.too_many_lists',
         message: 'the snapshot holds membership of at most 8 lists',
       });
-    this.defaulterBit = this.policy.listIndex(DEFAULTERS);
+    this.defaulterBit = defaulterBit(this.policy);
     const P = world.persons;
     const F = world.firms;
     const firms: Subject[] = [];

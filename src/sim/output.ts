@@ -1,6 +1,14 @@
 // Writes a run directory (docs/RUN-FORMAT.md): events and time series streamed to CSV while the run goes, then
 // population, firms, events and time series converted to Parquet with DuckDB at the end.
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeSync,
+  type WriteStream,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MosaicError } from '../core/errors.js';
@@ -14,6 +22,7 @@ import {
   ROLE_LEGAL_REP,
   ROLE_PARTY,
   ROLE_STATE,
+  type DistrictLayout,
   type World,
 } from './world.js';
 
@@ -39,6 +48,11 @@ export class CsvStream {
     this.size = 0;
     if (!this.s.write(chunk)) await new Promise<void>((r) => this.s.once('drain', () => r()));
   }
+  /** Bytes written as they are, after whatever lines are buffered. */
+  async bytes(b: Uint8Array): Promise<void> {
+    await this.flush();
+    if (b.length && !this.s.write(b)) await new Promise<void>((r) => this.s.once('drain', () => r()));
+  }
   get pending(): number {
     return this.size;
   }
@@ -55,6 +69,100 @@ const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const SMALL = Array.from({ length: 1024 }, (_, i) => String(i));
 /** Decimal text of a small non-negative integer (event types, agencies), from a table. */
 const small = (n: number): string => SMALL[n] ?? String(n);
+
+/**
+ * One line of events.csv. Ids, dates and small codes as cached strings: turning a number into text costs more than
+ * the rest of the line.
+ */
+export function eventLine(e: EventBuffers, k: number, id: string): string {
+  const amt = e.amount[k]!;
+  return `${e.id[k]},${id},${small(e.type[k]!)},${iso(e.day[k]!)},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : small(e.agency[k]!)},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`;
+}
+
+/**
+ * The lines of events.csv for a buffer of events, as UTF-8 (transferable): a district worker formats its own
+ * events, so the main thread, the run's bottleneck, only writes the bytes (decision 0156). `idOf` names a subject.
+ */
+export function eventsCsv(e: EventBuffers, idOf: (subject: number) => string): Uint8Array {
+  const n = e.id.length;
+  if (!n) return new Uint8Array(0);
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) lines.push(eventLine(e, k, idOf(e.subject[k]!)));
+  lines.push('');
+  return new TextEncoder().encode(lines.join('\n'));
+}
+
+export const POPULATION_HEADER =
+  'id,household,district,village,hukou,sex,birth_date,death_date,education,income,occupation,state_personnel,village_cadre,party_member,collector,legal_representative,consent,driver,mother,father,spouse,employer';
+
+/** One line of population.csv: person `i` of district `d`; `idOf` names a subject by its global index. */
+export function populationLine(
+  world: World,
+  d: DistrictLayout,
+  i: number,
+  idOf: (s: number) => string,
+): string {
+  const P = world.persons;
+  const r = P.roles[i]!;
+  const opt = (j: number) => (j >= 0 ? idOf(j) : '');
+  return [
+    idOf(i),
+    P.household[i],
+    d.code,
+    P.village[i]! >= 0 ? P.village[i] : '',
+    P.hukou[i] ? 'rural' : 'urban',
+    P.sex[i] ? 'M' : 'F',
+    iso(P.birth[i]!),
+    P.death[i]! < 0x7fffffff ? iso(P.death[i]!) : '',
+    EDU_NAMES[P.education[i]!],
+    Math.round(P.income[i]!),
+    OCC_NAMES[P.occupation[i]!],
+    r & ROLE_STATE ? 'true' : 'false',
+    r & ROLE_CADRE ? 'true' : 'false',
+    r & ROLE_PARTY ? 'true' : 'false',
+    r & ROLE_COLLECTOR ? 'true' : 'false',
+    r & ROLE_LEGAL_REP ? 'true' : 'false',
+    P.consent[i] ? 'true' : 'false',
+    P.driver[i] ? 'true' : 'false',
+    opt(P.mother[i]!),
+    opt(P.father[i]!),
+    opt(P.spouse[i]!),
+    P.employer[i]! >= 0 ? idOf(P.length + P.employer[i]!) : '',
+  ].join(',');
+}
+
+/**
+ * Write district `d`'s population lines to `file`, header first, in chunks (a district worker does this at the end
+ * of a run while the main thread finishes the ledger). Returns the rows written.
+ */
+export function writePopulationPart(
+  file: string,
+  world: World,
+  d: DistrictLayout,
+  idOf: (s: number) => string,
+): number {
+  const P = world.persons;
+  const fd = openSync(file, 'w');
+  let rows = 0;
+  try {
+    let lines: string[] = [POPULATION_HEADER];
+    for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
+      if (P.birth[i]! > 0x7ffffff0) continue;
+      lines.push(populationLine(world, d, i, idOf));
+      rows++;
+      if (lines.length >= 20_000) {
+        lines.push('');
+        writeSync(fd, lines.join('\n'));
+        lines = [];
+      }
+    }
+    lines.push('');
+    if (lines.length > 1) writeSync(fd, lines.join('\n'));
+  } finally {
+    closeSync(fd);
+  }
+  return rows;
+}
 
 export class RunWriter {
   readonly dir: string;
@@ -86,22 +194,25 @@ export class RunWriter {
 
   async writeEvents(e: EventBuffers): Promise<void> {
     const n = e.id.length;
-    // Ids, dates and small codes as cached strings: turning a number into text costs more than the rest of the line.
     for (let k = 0; k < n; k++) {
-      const amt = e.amount[k]!;
       const id = this.ids[e.subject[k]!];
       if (!id)
         throw new MosaicError({
           code: 'sim.internal',
           message: `event ${e.id[k]} names subject ${e.subject[k]}, which has no id yet`,
         });
-      this.events.line(
-        `${e.id[k]},${id},${small(e.type[k]!)},${iso(e.day[k]!)},${Number.isNaN(amt) ? '' : amt},${e.agency[k]! < 0 ? '' : small(e.agency[k]!)},${e.recorded[k] ? 'true' : 'false'},${e.recordId[k] ?? ''},${e.fabricated[k] ? 'true' : 'false'}`,
-      );
+      this.events.line(eventLine(e, k, id));
       if (this.events.pending > 1 << 22) await this.events.flush();
     }
     this.eventRows += n;
     await this.events.flush();
+  }
+
+  /** Events already formatted (eventsCsv, by a district worker): `rows` lines, each ending in a newline. */
+  async writeEventLines(text: Uint8Array, rows: number): Promise<void> {
+    await this.events.flush();
+    await this.events.bytes(text);
+    this.eventRows += rows;
   }
 
   async writeTimeseries(day: number, rows: [string, string, number][]): Promise<void> {
@@ -125,6 +236,8 @@ export class RunWriter {
     agencyCodes: string[];
     unrecorded: string[];
     threads: number;
+    /** The population table already written by the district workers: its files in district order, and its rows. */
+    populationParts?: { files: string[]; rows: number };
   }): Promise<{ population: number; firms: number; events: number }> {
     await this.events.close();
     await this.timeseries.close();
@@ -133,47 +246,22 @@ export class RunWriter {
     const F = world.firms;
     const S = this.scratch;
     // population and firms as CSV (strings built once), then typed by DuckDB
-    const pop = new CsvStream(
-      join(S, 'population.csv'),
-      'id,household,district,village,hukou,sex,birth_date,death_date,education,income,occupation,state_personnel,village_cadre,party_member,collector,legal_representative,consent,driver,mother,father,spouse,employer',
-    );
-    let population = 0;
-    for (const d of world.layout.districts) {
-      for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
-        if (P.birth[i]! > 0x7ffffff0) continue;
-        const r = P.roles[i]!;
-        const opt = (j: number) => (j >= 0 ? ids[j]! : '');
-        pop.line(
-          [
-            ids[i],
-            P.household[i],
-            d.code,
-            P.village[i]! >= 0 ? P.village[i] : '',
-            P.hukou[i] ? 'rural' : 'urban',
-            P.sex[i] ? 'M' : 'F',
-            iso(P.birth[i]!),
-            P.death[i]! < 0x7fffffff ? iso(P.death[i]!) : '',
-            EDU_NAMES[P.education[i]!],
-            Math.round(P.income[i]!),
-            OCC_NAMES[P.occupation[i]!],
-            r & ROLE_STATE ? 'true' : 'false',
-            r & ROLE_CADRE ? 'true' : 'false',
-            r & ROLE_PARTY ? 'true' : 'false',
-            r & ROLE_COLLECTOR ? 'true' : 'false',
-            r & ROLE_LEGAL_REP ? 'true' : 'false',
-            P.consent[i] ? 'true' : 'false',
-            P.driver[i] ? 'true' : 'false',
-            opt(P.mother[i]!),
-            opt(P.father[i]!),
-            opt(P.spouse[i]!),
-            P.employer[i]! >= 0 ? ids[P.length + P.employer[i]!] : '',
-          ].join(','),
-        );
-        population++;
-        if (pop.pending > 1 << 22) await pop.flush();
+    // population and firms as CSV (strings built once), then typed by DuckDB; the district workers may have written
+    // the population already, a file per district (decision 0157)
+    let population = opts.populationParts?.rows ?? 0;
+    const popFiles = opts.populationParts?.files ?? [join(S, 'population.csv')];
+    if (!opts.populationParts) {
+      const pop = new CsvStream(popFiles[0]!, POPULATION_HEADER);
+      for (const d of world.layout.districts) {
+        for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
+          if (P.birth[i]! > 0x7ffffff0) continue;
+          pop.line(populationLine(world, d, i, (j) => ids[j]!));
+          population++;
+          if (pop.pending > 1 << 22) await pop.flush();
+        }
       }
+      await pop.close();
     }
-    await pop.close();
     const firms = new CsvStream(
       join(S, 'firms.csv'),
       'id,sector,size,founded,district,village,legal_rep,actual_controller,employees',
@@ -213,8 +301,11 @@ export class RunWriter {
     try {
       const csv = (f: string, types: string) =>
         `read_csv(${q(join(S, f))}, header = true, columns = ${types})`;
+      // several files are read in the order given, as one table
+      const csvFiles = (files: string[], types: string) =>
+        `read_csv([${files.map(q).join(', ')}], header = true, columns = ${types})`;
       await c.run(
-        `COPY (SELECT * FROM ${csv('population.csv', `{'id':'VARCHAR','household':'INTEGER','district':'VARCHAR','village':'INTEGER','hukou':'VARCHAR','sex':'VARCHAR','birth_date':'DATE','death_date':'DATE','education':'VARCHAR','income':'INTEGER','occupation':'VARCHAR','state_personnel':'BOOLEAN','village_cadre':'BOOLEAN','party_member':'BOOLEAN','collector':'BOOLEAN','legal_representative':'BOOLEAN','consent':'BOOLEAN','driver':'BOOLEAN','mother':'VARCHAR','father':'VARCHAR','spouse':'VARCHAR','employer':'VARCHAR'}`)}) TO ${q(join(this.dir, 'population.parquet'))} (FORMAT parquet)`,
+        `COPY (SELECT * FROM ${csvFiles(popFiles, `{'id':'VARCHAR','household':'INTEGER','district':'VARCHAR','village':'INTEGER','hukou':'VARCHAR','sex':'VARCHAR','birth_date':'DATE','death_date':'DATE','education':'VARCHAR','income':'INTEGER','occupation':'VARCHAR','state_personnel':'BOOLEAN','village_cadre':'BOOLEAN','party_member':'BOOLEAN','collector':'BOOLEAN','legal_representative':'BOOLEAN','consent':'BOOLEAN','driver':'BOOLEAN','mother':'VARCHAR','father':'VARCHAR','spouse':'VARCHAR','employer':'VARCHAR'}`)}) TO ${q(join(this.dir, 'population.parquet'))} (FORMAT parquet)`,
       );
       await c.run(
         `COPY (SELECT * FROM ${csv('firms.csv', `{'id':'VARCHAR','sector':'VARCHAR','size':'VARCHAR','founded':'DATE','district':'VARCHAR','village':'INTEGER','legal_rep':'VARCHAR','actual_controller':'VARCHAR','employees':'INTEGER'}`)}) TO ${q(join(this.dir, 'firms.parquet'))} (FORMAT parquet)`,

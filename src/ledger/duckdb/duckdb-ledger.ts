@@ -47,7 +47,7 @@ import {
 /** Files open in this process: two ledgers on one file would each trust their own id set. */
 const openFiles = new Set<string>();
 
-const SUBJECT_COLUMNS = [
+export const SUBJECT_COLUMNS = [
   ['id', 'VARCHAR PRIMARY KEY'],
   ['type', 'VARCHAR NOT NULL'],
   ['jurisdiction', 'VARCHAR NOT NULL'],
@@ -524,11 +524,28 @@ export class DuckDBLedger implements Ledger {
     } catch (err) {
       return Promise.reject(err as Error);
     }
+    return this.queueSubjects(csv, subjects.length);
+  }
+
+  /**
+   * Register rows already serialised in this adapter's CSV form (subjectsCsv: one line per subject, ids unique
+   * within the text, each line ending in a newline), for a producer that builds them straight from its own columns
+   * and guarantees by construction what checkSubjects would check (the simulation's register, decision 0155).
+   */
+  putSubjectsCsv(csv: string, rows: number): Promise<void> {
+    try {
+      this.assertOpen();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.queueSubjects(csv, rows);
+  }
+
+  private queueSubjects(csv: string, rows: number): Promise<void> {
     if (!csv) return Promise.resolve();
     // Batches queued while an earlier operation runs are loaded together, in one statement: a register written in
     // many batches then costs DuckDB one load, not one per batch each waiting for the caller's thread.
     // A load's transient memory grows with its rows, so a load takes at most SUBJECTS_PER_LOAD of them.
-    const rows = subjects.length;
     const waiting = this.subjectsWaiting;
     if (waiting && waiting.rows + rows <= SUBJECTS_PER_LOAD) {
       waiting.texts.push(csv);
@@ -853,7 +870,7 @@ export class DuckDBLedger implements Ledger {
  * list is one field, each element prefixed by U+001F (checkSubjects refuses control characters in list elements),
  * so [] and [''] differ; SUBJECT_SELECT splits it again.
  */
-function subjectsCsv(subjects: readonly Subject[]): string {
+export function subjectsCsv(subjects: readonly Subject[]): string {
   const last = new Map<string, number>();
   subjects.forEach((s, i) => last.set(s.id, i));
   const lines: string[] = [];
@@ -880,13 +897,13 @@ const SUBJECT_SELECT = SUBJECT_COLUMNS.map(([c, t]) =>
 
 const UNIT = '\u001f';
 /** A list as one string: each element prefixed by U+001F (elements containing it are refused by checkSubjects). */
-function packList(v: readonly string[]): string {
+export function packList(v: readonly string[]): string {
   let out = '';
   for (const x of v) out += UNIT + x;
   return out;
 }
 
-function csvField(v: string): string {
+export function csvField(v: string): string {
   return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
 }
 
