@@ -88,6 +88,13 @@ export class SubjectDict extends Dict {
     return ix;
   }
 
+  /** The index of `s`, added with `type` if it is unknown or known without a type (as the bulk paths need it). */
+  intern(s: string, type: SubjectTypeCode): number {
+    const t = this.typeOf(s);
+    const ix = this.lastIndex;
+    return ix < 0 || t === 0 ? this.addTyped(s, type) : ix;
+  }
+
   override truncate(size: number): void {
     if (size >= this.size) return;
     // A later entry may reuse these indexes: it must not inherit a type it was never checked for.

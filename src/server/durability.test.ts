@@ -262,6 +262,22 @@ async function decisionKillRun(adapter: 'duckdb' | 'postgres', target: string): 
   }
 }
 
+/** Runs one kill scenario on PostgreSQL in a schema of its own, dropped afterwards whatever happened. */
+async function inPgSchema(
+  prefix: string,
+  run: (mode: 'postgres', schema: string) => Promise<void>,
+): Promise<void> {
+  const schema = `${prefix}_${process.pid}`;
+  try {
+    await run('postgres', schema);
+  } finally {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  }
+}
+
 describe('server durability under SIGKILL', () => {
   beforeAll(() => compileForChild(), 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -274,15 +290,7 @@ describe('server durability under SIGKILL', () => {
 
   it('PostgreSQL: the same for decisions', async (t) => {
     if (!(await pgReachable(t))) return;
-    const schema = `mosaic_server_decision_kill_${process.pid}`;
-    try {
-      await decisionKillRun('postgres', schema);
-    } finally {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    }
+    await inPgSchema('mosaic_server_decision_kill', decisionKillRun);
   }, 180_000);
 
   it('DuckDB: no acknowledged batch lost, none partial, retries complete the rest', async () => {
@@ -293,14 +301,6 @@ describe('server durability under SIGKILL', () => {
 
   it('PostgreSQL: the same', async (t) => {
     if (!(await pgReachable(t))) return;
-    const schema = `mosaic_server_kill_${process.pid}`;
-    try {
-      await killRun('postgres', schema);
-    } finally {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    }
+    await inPgSchema('mosaic_server_kill', killRun);
   }, 180_000);
 });

@@ -445,10 +445,7 @@ export class DuckDBLedger implements Ledger {
       const ls = b.subject[i]!;
       let s = map.subject[ls];
       if (s === undefined) {
-        const text = strings.subjects[ls]!;
-        const t = sd.typeOf(text);
-        s = sd.lastIndex;
-        if (s < 0 || t === 0) s = sd.addTyped(text, strings.subjectTypes[ls] as SubjectTypeCode);
+        s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
         map.subject[ls] = s;
       }
       const ck = b.kind[i]!;

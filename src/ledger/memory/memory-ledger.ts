@@ -84,6 +84,24 @@ export class MemoryLedger implements Ledger {
     this.checker = new RecordChecker(catalogue, (s) => this.subjectDict.typeOf(s));
   }
 
+  /** The columns' current arrays, fetched once per batch: they grow in place in `reserve`, so the views stay valid. */
+  private views() {
+    return {
+      subject: this.cSubject.array,
+      kind: this.cKind.array,
+      agency: this.cAgency.array,
+      occurred: this.cOccurred.array,
+      reported: this.cReported.array,
+      amount: this.cAmount.array,
+      severity: this.cSeverity.array,
+      level: this.cLevel.array,
+      status: this.cStatus.array,
+      idHi: this.cIdHi.array,
+      idLo: this.cIdLo.array,
+      prevSame: this.prevSame.array,
+      last: this.subjectLast.array,
+    };
+  }
   private reserve(length: number): void {
     for (const c of [
       this.cSubject,
@@ -127,19 +145,21 @@ export class MemoryLedger implements Ledger {
     let duplicates = 0;
     let n = start;
     // Columns are fetched once: they grow in place, so these views stay valid for the whole batch.
-    const subject = this.cSubject.array;
-    const kind = this.cKind.array;
-    const agency = this.cAgency.array;
-    const occurred = this.cOccurred.array;
-    const reported = this.cReported.array;
-    const amount = this.cAmount.array;
-    const severity = this.cSeverity.array;
-    const level = this.cLevel.array;
-    const status = this.cStatus.array;
-    const idHi = this.cIdHi.array;
-    const idLo = this.cIdLo.array;
-    const prevSame = this.prevSame.array;
-    const last = this.subjectLast.array;
+    const {
+      subject,
+      kind,
+      agency,
+      occurred,
+      reported,
+      amount,
+      severity,
+      level,
+      status,
+      idHi,
+      idLo,
+      prevSame,
+      last,
+    } = this.views();
     const index = this.index;
     // At most every record is new: size the id index once for the batch rather than doubling as it fills.
     index.reserve(start + records.length);
@@ -236,19 +256,21 @@ export class MemoryLedger implements Ledger {
     let map = this.encodedMaps.get(strings);
     if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
     const sd = this.subjectDict;
-    const subject = this.cSubject.array;
-    const kind = this.cKind.array;
-    const agency = this.cAgency.array;
-    const occurred = this.cOccurred.array;
-    const reported = this.cReported.array;
-    const amount = this.cAmount.array;
-    const severity = this.cSeverity.array;
-    const level = this.cLevel.array;
-    const status = this.cStatus.array;
-    const idHi = this.cIdHi.array;
-    const idLo = this.cIdLo.array;
-    const prevSame = this.prevSame.array;
-    const last = this.subjectLast.array;
+    const {
+      subject,
+      kind,
+      agency,
+      occurred,
+      reported,
+      amount,
+      severity,
+      level,
+      status,
+      idHi,
+      idLo,
+      prevSame,
+      last,
+    } = this.views();
     const index = this.index;
     index.reserve(start + len);
     let n = start;
@@ -269,10 +291,7 @@ export class MemoryLedger implements Ledger {
       const ls = b.subject[i]!;
       let s = map.subject[ls];
       if (s === undefined) {
-        const text = strings.subjects[ls]!;
-        const t = sd.typeOf(text);
-        s = sd.lastIndex;
-        if (s < 0 || t === 0) s = sd.addTyped(text, strings.subjectTypes[ls] as SubjectTypeCode);
+        s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
         // Its chain head slot must exist (see append).
         this.subjectLast.reserve(s + 1);
         map.subject[ls] = s;
