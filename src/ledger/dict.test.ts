@@ -16,6 +16,31 @@ describe('SubjectDict', () => {
     expect(d.lastIndex).toBe(-1);
   });
 
+  it('intern: adds a new subject with its type, types an untyped one, keeps a typed one, past every growth', () => {
+    const d = new SubjectDict();
+    const ref = new SubjectDict();
+    // Identifier-shaped ids (packed inline) and others (the Map fallback), some loaded untyped first.
+    const ids = Array.from({ length: 5_000 }, (_, i) =>
+      i % 3 === 0 ? `x${i}` : String(110101199001010000 + i * 7919),
+    );
+    for (let i = 0; i < ids.length; i += 4) {
+      d.add(ids[i]!);
+      ref.add(ids[i]!);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const type = ((i % 2) + 1) as 1 | 2;
+      // The reference: what intern answered before it looked the subject up once.
+      const t = ref.typeOf(ids[i]!);
+      const want = ref.lastIndex < 0 || t === 0 ? ref.addTyped(ids[i]!, type) : ref.lastIndex;
+      expect(d.intern(ids[i]!, type)).toBe(want);
+    }
+    expect(d.strings).toEqual(ref.strings);
+    for (const s of ids) expect(d.typeOf(s)).toBe(ref.typeOf(s));
+    d.truncate(100);
+    expect(d.intern(ids[4999]!, 2)).toBe(100);
+    expect(d.typeOf(ids[4999]!)).toBe(2);
+  });
+
   it('forgets the types of truncated entries, so a reused index starts unchecked', () => {
     const d = new SubjectDict();
     d.addTyped('a', 1);

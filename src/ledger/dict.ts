@@ -88,11 +88,26 @@ export class SubjectDict extends Dict {
     return ix;
   }
 
-  /** The index of `s`, added with `type` if it is unknown or known without a type (as the bulk paths need it). */
+  /**
+   * The index of `s`, added with `type` if it is unknown or known without a type (as the bulk paths need it). One
+   * lookup: a new subject is placed directly (typeOf then addTyped looked it up twice more and packed it three
+   * times; every subject of a file's first ingest is new, docs/decisions/0163).
+   */
   intern(s: string, type: SubjectTypeCode): number {
-    const t = this.typeOf(s);
-    const ix = this.lastIndex;
-    return ix < 0 || t === 0 ? this.addTyped(s, type) : ix;
+    let ix = this.get(s);
+    if (ix < 0) {
+      ix = this.strings.length;
+      if (ix >= this.limit) return -1;
+      this.put(s, ix);
+      this.strings.push(s);
+      if (ix >= this.types.length) {
+        const t = new Uint8Array(Math.max(ix + 1, this.types.length * 2));
+        t.set(this.types);
+        this.types = t;
+      }
+      this.types[ix] = type;
+    } else if (this.types[ix] === 0) this.types[ix] = type;
+    return ix;
   }
 
   override truncate(size: number): void {

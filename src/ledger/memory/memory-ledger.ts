@@ -225,17 +225,41 @@ export class MemoryLedger implements Ledger {
     return { inserted: n - start, duplicates };
   }
 
-  /** File string index → this ledger's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
+  /**
+   * File string index → this ledger's dictionary index plus one (0: not met yet), per EncodedStrings (one file's
+   * ingest), filled as met. Typed arrays, widened to the file's tables at each batch: a zero test per row, no holes.
+   */
   private readonly encodedMaps = new WeakMap<
     EncodedStrings,
-    { subject: number[]; agency: number[]; basis: number[] }
+    { subject: Int32Array; agency: Int32Array; basis: Int32Array }
   >();
 
+  private encodedMap(strings: EncodedStrings) {
+    const widen = (a: Int32Array, want: number) => {
+      if (a.length >= want) return a;
+      const w = new Int32Array(Math.max(want, a.length * 2));
+      w.set(a);
+      return w;
+    };
+    const old = this.encodedMaps.get(strings);
+    const map = {
+      subject: widen(old?.subject ?? new Int32Array(0), strings.subjects.length),
+      agency: widen(old?.agency ?? new Int32Array(0), strings.agencies.length),
+      basis: widen(old?.basis ?? new Int32Array(0), strings.bases.length),
+    };
+    this.encodedMaps.set(strings, map);
+    return map;
+  }
+
   /**
-   * The bulk path (0142, docs/decisions/0166): a batch ingest checked and encoded when it parsed the file
-   * (isSealedBatch), so a row costs an id-index probe, array lookups and column stores: no record object, no
-   * field checks, no id hash, and each distinct string of the file is looked up in the dictionaries once. Atomic and
-   * idempotent like append; a dictionary overflow is located at ['records', i, 'agency'].
+   * The bulk path (0142, docs/decisions/0166, docs/decisions/0163): a batch ingest checked and encoded when it parsed
+   * the file (isSealedBatch), so nothing is checked or hashed here. Column by column rather than row by row: one pass
+   * probes the id index (the only per-row work every record needs), the columns that hold the batch's own codes are
+   * copied whole with TypedArray.set (a memcpy when no row was a duplicate), and one pass maps the file's string
+   * indexes to this ledger's dictionaries and links the subject chains. Each pass is its own small method: a cold
+   * ledger's first batch runs while V8 compiles them, and one large function compiled on its first loop deoptimised
+   * on reaching the next (no type feedback there yet) and took ~10× longer to compile under load.
+   * Atomic and idempotent like append; a dictionary overflow is located at ['records', i, 'agency'].
    */
   async appendEncoded(b: EncodedBatch): Promise<AppendResult> {
     if (!isSealedBatch(b))
@@ -252,95 +276,158 @@ export class MemoryLedger implements Ledger {
       });
     this.reserve(start + len);
     const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
-    const strings = b.strings;
-    let map = this.encodedMaps.get(strings);
-    if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
-    const sd = this.subjectDict;
-    const {
-      subject,
-      kind,
-      agency,
-      occurred,
-      reported,
-      amount,
-      severity,
-      level,
-      status,
-      idHi,
-      idLo,
-      prevSame,
-      last,
-    } = this.views();
+    const keep = this.insertIds(b, start);
+    const kept = keep ? keep.kept : len;
+    const n = start + kept;
+    this.copyCodes(b, start, keep);
+    const full = this.linkRows(b, start, n, keep);
+    if (full) {
+      // Rows from the failing one on have ids in the index but no chain links yet: take their ids out here, then
+      // roll back the linked rows as append does.
+      const { hi, lo } = this.idColumns;
+      for (let r = n - 1; r >= full.row; r--) this.index.remove(hi[r]!, lo[r]!);
+      this.n = full.row;
+      this.rollback(start, marks);
+      // Its indexes may point past the truncated dictionaries.
+      this.encodedMaps.delete(b.strings);
+      throw new MosaicError(full.issue);
+    }
+    this.n = n;
+    if (this.unresolved > 0 && kept > 0) this.resolvePairs();
+    return { inserted: kept, duplicates: len - kept };
+  }
+
+  /**
+   * Bulk pass 1: the batch's ids into the id columns from `start` and the index. Undefined when every id was new
+   * (kept row k is batch row k); else the batch position of each kept row (a duplicate shifts the rows after it).
+   */
+  private insertIds(b: EncodedBatch, start: number): { at: Int32Array; kept: number } | undefined {
+    const len = b.length;
+    const { hi: idHi, lo: idLo } = this.idColumns;
+    const bHi = b.idHi;
+    const bLo = b.idLo;
+    // Written in place first: a later probe of the batch confirms an id at its row.
+    idHi.set(bHi.subarray(0, len), start);
+    idLo.set(bLo.subarray(0, len), start);
     const index = this.index;
     index.reserve(start + len);
+    let at: Int32Array | undefined;
     let n = start;
-    let duplicates = 0;
-    let next = 0;
-    let full: Issue | undefined;
     for (let i = 0; i < len; i++) {
-      const hi = b.idHi[i]!;
-      const lo = b.idLo[i]!;
-      // Read supRow only within its length: a read past the end of an array is a slow path in V8.
-      const supAt = next < b.supRow.length && b.supRow[next] === i ? next++ : -1;
-      idHi[n] = hi;
-      idLo[n] = lo;
+      const hi = bHi[i]!;
+      const lo = bLo[i]!;
+      if (at) {
+        idHi[n] = hi;
+        idLo[n] = lo;
+      }
       if (index.findOrInsert(hi, lo, n) >= 0) {
-        duplicates++;
+        if (!at) {
+          at = new Int32Array(len);
+          for (let k = 0; k < i; k++) at[k] = k;
+        }
         continue;
       }
+      if (at) at[n - start] = i;
+      n++;
+    }
+    return at && { at, kept: n - start };
+  }
+
+  /** Bulk pass 2: the columns that are the batch's own codes, copied whole when no row was dropped. */
+  private copyCodes(b: EncodedBatch, start: number, keep: { at: Int32Array; kept: number } | undefined) {
+    const { kind, occurred, reported, amount, severity, level, status } = this.views();
+    if (!keep) {
+      const len = b.length;
+      kind.set(b.kind.subarray(0, len), start);
+      occurred.set(b.occurred.subarray(0, len), start);
+      reported.set(b.reported.subarray(0, len), start);
+      amount.set(b.amount.subarray(0, len), start);
+      severity.set(b.severity.subarray(0, len), start);
+      level.set(b.level.subarray(0, len), start);
+      status.set(b.status.subarray(0, len), start);
+      return;
+    }
+    const at = keep.at;
+    for (let k = 0; k < keep.kept; k++) {
+      const i = at[k]!;
+      const row = start + k;
+      kind[row] = b.kind[i]!;
+      occurred[row] = b.occurred[i]!;
+      reported[row] = b.reported[i]!;
+      amount[row] = b.amount[i]!;
+      severity[row] = b.severity[i]!;
+      level[row] = b.level[i]!;
+      status[row] = b.status[i]!;
+    }
+  }
+
+  /**
+   * Bulk pass 3: rows [start, n) get their subject, agency and basis (file string → this ledger's dictionaries, each
+   * distinct string once per file), their subject-chain links and their supersessions. On a full agency dictionary,
+   * the issue and the row it stopped at (rows before it are linked, the rest are not).
+   */
+  private linkRows(
+    b: EncodedBatch,
+    start: number,
+    n: number,
+    keep: { at: Int32Array; kept: number } | undefined,
+  ): { issue: Issue; row: number } | undefined {
+    const { subject, agency, prevSame, last } = this.views();
+    const strings = b.strings;
+    const { subject: mapS, agency: mapA, basis: mapB } = this.encodedMap(strings);
+    const sd = this.subjectDict;
+    const supRow = b.supRow;
+    const at = keep?.at;
+    let next = 0;
+    // Re-read after a widening (a new column).
+    let basisCol: Uint16Array | Uint32Array = this.cBasis.array;
+    for (let row = start; row < n; row++) {
+      const i = at ? at[row - start]! : row - start;
       const ls = b.subject[i]!;
-      let s = map.subject[ls];
-      if (s === undefined) {
+      let s = mapS[ls]! - 1;
+      if (s < 0) {
         s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
         // Its chain head slot must exist (see append).
         this.subjectLast.reserve(s + 1);
-        map.subject[ls] = s;
+        mapS[ls] = s + 1;
       }
       const la = b.agency[i]!;
-      let a = map.agency[la];
-      if (a === undefined) {
+      let a = mapA[la]! - 1;
+      if (a < 0) {
         a = this.agencyDict.add(strings.agencies[la]!);
         if (a < 0) {
-          index.remove(hi, lo);
-          full = {
+          const issue: Issue = {
             code: 'ledger.dictionary_full',
             message: `a ledger holds at most ${MAX_AGENCIES} distinct agencies`,
             location: { path: ['records', i, 'agency'] },
           };
-          break;
+          return { issue, row };
         }
-        map.agency[la] = a;
+        mapA[la] = a + 1;
       }
       const lb = b.basis[i]!;
-      let bs = map.basis[lb];
-      if (bs === undefined) {
-        bs = map.basis[lb] = this.bases.add(strings.bases[lb]!);
-        if (bs > 0xffff && this.cBasis.array instanceof Uint16Array) this.widenBasis(n, start + len);
+      let bs = mapB[lb]! - 1;
+      if (bs < 0) {
+        bs = this.bases.add(strings.bases[lb]!);
+        mapB[lb] = bs + 1;
+        if (bs > 0xffff && basisCol instanceof Uint16Array) {
+          this.widenBasis(row, b.length + start);
+          basisCol = this.cBasis.array;
+        }
       }
-      subject[n] = s;
-      kind[n] = b.kind[i]!;
-      agency[n] = a;
-      this.cBasis.array[n] = bs;
-      occurred[n] = b.occurred[i]!;
-      reported[n] = b.reported[i]!;
-      amount[n] = b.amount[i]!;
-      severity[n] = b.severity[i]!;
-      level[n] = b.level[i]!;
-      status[n] = b.status[i]!;
-      prevSame[n] = last[s]!;
-      last[s] = n + 1;
-      if (supAt >= 0) this.addPair(n, b.supHi[supAt]!, b.supLo[supAt]!);
-      n++;
+      subject[row] = s;
+      agency[row] = a;
+      basisCol[row] = bs;
+      prevSame[row] = last[s]!;
+      last[s] = row + 1;
+      // Supersessions are sparse and ascending by batch position; a duplicate's entry is passed over.
+      while (next < supRow.length && supRow[next]! < i) next++;
+      if (next < supRow.length && supRow[next] === i) {
+        this.addPair(row, b.supHi[next]!, b.supLo[next]!);
+        next++;
+      }
     }
-    this.n = n;
-    if (full) {
-      this.rollback(start, marks);
-      // Its indexes may point past the truncated dictionaries.
-      this.encodedMaps.delete(strings);
-      throw new MosaicError(full);
-    }
-    if (this.unresolved > 0 && n > start) this.resolvePairs();
-    return { inserted: n - start, duplicates };
+    return undefined;
   }
 
   private addPair(row: number, hi: number, lo: number): void {

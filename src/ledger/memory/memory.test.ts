@@ -59,6 +59,36 @@ describe('memory ledger readSubject (per-subject chains)', () => {
   });
 });
 
+describe('memory ledger bulk path (column by column, docs/decisions/0163)', () => {
+  it('stores what append stores, through duplicates within a batch, of stored rows, and across batches of a file', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const rng = new Rng(163);
+    const all = syntheticRecords(cat, { records: 5000, subjects: 300, seed: 163 });
+    // One "file": stored records offered again, and repeats inside a batch, at random places; some batches all new.
+    const file: CreditRecord[] = [];
+    for (let i = 0; i < all.length; i++) {
+      file.push(all[i]!);
+      if (i > 0 && rng.next() < 0.05) file.push(all[rng.int(i)]!);
+      if (i > 2000 && i < 2600) file.push(all[i]!);
+    }
+    const byAppend = new MemoryLedger(cat);
+    const byBulk = new MemoryLedger(cat);
+    const enc = encodeRecords(cat, file, 700);
+    let at = 0;
+    for (const b of enc.batches) {
+      const want = await byAppend.append(file.slice(at, at + b.length));
+      expect(await byBulk.appendEncoded(b)).toEqual(want);
+      at += b.length;
+    }
+    // The same file again: every record a duplicate.
+    for (const b of enc.batches) expect((await byBulk.appendEncoded(b)).inserted).toBe(0);
+    expect(await byBulk.scan()).toEqual(await byAppend.scan());
+    expect(await byBulk.agencies()).toEqual(await byAppend.agencies());
+    for (const s of new Set(all.map((r) => r.subject)))
+      expect(await byBulk.readSubject(s)).toEqual(await byAppend.readSubject(s));
+  });
+});
+
 describe('memory ledger agency limit', () => {
   it('refuses a batch that needs one agency too many, storing nothing and leaving no id behind', async () => {
     const cat = loadCatalogue(TEST_CATALOGUE);
@@ -96,19 +126,24 @@ describe('memory ledger agency limit', () => {
       duplicates: 0,
     });
     const known = [1, 2].map((k) => makeRecord({ ...fields, agency: 'agency 0', basis: `x${k}` }));
-    const bad = encodeRecords(cat, [...known, withAgency(MAX_AGENCIES)]).batches[0]!;
+    const later = makeRecord({ ...fields, agency: 'agency 1', basis: 'x3' });
+    // Duplicates before the failing record (one of the batch, one stored) shift the rows after them; a new record
+    // after it is in the index already when the overflow is met (the bulk path inserts every id first).
+    const bad = encodeRecords(cat, [...known, known[0]!, full[5]!, withAgency(MAX_AGENCIES), later])
+      .batches[0]!;
     const err = await ledger.appendEncoded(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MosaicError);
     expect((err as MosaicError).issues.map((i) => [i.code, i.location?.path])).toEqual([
-      ['ledger.dictionary_full', ['records', 2, 'agency']],
+      ['ledger.dictionary_full', ['records', 4, 'agency']],
     ]);
     expect(await ledger.count()).toBe(MAX_AGENCIES);
     const index = (ledger as unknown as { index: { size: number } }).index;
     expect(index.size).toBe(MAX_AGENCIES);
-    expect(await ledger.appendEncoded(encodeRecords(cat, known).batches[0]!)).toEqual({
-      inserted: 2,
+    expect(await ledger.appendEncoded(encodeRecords(cat, [...known, later]).batches[0]!)).toEqual({
+      inserted: 3,
       duplicates: 0,
     });
-    expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
+    expect(index.size).toBe(MAX_AGENCIES + 3);
+    expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 3);
   });
 });
