@@ -88,8 +88,7 @@ const writeAt = (fd: number, buf: Buffer, off: number, pos: number) =>
     write(fd, buf, off, buf.length - off, pos, (e, n) => (e ? rej(e) : res(n))),
   );
 const closeFd = (fd: number) => new Promise<void>((res, rej) => close(fd, (e) => (e ? rej(e) : res())));
-const syncData = (fd: number) =>
-  new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
+const syncData = (fd: number) => new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
 
 /**
  * Create segment `path`, zero-filled to SEGMENT_BYTES with its blocks and size durable, and its name durable in the

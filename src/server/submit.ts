@@ -91,7 +91,8 @@ export function checkRows(
     records.push(r);
   });
   if (issues.length) throw new HttpError(422, issues);
-  if (encoded?.batches.length === 1 && encoded.length === records.length) records.encoded = encoded.batches[0];
+  if (encoded?.batches.length === 1 && encoded.length === records.length)
+    records.encoded = encoded.batches[0];
   return records;
 }
 
