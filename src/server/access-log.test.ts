@@ -1,6 +1,6 @@
 // The access log's hash chain: intact logs verify; an edited, deleted or reordered row is named, by the function and
 // by `mosaic access-log verify` on a tampered copy of a real database file.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,8 +8,16 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
 import { openLedger } from '../ledger/open.js';
-import { AccessJournal, journalSegments, readJournal } from './access-journal.js';
-import { AccessLog, COLUMNS_FOR_TEST, GENESIS, rowHash, verifyRows, type AccessRow } from './access-log.js';
+import { AccessJournal, journalSegments, readJournal, SEGMENT_BYTES } from './access-journal.js';
+import {
+  AccessLog,
+  COLUMNS_FOR_TEST,
+  encodeRow,
+  GENESIS,
+  rowHash,
+  verifyRows,
+  type AccessRow,
+} from './access-log.js';
 import { openState } from './state/open-state.js';
 
 function chain(n: number): AccessRow[] {
@@ -68,6 +76,36 @@ describe('verifyRows', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('encodeRow', () => {
+  it('hashes and writes exactly what rowHash and JSON.stringify(row) give, for any field values', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
+    fc.assert(
+      fc.property(
+        fc.record({
+          at: text,
+          actor: text,
+          role: text,
+          action: text,
+          target: text,
+          subject: fc.option(text),
+          purpose: fc.option(text),
+          status: fc.integer({ min: 100, max: 599 }),
+          detail: fc.option(text),
+          prev: text,
+        }),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (base, seq) => {
+          const { row, line } = encodeRow(seq, base);
+          expect(row).toEqual({ seq, ...base, hash: rowHash(base) });
+          expect(line).toBe(JSON.stringify(row));
+          expect(Object.keys(row)).toEqual(Object.keys({ seq, ...base, hash: '' }));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
@@ -163,6 +201,31 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
       await s.close();
       await l.close();
     }
+  }, 60_000);
+
+  it('segments are zero-filled ahead: rows end at the zeros, a torn write among them is ignored, rotation keeps order', async () => {
+    const file = join(dir, 'zeroed.duckdb');
+    const j = new AccessJournal(file, []);
+    // Rows of about 100 KB: 200 of them fill three 8 MiB segments.
+    const big = chain(200).map((r, i) => ({ ...r, detail: String(i).padEnd(100_000, 'x') }));
+    for (let i = 0; i < big.length; i += 10) {
+      const part = big.slice(i, i + 10);
+      await j.write(part, part.map((r) => JSON.stringify(r) + '\n').join(''));
+    }
+    const segs = journalSegments(file);
+    // The written segments, the open one and the spare prepared ahead: each made full size before its first row.
+    expect(segs.length).toBeGreaterThanOrEqual(3);
+    for (const s of segs) expect(statSync(s.path).size).toBe(SEGMENT_BYTES);
+    expect(readJournal(file)).toEqual(big);
+    // A crash mid-write: part of a line, then the zeros that were there.
+    const last = segs.filter((s) => readFileSync(s.path).indexOf(0) > 0).at(-1)!;
+    const bytes = readFileSync(last.path);
+    const end = bytes.indexOf(0);
+    bytes.write('{"seq":201,"at":"2026', end);
+    writeFileSync(last.path, bytes);
+    expect(readJournal(file)).toEqual(big);
+    await j.close(true);
+    expect(journalSegments(file)).toHaveLength(0);
   }, 60_000);
 
   it('an acknowledged row is durable in the journal before it is in the table; reads see it', async () => {

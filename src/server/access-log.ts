@@ -82,6 +82,33 @@ export function rowHash(r: Omit<AccessRow, 'seq' | 'hash'>): string {
   return sha256Hex(JSON.stringify(content));
 }
 
+/**
+ * A new row, its hash and its journal line from one JSON encoding of each field (decision 0169): the hashed text is
+ * byte for byte `JSON.stringify` of rowHash's array and the line byte for byte `JSON.stringify(row)` (a test holds
+ * both), where the two whole-value encodings encoded every field twice.
+ */
+export function encodeRow(seq: number, r: Omit<AccessRow, 'seq' | 'hash'>): { row: AccessRow; line: string } {
+  const at = JSON.stringify(r.at);
+  const actor = JSON.stringify(r.actor);
+  const role = JSON.stringify(r.role);
+  const action = JSON.stringify(r.action);
+  const target = JSON.stringify(r.target);
+  const subject = JSON.stringify(r.subject);
+  const purpose = JSON.stringify(r.purpose);
+  const status = JSON.stringify(r.status);
+  const detail = JSON.stringify(r.detail);
+  const prev = JSON.stringify(r.prev);
+  const hash = sha256Hex(
+    `[${at},${actor},${role},${action},${target},${subject},${purpose},${status},${detail},${prev}]`,
+  );
+  const row = { seq, ...r, hash } as AccessRow;
+  const line =
+    `{"seq":${JSON.stringify(seq)},"at":${at},"actor":${actor},"role":${role},"action":${action},` +
+    `"target":${target},"subject":${subject},"purpose":${purpose},"status":${status},"detail":${detail},` +
+    `"prev":${prev},"hash":"${hash}"}`;
+  return { row, line };
+}
+
 export type Tamper = 'edited' | 'deleted' | 'reordered';
 export interface VerifyResult {
   ok: boolean;
@@ -214,7 +241,9 @@ export class AccessLog {
     // behind later ones, and the next open skips journal rows the table's tail has passed.
     if (this.closed) throw new Error('the access log is closed');
     let { seq, hash } = this.last!;
-    const rows: AccessRow[] = items.map(({ e, at }) => {
+    const rows: AccessRow[] = [];
+    const lines: string[] = [];
+    for (const { e, at } of items) {
       const base = {
         at,
         actor: e.actor,
@@ -227,12 +256,12 @@ export class AccessLog {
         detail: e.detail ?? null,
         prev: hash,
       };
-      const row: AccessRow = { seq: ++seq, ...base, hash: rowHash(base) };
+      const { row, line } = encodeRow(++seq, base);
       hash = row.hash;
-      return row;
-    });
+      rows.push(row);
+      lines.push(line);
+    }
     if (this.journal) {
-      const lines = rows.map((r) => JSON.stringify(r));
       await this.journal.write(rows, lines.join('\n') + '\n');
       for (let i = 0; i < rows.length; i++) this.unfolded.push({ row: rows[i]!, line: lines[i]! });
       this.scheduleFold();

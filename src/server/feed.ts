@@ -71,8 +71,18 @@ export class Feed {
     if (!todo.length) return 0;
     // Which (list, record) pairs are journalled already (a retried batch), in a few statements rather than one
     // INSERT … RETURNING per change: a 10k batch of listings would otherwise cost 10k round trips.
-    const ids = [...new Set(todo.map((t) => t.r.id))];
     const seen = new Set<string>();
+    if (this.db.dialect === 'postgres') {
+      // One statement on the (list, record) key's index: `record IN (…)` alone cannot use it (list leads) and
+      // scanned the whole feed once per 500 ids, a cost that grew with every batch stored (decision 0168).
+      const rows = await q.query<{ list: string; record: string }>(
+        `SELECT f.list, f.record FROM {t}server_feed f
+         JOIN unnest($1::text[], $2::text[]) AS u(list, record) ON f.list = u.list AND f.record = u.record`,
+        [todo.map((t) => t.c.list), todo.map((t) => t.r.id)],
+      );
+      for (const x of rows) seen.add(`${x.list}\t${x.record}`);
+    }
+    const ids = this.db.dialect === 'postgres' ? [] : [...new Set(todo.map((t) => t.r.id))];
     for (let i = 0; i < ids.length; i += CHUNK) {
       const part = ids.slice(i, i + CHUNK);
       const rows = await q.query<{ list: string; record: string }>(
@@ -89,6 +99,15 @@ export class Feed {
       if (seen.has(k)) continue;
       seen.add(k);
       rows.push([++seq, c.list, c.change, r.subject, r.id, jurisdiction, at, JSON.stringify(r)]);
+    }
+    if (this.db.dialect === 'postgres' && rows.length) {
+      // One statement over eight array parameters instead of one per 500 rows.
+      await q.query(
+        `INSERT INTO {t}server_feed SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
+           $5::text[], $6::text[], $7::text[], $8::text[])`,
+        Array.from({ length: 8 }, (_, c) => rows.map((r) => r[c])),
+      );
+      return rows.length;
     }
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../core/catalogue.js';
 import { rowToRecord } from '../ingest/rows.js';
+import { EncodedRecords } from '../ledger/encoded.js';
 import { fixtureRecords, TEST_CATALOGUE } from '../ledger/ledger.contract.js';
 import { residentIdAt, syntheticRecords, usccAt } from '../ledger/synthetic.js';
 import { JsonRecordBuilder } from './json-rows.js';
@@ -56,6 +57,9 @@ describe('JsonRecordBuilder', () => {
       fc.string({ maxLength: 6 }),
     );
     const b = new JsonRecordBuilder(cat);
+    // The same rows onto the bulk path's columns (decision 0168): the same verdict and record, and the columns hold it.
+    const bulk = new JsonRecordBuilder(cat);
+    const into = new EncodedRecords(4000);
     let fast = 0;
     fc.assert(
       fc.property(
@@ -69,7 +73,13 @@ describe('JsonRecordBuilder', () => {
             if (v === null) delete row[k];
             else row[k] = v;
           b.beginBatch();
+          bulk.beginBatch();
           const got = b.build(row);
+          const before = into.length;
+          const got2 = bulk.build(row, into, before + 1);
+          expect(got2).toEqual(got);
+          expect(into.length).toBe(before + (got ? 1 : 0));
+          if (got2) expect(into.batches[0]!.record(before, cat)).toEqual(got2);
           const ref = rowToRecord(row, { file: 'x', line: 1 }, cat, false);
           if (got) {
             fast++;

@@ -5,12 +5,25 @@ import type { Catalogue } from '../core/catalogue.js';
 import type { CreditRecord } from '../core/types.js';
 import { CsvRecordBuilder } from '../ingest/fast-rows.js';
 import { fieldOf } from '../ingest/rows.js';
+import type { EncodedRecords } from '../ledger/encoded.js';
 import { RecordChecker } from '../ledger/record-check.js';
+import { formatRecordId } from '../ledger/record-id.js';
+
+/** One key order of rows: its keys, its builder and the position of its amount key (-1: none). */
+interface KeyOrder {
+  keys: readonly string[];
+  builder: CsvRecordBuilder;
+  amountAt: number;
+}
+/** Key orders remembered (a batch's optional fields give a handful). */
+const RECENT = 16;
 
 export class JsonRecordBuilder {
   private readonly ck: RecordChecker;
   /** One builder per key order (a batch's rows almost always share one). */
   private readonly builders = new Map<string, CsvRecordBuilder>();
+  /** The key orders of recent rows, newest first. */
+  private readonly recent: KeyOrder[] = [];
 
   constructor(catalogue: Catalogue) {
     this.ck = new RecordChecker(catalogue);
@@ -26,30 +39,64 @@ export class JsonRecordBuilder {
    * of hashing it again), or undefined when the row takes the reference path: a key that is not a field or names a
    * field twice, a value that is not a non-empty string (amount: a finite number other than -0), or a row the fast
    * check does not accept.
+   *
+   * With `into`, the accepted row is also pushed (at `line`) onto the ledger's bulk-path columns (Ledger.appendEncoded;
+   * decision 0168) from the checker's verdict, and the record is left unfrozen and unsealed: the ledger then takes
+   * the columns and never checks the record object again, so sealing it would be work nobody reads.
    */
-  build(row: Record<string, unknown>): CreditRecord | undefined {
+  build(row: Record<string, unknown>, into?: EncodedRecords, line = 0): CreditRecord | undefined {
     const keys = Object.keys(row);
+    // A batch's rows use a few key orders (optional fields present or not): rows with the keys of one seen recently
+    // (V8 interns property names, so each comparison is a pointer compare) reuse its builder, already known to name
+    // each field once.
+    let known: KeyOrder | undefined;
+    for (const o of this.recent)
+      if (sameKeys(keys, o.keys)) {
+        known = o;
+        break;
+      }
     const cells: string[] = new Array<string>(keys.length);
-    const seen = new Set<string>();
+    const seen = known ? undefined : new Set<string>();
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const f = fieldOf(k);
-      if (f === undefined || seen.has(f)) return undefined;
-      seen.add(f);
+      let amount: boolean;
+      if (seen) {
+        const f = fieldOf(k);
+        if (f === undefined || seen.has(f)) return undefined;
+        seen.add(f);
+        amount = f === 'amount';
+      } else amount = i === known!.amountAt;
       const v = row[k];
-      if (f === 'amount') {
+      if (amount) {
         // String(n) round-trips every finite double through Number() except -0.
         if (typeof v !== 'number' || !Number.isFinite(v) || Object.is(v, -0)) return undefined;
         cells[i] = String(v);
       } else if (typeof v === 'string' && v !== '') cells[i] = v;
       else return undefined;
     }
-    const header = keys.join('\u0000');
-    let b = this.builders.get(header);
-    if (!b) {
-      if (this.builders.size > 64) this.builders.clear();
-      this.builders.set(header, (b = new CsvRecordBuilder(keys, this.ck)));
+    if (!known) {
+      const header = keys.join('\u0000');
+      let b = this.builders.get(header);
+      if (!b) {
+        if (this.builders.size > 64) this.builders.clear();
+        this.builders.set(header, (b = new CsvRecordBuilder(keys, this.ck)));
+      }
+      known = { keys, builder: b, amountAt: keys.findIndex((k) => fieldOf(k) === 'amount') };
+      this.recent.unshift(known);
+      if (this.recent.length > RECENT) this.recent.pop();
     }
-    return b.build(cells);
+    const b = known.builder;
+    if (!into) return b.build(cells);
+    const r = b.build(cells, true, false);
+    if (!r) return undefined;
+    into.push(this.ck, r, line);
+    r.id = formatRecordId(this.ck.idHi, this.ck.idLo);
+    return r;
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
