@@ -63,6 +63,30 @@ describe('objections', () => {
     ]);
   });
 
+  it('reads the log once per as-of day until its next write, which every later as-of read sees', async () => {
+    const svc = await memoryService();
+    const subject = fictionalPerson(3);
+    const rec = penalty(subject, { occurredAt: '2026-01-05', reportedAt: '2026-01-06' });
+    await svc.ledger.append([rec]);
+    await svc.ledger.putSubjects([{ id: subject, type: 'natural', jurisdiction: '371081', roles: [] }]);
+    let reads = 0;
+    const read = svc.log.read.bind(svc.log);
+    (svc.log as { read: typeof read }).read = (asOf) => (reads++, read(asOf));
+    const before = await svc.state('2026-03-01');
+    expect(await svc.state('2026-03-01')).toBe(before);
+    expect(reads).toBe(1);
+    expect(before.objections.size).toBe(0);
+    // A statement dated before a kept day changes that day's state.
+    await svc.fileObjection({
+      subject,
+      target: { type: 'record', ref: rec.id },
+      reasons: 'Not mine.',
+      day: '2026-02-12',
+    });
+    expect((await svc.state('2026-03-01')).objections.size).toBe(1);
+    expect(reads).toBe(2);
+  });
+
   it('partly upheld corrects a field by a correction record', async () => {
     const svc = await memoryService();
     const subject = fictionalPerson(2);

@@ -86,6 +86,9 @@ function checkDay(day: string, what = 'day'): void {
   if (!isIsoDate(day)) bad('dueprocess.bad_date', `${what} ${day} is not a YYYY-MM-DD date`);
 }
 
+/** As-of states a service keeps at most (see `DueProcessService.asOfStates`). */
+const MAX_AS_OF_STATES = 64;
+
 export class DueProcessService {
   readonly policy: DueProcessPolicy;
   readonly calendar: WorkingCalendar;
@@ -93,6 +96,13 @@ export class DueProcessService {
   private current: DueProcessState;
   /** Commands run one at a time: each sees the state the previous one left. */
   private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * States as of a day, folded from the log once and kept until this service next writes it. The service is the
+   * log's one writer while it runs (its commands are checked against `current`, which only its own writes
+   * move), so nothing else changes what a kept state was folded from; a credit report would otherwise read the
+   * log once per request (docs/decisions/0167).
+   */
+  private readonly asOfStates = new Map<string, Promise<DueProcessState>>();
 
   private constructor(
     readonly ledger: Ledger,
@@ -126,7 +136,13 @@ export class DueProcessService {
     const statements = drafts.map((d) => makeStatement(d));
     const trial = cloneState(this.current);
     for (const s of statements) applyStatement(trial, s, this.policy, this.calendar);
-    await this.log.append(statements);
+    try {
+      await this.log.append(statements);
+    } finally {
+      // Any kept as-of state may predate a statement just written (a statement's day can be in the past); a
+      // failed append may still have been stored.
+      this.asOfStates.clear();
+    }
     this.current = trial;
     return statements;
   }
@@ -376,7 +392,21 @@ export class DueProcessService {
   async state(asOf?: string): Promise<DueProcessState> {
     if (asOf === undefined) return this.current;
     checkDay(asOf, 'as-of day');
-    return foldStatements(await this.log.read(asOf), asOf, this.policy, this.calendar);
+    let st = this.asOfStates.get(asOf);
+    if (!st) {
+      // A bounded memory: requests name few days (typically today), and a full map is simply started again.
+      if (this.asOfStates.size >= MAX_AS_OF_STATES) this.asOfStates.clear();
+      const folded = this.log
+        .read(asOf)
+        .then((statements) => foldStatements(statements, asOf, this.policy, this.calendar));
+      st = folded;
+      this.asOfStates.set(asOf, folded);
+      // A failed read is not kept: the next request reads again.
+      folded.catch(() => {
+        if (this.asOfStates.get(asOf) === folded) this.asOfStates.delete(asOf);
+      });
+    }
+    return st;
   }
 
   async report(subject: string, asOf: string): Promise<SubjectReport> {

@@ -5,6 +5,8 @@ import { maskId, validateSubjectId } from '../core/identifiers.js';
 const CANDIDATE = /[0-9A-Z]{18}/g;
 
 export function maskText(s: string): string {
+  // Most strings in a report (days, codes, grades) are too short to hold an identifier: no regex run for them.
+  if (s.length < 18) return s;
   return s.replace(CANDIDATE, (m) => (validateSubjectId(m).ok ? maskId(m) : m));
 }
 
@@ -14,7 +16,8 @@ export function maskDeep<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x: unknown) => maskDeep(x)) as T;
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = maskDeep(x);
+    // Own enumerable keys in the same order as Object.entries, without an array of pairs per object.
+    for (const k of Object.keys(v)) out[k] = maskDeep((v as Record<string, unknown>)[k]);
     return out as T;
   }
   return v;

@@ -241,6 +241,33 @@ export function serverContract(name: string, open: () => Promise<StoreHandle>): 
       );
     });
 
+    it('logs a report read once, and a read that fails after its row was written once more with its end', async () => {
+      const url = `/v1/subjects/${WENDENG_PERSON}/report?asOf=2025-03-01`;
+      const rowsFor = async () =>
+        (await h.ctx.accessLog.rows({ subject: WENDENG_PERSON })).filter((r) => r.target === url);
+      const before = (await rowsFor()).length;
+      expect((await h.call('GET', url, h.keys.auditor)).status).toBe(200);
+      const ok = (await rowsFor()).slice(before);
+      expect(ok.map((r) => [r.role, r.status, r.detail])).toEqual([['auditor', 200, null]]);
+      // An auditor's read is logged before the reads finish (decision 0165): make the ledger read fail after it.
+      const ledger = h.ctx.ledger as { readSubject?: unknown };
+      const own = Object.hasOwn(ledger, 'readSubject');
+      const readSubject = ledger.readSubject;
+      ledger.readSubject = () => Promise.reject(new Error('the ledger is gone'));
+      try {
+        expect((await h.call('GET', url, h.keys.auditor)).status).toBe(500);
+      } finally {
+        if (own) ledger.readSubject = readSubject;
+        else delete ledger.readSubject;
+      }
+      const failed = (await rowsFor()).slice(before + 1);
+      expect(failed.map((r) => [r.status, r.detail])).toEqual([
+        [200, null],
+        [500, `the read logged as row ${failed[0]!.seq} was answered 500`],
+      ]);
+      expect((await h.ctx.accessLog.verify()).ok).toBe(true);
+    });
+
     it('names the field a record lacks when no rule line can score it without', async () => {
       const r: Omit<CreditRecord, 'id'> = {
         subject: WENDENG_PERSON,

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { explainSubject } from '../../audit/explain.js';
 import type { Subject } from '../../core/types.js';
+import type { AccessRow } from '../access-log.js';
 import type { Principal } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { dueProcessOf } from '../dueprocess-store.js';
@@ -103,7 +104,12 @@ export async function buildReport(
   id: string,
   asOf: string,
   target: string,
+  serving?: () => void,
 ): Promise<z.infer<typeof Response>> {
+  const viewer = SCOPED.has(p.role) ? (p.account?.jurisdiction ?? null) : null;
+  // A caller whose view is every platform is answered (barring a failure) whatever the reads find, so its read is
+  // logged now, alongside the reads and the explanation rather than after them (docs/decisions/0165).
+  if (viewer === null) serving?.();
   // One read of the subject's records serves the report and the due-process flags, and it runs alongside the
   // due-process state (the PostgreSQL ledger answers reads one at a time, so each read saved shortens the queue).
   const [ix, all, dpState] = await Promise.all([
@@ -112,7 +118,6 @@ export async function buildReport(
     dueProcessOf(ctx).then(async ({ service }) => ({ service, st: await service.state(asOf) })),
   ]);
   const subject: Subject | undefined = ix.register.get(id) ?? (await ctx.ledger.getSubject(id));
-  const viewer = SCOPED.has(p.role) ? (p.account?.jurisdiction ?? null) : null;
   let records = all;
   if (viewer !== null && all.length) {
     const origins = new Map<string, string>();
@@ -132,6 +137,8 @@ export async function buildReport(
     !(subject && ctx.jurisdictions.within(viewer, subject.jurisdiction))
   )
     throw httpError(404, 'report.not_found', `no subject ${id} in the platforms this key may see`);
+  // A scoped caller's answer is known once its view is: log the read now, alongside the explanation.
+  if (viewer !== null) serving?.();
   const folders = new Set<string>();
   for (const j of subject ? ctx.jurisdictions.chain(subject.jurisdiction) : [])
     if (viewer === null || ctx.jurisdictions.within(viewer, j.code))
@@ -204,14 +211,8 @@ export const reportsPlugin: RoutePlugin = {
           throw httpError(403, 'auth.not_own_subject', 'a data subject may read only its own report');
         requirePurpose(p, req.query.purpose);
         const asOf = req.query.asOf ?? today();
-        let status = 200;
-        try {
-          return await buildReport(ctx, p, id, asOf, req.query.target ?? 'A');
-        } catch (err) {
-          status = (err as { status?: number }).status ?? 500;
-          throw err;
-        } finally {
-          await ctx.accessLog.append({
+        const log = (status: number, detail?: string) =>
+          ctx.accessLog.append({
             actor: actorOf(p),
             role: p.role,
             action: 'report.read',
@@ -219,7 +220,27 @@ export const reportsPlugin: RoutePlugin = {
             subject: id,
             purpose: req.query.purpose ?? null,
             status,
+            ...(detail ? { detail } : {}),
           });
+        // The read's row is written as soon as the answer is known to be a report (see buildReport), so the
+        // durable write overlaps the reads and the explanation; the answer still waits for it (decision 0165).
+        let logged: Promise<AccessRow> | undefined;
+        try {
+          const out = await buildReport(ctx, p, id, asOf, req.query.target ?? 'A', () => {
+            logged = log(200);
+            // Awaited below on every path; this only keeps a failure meanwhile from counting as unhandled.
+            logged.catch(() => undefined);
+          });
+          await (logged ?? log(200));
+          return out;
+        } catch (err) {
+          const status = (err as { status?: number }).status ?? 500;
+          const early = logged && (await logged.catch(() => undefined));
+          // A read logged as answered that then failed gets a second row saying how it ended, so the chain never
+          // shows a report given that was not.
+          if (early) await log(status, `the read logged as row ${early.seq} was answered ${status}`);
+          else await log(status);
+          throw err;
         }
       },
     );
