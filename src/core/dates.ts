@@ -38,6 +38,27 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/**
+ * Civil date of an epoch day (H. Hinnant's civil_from_days, the inverse of daysFromCivil), written into `out` as
+ * [y, m (1-12), d]: no Date object, for loops that convert millions of days.
+ */
+export function civilFromDays(day: number, out: Int32Array): Int32Array {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[1] = m;
+  out[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  return out;
+}
+const scratch = new Int32Array(3);
+
 export function isIsoDate(iso: string): boolean {
   return !Number.isNaN(toEpochDay(iso));
 }
@@ -72,17 +93,10 @@ export function weekday(day: number): number {
  */
 export function addYears(day: number, years: number): number {
   if (Number.isInteger(day) && Number.isInteger(years)) {
-    const z = day + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const m = mp < 10 ? mp + 3 : mp - 9;
-    const y = yoe + era * 400 + (m <= 2 ? 1 : 0) + years;
+    civilFromDays(day, scratch);
+    const y = scratch[0]! + years;
+    const m = scratch[1]!;
+    const d = scratch[2]!;
     if (y >= 100 && y <= 9999) return daysFromCivil(y, m, Math.min(d, daysInMonth(y, m - 1)));
   }
   return addYearsByDate(day, years);

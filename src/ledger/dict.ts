@@ -20,13 +20,16 @@ export class Dict {
 
   /** Index of s, adding it if new; -1 if the dictionary is full. */
   add(s: string): number {
-    let ix = this.get(s);
-    if (ix < 0) {
-      ix = this.strings.length;
-      if (ix >= this.limit) return -1;
-      this.put(s, ix);
-      this.strings.push(s);
-    }
+    const ix = this.get(s);
+    return ix < 0 ? this.append(s) : ix;
+  }
+
+  /** Add `s`, known to be absent; its index, or -1 if the dictionary is full. */
+  protected append(s: string): number {
+    const ix = this.strings.length;
+    if (ix >= this.limit) return -1;
+    this.put(s, ix);
+    this.strings.push(s);
     return ix;
   }
 
@@ -71,8 +74,8 @@ export class SubjectDict extends Dict {
     return ix < 0 ? 0 : (this.types[ix] as SubjectTypeCode);
   }
 
-  override add(s: string): number {
-    const ix = super.add(s);
+  protected override append(s: string): number {
+    const ix = super.append(s);
     // Every index the dictionary hands out has a type slot, however the entry arrived.
     if (ix >= this.types.length) {
       const t = new Uint8Array(Math.max(ix + 1, this.types.length * 2));
@@ -96,16 +99,8 @@ export class SubjectDict extends Dict {
   intern(s: string, type: SubjectTypeCode): number {
     let ix = this.get(s);
     if (ix < 0) {
-      ix = this.strings.length;
-      if (ix >= this.limit) return -1;
-      this.put(s, ix);
-      this.strings.push(s);
-      if (ix >= this.types.length) {
-        const t = new Uint8Array(Math.max(ix + 1, this.types.length * 2));
-        t.set(this.types);
-        this.types = t;
-      }
-      this.types[ix] = type;
+      ix = this.append(s);
+      if (ix >= 0) this.types[ix] = type;
     } else if (this.types[ix] === 0) this.types[ix] = type;
     return ix;
   }

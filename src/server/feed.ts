@@ -81,15 +81,16 @@ export class Feed {
         [todo.map((t) => t.c.list), todo.map((t) => t.r.id)],
       );
       for (const x of rows) seen.add(`${x.list}\t${x.record}`);
-    }
-    const ids = this.db.dialect === 'postgres' ? [] : [...new Set(todo.map((t) => t.r.id))];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const part = ids.slice(i, i + CHUNK);
-      const rows = await q.query<{ list: string; record: string }>(
-        `SELECT list, record FROM {t}server_feed WHERE record IN (${part.map((_, j) => `$${j + 1}`).join(', ')})`,
-        part,
-      );
-      for (const x of rows) seen.add(`${x.list}\t${x.record}`);
+    } else {
+      const ids = [...new Set(todo.map((t) => t.r.id))];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const part = ids.slice(i, i + CHUNK);
+        const rows = await q.query<{ list: string; record: string }>(
+          `SELECT list, record FROM {t}server_feed WHERE record IN (${part.map((_, j) => `$${j + 1}`).join(', ')})`,
+          part,
+        );
+        for (const x of rows) seen.add(`${x.list}\t${x.record}`);
+      }
     }
     const [m] = await q.query<{ n: number | null }>(`SELECT max(seq) AS n FROM {t}server_feed`);
     let seq = Number(m?.n ?? 0);
