@@ -10,9 +10,8 @@ import { shipped } from '../src/core/paths.js';
 import { openLedger } from '../src/ledger/open.js';
 import { buildServer } from '../src/server/app.js';
 import { createContext } from '../src/server/context.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import type { BenchModule } from './types.js';
-
-const CHROMIUM = process.env.MOSAIC_CHROMIUM ?? '/usr/bin/chromium';
 
 function run(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -40,17 +39,7 @@ export const labBench: BenchModule = {
     const ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
     const ctx = await createContext(ledger);
     const { app } = await buildServer(ctx, { rateLimit: false });
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -11,10 +11,10 @@ import { syntheticRecords, syntheticSubjectIds } from '../src/ledger/synthetic.j
 import { shippedListPolicy } from '../src/schemes/lists/policy.js';
 import { buildServer } from '../src/server/app.js';
 import { createContext } from '../src/server/context.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import type { BenchFigure, BenchModule } from './types.js';
 
 const pgUrl = process.env.MOSAIC_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
-const CHROMIUM = process.env.MOSAIC_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Records the page's largest contentful paint (the last candidate before the app says it is ready). */
 const LCP_OBSERVER = `
@@ -63,17 +63,7 @@ export const webappBench: BenchModule = {
       const ctx = await createContext(ledger, { pgUrl });
       const { app } = await buildServer(ctx, { rateLimit: false });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
+      const browser = await launchChromium();
       /** LCP of one page load in a fresh tab (a fresh tab keeps no app state between pages; the HTTP cache is shared). */
       const lcp = async (hash: string): Promise<number> => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
