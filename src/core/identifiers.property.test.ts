@@ -215,9 +215,7 @@ describe('residentIdOk (the allocation-free accept) against the reference check'
         { maxLength: 2 },
       ),
     })
-    .map(({ id, edits }) =>
-      edits.reduce((s, e) => s.slice(0, e.at) + e.ch + s.slice(e.at + 1), id),
-    );
+    .map(({ id, edits }) => edits.reduce((s, e) => s.slice(0, e.at) + e.ch + s.slice(e.at + 1), id));
   const digits18 = fc
     .array(fc.constantFrom(...'0123456789X'.split('')), { minLength: 17, maxLength: 19 })
     .map((a) => a.join(''));

@@ -59,7 +59,11 @@ export function checkRows(
   for (let i = 0; i < rows.length; i++) {
     const item = rows[i];
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      issues.push({ code: 'ingest.bad_row', message: 'a record row must be a JSON object', location: where(i) });
+      issues.push({
+        code: 'ingest.bad_row',
+        message: 'a record row must be a JSON object',
+        location: where(i),
+      });
       continue;
     }
     const row = item as Record<string, unknown>;
@@ -81,8 +85,9 @@ export function checkRows(
       });
     const kind = r.kind;
     const allowed =
-      (acc.kinds ? acc.kinds.some((k) => kind.startsWith(k)) : p.role !== 'court' || kind.startsWith('court.')) &&
-      ctx.jurisdictions.accepts(jurisdiction, kind);
+      (acc.kinds
+        ? acc.kinds.some((k) => kind.startsWith(k))
+        : p.role !== 'court' || kind.startsWith('court.')) && ctx.jurisdictions.accepts(jurisdiction, kind);
     if (!allowed)
       issues.push({
         code: 'records.kind_not_authorised',

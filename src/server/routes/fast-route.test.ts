@@ -138,7 +138,9 @@ describe('records body: the plain check against Zod', () => {
     expect(recordsBodyAccepts(over)).toBe(false);
     expect(RecordsBody.safeParse(over).success).toBe(false);
     expect(recordsBodyAccepts({ records: new Array<unknown>(MAX_BATCH).fill({}) })).toBe(true);
-    expect(recordsBodyAccepts(Object.assign(Object.create({ extra: 1 }) as object, { records: [{}] }))).toBe(false);
+    expect(recordsBodyAccepts(Object.assign(Object.create({ extra: 1 }) as object, { records: [{}] }))).toBe(
+      false,
+    );
   });
 });
 
