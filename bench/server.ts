@@ -3,7 +3,7 @@
 // batches into PostgreSQL vs the ledger's own bulk path; the credit report route's p99 at a fixed 200 requests/s;
 // webhook delivery of list changes to 10 subscribers across a subscriber restart (server-feed.ts).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,45 +64,13 @@ function loadOnce(cfg: object): Promise<Load> {
   );
 }
 
-/**
- * CPU milliseconds used so far by the PostgreSQL server's processes on this machine (Linux /proc; undefined elsewhere
- * or when none is visible): the route and its peer both make PostgreSQL work, and on a shared 2-core machine the
- * sum of both sides' CPU says more than a wall-clock rate (decision 0174).
- */
-function postgresCpuMs(): number | undefined {
-  let ticks = 0;
-  let seen = false;
-  try {
-    for (const p of readdirSync('/proc')) {
-      if (p.charCodeAt(0) > 57) continue;
-      try {
-        if (!readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('postgres')) continue;
-        const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        ticks += Number(f[11]) + Number(f[12]); // utime, stime
-        seen = true;
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  return seen ? ticks * 10 : undefined; // USER_HZ = 100
-}
-
-/** CPU µs per record of this process and of PostgreSQL over `run` (PostgreSQL's only when /proc shows it). */
-async function cpuPerRecord(records: number, run: () => Promise<void>) {
+/** This process's CPU µs per record over `run` (the server's side; the route's is the server process's own). */
+async function cpuPerRecord(records: number, run: () => Promise<void>): Promise<number> {
   const c0 = process.cpuUsage();
-  const p0 = postgresCpuMs();
   await run();
   const c = process.cpuUsage(c0);
-  const p1 = postgresCpuMs();
-  return {
-    node: (c.user + c.system) / records,
-    pg: p0 !== undefined && p1 !== undefined ? ((p1 - p0) * 1000) / records : undefined,
-  };
+  return (c.user + c.system) / records;
 }
-const us = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(1));
 
 const listen = (s: Server) =>
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
@@ -386,7 +354,7 @@ export const serverBench: BenchModule = {
         bc.log(`submission route ${JSON.stringify(res)}, stored ${stored}`);
         // The peer appends records built (ids hashed) before its clock starts; the route parses the JSON body, checks
         // and hashes each row, and writes origins, feed changes and an access-log row besides (decision 0174).
-        const cpuNote = `CPU µs/record: server ${us(routeCpu.node)} + PostgreSQL ${us(routeCpu.pg)}, peer ${us(peerCpu.node)} + PostgreSQL ${us(peerCpu.pg)}`;
+        const cpuNote = `CPU µs/record in this process: route ${routeCpu.toFixed(1)}, peer ${peerCpu.toFixed(1)}`;
         bc.log(`submission ${cpuNote}`);
         figures.push({
           name: `Record submission, ${batches} batches of 10k into PostgreSQL (validation, origins, feed, access log)`,
