@@ -6,6 +6,8 @@ import {
   USCC_CHARSET,
   USCC_TYPE_PAIRS,
   parseResidentId,
+  residentIdOk,
+  residentIdVerdict,
   validateResidentId,
   validateSubjectId,
   validateUscc,
@@ -196,5 +198,51 @@ describe('validation of arbitrary strings', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('residentIdOk (the allocation-free accept) against the reference check', () => {
+  // Valid ids, and ids one or two characters away from valid: every branch of the reference (length, charset,
+  // address, birth date incl. 29 February and year 1899/1900, sequence 000, check character).
+  const nearValid = fc
+    .record({
+      id: residentId.map((x) => x.id),
+      edits: fc.array(
+        fc.record({
+          at: fc.integer({ min: 0, max: 18 }),
+          ch: fc.constantFrom(...'0123456789Xx /:'.split(''), '０', ''),
+        }),
+        { maxLength: 2 },
+      ),
+    })
+    .map(({ id, edits }) => edits.reduce((s, e) => s.slice(0, e.at) + e.ch + s.slice(e.at + 1), id));
+  const digits18 = fc
+    .array(fc.constantFrom(...'0123456789X'.split('')), { minLength: 17, maxLength: 19 })
+    .map((a) => a.join(''));
+  const dated = fc
+    .record({
+      head: fc.constantFrom('110105', '371082', '900000', '120000', '010105'),
+      year: fc.integer({ min: 1890, max: 2100 }),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      seq: fc.integer({ min: 0, max: 999 }),
+      last: fc.constantFrom(...'0123456789X'.split('')),
+    })
+    .map(
+      ({ head, year, month, day, seq, last }) =>
+        `${head}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(seq).padStart(3, '0')}${last}`,
+    );
+  it('accepts exactly what the reference accepts', () => {
+    let ok = 0;
+    fc.assert(
+      fc.property(fc.oneof(nearValid, digits18, dated, fc.string({ maxLength: 20 })), (id) => {
+        const ref = residentIdVerdict(id).ok;
+        expect(residentIdOk(id), id).toBe(ref);
+        expect(validateResidentId(id).ok).toBe(ref);
+        if (ref) ok++;
+      }),
+      { numRuns: 50_000, seed: 20261205 },
+    );
+    expect(ok).toBeGreaterThan(2_000);
   });
 });

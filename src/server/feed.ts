@@ -67,7 +67,12 @@ export class Feed {
     jurisdiction: string,
     at: string,
   ): Promise<number> {
-    const todo = records.flatMap((r) => changesOf(this.policy, r).map((c) => ({ r, c })));
+    // Most kinds play no part in a list: those records are passed over without a changes array each (decision 0174).
+    const todo: { r: CreditRecord; c: { list: string; change: Change } }[] = [];
+    for (const r of records) {
+      if (this.policy.rolesOf(r.kind).length === 0) continue;
+      for (const c of changesOf(this.policy, r)) todo.push({ r, c });
+    }
     if (!todo.length) return 0;
     // Which (list, record) pairs are journalled already (a retried batch), in a few statements rather than one
     // INSERT … RETURNING per change: a 10k batch of listings would otherwise cost 10k round trips.

@@ -14,6 +14,8 @@ interface KeyOrder {
   keys: readonly string[];
   builder: CsvRecordBuilder;
   amountAt: number;
+  /** The cells of the row being built, reused row after row (the builder keeps none of them). */
+  cells: string[];
 }
 /** Key orders remembered (a batch's optional fields give a handful). */
 const RECENT = 16;
@@ -45,17 +47,19 @@ export class JsonRecordBuilder {
    * the columns and never checks the record object again, so sealing it would be work nobody reads.
    */
   build(row: Record<string, unknown>, into?: EncodedRecords, line = 0): CreditRecord | undefined {
-    const keys = Object.keys(row);
     // A batch's rows use a few key orders (optional fields present or not): rows with the keys of one seen recently
     // (V8 interns property names, so each comparison is a pointer compare) reuse its builder, already known to name
-    // each field once.
+    // each field once, and its cells. The order is compared with for-in, which walks the object's cached key list
+    // without making an array per row (decision 0174); an inherited enumerable key makes it differ, and the row then
+    // takes the Object.keys path below (own keys only), as before.
     let known: KeyOrder | undefined;
     for (const o of this.recent)
-      if (sameKeys(keys, o.keys)) {
+      if (sameKeysIn(row, o.keys)) {
         known = o;
         break;
       }
-    const cells: string[] = new Array<string>(keys.length);
+    const keys = known ? known.keys : Object.keys(row);
+    const cells: string[] = known ? known.cells : new Array<string>(keys.length);
     const seen = known ? undefined : new Set<string>();
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
@@ -81,7 +85,7 @@ export class JsonRecordBuilder {
         if (this.builders.size > 64) this.builders.clear();
         this.builders.set(header, (b = new CsvRecordBuilder(keys, this.ck)));
       }
-      known = { keys, builder: b, amountAt: keys.findIndex((k) => fieldOf(k) === 'amount') };
+      known = { keys, builder: b, amountAt: keys.findIndex((k) => fieldOf(k) === 'amount'), cells };
       this.recent.unshift(known);
       if (this.recent.length > RECENT) this.recent.pop();
     }
@@ -95,8 +99,9 @@ export class JsonRecordBuilder {
   }
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Does for-in over `row` give exactly `keys`, in order? */
+function sameKeysIn(row: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in row) if (i >= keys.length || k !== keys[i++]) return false;
+  return i === keys.length;
 }

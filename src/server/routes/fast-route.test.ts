@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { Decision, DecisionBody, decisionBodyAccepts } from './decisions.js';
 import { fastSerializer, fastValidator, projector } from './fast-route.js';
+import { Body as RecordsBody, MAX_BATCH, recordsBodyAccepts } from './records.js';
 
 const SUBJECTS = ['371082198207079437', '91371082MA3C0XXXX0', '110105195008131001', '11010519500813100X'];
 
@@ -93,6 +94,53 @@ describe('decision body: the plain check against Zod', () => {
     expect(bad.error).toBeDefined();
     expect(JSON.stringify(bad.error)).toMatch(/action/);
     expect(validate({ ...good, extra: 1 }).error).toBeDefined();
+  });
+});
+
+describe('records body: the plain check against Zod', () => {
+  const rows = fc.array(fc.oneof(fc.anything(), fc.record({ subject: fc.string(), kind: fc.string() })), {
+    maxLength: 4,
+  });
+  const bodies = fc.oneof(
+    fc.record({ records: rows }),
+    fc.record({ records: rows, extra: fc.anything() }),
+    fc.record({ records: fc.oneof(fc.anything(), fc.string(), fc.dictionary(fc.string(), fc.anything())) }),
+    fc.dictionary(fc.constantFrom('records', 'Records', '__proto__', 'x'), fc.anything()),
+    fc.anything(),
+  );
+  it('accepts only what Zod accepts, unchanged; and accepts every body of rows', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(bodies, (b) => {
+        const text = JSON.stringify(b);
+        if (text === undefined) return;
+        const v: unknown = JSON.parse(text);
+        const zod = RecordsBody.safeParse(v);
+        if (recordsBodyAccepts(v)) {
+          fast++;
+          expect(zod.success).toBe(true);
+          expect(zod.data).toEqual(v);
+        } else if (zod.success) expect(zod.data).not.toEqual(v); // Zod took it only by dropping a key
+      }),
+      { numRuns: 20_000, seed: 20261205 },
+    );
+    expect(fast).toBeGreaterThan(1_000);
+    fc.assert(
+      fc.property(fc.array(fc.anything(), { minLength: 1, maxLength: 5 }), (r) => {
+        expect(recordsBodyAccepts({ records: r })).toBe(true);
+      }),
+    );
+  });
+  it('leaves the edges to Zod: an empty batch, one row too many, an inherited key', () => {
+    expect(recordsBodyAccepts({ records: [] })).toBe(false);
+    expect(RecordsBody.safeParse({ records: [] }).success).toBe(false);
+    const over = { records: new Array<unknown>(MAX_BATCH + 1).fill({}) };
+    expect(recordsBodyAccepts(over)).toBe(false);
+    expect(RecordsBody.safeParse(over).success).toBe(false);
+    expect(recordsBodyAccepts({ records: new Array<unknown>(MAX_BATCH).fill({}) })).toBe(true);
+    expect(recordsBodyAccepts(Object.assign(Object.create({ extra: 1 }) as object, { records: [{}] }))).toBe(
+      false,
+    );
   });
 });
 
