@@ -158,7 +158,7 @@ export async function ingestFile(
           cat,
           {
             file,
-            range: { start: cut.at, end: size.bytes, header: cut.header },
+            range: { start: cut.at, end: size.bytes, header: cut.header, endsFile: true },
             stored: [...stored],
             checks,
             batchSize,
@@ -169,7 +169,21 @@ export async function ingestFile(
         );
       try {
         await drain(
-          validRecords(cat, file, format, onBytes, report, summary, limit, checks, undefined, false, sink, note, range),
+          validRecords(
+            cat,
+            file,
+            format,
+            onBytes,
+            report,
+            summary,
+            limit,
+            checks,
+            undefined,
+            false,
+            sink,
+            note,
+            range,
+          ),
         );
       } catch (err) {
         second?.stop();
@@ -186,7 +200,11 @@ export async function ingestFile(
           }
         } else second.stop();
         const fits =
-          r?.parts && encoded && encoded.length + r.parts.length <= bufferRecords && agenciesFit(limit, r.agencies);
+          r?.parts &&
+          encoded &&
+          encoded.length + r.parts.length <= bufferRecords &&
+          agenciesFit(limit, r.agencies);
+        par.onOutcome?.(fits ? 'two-threads' : 'one-thread');
         if (!fits) {
           cut = undefined;
           summary.rows = summary.rejected = summary.moreIssues = 0;
@@ -194,7 +212,16 @@ export async function ingestFile(
           done = 0;
           continue;
         }
-        mergeRange(r!, range.linesRead!, summary, report, (n) => (summary.moreIssues += n), encoded!, notes, cat);
+        mergeRange(
+          r!,
+          range.linesRead!,
+          summary,
+          report,
+          (n) => (summary.moreIssues += n),
+          encoded!,
+          notes,
+          cat,
+        );
         onBytes(size.bytes - cut.at);
       }
       break;
@@ -208,7 +235,17 @@ export async function ingestFile(
         const lines: number[] = [];
         const limit = new AgencyLimit(stored);
         const none = () => undefined;
-        for await (const recs of validRecords(ledger.catalogue, file, format, none, none, quiet, limit, checks, lines))
+        for await (const recs of validRecords(
+          ledger.catalogue,
+          file,
+          format,
+          none,
+          none,
+          quiet,
+          limit,
+          checks,
+          lines,
+        ))
           for (let i = 0; i < recs.length; i++) yield { line: lines[i]!, record: recs[i]! };
       };
       await pending.resolve(ledger, file, format, checks, report, summary, records);

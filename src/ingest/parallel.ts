@@ -24,6 +24,8 @@ export interface ParallelOptions {
   at?: number;
   /** Smaller files are validated on one thread (a worker costs tens of milliseconds to start). */
   minBytes?: number;
+  /** Told whether the file was validated on two threads or, after trying, on one (tests). */
+  onOutcome?: (outcome: 'two-threads' | 'one-thread') => void;
 }
 
 /** Below this a worker's start-up is a large share of the time it could save. */
@@ -213,7 +215,9 @@ function shifted(i: Issue, lines: number): Issue {
   if (line === undefined) return i;
   // The one message that names its own line (csv.ts end()).
   const message =
-    i.code === 'csv.unterminated_quote' ? i.message.replace(`line ${line} `, `line ${line + lines} `) : i.message;
+    i.code === 'csv.unterminated_quote'
+      ? i.message.replace(`line ${line} `, `line ${line + lines} `)
+      : i.message;
   return { ...i, message, location: { ...i.location, line: line + lines } };
 }
 

@@ -58,6 +58,8 @@ export interface ByteRange {
   start: number;
   end: number;
   header?: string[];
+  /** The range runs to the file's end: its last record is flushed as a whole file's is. */
+  endsFile?: boolean;
   endedAtRecord?: boolean;
   linesRead?: number;
 }
@@ -81,7 +83,11 @@ async function* rangeBuffers(file: string, range: ByteRange): AsyncGenerator<[Bu
         got += bytesRead;
       }
       if (got === 0) break;
-      yield [got === buf.length ? buf : buf.subarray(0, got), Math.floor(at / READ_CHUNK) * READ_CHUNK, at + got];
+      yield [
+        got === buf.length ? buf : buf.subarray(0, got),
+        Math.floor(at / READ_CHUNK) * READ_CHUNK,
+        at + got,
+      ];
       at += got;
     }
   } finally {
@@ -224,7 +230,7 @@ async function* csvRows(
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
   }
-  if (range) {
+  if (range && !range.endsFile) {
     range.linesRead = parser.linesEnded;
     range.endedAtRecord = parser.atRecordStart();
     // A range cut inside a record (a quoted field holding the cut's line end) is not read to an end: its rows

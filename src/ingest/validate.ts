@@ -140,4 +140,3 @@ export class AgencyLimit {
     return true;
   }
 }
-

@@ -268,7 +268,17 @@ export interface EncodedParts {
   length: number;
 }
 
-const COPIED = ['idHi', 'idLo', 'kind', 'occurred', 'reported', 'amount', 'severity', 'level', 'status'] as const;
+const COPIED = [
+  'idHi',
+  'idLo',
+  'kind',
+  'occurred',
+  'reported',
+  'amount',
+  'severity',
+  'level',
+  'status',
+] as const;
 
 /** `records` as plain data, with the typed arrays to transfer (not copy) when it is posted to another thread. */
 export function encodedParts(records: EncodedRecords): { parts: EncodedParts; transfer: ArrayBuffer[] } {
@@ -317,7 +327,8 @@ export function encodedParts(records: EncodedRecords): { parts: EncodedParts; tr
 export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: number): void {
   const s = to.strings;
   const subj = new Uint32Array(p.subjects.length);
-  for (let i = 0; i < subj.length; i++) subj[i] = s.subject(p.subjects[i]!, p.subjectTypes[i]! as SubjectTypeCode);
+  for (let i = 0; i < subj.length; i++)
+    subj[i] = s.subject(p.subjects[i]!, p.subjectTypes[i]! as SubjectTypeCode);
   const ag = new Uint32Array(p.agencies.length);
   for (let i = 0; i < ag.length; i++) ag[i] = s.agency(p.agencies[i]!);
   const bs = new Uint32Array(p.bases.length);
