@@ -244,8 +244,9 @@ export function mergeRange(
   appendParts(encoded, r.parts!, linesBefore);
   if (!r.corrections && !pending.collecting) return;
   // Replay the second range's records into the corrections' bookkeeping, in file order.
-  const salts = new Map<number, number>();
+  // Each subject's salt hashed once (0 marks one not hashed yet; a salt of 0 is hashed again, harmlessly).
   const subjects = encoded.strings.subjects;
+  const salts = new Uint32Array(subjects.length);
   const size = encoded.batchSize;
   for (let bi = Math.floor(from / size); bi < encoded.batches.length; bi++) {
     const b = encoded.batches[bi]!;
@@ -260,8 +261,8 @@ export function mergeRange(
       }
       if (!pending.collecting) continue;
       const s = b.subject[i]!;
-      let salt = salts.get(s);
-      if (salt === undefined) salts.set(s, (salt = subjectSalt(subjects[s]!)));
+      let salt = salts[s]!;
+      if (salt === 0) salt = salts[s] = subjectSalt(subjects[s]!);
       pending.noteSalted(salt, b.idHi[i]!, b.idLo[i]!);
     }
   }
