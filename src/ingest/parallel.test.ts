@@ -200,6 +200,36 @@ describe('parallel validation', () => {
     expect(two.summary).toEqual(one.summary);
   });
 
+  it('reads a range in blocks cut as a whole-file read is (several MiB, a line too long after the cut)', async () => {
+    const lines = Array.from({ length: 24_000 }, (_, k): Line => ({
+      t: k % 4999 === 3 ? 'badKind' : 'valid',
+      i: k,
+      eol: k % 2 ? '\n' : '\r\n',
+    }));
+    const body = text(lines, false);
+    const path = join(dir, 'blocks.csv');
+    writeFileSync(path, body);
+    const at = 1_234_567;
+    const one = await ingestWith(path, { mode: 'off' }, 1000, 100);
+    const two = await ingestWith(path, { mode: 'inline', at, minBytes: 0 }, 1000, 100);
+    expect(two.used).toBe('two-threads');
+    expect(two.summary).toEqual(one.summary);
+    expect(two.batches).toEqual(one.batches);
+    // A line longer than any record may be, after the cut: the same error at the same line.
+    const long =
+      body + `${'x,'.repeat(COLS.length - 1)}${'y'.repeat(1_100_000)}\n` + body.slice(body.indexOf('\n') + 1);
+    writeFileSync(path, long);
+    const oneLong = await ingestWith(path, { mode: 'off' }, 1000, 100);
+    const twoLong = await ingestWith(
+      path,
+      { mode: 'inline', at: body.length - 1000, minBytes: 0 },
+      1000,
+      100,
+    );
+    expect(oneLong.summary).toMatchObject({ thrown: [{ code: 'ingest.line_too_long' }] });
+    expect(twoLong.summary).toEqual(oneLong.summary);
+  }, 60_000);
+
   it('counts agencies of both parts against the ledger limit', () => {
     const limit = new AgencyLimit(['a']);
     limit.admit('b');
