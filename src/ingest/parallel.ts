@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Catalogue } from '../core/catalogue.js';
+import type { Catalogue } from '../core/catalogue-model.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { shipped } from '../core/paths.js';
 import { appendParts, encodedParts, EncodedRecords, type EncodedParts } from '../ledger/encoded.js';

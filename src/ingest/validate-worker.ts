@@ -1,7 +1,8 @@
 // Worker thread of parallel ingest (docs/decisions/0176): validates one byte range of a CSV file and posts what it
 // found (typed arrays transferred, not copied). Loaded from dist/ (tests run sources; see parallel.ts workerScript).
 import { parentPort, workerData } from 'node:worker_threads';
-import { Catalogue, type RecordKind } from '../core/catalogue.js';
+import type { RecordKind } from '../core/catalogue.js';
+import { Catalogue } from '../core/catalogue-model.js';
 import { MosaicError } from '../core/errors.js';
 import { validateRange, type RangeJob } from './parallel.js';
 
