@@ -168,6 +168,25 @@ export class CsvParser {
     return n;
   }
 
+  /**
+   * True between records: nothing of a record read, no CR waiting for its LF. Text cut here parses the same as two
+   * texts, the second read by a parser that starts at a record (`continueAt`), as parallel ingest does.
+   */
+  atRecordStart(): boolean {
+    return this.state === S.FieldStart && this.fields.length === 0 && !this.pendingCr;
+  }
+
+  /** Physical lines ended so far (the next record starts on line `linesEnded + 1`). */
+  get linesEnded(): number {
+    return this.line - 1;
+  }
+
+  /** Read text that starts in the middle of a file, at a record: no BOM is looked for (0176). */
+  continueAt(): this {
+    this.started = true;
+    return this;
+  }
+
   /** Flush the last record; reports an unterminated quoted field. */
   end(): CsvRow[] {
     const out: CsvRow[] = [];

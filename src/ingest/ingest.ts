@@ -4,12 +4,19 @@ import { createReadStream, statSync } from 'node:fs';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
 import { ENCODED_BYTES_PER_RECORD, EncodedRecords } from '../ledger/encoded.js';
-import { MAX_AGENCIES, type Ledger } from '../ledger/ledger.js';
-import { RecordChecker } from '../ledger/record-check.js';
-import { CsvRecordBuilder } from './fast-rows.js';
-import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
-import { formatOf, readRows, rowObject } from './source.js';
+import type { Ledger } from '../ledger/ledger.js';
+import {
+  agenciesFit,
+  findCut,
+  mergeRange,
+  parallelWanted,
+  startRange,
+  type ParallelOptions,
+  type RangeResult,
+} from './parallel.js';
+import { formatOf, type ByteRange } from './source.js';
 import { dropDangling, Supersessions } from './supersedes.js';
+import { AgencyLimit, validRecords } from './validate.js';
 
 export interface IngestOptions {
   /** Store the valid rows and report the bad ones, instead of storing nothing when any row is bad. */
@@ -31,6 +38,8 @@ export interface IngestOptions {
    * is read a second time to store it, as 0022 does, so memory stays bounded. Default: DEFAULT_BUFFER_RECORDS.
    */
   bufferRecords?: number;
+  /** Validation on two threads (docs/decisions/0176); tests choose an in-process mode and the cut. */
+  parallel?: ParallelOptions;
 }
 
 /** About 1 GiB of columns (ENCODED_BYTES_PER_RECORD each) plus the file's distinct strings. */
@@ -111,41 +120,112 @@ export async function ingestFile(
   const checks = { reportDate: options.reportDate };
   let encoded: EncodedRecords | undefined;
   if (!options.skipInvalid) {
-    const limit = new AgencyLimit(stored);
-    const pending = new Supersessions();
-    // One parse (0142): where the ledger has a bulk path, validation keeps every valid record encoded, and the
-    // store pass below appends those batches instead of reading and checking the file again.
-    encoded = ledger.appendEncoded ? new EncodedRecords(batchSize) : undefined;
+    const cat = ledger.catalogue;
     const bufferRecords = options.bufferRecords ?? DEFAULT_BUFFER_RECORDS;
-    const sink = encoded && {
-      encoded,
-      // Past the limit the buffer is dropped and the file is read again to store it (memory stays bounded).
-      full: () => {
-        if (encoded && encoded.length >= bufferRecords) encoded = undefined;
-        return encoded === undefined;
-      },
-    };
-    // Each valid record is noted as it is accepted, while its encoded id halves are at hand.
-    const note = (rec: CreditRecord, line: number) => {
-      if (encoded) pending.note(rec, line, encoded.lastHi, encoded.lastLo);
-      else pending.note(rec, line);
-    };
-    await drain(
-      validRecords(
-        ledger,
-        file,
-        format,
-        onBytes,
-        report,
-        summary,
-        limit,
-        checks,
-        undefined,
-        false,
-        sink,
-        note,
-      ),
-    );
+    const par = options.parallel ?? {};
+    // Two threads where they can help (0176): the file is cut at a line end, the part after the cut validated on a
+    // worker while this thread validates the part before it, and the two merged in file order. Anything the cut
+    // cannot answer for (a quoted field across it, more records than the buffer keeps, agencies past the limit
+    // together) sends the file back through one thread, which decides as it always has.
+    let cut =
+      format === 'csv' && ledger.appendEncoded && parallelWanted(size.bytes, par)
+        ? await findCut(file, size.bytes, par)
+        : undefined;
+    let pending: Supersessions;
+    for (;;) {
+      const limit = new AgencyLimit(stored);
+      const notes = (pending = new Supersessions());
+      // One parse (0142): where the ledger has a bulk path, validation keeps every valid record encoded, and the
+      // store pass below appends those batches instead of reading and checking the file again.
+      encoded = ledger.appendEncoded ? new EncodedRecords(batchSize) : undefined;
+      const sink = encoded && {
+        encoded,
+        // Past the limit the buffer is dropped and the file is read again to store it (memory stays bounded).
+        full: () => {
+          if (encoded && encoded.length >= bufferRecords) encoded = undefined;
+          return encoded === undefined;
+        },
+      };
+      // Each valid record is noted as it is accepted, while its encoded id halves are at hand.
+      const note = (rec: CreditRecord, line: number) => {
+        if (encoded) notes.note(rec, line, encoded.lastHi, encoded.lastLo);
+        else notes.note(rec, line);
+      };
+      const range: ByteRange | undefined = cut && { start: 0, end: cut.at };
+      const second =
+        cut &&
+        startRange(
+          cat,
+          {
+            file,
+            range: { start: cut.at, end: size.bytes, header: cut.header, endsFile: true },
+            stored: [...stored],
+            checks,
+            batchSize,
+            bufferRecords,
+            maxIssues,
+          },
+          par.mode === 'inline' ? 'inline' : 'worker',
+        );
+      try {
+        await drain(
+          validRecords(
+            cat,
+            file,
+            format,
+            onBytes,
+            report,
+            summary,
+            limit,
+            checks,
+            undefined,
+            false,
+            sink,
+            note,
+            range,
+          ),
+        );
+      } catch (err) {
+        second?.stop();
+        throw err;
+      }
+      if (second && range && cut) {
+        let r: RangeResult | undefined;
+        if (range.endedAtRecord && encoded) {
+          try {
+            r = await second.result;
+          } catch (err) {
+            // The second part's error is the file's first: the first part read to its end without one.
+            if (err instanceof MosaicError) throw err;
+          }
+        } else second.stop();
+        const fits =
+          r?.parts &&
+          encoded &&
+          encoded.length + r.parts.length <= bufferRecords &&
+          agenciesFit(limit, r.agencies);
+        par.onOutcome?.(fits ? 'two-threads' : 'one-thread');
+        if (!fits) {
+          cut = undefined;
+          summary.rows = summary.rejected = summary.moreIssues = 0;
+          summary.issues = [];
+          done = 0;
+          continue;
+        }
+        mergeRange(
+          r!,
+          range.linesRead!,
+          summary,
+          report,
+          (n) => (summary.moreIssues += n),
+          encoded!,
+          notes,
+          cat,
+        );
+        onBytes(size.bytes - cut.at);
+      }
+      break;
+    }
     if (pending.size) {
       // Targets not stored and not seen from the first correction on are looked for in the rows before it, read
       // again through the same fast path.
@@ -155,7 +235,17 @@ export async function ingestFile(
         const lines: number[] = [];
         const limit = new AgencyLimit(stored);
         const none = () => undefined;
-        for await (const recs of validRecords(ledger, file, format, none, none, quiet, limit, checks, lines))
+        for await (const recs of validRecords(
+          ledger.catalogue,
+          file,
+          format,
+          none,
+          none,
+          quiet,
+          limit,
+          checks,
+          lines,
+        ))
           for (let i = 0; i < recs.length; i++) yield { line: lines[i]!, record: recs[i]! };
       };
       await pending.resolve(ledger, file, format, checks, report, summary, records);
@@ -219,7 +309,7 @@ export async function ingestFile(
   const chunkLines: number[] = [];
   try {
     for await (const recs of validRecords(
-      ledger,
+      ledger.catalogue,
       file,
       format,
       onBytes,
@@ -259,99 +349,6 @@ export async function ingestFile(
       at: new Date().toISOString(),
     });
   return summary;
-}
-
-async function* validRecords(
-  ledger: Ledger,
-  file: string,
-  format: 'csv' | 'jsonl',
-  onBytes: (n: number) => void,
-  report: (issues: Issue[]) => void,
-  summary: IngestSummary,
-  limit: AgencyLimit,
-  checks: RowCheckOptions,
-  lines?: number[],
-  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
-  withIds = lines !== undefined,
-  /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
-  sink?: { encoded: EncodedRecords; full: () => boolean },
-  /** Sees each valid record with its line as it is accepted (after it is encoded). */
-  onValid?: (record: CreditRecord, line: number) => void,
-): AsyncGenerator<CreditRecord[]> {
-  // Records are yielded a read chunk at a time, not one by one: an async generator's step per record (a promise and
-  // a microtask each) cost about as much as checking the record.
-  // A bad header makes every row unreadable: stop at once, naming line 1.
-  let header: string[] = [];
-  let fast: CsvRecordBuilder | undefined;
-  // Subject ids are validated once per run of rows (the checker's memo), not once per record; with a sink, a subject
-  // already in the file's string table is known valid (and its lookup is the one the sink's push then reuses).
-  const strings = sink?.encoded.strings;
-  const ck = new RecordChecker(ledger.catalogue, strings ? (s) => strings.knownType(s) : undefined);
-  const onHeader = (names: string[]) => {
-    const issues = checkColumns(names, { file, line: 1 });
-    if (issues.length) throw new MosaicError(issues);
-    header = names;
-    fast = new CsvRecordBuilder(names, ck, checks);
-  };
-  let sinceMemo = 0;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true)) {
-    const out: CreditRecord[] = [];
-    if (lines) lines.length = 0;
-    for (const row of rows) {
-      summary.rows++;
-      if ((!row.value && !row.fields) || row.issues.length) {
-        summary.rejected++;
-        report(row.issues);
-        continue;
-      }
-      if (++sinceMemo === 100_000) {
-        sinceMemo = 0;
-        ck.beginBatch();
-      }
-      // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      const encode = sink !== undefined && !sink.full();
-      let record =
-        row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
-      // The fast path left this record's encoded fields in the checker's slots.
-      let inSlots = record !== undefined;
-      if (!record) {
-        const value = row.value ?? rowObject(header, row.fields!);
-        const res = rowToRecord(value, { file, line: row.line }, ledger.catalogue, format === 'csv', checks);
-        if (!res.record) {
-          summary.rejected++;
-          report(res.issues);
-          continue;
-        }
-        record = res.record;
-        inSlots = false;
-      }
-      if (!limit.admit(record.agency)) {
-        summary.rejected++;
-        report([
-          {
-            code: 'ledger.dictionary_full',
-            message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
-            location: { file, line: row.line },
-          },
-        ]);
-        continue;
-      }
-      if (encode) {
-        // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
-        if (!inSlots && !ck.ok(record))
-          throw new MosaicError({
-            code: 'ledger.internal',
-            message: 'a row passed the reference check but not the fast check',
-            location: { file, line: row.line },
-          });
-        sink.encoded.push(ck, record, row.line);
-      }
-      onValid?.(record, row.line);
-      lines?.push(row.line);
-      out.push(record);
-    }
-    if (out.length) yield out;
-  }
 }
 
 /**
@@ -405,31 +402,6 @@ async function storeEncoded(
 async function drain(it: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of it) {
     // nothing: the values were seen by the callbacks
-  }
-}
-
-/** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */
-class AgencyLimit {
-  private readonly known: Set<string>;
-  private last = '';
-
-  constructor(stored: readonly string[]) {
-    this.known = new Set(stored);
-  }
-
-  get size(): number {
-    return this.known.size;
-  }
-
-  admit(agency: string): boolean {
-    // Files usually hold long runs of one agency: skip the hash lookup for a repeat.
-    if (agency === this.last) return true;
-    if (!this.known.has(agency)) {
-      if (this.known.size >= MAX_AGENCIES) return false;
-      this.known.add(agency);
-    }
-    this.last = agency;
-    return true;
   }
 }
 

@@ -1,5 +1,6 @@
 // Streams the rows of a CSV (with header) or JSONL file as plain objects with line numbers, chunk by chunk.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { CsvParser } from './csv.js';
@@ -48,19 +49,95 @@ export const MAX_LINE_CHARS = 1 << 20;
  */
 const READ_CHUNK = 1 << 16;
 
-/** Raw text chunks of a file, decoded strictly as UTF-8; `onBytes` receives the byte count of each chunk. */
-async function* textChunks(file: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Bytes per read of a range (parallel ingest): handed on in READ_CHUNK pieces. */
+const READ_BLOCK = READ_CHUNK * 16;
+
+/**
+ * Part of a CSV file read on its own (parallel ingest, docs/decisions/0176): bytes [start, end), `start` at a line
+ * start. A range that starts past the header is given the header's names; one that ends before the file's end says
+ * after reading whether its parser stopped between records (`endedAtRecord`) and how many lines it read.
+ */
+export interface ByteRange {
+  start: number;
+  end: number;
+  header?: string[];
+  /** The range runs to the file's end: its last record is flushed as a whole file's is. */
+  endsFile?: boolean;
+  endedAtRecord?: boolean;
+  linesRead?: number;
+}
+
+/**
+ * The bytes of [start, end) in buffers cut where the whole file's reads are cut (multiples of READ_CHUNK), so the
+ * line-length check and an encoding error's byte see the same buffers either way. The first buffer of a range that
+ * starts mid-read is reported at the offset of the read it is part of.
+ */
+async function* rangeBuffers(file: string, range: ByteRange): AsyncGenerator<[Buffer, number, number]> {
+  const fh = await open(file, 'r');
+  // Reads of READ_BLOCK bytes, the next one issued before the current one is handed out: each read is a round trip
+  // through libuv's thread pool, and waiting for one per 64 KiB (no read-ahead, unlike a read stream) left the
+  // parser idle on a loaded machine.
+  const read = async (at: number): Promise<Buffer> => {
+    const to = Math.min(range.end, (Math.floor(at / READ_BLOCK) + 1) * READ_BLOCK);
+    const buf = Buffer.allocUnsafe(to - at);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, at + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === buf.length ? buf : buf.subarray(0, got);
+  };
+  let next: Promise<Buffer> | undefined;
+  try {
+    let at = range.start;
+    next = at < range.end ? read(at) : undefined;
+    while (next) {
+      const block = await next;
+      const blockEnd = at + block.length;
+      next = block.length > 0 && blockEnd < range.end ? read(blockEnd) : undefined;
+      // Handed out in the pieces a whole-file read is cut into.
+      for (let p = 0; p < block.length;) {
+        const abs = at + p;
+        const to = Math.min(block.length, (Math.floor(abs / READ_CHUNK) + 1) * READ_CHUNK - at);
+        yield [block.subarray(p, to), Math.floor(abs / READ_CHUNK) * READ_CHUNK, at + to];
+        p = to;
+      }
+      at = blockEnd;
+    }
+  } finally {
+    await next?.catch(() => undefined);
+    await fh.close();
+  }
+}
+
+/** The whole file's buffers with each one's start and end byte. */
+async function* wholeFile(file: string): AsyncGenerator<[Buffer, number, number]> {
   let offset = 0;
+  for await (const buf of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    yield [buf, offset, offset + buf.length];
+    offset += buf.length;
+  }
+}
+
+/** Raw text chunks of a file, decoded strictly as UTF-8; `onBytes` receives the byte count of each chunk. */
+async function* textChunks(
+  file: string,
+  onBytes?: (n: number) => void,
+  range?: ByteRange,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = range?.start ?? 0;
   /** Characters since the last newline: only the chunk's tail is looked at, so this costs nothing per row. */
   let lineChars = 0;
   try {
-    for await (const buf of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    for await (const [buf, readAt, endAt] of range ? rangeBuffers(file, range) : wholeFile(file)) {
+      offset = readAt;
       const text = decoder.decode(buf, { stream: true });
       const nl = text.lastIndexOf('\n');
       lineChars = nl < 0 ? lineChars + text.length : text.length - nl - 1;
-      if (lineChars > MAX_LINE_CHARS) await lineTooLong(file, offset + buf.length);
-      offset += buf.length;
+      if (lineChars > MAX_LINE_CHARS) await lineTooLong(file, endAt);
+      offset = endAt;
       onBytes?.(buf.length);
       if (text) yield text;
     }
@@ -103,8 +180,10 @@ export async function* readRows(
   onBytes?: (n: number) => void,
   onHeader?: (names: string[]) => void,
   raw = false,
+  /** CSV only: read just these bytes (parallel ingest). */
+  range?: ByteRange,
 ): AsyncGenerator<SourceRow[]> {
-  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw);
+  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range);
   else yield* jsonlRows(file, onBytes);
 }
 
@@ -113,9 +192,15 @@ async function* csvRows(
   onBytes?: (n: number) => void,
   onHeader?: (names: string[]) => void,
   raw = false,
+  range?: ByteRange,
 ): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser();
   let header: string[] | undefined;
+  if (range?.header) {
+    parser.continueAt();
+    header = range.header;
+    onHeader?.(header);
+  }
   // Sticky: once a chunk holds an unsafe character, rows from then on are checked field by field.
   let safe = true;
   const convert = (rows: ReturnType<CsvParser['push']>): SourceRow[] => {
@@ -155,15 +240,22 @@ async function* csvRows(
     }
     return out;
   };
-  for await (const chunk of textChunks(file, onBytes)) {
+  for await (const chunk of textChunks(file, onBytes, range)) {
     // One native scan of the chunk instead of one per field of every row (the text is all that rows are made of).
     if (safe && raw) safe = !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
   }
+  if (range && !range.endsFile) {
+    range.linesRead = parser.linesEnded;
+    range.endedAtRecord = parser.atRecordStart();
+    // A range cut inside a record (a quoted field holding the cut's line end) is not read to an end: its rows
+    // would be wrong, and the caller reads the file on one thread instead.
+    if (!range.endedAtRecord) return;
+  }
   const rows = convert(parser.end());
   if (rows.length) yield rows;
-  if (!header)
+  if (!header && !range?.header)
     throw new MosaicError({
       code: 'csv.no_header',
       message: 'the file is empty: no header row',

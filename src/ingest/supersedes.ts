@@ -31,7 +31,7 @@ async function storedSubjects(
 }
 
 /** 32-bit hash of a subject id, to tie a record id to its subject in the `seen` set. */
-function subjectSalt(s: string): number {
+export function subjectSalt(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -80,6 +80,19 @@ export class Supersessions {
     } else if (r.id) parseRecordId(r.id);
     else recordIdHalves(r);
     this.seenSet.add((idOut.hi ^ subjectSalt(r.subject)) >>> 0, idOut.lo);
+  }
+
+  /** True once a correction was noted: every valid record noted from then on is kept. */
+  get collecting(): boolean {
+    return this.firstLine !== 0;
+  }
+
+  /**
+   * Note a valid record that supersedes nothing, by its id halves and its subject's salt (subjectSalt), in file
+   * order: what `note` does for one, without the record object (parallel ingest replays a part's records, 0176).
+   */
+  noteSalted(salt: number, idHi: number, idLo: number): void {
+    if (this.firstLine !== 0) this.seenSet.add((idHi ^ salt) >>> 0, idLo);
   }
 
   private seen(id: string, subject: string): boolean {

@@ -200,13 +200,19 @@ export class EncodedRecords {
 
   constructor(readonly batchSize: number) {}
 
-  push(ck: RecordChecker, r: Omit<CreditRecord, 'id'>, line: number): void {
+  /** The batch the next record goes into (a new one when the last is full). */
+  open(): EncodedBatch {
     let b = this.current;
     if (!b || b.length === b.capacity) {
       b = this.current = new EncodedBatch(this.strings, this.batchSize);
       sealed.add(b);
       this.batches.push(b);
     }
+    return b;
+  }
+
+  push(ck: RecordChecker, r: Omit<CreditRecord, 'id'>, line: number): void {
+    const b = this.open();
     const i = b.length++;
     const s = this.strings;
     b.idHi[i] = this.lastHi = ck.idHi;
@@ -228,6 +234,132 @@ export class EncodedRecords {
       b.supLo.push(ck.supLo);
     }
     this.length++;
+  }
+}
+
+/** One batch's columns as plain data (EncodedBatch without its string table), as a worker posts them. */
+export interface BatchColumns {
+  length: number;
+  idHi: Uint32Array;
+  idLo: Uint32Array;
+  subject: Uint32Array;
+  agency: Uint32Array;
+  basis: Uint32Array;
+  kind: Uint16Array;
+  occurred: Uint16Array;
+  reported: Uint16Array;
+  amount: Float64Array;
+  severity: Uint16Array;
+  level: Uint8Array;
+  status: Uint8Array;
+  line: Uint32Array;
+  supRow: number[];
+  supHi: number[];
+  supLo: number[];
+}
+
+/** A part of a file's encoded records as plain data: its own string table and batches (parallel ingest, 0176). */
+export interface EncodedParts {
+  subjects: string[];
+  subjectTypes: Uint8Array;
+  agencies: string[];
+  bases: string[];
+  batches: BatchColumns[];
+  length: number;
+}
+
+const COPIED = [
+  'idHi',
+  'idLo',
+  'kind',
+  'occurred',
+  'reported',
+  'amount',
+  'severity',
+  'level',
+  'status',
+] as const;
+
+/** `records` as plain data, with the typed arrays to transfer (not copy) when it is posted to another thread. */
+export function encodedParts(records: EncodedRecords): { parts: EncodedParts; transfer: ArrayBuffer[] } {
+  const s = records.strings;
+  const transfer: ArrayBuffer[] = [];
+  const batches = records.batches.map((b) => {
+    const c: BatchColumns = {
+      length: b.length,
+      idHi: b.idHi,
+      idLo: b.idLo,
+      subject: b.subject,
+      agency: b.agency,
+      basis: b.basis,
+      kind: b.kind,
+      occurred: b.occurred,
+      reported: b.reported,
+      amount: b.amount,
+      severity: b.severity,
+      level: b.level,
+      status: b.status,
+      line: b.line,
+      supRow: b.supRow,
+      supHi: b.supHi,
+      supLo: b.supLo,
+    };
+    for (const k of [...COPIED, 'subject', 'agency', 'basis', 'line'] as const)
+      transfer.push(c[k].buffer as ArrayBuffer);
+    return c;
+  });
+  const parts: EncodedParts = {
+    subjects: s.subjects,
+    subjectTypes: s.subjectTypes.subarray(0, s.subjects.length),
+    agencies: s.agencies,
+    bases: s.bases,
+    batches,
+    length: records.length,
+  };
+  return { parts, transfer };
+}
+
+/**
+ * Append the records of a later part of the same file, in order, as if they had been pushed here: its strings are
+ * mapped into this table and its rows continue the current batch, so batches are still cut every `batchSize` records
+ * of the file (the units a stopped ingest has acknowledged). `lineOffset` is added to each line.
+ */
+export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: number): void {
+  const s = to.strings;
+  const subj = new Uint32Array(p.subjects.length);
+  for (let i = 0; i < subj.length; i++)
+    subj[i] = s.subject(p.subjects[i]!, p.subjectTypes[i]! as SubjectTypeCode);
+  const ag = new Uint32Array(p.agencies.length);
+  for (let i = 0; i < ag.length; i++) ag[i] = s.agency(p.agencies[i]!);
+  const bs = new Uint32Array(p.bases.length);
+  for (let i = 0; i < bs.length; i++) bs[i] = s.basis(p.bases[i]!);
+  for (const src of p.batches) {
+    let from = 0;
+    let sup = 0;
+    while (from < src.length) {
+      const b = to.open();
+      const n = Math.min(src.length - from, b.capacity - b.length);
+      const at = b.length;
+      for (const k of COPIED) b[k].set(src[k].subarray(from, from + n), at);
+      const sS = src.subject;
+      const sA = src.agency;
+      const sB = src.basis;
+      const sL = src.line;
+      for (let k = 0; k < n; k++) {
+        b.subject[at + k] = subj[sS[from + k]!]!;
+        b.agency[at + k] = ag[sA[from + k]!]!;
+        b.basis[at + k] = bs[sB[from + k]!]!;
+        b.line[at + k] = sL[from + k]! + lineOffset;
+      }
+      for (; sup < src.supRow.length && src.supRow[sup]! < from + n; sup++) {
+        b.supRow.push(src.supRow[sup]! - from + at);
+        b.supHi.push(src.supHi[sup]!);
+        b.supLo.push(src.supLo[sup]!);
+      }
+      b.length += n;
+      to.length += n;
+      from += n;
+    }
   }
 }
 

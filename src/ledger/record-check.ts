@@ -1,6 +1,6 @@
 // Validation at the ledger's door: the reference check (core validateRecord plus ledger rules) and a fast path
 // proven equal to it by differential tests, which also leaves each valid record's encoded fields behind.
-import { levelCode, validateRecord, type Catalogue } from '../core/catalogue.js';
+import { levelCode, validateRecord, type Catalogue } from '../core/catalogue-model.js';
 import { toEpochDay } from '../core/dates.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { validateSubjectId } from '../core/identifiers.js';

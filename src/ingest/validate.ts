@@ -1,0 +1,142 @@
+// Validation of a file's rows (all of it, or a byte range of a CSV for parallel ingest): the valid records a read
+// chunk at a time, every problem reported at its file line, storage limits checked as validation.
+import type { Catalogue } from '../core/catalogue.js';
+import { MosaicError, type Issue } from '../core/errors.js';
+import type { CreditRecord } from '../core/types.js';
+import type { EncodedRecords } from '../ledger/encoded.js';
+import { MAX_AGENCIES } from '../ledger/ledger.js';
+import { RecordChecker } from '../ledger/record-check.js';
+import { CsvRecordBuilder } from './fast-rows.js';
+import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
+import { readRows, rowObject, type ByteRange } from './source.js';
+
+/** The counts validation keeps (IngestSummary's). */
+export interface RowCounts {
+  rows: number;
+  rejected: number;
+}
+
+export async function* validRecords(
+  cat: Catalogue,
+  file: string,
+  format: 'csv' | 'jsonl',
+  onBytes: (n: number) => void,
+  report: (issues: Issue[]) => void,
+  summary: RowCounts,
+  limit: AgencyLimit,
+  checks: RowCheckOptions,
+  lines?: number[],
+  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
+  withIds = lines !== undefined,
+  /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
+  sink?: { encoded: EncodedRecords; full: () => boolean },
+  /** Sees each valid record with its line as it is accepted (after it is encoded). */
+  onValid?: (record: CreditRecord, line: number) => void,
+  /** CSV only: read just these bytes of the file (parallel ingest, 0176). */
+  range?: ByteRange,
+): AsyncGenerator<CreditRecord[]> {
+  // Records are yielded a read chunk at a time, not one by one: an async generator's step per record (a promise and
+  // a microtask each) cost about as much as checking the record.
+  // A bad header makes every row unreadable: stop at once, naming line 1.
+  let header: string[] = [];
+  let fast: CsvRecordBuilder | undefined;
+  // Subject ids are validated once per run of rows (the checker's memo), not once per record; with a sink, a subject
+  // already in the file's string table is known valid (and its lookup is the one the sink's push then reuses).
+  const strings = sink?.encoded.strings;
+  const ck = new RecordChecker(cat, strings ? (s) => strings.knownType(s) : undefined);
+  const onHeader = (names: string[]) => {
+    const issues = checkColumns(names, { file, line: 1 });
+    if (issues.length) throw new MosaicError(issues);
+    header = names;
+    fast = new CsvRecordBuilder(names, ck, checks);
+  };
+  let sinceMemo = 0;
+  for await (const rows of readRows(file, format, onBytes, onHeader, true, range)) {
+    const out: CreditRecord[] = [];
+    if (lines) lines.length = 0;
+    for (const row of rows) {
+      summary.rows++;
+      if ((!row.value && !row.fields) || row.issues.length) {
+        summary.rejected++;
+        report(row.issues);
+        continue;
+      }
+      if (++sinceMemo === 100_000) {
+        sinceMemo = 0;
+        ck.beginBatch();
+      }
+      // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
+      const encode = sink !== undefined && !sink.full();
+      let record =
+        row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
+      // The fast path left this record's encoded fields in the checker's slots.
+      let inSlots = record !== undefined;
+      if (!record) {
+        const value = row.value ?? rowObject(header, row.fields!);
+        const res = rowToRecord(value, { file, line: row.line }, cat, format === 'csv', checks);
+        if (!res.record) {
+          summary.rejected++;
+          report(res.issues);
+          continue;
+        }
+        record = res.record;
+        inSlots = false;
+      }
+      if (!limit.admit(record.agency)) {
+        summary.rejected++;
+        report([
+          {
+            code: 'ledger.dictionary_full',
+            message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
+            location: { file, line: row.line },
+          },
+        ]);
+        continue;
+      }
+      if (encode) {
+        // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
+        if (!inSlots && !ck.ok(record))
+          throw new MosaicError({
+            code: 'ledger.internal',
+            message: 'a row passed the reference check but not the fast check',
+            location: { file, line: row.line },
+          });
+        sink.encoded.push(ck, record, row.line);
+      }
+      onValid?.(record, row.line);
+      lines?.push(row.line);
+      out.push(record);
+    }
+    if (out.length) yield out;
+  }
+}
+
+/** Distinct agencies of the ledger plus those admitted from the file so far, refusing any past MAX_AGENCIES. */
+export class AgencyLimit {
+  private readonly known: Set<string>;
+  private last = '';
+
+  constructor(stored: readonly string[]) {
+    this.known = new Set(stored);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** The ledger's agencies and those admitted so far. */
+  get all(): ReadonlySet<string> {
+    return this.known;
+  }
+
+  admit(agency: string): boolean {
+    // Files usually hold long runs of one agency: skip the hash lookup for a repeat.
+    if (agency === this.last) return true;
+    if (!this.known.has(agency)) {
+      if (this.known.size >= MAX_AGENCIES) return false;
+      this.known.add(agency);
+    }
+    this.last = agency;
+    return true;
+  }
+}
