@@ -145,25 +145,52 @@ export function writePopulationPart(
   const fd = openSync(file, 'w');
   let rows = 0;
   try {
-    let lines: string[] = [POPULATION_HEADER];
+    // Each line is encoded into a small reused buffer as soon as it is made, so it dies young (decision 0161: lines
+    // kept for a chunk outlived scavenges at the run's memory peak) and no chunk of text is joined (decision 0171).
+    const out = new LineWriter(fd, POPULATION_BUFFER_BYTES);
+    out.line(POPULATION_HEADER);
     for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
       if (P.birth[i]! > 0x7ffffff0) continue;
-      lines.push(populationLine(world, d, i, idOf));
+      out.line(populationLine(world, d, i, idOf));
       rows++;
-      // Small chunks: a chunk's lines die young. At 20,000 lines each chunk outlived a scavenge, and the two workers'
-      // old generations grew by ≈ 90 MB of dead lines while they wrote, at the run's memory peak (decision 0161).
-      if (lines.length >= 1024) {
-        lines.push('');
-        writeSync(fd, lines.join('\n'));
-        lines = [];
-      }
     }
-    lines.push('');
-    if (lines.length > 1) writeSync(fd, lines.join('\n'));
+    out.flush();
   } finally {
     closeSync(fd);
   }
   return rows;
+}
+
+/** Bytes of population text encoded before each write. */
+const POPULATION_BUFFER_BYTES = 1 << 17;
+
+/** Lines, each followed by a newline, encoded as UTF-8 into a reused buffer and written to `fd` whenever it fills. */
+class LineWriter {
+  private readonly buf: Buffer;
+  private at = 0;
+  constructor(
+    private readonly fd: number,
+    bytes: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
+
+  line(text: string): void {
+    // 3 bytes per UTF-16 unit bound the UTF-8 length of any line.
+    const most = (text.length + 1) * 3;
+    if (this.at + most > this.buf.length) this.flush();
+    if (most > this.buf.length) {
+      writeSync(this.fd, text + '\n');
+      return;
+    }
+    this.at += this.buf.write(text, this.at, 'utf8');
+    this.buf[this.at++] = 0x0a;
+  }
+
+  flush(): void {
+    if (this.at) writeSync(this.fd, this.buf, 0, this.at);
+    this.at = 0;
+  }
 }
 
 export class RunWriter {
