@@ -86,11 +86,27 @@ export function eventLine(e: EventBuffers, k: number, id: string): string {
 export function eventsCsv(e: EventBuffers, idOf: (subject: number) => string): Uint8Array {
   const n = e.id.length;
   if (!n) return new Uint8Array(0);
-  const lines: string[] = [];
-  for (let k = 0; k < n; k++) lines.push(eventLine(e, k, idOf(e.subject[k]!)));
-  lines.push('');
-  return new TextEncoder().encode(lines.join('\n'));
+  // Each line is encoded as soon as it is made (no array of lines, no joined text to encode again, decision 0171),
+  // into a buffer of its own (transferred to the main thread whole) that doubles when a line would not fit.
+  let buf = Buffer.from(new ArrayBuffer(n * EVENT_LINE_BYTES));
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const line = eventLine(e, k, idOf(e.subject[k]!));
+    // 3 bytes per UTF-16 unit bound the UTF-8 length of any line.
+    const most = (line.length + 1) * 3;
+    if (at + most > buf.length) {
+      const grown = Buffer.from(new ArrayBuffer(Math.max(buf.length * 2, at + most)));
+      buf.copy(grown, 0, 0, at);
+      buf = grown;
+    }
+    at += buf.write(line, at, 'utf8');
+    buf[at++] = 0x0a;
+  }
+  return new Uint8Array(buf.buffer, 0, at);
 }
+
+/** Bytes first set aside per event line (a line is ≈ 80–90 bytes; the buffer grows if they are longer). */
+const EVENT_LINE_BYTES = 96;
 
 export const POPULATION_HEADER =
   'id,household,district,village,hukou,sex,birth_date,death_date,education,income,occupation,state_personnel,village_cadre,party_member,collector,legal_representative,consent,driver,mother,father,spouse,employer';
