@@ -6,6 +6,7 @@ import type { CreditRecord } from '../core/types.js';
 import { takeAttempts, takeEvents, type Attempts, type EventBuffers, type ListingAsk } from './buffers.js';
 import { DistrictContext, type DistrictInit } from './district-context.js';
 import type { Model } from './model.js';
+import type { RecordColumnsMsg } from './record-codec.js';
 import { AnnualReportsProcess } from './processes/annual-reports.js';
 import { AppraisalProcess } from './processes/appraisal.js';
 import { AwarenessProcess } from './processes/awareness.js';
@@ -42,6 +43,8 @@ export { MSG_CHILD_BORN, MSG_LISTED, MSG_LISTING_ENDED, MSG_LISTING_REFUSED } fr
 export interface DistrictOutput {
   district: number;
   records: CreditRecord[];
+  /** The records as columns when a worker sent them (record-codec.ts; `records` is then empty). */
+  recordCols?: RecordColumnsMsg;
   /** Global subject index (persons first, then firms at persons.length + firm) of each record. */
   recordSubject: Int32Array;
   events: EventBuffers;

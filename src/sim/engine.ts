@@ -29,6 +29,7 @@ import { RecordMirror } from './mirror.js';
 import { compileModel, type Model } from './model.js';
 import { RunWriter } from './output.js';
 import { prepareRunDir } from './run-dir.js';
+import { decodeRecords } from './record-codec.js';
 import { RegisterFeed, personId, subjectIds } from './register.js';
 import { InlineRunner, WorkerRunner, type DistrictRunner, type RunnerInit } from './runner.js';
 import { loadScenario, resolvePolicyPath, type Scenario } from './scenario.js';
@@ -477,6 +478,8 @@ async function mergeDistricts(
   const batchSubj: number[] = [];
   const born: number[] = [];
   const T = run.totals;
+  // The id a worker named the subject with: the register's (a birth not merged yet is named as it is registered).
+  const subjectOf = (s: number): string => run.ids[s] || personId(run.world, s);
   for (const d of outputs) {
     T.agentDays += d.agentDays;
     T.deaths += d.deaths;
@@ -497,7 +500,8 @@ async function mergeDistricts(
     for (let q = 0; q + 2 < d.outbox.length; q += 3)
       send(d.outbox[q + 1]!, [d.outbox[q]!, d.outbox[q + 1]!, d.outbox[q + 2]!]);
     await takeEvents(d.events, d.eventsCsv);
-    d.records.forEach((r, j) => {
+    const records = d.recordCols ? decodeRecords(d.recordCols, d.recordSubject, subjectOf) : d.records;
+    records.forEach((r, j) => {
       batch.push(r);
       batchSubj.push(d.recordSubject[j]!);
     });

@@ -86,11 +86,27 @@ export function eventLine(e: EventBuffers, k: number, id: string): string {
 export function eventsCsv(e: EventBuffers, idOf: (subject: number) => string): Uint8Array {
   const n = e.id.length;
   if (!n) return new Uint8Array(0);
-  const lines: string[] = [];
-  for (let k = 0; k < n; k++) lines.push(eventLine(e, k, idOf(e.subject[k]!)));
-  lines.push('');
-  return new TextEncoder().encode(lines.join('\n'));
+  // Each line is encoded as soon as it is made (no array of lines, no joined text to encode again, decision 0171),
+  // into a buffer of its own (transferred to the main thread whole) that doubles when a line would not fit.
+  let buf = Buffer.from(new ArrayBuffer(n * EVENT_LINE_BYTES));
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const line = eventLine(e, k, idOf(e.subject[k]!));
+    // 3 bytes per UTF-16 unit bound the UTF-8 length of any line.
+    const most = (line.length + 1) * 3;
+    if (at + most > buf.length) {
+      const grown = Buffer.from(new ArrayBuffer(Math.max(buf.length * 2, at + most)));
+      buf.copy(grown, 0, 0, at);
+      buf = grown;
+    }
+    at += buf.write(line, at, 'utf8');
+    buf[at++] = 0x0a;
+  }
+  return new Uint8Array(buf.buffer, 0, at);
 }
+
+/** Bytes first set aside per event line (a line is ≈ 80–90 bytes; the buffer grows if they are longer). */
+const EVENT_LINE_BYTES = 96;
 
 export const POPULATION_HEADER =
   'id,household,district,village,hukou,sex,birth_date,death_date,education,income,occupation,state_personnel,village_cadre,party_member,collector,legal_representative,consent,driver,mother,father,spouse,employer';
@@ -145,25 +161,52 @@ export function writePopulationPart(
   const fd = openSync(file, 'w');
   let rows = 0;
   try {
-    let lines: string[] = [POPULATION_HEADER];
+    // Each line is encoded into a small reused buffer as soon as it is made, so it dies young (decision 0161: lines
+    // kept for a chunk outlived scavenges at the run's memory peak) and no chunk of text is joined (decision 0171).
+    const out = new LineWriter(fd, POPULATION_BUFFER_BYTES);
+    out.line(POPULATION_HEADER);
     for (let i = d.personStart; i < d.personStart + d.personCap; i++) {
       if (P.birth[i]! > 0x7ffffff0) continue;
-      lines.push(populationLine(world, d, i, idOf));
+      out.line(populationLine(world, d, i, idOf));
       rows++;
-      // Small chunks: a chunk's lines die young. At 20,000 lines each chunk outlived a scavenge, and the two workers'
-      // old generations grew by ≈ 90 MB of dead lines while they wrote, at the run's memory peak (decision 0161).
-      if (lines.length >= 1024) {
-        lines.push('');
-        writeSync(fd, lines.join('\n'));
-        lines = [];
-      }
     }
-    lines.push('');
-    if (lines.length > 1) writeSync(fd, lines.join('\n'));
+    out.flush();
   } finally {
     closeSync(fd);
   }
   return rows;
+}
+
+/** Bytes of population text encoded before each write. */
+const POPULATION_BUFFER_BYTES = 1 << 17;
+
+/** Lines, each followed by a newline, encoded as UTF-8 into a reused buffer and written to `fd` whenever it fills. */
+class LineWriter {
+  private readonly buf: Buffer;
+  private at = 0;
+  constructor(
+    private readonly fd: number,
+    bytes: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
+
+  line(text: string): void {
+    // 3 bytes per UTF-16 unit bound the UTF-8 length of any line.
+    const most = (text.length + 1) * 3;
+    if (this.at + most > this.buf.length) this.flush();
+    if (most > this.buf.length) {
+      writeSync(this.fd, text + '\n');
+      return;
+    }
+    this.at += this.buf.write(text, this.at, 'utf8');
+    this.buf[this.at++] = 0x0a;
+  }
+
+  flush(): void {
+    if (this.at) writeSync(this.fd, this.buf, 0, this.at);
+    this.at = 0;
+  }
 }
 
 export class RunWriter {

@@ -9,6 +9,7 @@ import { HeapTrim, collectNow } from './heap.js';
 import { firmUscc, residentId } from './ids.js';
 import { join } from 'node:path';
 import { eventsCsv, writePopulationPart } from './output.js';
+import { encodeRecords, recordBuffers } from './record-codec.js';
 import type { World } from './world.js';
 
 const { scenario } = workerData as { scenario: WorkerScenario };
@@ -85,6 +86,10 @@ try {
           transfer.push(o.eventsCsv.buffer as ArrayBuffer);
         });
       for (const o of outputs) {
+        // Records cross as columns: structured clone of an object per record cost more than building them (0170).
+        o.recordCols = encodeRecords(o.records);
+        o.records = [];
+        transfer.push(...recordBuffers(o.recordCols));
         transfer.push(
           o.recordSubject.buffer as ArrayBuffer,
           o.outbox.buffer as ArrayBuffer,
