@@ -1,7 +1,7 @@
 // Server state in the PostgreSQL ledger's schema, through a small pool (reads run concurrently, writes in transactions).
 import pg from 'pg';
 import { MosaicError } from '../../core/errors.js';
-import { expand, normalizeRow, type Row, type StateDb, type StateQuery } from './state-db.js';
+import { expand, normalizeRow, type Column, type Row, type StateDb, type StateQuery } from './state-db.js';
 
 const INT8 = 20;
 /** BIGINT as a number: the server's sequence numbers stay far below 2^53. */
@@ -37,6 +37,33 @@ export class PgState implements StateDb {
     }
     return new PgState(pool, schema);
   }
+
+  /** Statement names by table and column list, for `insertRows`. */
+  private readonly inserts = new Map<string, string>();
+
+  /**
+   * The rows as one array per column, bound to a named `INSERT … SELECT * FROM unnest(…)`: one statement text for
+   * any number of rows, so each pooled connection parses and plans it once, where a multi-row INSERT's text (and
+   * plan) changed with the group's size. Values reach PostgreSQL as the same text parameters, inside array literals
+   * (pg quotes and escapes each element); null stays NULL. One statement: all rows are stored or none.
+   */
+  readonly insertRows = async (
+    table: string,
+    columns: readonly Column[],
+    rows: readonly Row[],
+  ): Promise<void> => {
+    if (!rows.length) return;
+    const key = `${table}(${columns.map(([n, t]) => `${n} ${t}`).join(',')})`;
+    let name = this.inserts.get(key);
+    if (!name) this.inserts.set(key, (name = `mosaic_state_insert_${this.inserts.size}`));
+    const arrays = columns.map(([, t], c) => `$${c + 1}::${t}[]`).join(', ');
+    await this.pool.query({
+      name,
+      text: `INSERT INTO ${this.prefix}${table} (${columns.map(([n]) => `"${n}"`).join(', ')})
+             SELECT * FROM unnest(${arrays})`,
+      values: columns.map(([n]) => rows.map((r) => r[n] ?? null)),
+    });
+  };
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const res = await this.pool.query(expand(sql, this.prefix), params as unknown[]);
