@@ -1,5 +1,5 @@
-// PgState.insertRows (decision 0173) against the multi-row INSERT it replaced for the access log: the same rows
-// stored for any strings, numbers and NULLs (and refused when that refused them), all of a call or none.
+// PgState.insertRows (decision 0173) against the unnamed multi-row INSERT it replaced for the access log: the same
+// rows stored for any strings, numbers and NULLs (and refused when that refused them), all of a call or none.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../../ledger/postgres/postgres.testkit.js';
@@ -43,12 +43,23 @@ await onPostgres('server state insertRows (postgres)', (url) =>
               s: fc.option(
                 fc.oneof(
                   fc.string({ maxLength: 30, unit: 'binary' }),
-                  fc.constantFrom('', 'a,b', '"q"', '\\', '{x}', 'NULL', 'null', ' sp ', 'é中\n\t', 'nul\u0000'),
+                  fc.constantFrom(
+                    '',
+                    'a,b',
+                    '"q"',
+                    '\\',
+                    '{x}',
+                    'NULL',
+                    'null',
+                    ' sp ',
+                    'é中\n\t',
+                    'nul\u0000',
+                  ),
                 ),
               ),
               n: fc.integer(),
             }),
-            { minLength: 1, maxLength: 20 },
+            { minLength: 1, maxLength: 40 }, // named (≤ 32 rows) and unnamed statements
           ),
           async (rs) => {
             const from = k;
@@ -85,10 +96,15 @@ await onPostgres('server state insertRows (postgres)', (url) =>
       expect(await read('ir', 999_999)).toEqual([{ k: 1_000_000, s: 'a', n: 1 }]);
     });
 
-    it('takes large groups in one statement (no parameter limit)', async () => {
-      const rows = Array.from({ length: 7000 }, (_, i) => ({ k: 2_000_000 + i, s: `r${i}`, n: i }));
+    it('takes groups past the parameter limit in one transaction, all or nothing', async () => {
+      // 30,000 rows × 3 columns is two statements (65,535 parameters at most each).
+      const rows = Array.from({ length: 30_000 }, (_, i) => ({ k: 2_000_000 + i, s: `r${i}`, n: i }));
+      await expect(
+        db.insertRows('ir', cols, [...rows, { k: 2_000_000, s: 'again', n: 0 }]),
+      ).rejects.toThrow();
+      expect((await read('ir', 1_999_999)).length).toBe(0);
       await db.insertRows('ir', cols, rows);
-      expect((await read('ir', 1_999_999)).length).toBe(7000);
+      expect((await read('ir', 1_999_999)).length).toBe(30_000);
     });
   }),
 );
