@@ -3,7 +3,7 @@
 import { fromEpochDay, toEpochDay } from '../core/dates.js';
 import type { CreditRecord, Subject } from '../core/types.js';
 import { decideReference } from '../schemes/lists/decide.js';
-import { activeOn, entriesOf, statementOf } from '../schemes/lists/lifecycle.js';
+import { activeOn, entriesOf, statementOf, type ListEntry } from '../schemes/lists/lifecycle.js';
 import type { ListPolicy } from '../schemes/lists/policy.js';
 import { Register } from '../schemes/lists/register.js';
 import { describeNeed, FieldNeeds, type FieldNeed } from '../schemes/municipal/field-needs.js';
@@ -186,7 +186,16 @@ export function explainSubject(input: {
     // Made once: every action's decision below reads the same statements (entriesOf only reads them).
     const own = input.records.filter((r) => kinds!.has(r.kind)).map(statementOf);
     const statementsOf = (s: string) => (s === id ? own : []);
-    for (const e of activeOn(entriesOf(policy, statementsOf(id), { knownAsOf: day }).entries, day)) {
+    // Each source's entries in force, derived once for the lists below and every action's decision (each decision
+    // derived them again: a third of a report's allocations for a listed subject, decision 0172).
+    const active = new Map<string, ListEntry[]>();
+    const activeOf = (s: string): ListEntry[] => {
+      let e = active.get(s);
+      if (!e)
+        active.set(s, (e = activeOn(entriesOf(policy, statementsOf(s), { knownAsOf: day }).entries, day)));
+      return e;
+    };
+    for (const e of activeOf(id)) {
       const def = policy.list(e.list);
       const until = e.until === null ? null : fromEpochDay(e.until);
       result.lists.push({
@@ -203,7 +212,10 @@ export function explainSubject(input: {
       const type = register.typeOf(id);
       for (const a of policy.actions) {
         if (!a.subjects.includes(type)) continue;
-        const d = decideReference(policy, register, statementsOf, id, a.id, day, { knownAsOf: day });
+        const d = decideReference(policy, register, statementsOf, id, a.id, day, {
+          knownAsOf: day,
+          activeOf,
+        });
         for (const r of d.reasons)
           result.measures.push({
             action: a.id,

@@ -296,8 +296,9 @@ export class AccessLog {
       );
     };
     // DuckDB takes the group as one prepared statement over one JSON value (a third of a multi-row INSERT's cost
-    // per row); elsewhere one statement is atomic by itself, and a BEGIN/COMMIT round trip around it would double
-    // a small group's cost.
+    // per row), PostgreSQL as a multi-row INSERT named per group size (planned once per connection and size, decision
+    // 0173); a store without either gets the unnamed INSERT, one statement being atomic by itself (a BEGIN/COMMIT
+    // round trip around it would double a small group's cost).
     if (this.db.insertRows) await this.db.insertRows('server_access_log', COLUMNS, rows, json);
     else if (rows.length <= GROUP_STATEMENT) await insert(this.db, rows);
     else

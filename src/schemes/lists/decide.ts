@@ -150,13 +150,22 @@ export function decideReference(
   subject: string,
   action: string,
   day: number,
-  opts: { knownAsOf?: number } = {},
+  opts: {
+    knownAsOf?: number;
+    /**
+     * A source's entries in force on `day` (what `activeOn(entriesOf(…))` gives from its statements, known as of
+     * `knownAsOf`), for a caller that decides many actions on one day and keeps them rather than deriving them again.
+     */
+    activeOf?: (source: string) => readonly ListEntry[];
+  } = {},
 ): Decision {
   checkAction(policy, register, subject, action);
   const reasons: Reason[] = [];
   for (const link of register.sourcesOf(subject)) {
-    const { entries } = entriesOf(policy, statementsOf(link.source), opts);
-    for (const e of activeOn(entries, day))
+    const active =
+      opts.activeOf?.(link.source) ??
+      activeOn(entriesOf(policy, statementsOf(link.source), { knownAsOf: opts.knownAsOf }).entries, day);
+    for (const e of active)
       for (const { am, effect } of measuresReaching(policy, e, link.relation, action, day))
         reasons.push(reasonFor(policy, e, am, link.relation, effect));
   }

@@ -28,8 +28,9 @@ interface Def {
 
 /**
  * The value as Zod's encode would output it, for a value the schema admits: objects keep the schema's keys in the
- * schema's order (unknown keys dropped), optional and nullable pass their inner value. Undefined when the schema
- * holds a type this does not handle (then the caller keeps Zod's serializer).
+ * schema's order (unknown keys dropped), optional and nullable pass their inner value, readonly its inner value, and
+ * `z.any()` the value itself (Zod neither checks nor copies it). Undefined when the schema holds a type this does not
+ * handle (then the caller keeps Zod's serializer).
  */
 export function projector(schema: z.ZodType): Project | undefined {
   const make = (def: Def): Project | undefined => {
@@ -38,7 +39,10 @@ export function projector(schema: z.ZodType): Project | undefined {
       case 'number':
       case 'boolean':
       case 'enum':
+      case 'any':
         return (v) => v;
+      case 'readonly':
+        return make(def.innerType!._zod.def);
       case 'optional':
       case 'nullable': {
         const inner = make(def.innerType!._zod.def);

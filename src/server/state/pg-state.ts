@@ -1,9 +1,11 @@
 // Server state in the PostgreSQL ledger's schema, through a small pool (reads run concurrently, writes in transactions).
 import pg from 'pg';
 import { MosaicError } from '../../core/errors.js';
-import { expand, normalizeRow, type Row, type StateDb, type StateQuery } from './state-db.js';
+import { expand, normalizeRow, type Column, type Row, type StateDb, type StateQuery } from './state-db.js';
 
 const INT8 = 20;
+/** Groups of up to this many rows get a named statement each (the access log's groups under load are small). */
+const NAMED_ROWS = 32;
 /** BIGINT as a number: the server's sequence numbers stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -37,6 +39,45 @@ export class PgState implements StateDb {
     }
     return new PgState(pool, schema);
   }
+
+  /** Statement names by table, column list and row count, for `insertRows`. */
+  private readonly inserts = new Map<string, string>();
+
+  /**
+   * The rows as one multi-row INSERT with a placeholder per column per row, as a named statement for groups of up to
+   * NAMED_ROWS rows (one per size), so each pooled connection parses and plans each size once; larger groups go
+   * unnamed, in statements of at most 65,535 parameters (one transaction). Values are bound as before.
+   */
+  readonly insertRows = async (
+    table: string,
+    columns: readonly Column[],
+    rows: readonly Row[],
+  ): Promise<void> => {
+    if (!rows.length) return;
+    const names = columns.map(([n]) => `"${n}"`).join(', ');
+    const text = (n: number) =>
+      `INSERT INTO ${this.prefix}${table} (${names}) VALUES ${Array.from(
+        { length: n },
+        (_, j) => `(${columns.map((_, c) => `$${j * columns.length + c + 1}`).join(', ')})`,
+      ).join(', ')}`;
+    const values = (part: readonly Row[]) => part.flatMap((r) => columns.map(([n]) => r[n] ?? null));
+    if (rows.length <= NAMED_ROWS) {
+      const key = `${table}(${columns.map(([n, t]) => `${n} ${t}`).join(',')})×${rows.length}`;
+      let name = this.inserts.get(key);
+      if (!name) this.inserts.set(key, (name = `mosaic_state_insert_${this.inserts.size}`));
+      await this.pool.query({ name, text: text(rows.length), values: values(rows) });
+      return;
+    }
+    const per = Math.floor(65_535 / columns.length);
+    if (rows.length <= per) await this.pool.query(text(rows.length), values(rows));
+    else
+      await this.tx(async (q) => {
+        for (let i = 0; i < rows.length; i += per) {
+          const part = rows.slice(i, i + per);
+          await q.query(text(part.length), values(part));
+        }
+      });
+  };
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const res = await this.pool.query(expand(sql, this.prefix), params as unknown[]);
