@@ -169,21 +169,12 @@ export async function ingestFile(
         );
       try {
         await drain(
-          validRecords(
-            cat,
-            file,
-            format,
-            onBytes,
-            report,
-            summary,
-            limit,
-            checks,
-            undefined,
-            false,
+          validRecords(cat, file, format, onBytes, report, summary, limit, checks, {
+            withIds: false,
             sink,
-            note,
+            onValid: note,
             range,
-          ),
+          }),
         );
       } catch (err) {
         second?.stop();
@@ -244,7 +235,7 @@ export async function ingestFile(
           quiet,
           limit,
           checks,
-          lines,
+          { lines },
         ))
           for (let i = 0; i < recs.length; i++) yield { line: lines[i]!, record: recs[i]! };
       };
@@ -317,7 +308,7 @@ export async function ingestFile(
       summary,
       limit,
       checks,
-      chunkLines,
+      { lines: chunkLines },
     ))
       for (let i = 0; i < recs.length; i++) {
         batch.push(recs[i]!);

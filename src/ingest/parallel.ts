@@ -80,21 +80,11 @@ export async function validateRange(
     },
   };
   const none = () => undefined;
-  for await (const _ of validRecords(
-    cat,
-    job.file,
-    'csv',
-    none,
-    report,
-    counts,
-    limit,
-    job.checks,
-    undefined,
-    false,
+  for await (const _ of validRecords(cat, job.file, 'csv', none, report, counts, limit, job.checks, {
+    withIds: false,
     sink,
-    undefined,
-    job.range,
-  )) {
+    range: job.range,
+  })) {
     // the records are in `encoded`
   }
   const stored = new Set(job.stored);

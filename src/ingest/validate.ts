@@ -16,6 +16,20 @@ export interface RowCounts {
   rejected: number;
 }
 
+/** What a caller of validRecords wants besides the valid records. */
+export interface ValidateOptions {
+  /** Filled with the lines of the records each step yields. */
+  lines?: number[];
+  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
+  withIds?: boolean;
+  /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
+  sink?: { encoded: EncodedRecords; full: () => boolean };
+  /** Sees each valid record with its line as it is accepted (after it is encoded). */
+  onValid?: (record: CreditRecord, line: number) => void;
+  /** CSV only: read just these bytes of the file (parallel ingest, 0176). */
+  range?: ByteRange;
+}
+
 export async function* validRecords(
   cat: Catalogue,
   file: string,
@@ -25,16 +39,9 @@ export async function* validRecords(
   summary: RowCounts,
   limit: AgencyLimit,
   checks: RowCheckOptions,
-  lines?: number[],
-  /** Give each record its id, sealed for the ledger (the store pass); validation alone needs none (0072). */
-  withIds = lines !== undefined,
-  /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
-  sink?: { encoded: EncodedRecords; full: () => boolean },
-  /** Sees each valid record with its line as it is accepted (after it is encoded). */
-  onValid?: (record: CreditRecord, line: number) => void,
-  /** CSV only: read just these bytes of the file (parallel ingest, 0176). */
-  range?: ByteRange,
+  opts: ValidateOptions = {},
 ): AsyncGenerator<CreditRecord[]> {
+  const { lines, withIds = lines !== undefined, sink, onValid, range } = opts;
   // Records are yielded a read chunk at a time, not one by one: an async generator's step per record (a promise and
   // a microtask each) cost about as much as checking the record.
   // A bad header makes every row unreadable: stop at once, naming line 1.
