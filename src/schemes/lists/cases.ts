@@ -11,7 +11,7 @@ import { readYaml, validateYaml } from '../../core/yaml-doc.js';
 import { decideReference, type Decision } from './decide.js';
 import { DecisionIndex } from './decision-index.js';
 import { dutiesOf } from './duties.js';
-import { entriesOf, statementOf, type ListStatement } from './lifecycle.js';
+import { entriesOf, statementsBySubject } from './lifecycle.js';
 import type { ListPolicy } from './policy.js';
 import { Register } from './register.js';
 import {
@@ -279,13 +279,7 @@ export function runCases(policy: ListPolicy, calendar: WorkingCalendar, dir: str
     for (const c of doc.cases) {
       const { subjects, records, alias } = caseWorld(doc, c);
       const register = new Register(subjects);
-      const stmts = new Map<string, ListStatement[]>();
-      for (const r of records) {
-        const arr = stmts.get(r.subject) ?? [];
-        arr.push(statementOf(r));
-        stmts.set(r.subject, arr);
-      }
-      const of = (id: string) => stmts.get(id) ?? [];
+      const of = statementsBySubject(records);
       const index = new DecisionIndex(policy, subjects);
       for (const r of records) index.apply(r);
       const failures: string[] = [];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toEpochDay } from '../../core/dates.js';
 import { Rng } from '../../core/rng.js';
 import { decideReference } from './decide.js';
-import { activeOn, entriesOf, statementOf, type ListEntry, type ListStatement } from './lifecycle.js';
+import { activeOn, entriesOf, statementsBySubject, type ListEntry } from './lifecycle.js';
 import { shippedListPolicy } from './policy.js';
 import { Register } from './register.js';
 import { randomListWorld } from './synthetic.js';
@@ -23,13 +23,7 @@ describe('decideReference with kept entries', () => {
         from: '2014-01-01',
         to: '2027-12-31',
       });
-      const stmts = new Map<string, ListStatement[]>();
-      for (const r of w.records) {
-        const a = stmts.get(r.subject) ?? [];
-        a.push(statementOf(r));
-        stmts.set(r.subject, a);
-      }
-      const of = (id: string) => stmts.get(id) ?? [];
+      const of = statementsBySubject(w.records);
       const register = new Register(w.subjects);
       for (let q = 0; q < 6; q++) {
         const day = rng.range(toEpochDay('2014-01-01'), toEpochDay('2030-12-31'));

@@ -6,7 +6,7 @@ import { Rng } from '../../core/rng.js';
 import type { CreditRecord } from '../../core/types.js';
 import { decideReference, type Decision } from './decide.js';
 import { DecisionIndex } from './decision-index.js';
-import { entriesOf, statementOf, type ListStatement } from './lifecycle.js';
+import { entriesOf, statementsBySubject } from './lifecycle.js';
 import { OUTCOME_CODE, shippedListPolicy } from './policy.js';
 import { Register } from './register.js';
 import { columnsOf, randomListWorld } from './synthetic.js';
@@ -23,13 +23,7 @@ function world(seed: number) {
     from: '2014-01-01',
     to: '2027-12-31',
   });
-  const stmts = new Map<string, ListStatement[]>();
-  for (const r of w.records) {
-    const a = stmts.get(r.subject) ?? [];
-    a.push(statementOf(r));
-    stmts.set(r.subject, a);
-  }
-  return { ...w, register: new Register(w.subjects), of: (id: string) => stmts.get(id) ?? [] };
+  return { ...w, register: new Register(w.subjects), of: statementsBySubject(w.records) };
 }
 
 /** A ledger stand-in for `sync`: full records of one subject. */

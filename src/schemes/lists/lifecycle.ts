@@ -44,6 +44,17 @@ export function statementOf(r: CreditRecord): ListStatement {
   return s;
 }
 
+/** Every record's lifecycle statement, grouped by subject: the `of` a reference decision reads (none: an empty list). */
+export function statementsBySubject(records: Iterable<CreditRecord>): (id: string) => ListStatement[] {
+  const stmts = new Map<string, ListStatement[]>();
+  for (const r of records) {
+    const a = stmts.get(r.subject);
+    if (a) a.push(statementOf(r));
+    else stmts.set(r.subject, [statementOf(r)]);
+  }
+  return (id) => stmts.get(id) ?? [];
+}
+
 export type EndCause = 'term' | 'deletion' | 'withdrawal' | 'correction';
 
 /**
