@@ -33,6 +33,8 @@ interface Load {
   seconds: number;
   p50: number;
   p99: number;
+  /** Open loop only. */
+  max?: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -420,15 +422,22 @@ export const serverBench: BenchModule = {
           items: paths,
           connections: 16,
         };
-        await load({ ...cfg, duration: 2, overallRate: 100 });
-        const res = await load({ ...cfg, duration, overallRate: 200 });
+        // Warm-up at the measured rate (JIT tiers and PostgreSQL's buffers: the first thousand reports cost up to
+        // twice the CPU of later ones), then at least 10 s measured, so the p99 is not the tenth-worst of 1,000.
+        const measured = Math.max(10, duration);
+        await load({ ...cfg, duration: measured, overallRate: 200 });
+        const res = await load({ ...cfg, duration: measured, overallRate: 200 });
         bc.log(`report ${JSON.stringify(res)}`);
+        // The same rate as autocannon sends it (each connection's share back to back at each second's start), the
+        // schedule of runs before 2026-12-05: its p99 is the queue of a 16-request burst.
+        const bursts = await load({ ...cfg, duration: measured, overallRate: 200, bursts: true });
+        bc.log(`report, autocannon's bursts ${JSON.stringify(bursts)}`);
         figures.push({
           name: `Credit report route, PostgreSQL, ${nSubjects} subjects / ${nRecords} records, fixed 200 req/s`,
           value: res.p99,
           unit: 'ms p99',
           target: 'p99 ≤ 20 ms at 200 requests/s',
-          note: `p50 ${res.p50} ms, achieved ${res.rps} req/s, non-2xx ${res.non2xx}, ${duration} s`,
+          note: `open loop, requests evenly spaced, latency from each one's due time; p50 ${res.p50} ms, max ${res.max} ms, achieved ${res.rps.toFixed(1)} req/s, non-2xx ${res.non2xx}, ${measured} s after ${measured} s of warm-up; server CPU ${res.cpuUs} µs/report; autocannon's per-second bursts: p99 ${bursts.p99} ms, p50 ${bursts.p50} ms`,
         });
         await app.close();
         await ctx.close();
