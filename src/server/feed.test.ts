@@ -1,4 +1,6 @@
-// The feed journal: each (list, record) once, sequence numbers contiguous, a retried batch adding nothing.
+// The feed journal: each (list, record) once, sequence numbers contiguous, a retried batch adding nothing; reads
+// after a cursor equal to the plain ordered query; a webhook body equal to JSON.stringify of its parts.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord, type CreditRecord } from '../core/types.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -7,6 +9,7 @@ import { shippedListPolicy } from '../schemes/lists/policy.js';
 import { Feed } from './feed.js';
 import { openState } from './state/open-state.js';
 import type { StateDb } from './state/state-db.js';
+import { deliveryBody } from './webhooks.js';
 
 const listing = (n: number): CreditRecord =>
   makeRecord({
@@ -61,5 +64,57 @@ describe('Feed.record', () => {
     expect(new Set(all.map((c) => c.record)).size).toBe(1203);
     expect(all[0]!.statement).toEqual(listing(1));
     expect(all.at(-1)!.record).toBe(listing(5000).id);
+  });
+});
+
+describe('Feed.since', () => {
+  let ledger: Ledger;
+  let state: StateDb;
+  let feed: Feed;
+  const N = 3000;
+  beforeAll(async () => {
+    ledger = await openLedger({ adapter: 'duckdb', file: ':memory:', threads: 1 });
+    state = await openState(ledger);
+    feed = new Feed(state, shippedListPolicy());
+    // Two lists interleaved unevenly (list b is sparse and clustered), so windows come back part-full or empty.
+    await state.query(
+      `INSERT INTO {t}server_feed SELECT i, CASE WHEN i % 7 = 0 OR (i > 2000 AND i < 2100) THEN 'b' ELSE 'a' END,
+         'listed', 's' || i, 'r' || i, '371003', 'x', '{}' FROM range(1, ${N + 1}) t(i)`,
+    );
+  });
+  afterAll(async () => {
+    await state.close();
+    await ledger.close();
+  });
+
+  it('reads in widening windows exactly what the open ordered query reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+        fc.integer({ min: 0, max: N + 5 }),
+        fc.integer({ min: 1, max: 1500 }),
+        async (list, cursor, limit) => {
+          const got = (await feed.since({ list, cursor, limit })).map((c) => c.seq);
+          const ref = await state.query<{ seq: number }>(
+            `SELECT seq FROM {t}server_feed WHERE seq > $1 ${list ? 'AND list = $2' : ''} ORDER BY seq LIMIT ${limit}`,
+            list ? [cursor, list] : [cursor],
+          );
+          expect(got).toEqual(ref.map((r) => Number(r.seq)));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('deliveryBody', () => {
+  it('is JSON.stringify of the subscription, the list and the changes', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.array(fc.jsonValue()), (sub, list, changes) => {
+        expect(deliveryBody(sub, list, JSON.stringify(changes))).toBe(
+          JSON.stringify({ subscription: sub, list, changes }),
+        );
+      }),
+    );
   });
 });

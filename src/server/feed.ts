@@ -87,15 +87,14 @@ export class Feed {
       );
       for (const x of rows) seen.add(`${x.list}\t${x.record}`);
     } else {
-      const ids = [...new Set(todo.map((t) => t.r.id))];
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const part = ids.slice(i, i + CHUNK);
-        const rows = await q.query<{ list: string; record: string }>(
-          `SELECT list, record FROM {t}server_feed WHERE record IN (${part.map((_, j) => `$${j + 1}`).join(', ')})`,
-          part,
-        );
-        for (const x of rows) seen.add(`${x.list}\t${x.record}`);
-      }
+      // The batch's ids as one JSON text: one scan of the feed per batch. `record IN ($1, …, $500)` scanned the
+      // whole feed once per 500 ids (0.9 s a 10k batch against a 1M-row feed).
+      const rows = await q.query<{ list: string; record: string }>(
+        `SELECT list, record FROM {t}server_feed
+         WHERE record IN (SELECT unnest(from_json($1::VARCHAR, '["VARCHAR"]')))`,
+        [JSON.stringify([...new Set(todo.map((t) => t.r.id))])],
+      );
+      for (const x of rows) seen.add(`${x.list}\t${x.record}`);
     }
     const [m] = await q.query<{ n: number | null }>(`SELECT max(seq) AS n FROM {t}server_feed`);
     let seq = Number(m?.n ?? 0);
@@ -125,15 +124,48 @@ export class Feed {
     return rows.length;
   }
 
+  /**
+   * The changes after `cursor`, in seq order, at most `limit` (fewer only when the feed holds no more). On DuckDB the
+   * read walks seq in widening windows: an open `seq > cursor ORDER BY seq LIMIT n` scans every row after the cursor
+   * (266 ms at cursor 0 of a 1M-row feed), where a bounded range skips the row groups outside it by their min/max;
+   * delivering 1M changes in pages of 1,000 was quadratic without it. PostgreSQL's primary-key index reads the open
+   * range directly.
+   */
   async since(opts: { list?: string; cursor: number; limit: number }): Promise<FeedChange[]> {
-    const params: unknown[] = [opts.cursor];
+    const limit = Math.max(1, Math.floor(opts.limit));
+    if (this.db.dialect !== 'duckdb') return this.range(opts.list, opts.cursor, undefined, limit);
+    // Writers serialize and commit in seq order, so no row at or below the head read here can appear later.
+    const head = await this.head();
+    const out: FeedChange[] = [];
+    let from = opts.cursor;
+    let width = 2 * limit;
+    while (out.length < limit && from < head) {
+      const to = Math.min(head, from + width);
+      for (const c of await this.range(opts.list, from, to, limit - out.length)) out.push(c);
+      from = to;
+      width *= 2;
+    }
+    return out;
+  }
+
+  private async range(
+    list: string | undefined,
+    after: number,
+    upTo: number | undefined,
+    limit: number,
+  ): Promise<FeedChange[]> {
+    const params: unknown[] = [after];
     let where = 'seq > $1';
-    if (opts.list !== undefined) {
-      params.push(opts.list);
-      where += ' AND list = $2';
+    if (upTo !== undefined) {
+      params.push(upTo);
+      where += ` AND seq <= $${params.length}`;
+    }
+    if (list !== undefined) {
+      params.push(list);
+      where += ` AND list = $${params.length}`;
     }
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT * FROM {t}server_feed WHERE ${where} ORDER BY seq LIMIT ${Math.max(1, Math.floor(opts.limit))}`,
+      `SELECT * FROM {t}server_feed WHERE ${where} ORDER BY seq LIMIT ${limit}`,
       params,
     );
     return rows.map((r) => ({

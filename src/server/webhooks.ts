@@ -93,26 +93,41 @@ export class Webhooks {
     }
   }
 
-  /** One pass over active subscriptions; returns how many deliveries succeeded. */
+  /**
+   * One pass over active subscriptions; returns how many deliveries succeeded. Subscriptions to one list at one
+   * cursor (the usual case: subscribers that keep up move together) share one read of the feed and one encoding of
+   * its changes, and are delivered to concurrently: ten subscribers cost one feed query per page, not ten in turn.
+   */
   async tick(): Promise<number> {
     const subs = await this.state.query<Sub>(
       `SELECT id, list, url, secret, delivered FROM {t}server_subscriptions WHERE active = 1 ORDER BY id`,
     );
-    let sent = 0;
+    const groups = new Map<string, Sub[]>();
+    const now = Date.now();
     for (const s of subs) {
-      if (this.stopped) break;
       const f = this.failures.get(s.id);
-      if (f && f.until > Date.now()) continue;
-      if (await this.deliver(s)) sent++;
+      if (f && f.until > now) continue;
+      const key = `${s.list}\u0000${Number(s.delivered)}`;
+      const g = groups.get(key);
+      if (g) g.push(s);
+      else groups.set(key, [s]);
     }
-    return sent;
+    const sent = await Promise.all(
+      [...groups.values()].map(async (g) => {
+        if (this.stopped) return 0;
+        const from = Number(g[0]!.delivered);
+        const changes = await this.feed.since({ list: g[0]!.list, cursor: from, limit: this.opts.batch });
+        if (!changes.length) return 0;
+        const json = JSON.stringify(changes);
+        const ok = await Promise.all(g.map((s) => this.deliver(s, from, changes.at(-1)!.seq, json)));
+        return ok.filter(Boolean).length;
+      }),
+    );
+    return sent.reduce((a, b) => a + b, 0);
   }
 
-  private async deliver(s: Sub): Promise<boolean> {
-    const from = Number(s.delivered);
-    const changes = await this.feed.since({ list: s.list, cursor: from, limit: this.opts.batch });
-    if (!changes.length) return false;
-    const body = JSON.stringify({ subscription: s.id, list: s.list, changes });
+  private async deliver(s: Sub, from: number, last: number, changesJson: string): Promise<boolean> {
+    const body = deliveryBody(s.id, s.list, changesJson);
     const t = Date.now();
     let ok: boolean;
     try {
@@ -143,8 +158,16 @@ export class Webhooks {
     // Only from where this delivery started: a replay issued meanwhile wins.
     await this.state.query(
       `UPDATE {t}server_subscriptions SET delivered = $1 WHERE id = $2 AND delivered = $3`,
-      [changes.at(-1)!.seq, s.id, from],
+      [last, s.id, from],
     );
     return true;
   }
+}
+
+/**
+ * A delivery's body: the bytes of `JSON.stringify({ subscription, list, changes })`, with the changes encoded once
+ * for every subscriber that receives them.
+ */
+export function deliveryBody(subscription: string, list: string, changesJson: string): string {
+  return `{"subscription":${JSON.stringify(subscription)},"list":${JSON.stringify(list)},"changes":${changesJson}}`;
 }
