@@ -228,6 +228,38 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
     expect(journalSegments(file)).toHaveLength(0);
   }, 60_000);
 
+  it('a fold takes the rows journalled when it starts; rows arriving meanwhile wait for the next fold', async () => {
+    const file = join(dir, 'fold-once.duckdb');
+    const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });
+    const s = await openState(l);
+    try {
+      const log = new AccessLog(s, { journal: file });
+      const entry = { actor: 'acc_1', role: 'firm', action: 'decision', target: 't', status: 200 };
+      for (let i = 0; i < 5; i++) await log.append(entry);
+      // A slow statement, as a busy DuckDB gives: rows keep arriving while it runs.
+      const insertRows = s.insertRows!.bind(s);
+      const statements: number[] = [];
+      let arrivals: Promise<unknown> | undefined;
+      (s as { insertRows: typeof insertRows }).insertRows = async (table, cols, rows, json) => {
+        statements.push(rows.length);
+        arrivals ??= Promise.all(Array.from({ length: 3 }, () => log.append(entry)));
+        await arrivals;
+        return insertRows(table, cols, rows, json);
+      };
+      await log.flush();
+      // One statement of the five: a fold chasing the three that arrived would have run a second one at once.
+      expect(statements).toEqual([5]);
+      expect(await s.query(`SELECT count(*)::INTEGER AS n FROM {t}server_access_log`)).toEqual([{ n: 5 }]);
+      expect(await log.rows()).toHaveLength(8);
+      expect(statements).toEqual([5, 3]);
+      expect((await log.verify()).ok).toBe(true);
+      await log.close();
+    } finally {
+      await s.close();
+      await l.close();
+    }
+  }, 60_000);
+
   it('an acknowledged row is durable in the journal before it is in the table; reads see it', async () => {
     const file = join(dir, 'ack.duckdb');
     const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });

@@ -318,14 +318,17 @@ export class AccessLog {
   }
 
   /**
-   * Move the journalled rows into the table, in large statements, one fold at a time. A failed fold keeps its rows
-   * (they stay durable in the journal) and the next fold, or the next open, retries them.
+   * Move the rows journalled when the fold is asked for into the table, in large statements, one fold at a time. Rows
+   * that arrive while it runs wait for the next timer (or a reader's flush): a fold that chased them would insert a
+   * few dozen rows per statement, back to back, each with a transaction's fixed cost (decision 0179). A failed fold
+   * keeps its rows (they stay durable in the journal) and the next fold, or the next open, retries them.
    */
   private fold(): Promise<void> {
     if (this.foldTimer) clearTimeout(this.foldTimer);
     this.foldTimer = undefined;
+    const upTo = this.unfolded.at(-1)?.row.seq ?? 0;
     this.folding = this.folding.then(async () => {
-      while (this.unfolded.length) {
+      while (this.unfolded.length && this.foldedSeq < upTo) {
         const part = this.unfolded.slice(0, FOLD_STATEMENT);
         try {
           await this.insert(
@@ -341,6 +344,7 @@ export class AccessLog {
         this.foldedSeq = part.at(-1)!.row.seq;
         this.journal?.folded(this.foldedSeq);
       }
+      if (this.unfolded.length && !this.closed) this.scheduleFold();
     });
     return this.folding;
   }
