@@ -183,31 +183,44 @@ export function storeBatch(
   });
 }
 
-/**
- * A text[] parameter as PostgreSQL's array literal, written once, when no element needs quoting (record ids: 'r' and
- * hex digits): node-postgres would otherwise quote and escape each element with a regular expression and a string
- * per element (decision 0174). Anything else is passed as the array, which node-postgres escapes.
- */
-export function pgTextArray(items: readonly string[]): string | readonly string[] {
-  const text = items.join(',');
-  return items.length > 0 && SAFE_LIST.test(text) && !NULL_ITEM.test(text) ? `{${text}}` : items;
+/** A record id's two signed 32-bit halves, as the origins table keys them ('r' and 16 hex digits). */
+export function idHalf(id: string, half: 0 | 1): number {
+  return parseInt(id.substr(1 + 8 * half, 8), 16) | 0;
 }
-const SAFE_LIST = /^[0-9A-Za-z_]+(?:,[0-9A-Za-z_]+)*$/;
-const NULL_ITEM = /(?:^|,)null(?:,|$)/i;
 
-/** Each record's origin (batch, account, agency, platform): one array-bound statement on PostgreSQL. */
+/** The halves of `ids` as two int4[] literals (`{n,n,…}`), written once rather than escaped element by element. */
+function halvesLiterals(ids: readonly string[]): [hi: string, lo: string] {
+  const hi = new Array<number>(ids.length);
+  const lo = new Array<number>(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    hi[i] = idHalf(ids[i]!, 0);
+    lo[i] = idHalf(ids[i]!, 1);
+  }
+  return [`{${hi.join(',')}}`, `{${lo.join(',')}}`];
+}
+
+/**
+ * Each record's origin: one row for the batch (account, agency, platform) under the next batch number, and per
+ * record its id's halves and that number (decision 0178). A record stored before (a retry after a crash, or records
+ * another batch sent) keeps its first origin.
+ */
 async function storeOrigins(
   ctx: ServerContext,
   q: StateQuery,
   ids: readonly string[],
   same: [batch: string, account: string, agency: string, jurisdiction: string],
 ): Promise<void> {
+  // Writes are serialised in the process (ctx.writes), so the next number is the largest plus one.
+  const batchRow = `INSERT INTO {t}server_batch_origin
+    SELECT coalesce(max(no), 0) + 1, $1, $2, $3, $4 FROM {t}server_batch_origin RETURNING no`;
   if (ctx.state.dialect === 'postgres') {
-    // 10k rows as 2,500-parameter chunks cost 20 statements; one text[] parameter costs one. A plain INSERT first:
-    // ON CONFLICT's speculative insertion costs PostgreSQL about 40% more per row, and only a batch holding records
-    // stored before (a retry after a crash, or records another batch sent) needs it (decision 0168).
-    const params = [pgTextArray(ids), ...same];
-    const sql = `INSERT INTO {t}server_record_origin SELECT r, $2, $3, $4, $5 FROM unnest($1::text[]) AS r`;
+    // One statement: the batch row and 10k origins from two int4[] parameters. A plain INSERT first: ON CONFLICT's
+    // speculative insertion costs PostgreSQL about 40% more per row, and only a batch holding records stored before
+    // needs it (decision 0168).
+    const [hi, lo] = halvesLiterals(ids);
+    const sql = `WITH b AS (${batchRow})
+      INSERT INTO {t}server_origins SELECT u.h, u.l, b.no FROM b, unnest($5::int4[], $6::int4[]) AS u(h, l)`;
+    const params = [...same, hi, lo];
     await q.query('SAVEPOINT origins');
     try {
       await q.query(sql, params);
@@ -219,12 +232,14 @@ async function storeOrigins(
     }
     return;
   }
+  const [row] = await q.query<{ no: number | bigint | string }>(batchRow, same);
+  const no = Number(row!.no);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    const values = part.map((_, j) => `($${j + 5}, $1, $2, $3, $4)`);
-    await q.query(`INSERT INTO {t}server_record_origin VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`, [
-      ...same,
-      ...part,
+    const values = part.map((_, j) => `($${2 * j + 2}, $${2 * j + 3}, $1)`);
+    await q.query(`INSERT INTO {t}server_origins VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`, [
+      no,
+      ...part.flatMap((id) => [idHalf(id, 0), idHalf(id, 1)]),
     ]);
   }
 }

@@ -11,6 +11,7 @@ import { dueProcessOf } from '../dueprocess-store.js';
 import { subjectReport } from '../../dueprocess/report.js';
 import { maskDeep } from '../mask.js';
 import { httpError } from '../problem.js';
+import { idHalf } from '../submit.js';
 import { fastSerializer } from './fast-route.js';
 import { actorOf, IsoDate, masked, problems, requirePurpose, SubjectId, today } from './common.js';
 import type { RoutePlugin } from './plugin.js';
@@ -121,16 +122,21 @@ export async function buildReport(
   const subject: Subject | undefined = ix.register.get(id) ?? (await ctx.ledger.getSubject(id));
   let records = all;
   if (viewer !== null && all.length) {
+    // Origins are keyed by the id's two int4 halves (decision 0178): looked up by the high half, matched on both.
     const origins = new Map<string, string>();
-    const ids = all.map((r) => r.id);
-    const rows = await ctx.state.query<{ record: string; jurisdiction: string }>(
-      `SELECT record, jurisdiction FROM {t}server_record_origin WHERE record IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
-      ids,
+    const his = [...new Set(all.map((r) => idHalf(r.id, 0)))];
+    const rows = await ctx.state.query<{ record_hi: number; record_lo: number; jurisdiction: string }>(
+      `SELECT o.record_hi, o.record_lo, b.jurisdiction FROM {t}server_origins o
+       JOIN {t}server_batch_origin b ON b.no = o.batch_no
+       WHERE o.record_hi IN (${his.map((_, i) => `$${i + 1}`).join(', ')})`,
+      his,
     );
-    for (const r of rows) origins.set(r.record, r.jurisdiction);
+    for (const r of rows) origins.set(`${Number(r.record_hi)},${Number(r.record_lo)}`, r.jurisdiction);
     // Records stored outside the server (ingest, simulation) belong to the subject's own platform.
     const home = subject?.jurisdiction ?? '';
-    records = all.filter((r) => ctx.jurisdictions.sees(viewer, origins.get(r.id) ?? home, r.kind));
+    records = all.filter((r) =>
+      ctx.jurisdictions.sees(viewer, origins.get(`${idHalf(r.id, 0)},${idHalf(r.id, 1)}`) ?? home, r.kind),
+    );
   }
   if (
     viewer !== null &&
