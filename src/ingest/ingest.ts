@@ -134,15 +134,20 @@ export async function ingestFile(
     let pending: Supersessions;
     for (;;) {
       const limit = new AgencyLimit(stored);
-      const notes = (pending = new Supersessions());
       // One parse (0142): where the ledger has a bulk path, validation keeps every valid record encoded, and the
       // store pass below appends those batches instead of reading and checking the file again.
       encoded = ledger.appendEncoded ? new EncodedRecords(batchSize) : undefined;
+      // With every valid record kept encoded, corrections' targets are looked up in those columns at the end
+      // instead of noting each record's id as it passes.
+      const notes = (pending = new Supersessions(encoded !== undefined));
       const sink = encoded && {
         encoded,
         // Past the limit the buffer is dropped and the file is read again to store it (memory stays bounded).
         full: () => {
-          if (encoded && encoded.length >= bufferRecords) encoded = undefined;
+          if (encoded && encoded.length >= bufferRecords) {
+            notes.absorb(encoded);
+            encoded = undefined;
+          }
           return encoded === undefined;
         },
       };
@@ -239,7 +244,7 @@ export async function ingestFile(
         ))
           for (let i = 0; i < recs.length; i++) yield { line: lines[i]!, record: recs[i]! };
       };
-      await pending.resolve(ledger, file, format, checks, report, summary, records);
+      await pending.resolve(ledger, file, format, checks, report, summary, records, encoded);
     }
     if (summary.rejected > 0) return summary;
     const now = fileSize(file);
