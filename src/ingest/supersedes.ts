@@ -187,7 +187,8 @@ export class Supersessions {
     /** Every valid record of the file, encoded (required while noting is deferred: it replaces the seen set). */
     encoded?: EncodedRecords,
   ): Promise<void> {
-    if (this.deferSeen && !encoded) throw new Error('Supersessions.resolve: deferred noting needs the records');
+    if (this.deferSeen && !encoded)
+      throw new Error('Supersessions.resolve: deferred noting needs the records');
     const subjects = new Set([...this.wanted.values()].flatMap((l) => l.map((c) => c.subject)));
     const stored = await storedSubjects(ledger, [...this.wanted.keys()], subjects);
     if (this.deferSeen) {
