@@ -154,10 +154,13 @@ export class Supersessions {
   private inEncoded(encoded: EncodedRecords): Map<string, Set<string>> {
     const byId = new Map<string, string>();
     const targets = new IdSet(Math.max(10, Math.ceil(Math.log2((this.wanted.size + 1) / 0.5))));
+    // One bit per value of an id's top 20 bits: nearly every row is passed over after one load.
+    const bits = new Uint8Array(1 << 17);
     for (const id of this.wanted.keys())
       if (parseRecordId(id)) {
         targets.add(idOut.hi, idOut.lo);
         byId.set(`${idOut.hi}:${idOut.lo}`, id);
+        bits[idOut.hi >>> 15]! |= 1 << ((idOut.hi >>> 12) & 7);
       }
     const found = new Map<string, Set<string>>();
     const subjects = encoded.strings.subjects;
@@ -165,7 +168,8 @@ export class Supersessions {
       const H = b.idHi;
       const L = b.idLo;
       for (let i = 0; i < b.length; i++) {
-        if (!targets.has(H[i]!, L[i]!)) continue;
+        const h = H[i]!;
+        if ((bits[h >>> 15]! & (1 << ((h >>> 12) & 7))) === 0 || !targets.has(h, L[i]!)) continue;
         const id = byId.get(`${H[i]}:${L[i]}`)!;
         const set = found.get(id) ?? new Set<string>();
         found.set(id, set.add(subjects[b.subject[i]!]!));
