@@ -1,5 +1,6 @@
 // ingestFile against the real in-memory ledger: all-or-nothing, --skip-invalid, batching and idempotency.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -220,6 +221,44 @@ describe('ingestFile', () => {
     const rerun = await ingestFile(ledger, badFile);
     expect(rerun).toMatchObject({ stored: false, rejected: 1 });
     expect(rerun.unchanged).toBeUndefined();
+  });
+
+  it('a receipt hashed while the file is stored names the same bytes as one hashed before validating', async () => {
+    const file = csvFile('receipt-later.csv', goodRows(40));
+    const bytes = readFileSync(file);
+    const expected = `sha256:${createHash('sha256').update(bytes).digest('hex')}:${bytes.length}:${cat.version}`;
+    // No receipt of this size in the ledger: hashed during the store (bulk path), or after validation (two-pass path).
+    for (const bulk of [true, false]) {
+      const ledger = new MemoryLedger(cat);
+      if (!bulk) (ledger as { appendEncoded?: unknown }).appendEncoded = undefined;
+      const keys: string[] = [];
+      const put = ledger.putFileReceipt.bind(ledger);
+      ledger.putFileReceipt = (r) => (keys.push(r.key), put(r));
+      await ingestFile(ledger, file);
+      expect(keys).toEqual([expected]);
+      expect((await ingestFile(ledger, file)).unchanged).toBe(true);
+    }
+    // A receipt of the same size and catalogue exists: the file is hashed first, and a changed one is read again.
+    const ledger = new MemoryLedger(cat);
+    await ledger.putFileReceipt({
+      key: `sha256:00:${bytes.length}:${cat.version}`,
+      rows: 1,
+      records: 1,
+      at: '',
+    });
+    expect((await ingestFile(ledger, file)).unchanged).toBeUndefined();
+    expect((await ingestFile(ledger, file)).unchanged).toBe(true);
+  });
+
+  it('writes no receipt for a file that changed while it was being stored', async () => {
+    const ledger = new MemoryLedger(cat);
+    const file = csvFile('receipt-changed.csv', goodRows(20));
+    const keys: string[] = [];
+    const put = ledger.putFileReceipt.bind(ledger);
+    ledger.putFileReceipt = (r) => (keys.push(r.key), put(r));
+    const res = await ingestFile(ledger, file, { beforeStore: async () => appendFileSync(file, '\n') });
+    expect(res).toMatchObject({ stored: true, inserted: 20 });
+    expect(keys).toEqual([]);
   });
 
   it('reads JSONL the same way', async () => {

@@ -233,11 +233,23 @@ export function mergeRange(
   const from = encoded.length;
   appendParts(encoded, r.parts!, linesBefore);
   if (!r.corrections && !pending.collecting) return;
+  const size = encoded.batchSize;
+  if (!pending.collecting) {
+    // Only the corrections are noted (plain records are looked up in the encoded columns at the end).
+    for (let bi = Math.floor(from / size); bi < encoded.batches.length; bi++) {
+      const b = encoded.batches[bi]!;
+      const first = bi === Math.floor(from / size) ? from % size : 0;
+      for (let k = 0; k < b.supRow.length; k++) {
+        const i = b.supRow[k]!;
+        if (i >= first) pending.note(b.record(i, cat), b.line[i]!, b.idHi[i]!, b.idLo[i]!);
+      }
+    }
+    return;
+  }
   // Replay the second range's records into the corrections' bookkeeping, in file order.
   // Each subject's salt hashed once (0 marks one not hashed yet; a salt of 0 is hashed again, harmlessly).
   const subjects = encoded.strings.subjects;
   const salts = new Uint32Array(subjects.length);
-  const size = encoded.batchSize;
   for (let bi = Math.floor(from / size); bi < encoded.batches.length; bi++) {
     const b = encoded.batches[bi]!;
     let i = bi === Math.floor(from / size) ? from % size : 0;

@@ -141,7 +141,8 @@ export class AgencyLimit {
     if (agency === this.last) return true;
     if (!this.known.has(agency)) {
       if (this.known.size >= MAX_AGENCIES) return false;
-      this.known.add(agency);
+      // A copy: the field is a slice of its read chunk, which the set would otherwise keep alive for the file.
+      this.known.add((' ' + agency).slice(1));
     }
     this.last = agency;
     return true;

@@ -625,12 +625,18 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
     it('keeps receipts of files stored in full, across a reopen', async () => {
       const receipt = { key: 'sha256:ab:12:cat@1', rows: 12, records: 11, at: '2026-12-04T18:00:00.000Z' };
       expect(await ledger.fileReceipt!('sha256:ab:12:cat@1')).toBeUndefined();
+      expect(await ledger.fileReceiptEnding!(':12:cat@1')).toBe(false);
       await ledger.putFileReceipt!(receipt);
       await ledger.putFileReceipt!({ ...receipt, records: 12 });
       if (h.reopen) ledger = await h.reopen();
       if (h.reopen || name === 'memory')
         expect(await ledger.fileReceipt!(receipt.key)).toEqual({ ...receipt, records: 12 });
       expect(await ledger.fileReceipt!('sha256:ab:12:cat@2')).toBeUndefined();
+      // The size-and-catalogue look-up ingest makes before deciding to hash a file up front.
+      expect(await ledger.fileReceiptEnding!(':12:cat@1')).toBe(true);
+      expect(await ledger.fileReceiptEnding!(':12:cat@2')).toBe(false);
+      expect(await ledger.fileReceiptEnding!(':2:cat@1')).toBe(false);
+      expect(await ledger.fileReceiptEnding!("'%_:12:cat@1")).toBe(false);
     });
 
     it('bulk path (appendEncoded): stores what append stores, idempotent with append and across a reopen', async (ctx) => {

@@ -113,6 +113,11 @@ export interface Ledger {
   subjectsOf?(ids: readonly string[]): Promise<Map<string, string>>;
   /** The receipt of a file stored in full under this key (ingest), if any. */
   fileReceipt?(key: string): Promise<FileReceipt | undefined>;
+  /**
+   * Whether any receipt's key ends with `suffix` (`:<bytes>:<catalogue version>`): with none, no file of that size can
+   * be unchanged, so ingest hashes the file while it stores it instead of before validating it.
+   */
+  fileReceiptEnding?(suffix: string): Promise<boolean>;
   /** Remember that a file was stored in full: called only after its last record is committed. */
   putFileReceipt?(receipt: FileReceipt): Promise<void>;
 }

@@ -661,6 +661,17 @@ export class DuckDBLedger implements Ledger {
     });
   }
 
+  fileReceiptEnding(suffix: string): Promise<boolean> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.con.runAndReadAll(
+        `SELECT count(*)::INTEGER FROM ledger_files WHERE ends_with(key, $1)`,
+        [suffix],
+      );
+      return (res.getRowsJS()[0]![0] as number) > 0;
+    });
+  }
+
   putFileReceipt(r: FileReceipt): Promise<void> {
     return this.serial.run(async () => {
       this.assertOpen();

@@ -506,6 +506,10 @@ export class MemoryLedger implements Ledger {
     const r = this.receipts.get(key);
     return r && { ...r };
   }
+  async fileReceiptEnding(suffix: string): Promise<boolean> {
+    for (const k of this.receipts.keys()) if (k.endsWith(suffix)) return true;
+    return false;
+  }
   async putFileReceipt(receipt: FileReceipt): Promise<void> {
     this.receipts.set(receipt.key, { ...receipt });
   }

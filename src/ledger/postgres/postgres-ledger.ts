@@ -648,6 +648,17 @@ export class PostgresLedger implements Ledger {
     });
   }
 
+  fileReceiptEnding(suffix: string): Promise<boolean> {
+    return this.serial.run(async () => {
+      this.assertOpen();
+      const res = await this.client.query(
+        `SELECT EXISTS (SELECT 1 FROM ${this.t.files} WHERE right(key, length($1)) = $1) AS hit`,
+        [suffix],
+      );
+      return (res.rows[0] as { hit: boolean }).hit;
+    });
+  }
+
   putFileReceipt(r: FileReceipt): Promise<void> {
     return this.serial.run(async () => {
       this.assertOpen();
