@@ -69,7 +69,8 @@ export class MemoryLedger implements Ledger {
    * the columns grow, and a closure building a fresh object allocated twice per appended record.
    */
   private readonly idColumns = { hi: this.cIdHi.array, lo: this.cIdLo.array };
-  private readonly index = new RowIdIndex(() => this.idColumns);
+  /** Dense: it holds exactly rows [0, n), so it grows in place from the id columns (docs/decisions/0175). */
+  private readonly index = new RowIdIndex(() => this.idColumns, 10, true);
   /**
    * Per-subject row chains, so readSubject touches only its subject's rows: `subjectLast[s]` is the last row of
    * subject s plus one (0: none), `prevSame[row]` the subject's row before `row`, plus one. Rows are appended in
@@ -183,7 +184,7 @@ export class MemoryLedger implements Ledger {
       }
       let s = this.subjectDict.lastIndex;
       if (s < 0) {
-        s = this.subjectDict.addTyped(r.subject, ck.subjectType);
+        s = this.subjectDict.intern(r.subject, ck.subjectType);
         // Its chain head slot must exist (a write past a view's length is dropped); it reads 0, "no rows": fresh
         // capacity is zeroed, and a rollback resets the heads of the subjects it removes.
         this.subjectLast.reserve(s + 1);
