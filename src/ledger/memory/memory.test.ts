@@ -45,6 +45,14 @@ describe('memory ledger readSubject (per-subject chains)', () => {
       await ledger.append(batch);
       for (const r of batch) if (!stored.has(r.id)) stored.set(r.id, r);
       next += size;
+      // Reads between appends: chains are linked when read (docs/decisions/0175), so each read links the rows
+      // appended since the last one, and later batches (rolled back or not) start from a partly linked ledger.
+      if (rng.next() < 0.4)
+        for (let k = 0; k < 3; k++) {
+          const s = batch[rng.int(batch.length)]!.subject;
+          const want = [...stored.values()].filter((r) => r.subject === s).sort(compareRecords);
+          expect(await ledger.readSubject(s), `${s} mid-stream`).toEqual(want);
+        }
     }
     expect(rejected).toBeGreaterThan(3);
     expect(await ledger.count()).toBe(stored.size);
