@@ -97,6 +97,25 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
   });
 });
 
+describe('memory ledger id index sizing (docs/decisions/0175)', () => {
+  it('sizes the id index for the whole file after its first batch turned out all new, not when it repeats', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const all = syntheticRecords(cat, { records: 5000, subjects: 300, seed: 175 });
+    const enc = encodeRecords(cat, all, 700);
+    expect(enc.strings.records).toBe(5000);
+    const ledger = new MemoryLedger(cat);
+    await ledger.appendEncoded(enc.batches[0]!);
+    // 5000 ids at a load of at most 0.75: 8192 slots of 4 bytes, where the first batch alone needs 1024.
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    for (const b of enc.batches.slice(1)) await ledger.appendEncoded(b);
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    // The same file again (a re-ingest: duplicates from its first batch on) reserves nothing more.
+    const again = encodeRecords(cat, all, 700);
+    await ledger.appendEncoded(again.batches[0]!);
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
+  });
+});
+
 describe('memory ledger agency limit', () => {
   it('refuses a batch that needs one agency too many, storing nothing and leaving no id behind', async () => {
     const cat = loadCatalogue(TEST_CATALOGUE);
