@@ -97,11 +97,25 @@ export class SubjectDict extends Dict {
    * times; every subject of a file's first ingest is new, docs/decisions/0163).
    */
   intern(s: string, type: SubjectTypeCode): number {
-    let ix = this.get(s);
+    const next = this.strings.length;
+    if (next >= this.limit) {
+      const ix = this.get(s);
+      if (ix >= 0 && this.types[ix] === 0) this.types[ix] = type;
+      return ix;
+    }
+    // One pack and one probe walk: the id map places s at `next` if it is new (packed-ids.ts getOrSet).
+    const ix = this.ids.getOrSet(s, next);
     if (ix < 0) {
-      ix = this.append(s);
-      if (ix >= 0) this.types[ix] = type;
-    } else if (this.types[ix] === 0) this.types[ix] = type;
+      this.strings.push(s);
+      if (next >= this.types.length) {
+        const t = new Uint8Array(Math.max(next + 1, this.types.length * 2));
+        t.set(this.types);
+        this.types = t;
+      }
+      this.types[next] = type;
+      return next;
+    }
+    if (this.types[ix] === 0) this.types[ix] = type;
     return ix;
   }
 

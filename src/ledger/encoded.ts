@@ -12,6 +12,11 @@ import { formatRecordId } from './record-id.js';
  * file, so an adapter maps each distinct string to its own dictionary once per file, not once per row.
  */
 export class EncodedStrings {
+  /**
+   * Records of the file encoded so far: the whole file by the time ingest stores anything (it validates the file
+   * first), so an adapter can size its storage once for the file (docs/decisions/0175).
+   */
+  records = 0;
   readonly subjects: string[] = [];
   /** Type code of each subject (1 natural, 2 legal), as the checker found it. */
   subjectTypes = new Uint8Array(1024);
@@ -215,6 +220,7 @@ export class EncodedRecords {
     const b = this.open();
     const i = b.length++;
     const s = this.strings;
+    s.records++;
     b.idHi[i] = this.lastHi = ck.idHi;
     b.idLo[i] = this.lastLo = ck.idLo;
     b.subject[i] = s.subject(r.subject, ck.subjectType);
@@ -358,6 +364,7 @@ export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: num
       }
       b.length += n;
       to.length += n;
+      s.records += n;
       from += n;
     }
   }

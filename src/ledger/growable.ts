@@ -46,6 +46,13 @@ export class Growable<T extends ArrayBufferView> {
     this.buffer.resize(want * this.ctor.BYTES_PER_ELEMENT);
   }
 
+  /** Make the capacity exactly `length` elements (at least the current one): for power-of-two hash tables. */
+  growTo(length: number): void {
+    if (length < this.capacity) throw new RangeError('growTo cannot shrink');
+    if (length > this.maxLength) throw new RangeError(`column capacity ${this.maxLength} exceeded`);
+    this.buffer.resize(length * this.ctor.BYTES_PER_ELEMENT);
+  }
+
   get byteLength(): number {
     return this.buffer.byteLength;
   }

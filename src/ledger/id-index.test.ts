@@ -84,6 +84,59 @@ describe('RowIdIndex', () => {
     );
   });
 
+  it('dense: rows appended in order and removed from the top, through in-place growth from the id columns', () => {
+    const step = fc.oneof(
+      fc.tuple(
+        fc.constant<'add'>('add'),
+        fc.oneof(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+        fc.integer({ min: 0, max: 40 }),
+      ),
+      fc.tuple(fc.constant<'pop'>('pop'), fc.integer({ min: 1, max: 20 }), fc.constant(0)),
+      fc.tuple(fc.constant<'reserve'>('reserve'), fc.integer({ min: 0, max: 3000 }), fc.constant(0)),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 3000 }), fc.integer({ min: 1, max: 4 }), (list, bits) => {
+        const cols = { hi: new Uint32Array(4096), lo: new Uint32Array(4096) };
+        const index = new RowIdIndex(() => cols, bits, true);
+        const ref = new Map<string, number>();
+        let n = 0;
+        for (const [op, a, b] of list) {
+          if (op === 'add') {
+            const k = key(a, b);
+            // As the memory ledger does: the id goes into its row first, then one probe finds or inserts it.
+            cols.hi[n] = a;
+            cols.lo[n] = b;
+            const got = index.findOrInsert(a, b, n);
+            expect(got).toBe(ref.get(k) ?? -1);
+            if (got < 0) ref.set(k, n++);
+          } else if (op === 'pop') {
+            for (let i = 0; i < a && n > 0; i++) {
+              n--;
+              expect(index.remove(cols.hi[n]!, cols.lo[n]!)).toBe(true);
+              ref.delete(key(cols.hi[n]!, cols.lo[n]!));
+            }
+          } else index.reserve(a);
+        }
+        expect(index.size).toBe(n);
+        for (const [k, row] of ref) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(index.find(hi!, lo!)).toBe(row);
+        }
+        expect(index.find(1, 2 ** 31 + 5)).toBe(ref.get(key(1, 2 ** 31 + 5)) ?? -1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('dense: refuses to remove a row that is not the last', () => {
+    const cols = { hi: new Uint32Array([1, 2, 3]), lo: new Uint32Array([4, 5, 6]) };
+    const index = new RowIdIndex(() => cols, 2, true);
+    for (let r = 0; r < 3; r++) index.insert(cols.hi[r]!, cols.lo[r]!, r);
+    expect(() => index.remove(2, 5)).toThrow(/not the last/);
+    expect(index.remove(3, 6)).toBe(true);
+    expect(index.remove(2, 5)).toBe(true);
+  });
+
   it('holds a million random ids', () => {
     const n = 1_000_000;
     const rng = new Rng(11);

@@ -2,6 +2,8 @@
 // and a plain id set for adapters whose rows live in a database.
 // Ids are already uniform hashes, so the high bits of `hi` pick the home slot directly (see docs/decisions/0013).
 
+import { Growable } from './growable.js';
+
 const MAX_LOAD = 0.75;
 const ROW_BITS = 27;
 const ROW_MASK = (1 << ROW_BITS) - 1;
@@ -14,17 +16,30 @@ export const MAX_INDEXED_ROWS = ROW_MASK - 1;
  * 4 bytes per slot at a load between 0.375 and 0.75.
  */
 export class RowIdIndex {
-  private slots: Uint32Array;
+  /**
+   * The slots live in a resizable buffer and grow in place: a doubling commits new pages instead of allocating a
+   * second array, so a growing ledger touches each page of its index once (first touches of fresh memory are most of
+   * a bulk append's cost, docs/decisions/0175).
+   */
+  private readonly store: Growable<Uint32Array>;
+  private readonly slots: Uint32Array;
   private shift: number;
   private mask: number;
   private count = 0;
 
-  /** `ids()` returns the current id columns (they may be reallocated as they grow). */
+  /**
+   * `ids()` returns the current id columns (they may be reallocated as they grow). `dense`: the caller keeps exactly
+   * rows [0, size) in the index (it appends rows in order and removes only the last), so a growth rebuilds from the
+   * id columns, read in order, with no copy of the old slots; `remove` enforces it.
+   */
   constructor(
     private readonly ids: () => { hi: Uint32Array; lo: Uint32Array },
     initialBits = 10,
+    private readonly dense = false,
   ) {
-    this.slots = new Uint32Array(1 << initialBits);
+    this.store = new Growable(Uint32Array, 2 ** (ROW_BITS + 1));
+    this.store.growTo(1 << initialBits);
+    this.slots = this.store.array;
     this.shift = 32 - initialBits;
     this.mask = (1 << initialBits) - 1;
   }
@@ -33,7 +48,7 @@ export class RowIdIndex {
     return this.count;
   }
   get byteLength(): number {
-    return this.slots.byteLength;
+    return this.store.byteLength;
   }
 
   /** Row of the id, or -1. */
@@ -57,7 +72,7 @@ export class RowIdIndex {
   insert(hi: number, lo: number, row: number): void {
     if (row > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
-    if (this.count + 1 > this.slots.length * MAX_LOAD) this.grow();
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     this.place(hi, (((lo >>> ROW_BITS) << ROW_BITS) | (row + 1)) >>> 0);
     this.count++;
   }
@@ -71,7 +86,7 @@ export class RowIdIndex {
     if (row > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
     // Grow first, so the empty slot found below is still the right one.
-    if (this.count + 1 > this.slots.length * MAX_LOAD) this.grow();
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     const { hi: H, lo: L } = this.ids();
     const slots = this.slots;
     const tag = lo >>> ROW_BITS;
@@ -105,15 +120,23 @@ export class RowIdIndex {
   }
 
   private grow(bits = 32 - this.shift + 1): void {
-    const old = this.slots;
-    const { hi: H } = this.ids();
-    this.slots = new Uint32Array(2 ** bits);
+    const oldSize = this.mask + 1;
+    // Generic mode re-places the old entries, so they are copied out first; dense mode reads the id columns.
+    const old = this.dense ? undefined : this.slots.slice(0, oldSize);
+    this.store.growTo(2 ** bits);
+    this.slots.fill(0, 0, oldSize);
     this.shift = 32 - bits;
     this.mask = 2 ** bits - 1;
-    for (let i = 0; i < old.length; i++) {
-      const e = old[i]!;
-      if (e !== 0) this.place(H[(e & ROW_MASK) - 1]!, e);
+    const { hi: H, lo: L } = this.ids();
+    if (old) {
+      for (let i = 0; i < old.length; i++) {
+        const e = old[i]!;
+        if (e !== 0) this.place(H[(e & ROW_MASK) - 1]!, e);
+      }
+      return;
     }
+    for (let r = 0; r < this.count; r++)
+      this.place(H[r]!, (((L[r]! >>> ROW_BITS) << ROW_BITS) | (r + 1)) >>> 0);
   }
 
   /** Remove an id (used to undo a failed batch). Backward-shift deletion keeps probe chains intact. */
@@ -127,7 +150,11 @@ export class RowIdIndex {
       if (e === 0) return false;
       if (e >>> ROW_BITS === tag) {
         const row = (e & ROW_MASK) - 1;
-        if (H[row] === hi && L[row] === lo) break;
+        if (H[row] === hi && L[row] === lo) {
+          if (this.dense && row !== this.count - 1)
+            throw new Error(`dense RowIdIndex: removing row ${row}, not the last (${this.count - 1})`);
+          break;
+        }
       }
       i = (i + 1) & this.mask;
     }

@@ -16,6 +16,24 @@ const idArb = fc.oneof(
 );
 
 describe('PackedIdMap', () => {
+  it('getOrSet answers as get, then set when absent, would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {
+        const t = new PackedIdMap(1);
+        const ref = new Map<string, number>();
+        for (const [add, id] of ops) {
+          if (add) {
+            expect(t.getOrSet(id, ref.size)).toBe(ref.get(id) ?? -1);
+            if (!ref.has(id)) ref.set(id, ref.size);
+          } else expect(t.get(id)).toBe(ref.get(id) ?? -1);
+        }
+        expect(t.size).toBe(ref.size);
+        for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('maps ids to the index they were given, exactly like a Map', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {

@@ -97,6 +97,43 @@ export class PackedIdMap {
     this.used++;
   }
 
+  /**
+   * The value of s if present, else map s to ix and answer -1: one pack and one probe walk where `get` then `set`
+   * packed the string twice and walked the chain twice (every subject of a file's first ingest is new).
+   */
+  getOrSet(s: string, ix: number): number {
+    if (!this.pack(s)) {
+      const v = this.other.get(s);
+      if (v !== undefined) return v;
+      this.other.set(s, ix);
+      return -1;
+    }
+    // Grow first (as set does), so the empty slot the walk ends on is where the key goes.
+    if ((this.used + 1) * 4 > (this.mask + 1) * 3) {
+      const { w0, w1, w2 } = this;
+      this.grow();
+      this.w0 = w0;
+      this.w1 = w1;
+      this.w2 = w2;
+    }
+    const sl = this.slots;
+    const mask = this.mask;
+    const { w0, w1, w2 } = this;
+    for (let p = this.home(); ; p = (p + 1) & mask) {
+      const o = p * STRIDE;
+      const v = sl[o + 3]!;
+      if (v === 0) {
+        sl[o] = w0;
+        sl[o + 1] = w1;
+        sl[o + 2] = w2;
+        sl[o + 3] = ix + 1;
+        this.used++;
+        return -1;
+      }
+      if (sl[o] === w0 && sl[o + 1] === w1 && sl[o + 2] === w2) return v - 1;
+    }
+  }
+
   private place(ix: number): void {
     const sl = this.slots;
     for (let p = this.home(); ; p = (p + 1) & this.mask) {

@@ -69,14 +69,19 @@ export class MemoryLedger implements Ledger {
    * the columns grow, and a closure building a fresh object allocated twice per appended record.
    */
   private readonly idColumns = { hi: this.cIdHi.array, lo: this.cIdLo.array };
-  private readonly index = new RowIdIndex(() => this.idColumns);
+  /** Dense: it holds exactly rows [0, n), so it grows in place from the id columns (docs/decisions/0175). */
+  private readonly index = new RowIdIndex(() => this.idColumns, 10, true);
   /**
    * Per-subject row chains, so readSubject touches only its subject's rows: `subjectLast[s]` is the last row of
    * subject s plus one (0: none), `prevSame[row]` the subject's row before `row`, plus one. Rows are appended in
-   * order, so each chain runs newest to oldest; a rollback unlinks its rows newest first (docs/decisions/0147).
+   * order, so each chain runs newest to oldest (docs/decisions/0147).
+   * Linked when first read, not on append (docs/decisions/0175): rows [0, linked) are linked, and readSubject links
+   * the rows appended since in one pass. A ledger only scanned (simulations, scoring) never pays the link's 4 bytes
+   * of fresh memory a row nor its random write per subject.
    */
   private readonly prevSame = new Growable(Int32Array, MEMORY_MAX_RECORDS);
   private readonly subjectLast = new Growable(Int32Array, MEMORY_MAX_RECORDS);
+  private linked = 0;
   private readonly checker: RecordChecker;
   private readonly register = new Map<string, Subject>();
 
@@ -98,8 +103,6 @@ export class MemoryLedger implements Ledger {
       status: this.cStatus.array,
       idHi: this.cIdHi.array,
       idLo: this.cIdLo.array,
-      prevSame: this.prevSame.array,
-      last: this.subjectLast.array,
     };
   }
   private reserve(length: number): void {
@@ -116,7 +119,6 @@ export class MemoryLedger implements Ledger {
       this.cIdHi,
       this.cIdLo,
       this.cBasis,
-      this.prevSame,
     ])
       c.reserve(length);
   }
@@ -145,21 +147,8 @@ export class MemoryLedger implements Ledger {
     let duplicates = 0;
     let n = start;
     // Columns are fetched once: they grow in place, so these views stay valid for the whole batch.
-    const {
-      subject,
-      kind,
-      agency,
-      occurred,
-      reported,
-      amount,
-      severity,
-      level,
-      status,
-      idHi,
-      idLo,
-      prevSame,
-      last,
-    } = this.views();
+    const { subject, kind, agency, occurred, reported, amount, severity, level, status, idHi, idLo } =
+      this.views();
     const index = this.index;
     // At most every record is new: size the id index once for the batch rather than doubling as it fills.
     index.reserve(start + records.length);
@@ -182,12 +171,7 @@ export class MemoryLedger implements Ledger {
         continue;
       }
       let s = this.subjectDict.lastIndex;
-      if (s < 0) {
-        s = this.subjectDict.addTyped(r.subject, ck.subjectType);
-        // Its chain head slot must exist (a write past a view's length is dropped); it reads 0, "no rows": fresh
-        // capacity is zeroed, and a rollback resets the heads of the subjects it removes.
-        this.subjectLast.reserve(s + 1);
-      }
+      if (s < 0) s = this.subjectDict.intern(r.subject, ck.subjectType);
       const a = this.agencyDict.add(r.agency);
       if (a < 0) {
         // Row n is not kept: take its id back out (rollback only visits rows below this.n).
@@ -211,8 +195,6 @@ export class MemoryLedger implements Ledger {
       severity[n] = ck.severity;
       level[n] = ck.level;
       status[n] = ck.status;
-      prevSame[n] = last[s]!;
-      last[s] = n + 1;
       if (ck.hasSupersedes) this.addPair(n, ck.supHi, ck.supLo);
       n++;
     }
@@ -276,14 +258,19 @@ export class MemoryLedger implements Ledger {
       });
     this.reserve(start + len);
     const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
+    const firstOfFile = !this.encodedMaps.has(b.strings);
     const keep = this.insertIds(b, start);
+    // A file whose first batch was all new is most likely new throughout: size the id index for the whole file now,
+    // so it is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds were a quarter of
+    // the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare index.
+    if (firstOfFile && !keep) this.index.reserve(start + b.strings.records);
     const kept = keep ? keep.kept : len;
     const n = start + kept;
     this.copyCodes(b, start, keep);
     const full = this.linkRows(b, start, n, keep);
     if (full) {
-      // Rows from the failing one on have ids in the index but no chain links yet: take their ids out here, then
-      // roll back the linked rows as append does.
+      // Rows from the failing one on have ids in the index but no subject, agency or basis yet: take their ids out
+      // here, then roll back the written rows as append does.
       const { hi, lo } = this.idColumns;
       for (let r = n - 1; r >= full.row; r--) this.index.remove(hi[r]!, lo[r]!);
       this.n = full.row;
@@ -363,8 +350,8 @@ export class MemoryLedger implements Ledger {
 
   /**
    * Bulk pass 3: rows [start, n) get their subject, agency and basis (file string → this ledger's dictionaries, each
-   * distinct string once per file), their subject-chain links and their supersessions. On a full agency dictionary,
-   * the issue and the row it stopped at (rows before it are linked, the rest are not).
+   * distinct string once per file) and their supersessions (subject chains are linked when first read). On a full
+   * agency dictionary, the issue and the row it stopped at (rows before it are written, the rest are not).
    */
   private linkRows(
     b: EncodedBatch,
@@ -372,7 +359,7 @@ export class MemoryLedger implements Ledger {
     n: number,
     keep: { at: Int32Array; kept: number } | undefined,
   ): { issue: Issue; row: number } | undefined {
-    const { subject, agency, prevSame, last } = this.views();
+    const { subject, agency } = this.views();
     const strings = b.strings;
     const { subject: mapS, agency: mapA, basis: mapB } = this.encodedMap(strings);
     const sd = this.subjectDict;
@@ -387,8 +374,6 @@ export class MemoryLedger implements Ledger {
       let s = mapS[ls]! - 1;
       if (s < 0) {
         s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
-        // Its chain head slot must exist (see append).
-        this.subjectLast.reserve(s + 1);
         mapS[ls] = s + 1;
       }
       const la = b.agency[i]!;
@@ -418,8 +403,6 @@ export class MemoryLedger implements Ledger {
       subject[row] = s;
       agency[row] = a;
       basisCol[row] = bs;
-      prevSame[row] = last[s]!;
-      last[s] = row + 1;
       // Supersessions are sparse and ascending by batch position; a duplicate's entry is passed over.
       while (next < supRow.length && supRow[next]! < i) next++;
       if (next < supRow.length && supRow[next] === i) {
@@ -455,11 +438,10 @@ export class MemoryLedger implements Ledger {
   }
 
   private rollback(start: number, marks: number[]): void {
-    const last = this.subjectLast.array;
-    for (let row = this.n - 1; row >= start; row--) {
+    // No chain to unlink: appends link nothing and run to their end synchronously, so no read has linked a row of
+    // the failed batch (linked <= start).
+    for (let row = this.n - 1; row >= start; row--)
       this.index.remove(this.cIdHi.array[row]!, this.cIdLo.array[row]!);
-      last[this.cSubject.array[row]!] = this.prevSame.array[row]!;
-    }
     this.n = start;
     this.subjectDict.truncate(marks[0]!);
     this.agencyDict.truncate(marks[1]!);
@@ -551,10 +533,30 @@ export class MemoryLedger implements Ledger {
     );
   }
 
+  /** Link the rows appended since the last read into their subjects' chains (in row order, so newest first). */
+  private linkChains(): void {
+    const n = this.n;
+    if (this.linked >= n) return;
+    this.prevSame.reserve(n);
+    // Every subject has a head slot (a write past a view's length is dropped); fresh capacity reads 0, "no rows",
+    // and a rollback resets the heads it touched.
+    this.subjectLast.reserve(this.subjectDict.size);
+    const prev = this.prevSame.array;
+    const last = this.subjectLast.array;
+    const subject = this.cSubject.array;
+    for (let row = this.linked; row < n; row++) {
+      const s = subject[row]!;
+      prev[row] = last[s]!;
+      last[s] = row + 1;
+    }
+    this.linked = n;
+  }
+
   async readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
     const limit = asOfDay(asOf);
     const s = this.subjectDict.get(id);
     if (s < 0) return [];
+    this.linkChains();
     const out: CreditRecord[] = [];
     const reported = this.cReported.array;
     const prev = this.prevSame.array;
@@ -591,8 +593,9 @@ export class MemoryLedger implements Ledger {
 
   /**
    * Bytes the typed storage occupies for the rows held: columns (rows × element sizes; reserved but untouched
-   * capacity of a resizable buffer is never resident; the per-subject chain link included), supersession pairs, and
-   * the indexes (the id index's slot array, the subjects' chain heads).
+   * capacity of a resizable buffer is never resident; the per-subject chain link for the rows linked so far, i.e.
+   * read since appended), supersession pairs, and the indexes (the id index's slot array, the subjects' chain heads
+   * once any row is linked).
    * The string dictionaries (JS Maps and arrays) are not included.
    */
   get typedBytes(): { columns: number; pairs: number; index: number } {
@@ -609,12 +612,11 @@ export class MemoryLedger implements Ledger {
       this.cIdHi,
       this.cIdLo,
       this.cBasis,
-      this.prevSame,
     ].reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
     return {
-      columns: perRow * this.n,
+      columns: perRow * this.n + 4 * this.linked,
       pairs: 16 * this.nSup,
-      index: this.index.byteLength + 4 * this.subjectDict.size,
+      index: this.index.byteLength + (this.linked > 0 ? 4 * this.subjectDict.size : 0),
     };
   }
 

@@ -45,6 +45,14 @@ describe('memory ledger readSubject (per-subject chains)', () => {
       await ledger.append(batch);
       for (const r of batch) if (!stored.has(r.id)) stored.set(r.id, r);
       next += size;
+      // Reads between appends: chains are linked when read (docs/decisions/0175), so each read links the rows
+      // appended since the last one, and later batches (rolled back or not) start from a partly linked ledger.
+      if (rng.next() < 0.4)
+        for (let k = 0; k < 3; k++) {
+          const s = batch[rng.int(batch.length)]!.subject;
+          const want = [...stored.values()].filter((r) => r.subject === s).sort(compareRecords);
+          expect(await ledger.readSubject(s), `${s} mid-stream`).toEqual(want);
+        }
     }
     expect(rejected).toBeGreaterThan(3);
     expect(await ledger.count()).toBe(stored.size);
@@ -86,6 +94,25 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
     expect(await byBulk.agencies()).toEqual(await byAppend.agencies());
     for (const s of new Set(all.map((r) => r.subject)))
       expect(await byBulk.readSubject(s)).toEqual(await byAppend.readSubject(s));
+  });
+});
+
+describe('memory ledger id index sizing (docs/decisions/0175)', () => {
+  it('sizes the id index for the whole file after its first batch turned out all new, not when it repeats', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const all = syntheticRecords(cat, { records: 5000, subjects: 300, seed: 175 });
+    const enc = encodeRecords(cat, all, 700);
+    expect(enc.strings.records).toBe(5000);
+    const ledger = new MemoryLedger(cat);
+    await ledger.appendEncoded(enc.batches[0]!);
+    // 5000 ids at a load of at most 0.75: 8192 slots of 4 bytes, where the first batch alone needs 1024.
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    for (const b of enc.batches.slice(1)) await ledger.appendEncoded(b);
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    // The same file again (a re-ingest: duplicates from its first batch on) reserves nothing more.
+    const again = encodeRecords(cat, all, 700);
+    await ledger.appendEncoded(again.batches[0]!);
+    expect(ledger.typedBytes.index).toBe(4 * 8192);
   });
 });
 
