@@ -26,6 +26,7 @@ import { openState } from '../src/server/state/open-state.js';
 import { buildWorld } from './lists.js';
 import { feedBench } from './server-feed.js';
 import type { BenchFigure, BenchModule } from './types.js';
+import pg from 'pg';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pgUrl = process.env.MOSAIC_PG_URL ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
@@ -476,6 +477,17 @@ export const serverBench: BenchModule = {
             seed: 1000 + off,
           });
           await ledger.append(part);
+        }
+        // A settled database, as after any bulk load (PostgreSQL's "Populating a Database": ANALYZE afterwards):
+        // otherwise autovacuum's first pass over 10M fresh rows and the load's checkpoint run inside the measurement.
+        const admin = new pg.Client({ connectionString: pgUrl });
+        await admin.connect();
+        try {
+          for (const t of ['ledger_records', 'ledger_subjects'])
+            await admin.query(`VACUUM (ANALYZE) "${schema}".${t}`);
+          await admin.query('CHECKPOINT');
+        } finally {
+          await admin.end();
         }
         const ctx = await createContext(ledger, { pgUrl });
         const key = await keyFor(ctx, { role: 'auditor', name: 'bench auditor' });
