@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.js';
 import { makeRecord, type CreditRecord } from '../src/core/types.js';
 import { CsvRecordBuilder } from '../src/ingest/fast-rows.js';
+import { ROW_COLUMNS } from '../src/ingest/rows.js';
 import { EncodedRecords } from '../src/ledger/encoded.js';
 import { DEFAULT_PG_URL, openLedger } from '../src/ledger/open.js';
 import type { PostgresLedger } from '../src/ledger/postgres/postgres-ledger.js';
@@ -351,21 +352,8 @@ export const serverBench: BenchModule = {
         // appendEncoded, all in its time. The cells are split before the clock (ingest's CSV parse; the route's
         // JSON decode and parse are in the route's time).
         ledgerC = (await openLedger({ adapter: 'postgres', pgUrl, schema: schemas[2]! })) as PostgresLedger;
-        const header = [
-          'subject',
-          'kind',
-          'occurredAt',
-          'reportedAt',
-          'agency',
-          'basis',
-          'amount',
-          'severity',
-          'level',
-          'status',
-          'supersedes',
-        ];
-        const cellsOf = (b: number) =>
-          rows(b).map((r) => header.map((k) => ((r as Record<string, unknown>)[k] ?? '').toString()));
+        const header = [...ROW_COLUMNS];
+        const cellsOf = (b: number) => rows(b).map((r) => header.map((k) => String(r[k] ?? '')));
         const ck = new RecordChecker(ledgerC.catalogue);
         const fastRows = new CsvRecordBuilder(header, ck);
         const bulk = async (cells: string[][]) => {

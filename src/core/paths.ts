@@ -21,3 +21,15 @@ export function projectRoot(): string {
 export function shipped(...parts: string[]): string {
   return join(projectRoot(), ...parts);
 }
+
+/**
+ * A worker script compiled beside the module at `moduleUrl` (its import.meta.url), or, when running from sources (as
+ * the tests do), the build of it in dist/; undefined when neither exists. `rel` is its path under src/, e.g.
+ * 'ingest/validate-worker.js'.
+ */
+export function compiledWorker(moduleUrl: string, rel: string): string | undefined {
+  const here = fileURLToPath(new URL(`./${rel.split('/').at(-1)!}`, moduleUrl));
+  if (existsSync(here)) return here;
+  const built = shipped('dist', 'src', ...rel.split('/'));
+  return existsSync(built) ? built : undefined;
+}

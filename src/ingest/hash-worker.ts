@@ -1,17 +1,10 @@
 // Worker thread of ingest: the SHA-256 of a file (its receipt key), computed while the main thread stores the file.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { fileSha256 } from './file-hash.js';
 
 const { file } = workerData as { file: string };
 try {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const buf of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    h.update(buf);
-    bytes += buf.length;
-  }
-  parentPort!.postMessage({ hex: h.digest('hex'), bytes });
+  parentPort!.postMessage(await fileSha256(file));
 } catch (err) {
   parentPort!.postMessage({ error: (err as Error).message });
 }

@@ -1,10 +1,9 @@
 // Ingests a CSV or JSONL file of credit records into a ledger: validate every row, then append in batches.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { shipped } from '../core/paths.js';
+import { compiledWorker } from '../core/paths.js';
+import { fileSha256 } from './file-hash.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
 import { ENCODED_BYTES_PER_RECORD, EncodedRecords } from '../ledger/encoded.js';
@@ -450,10 +449,15 @@ function atLines(err: unknown, file: string, lines: ArrayLike<number>): unknown 
  * on this one; undefined if the file could not be read whole (then no receipt is written).
  */
 function hashElsewhere(file: string): { result: Promise<string | undefined>; stop: () => void } {
-  const here = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
-  const script = existsSync(here) ? here : shipped('dist', 'src', 'ingest', 'hash-worker.js');
-  if (!existsSync(script) || availableParallelism() < 2)
-    return { result: fileSha256(file).catch(() => undefined), stop: () => undefined };
+  const script = compiledWorker(import.meta.url, 'ingest/hash-worker.js');
+  if (!script || availableParallelism() < 2)
+    return {
+      result: fileSha256(file).then(
+        (h) => h.hex,
+        () => undefined,
+      ),
+      stop: () => undefined,
+    };
   const w = new Worker(script, { workerData: { file } });
   const result = new Promise<string | undefined>((resolve) => {
     w.once('message', (m: { hex?: string; bytes?: number }) => resolve(m.hex));
@@ -464,26 +468,14 @@ function hashElsewhere(file: string): { result: Promise<string | undefined>; sto
   return { result, stop: () => void w.terminate() };
 }
 
-async function fileSha256(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const buf of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
-    h.update(buf);
-  return h.digest('hex');
-}
-
 /** SHA-256 of the file's bytes (native, far faster than parsing them), with its size and the catalogue version. */
 async function receiptKey(file: string, ledger: Ledger): Promise<string> {
-  const h = createHash('sha256');
-  let bytes = 0;
   try {
-    for await (const buf of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      h.update(buf);
-      bytes += buf.length;
-    }
+    const { hex, bytes } = await fileSha256(file);
+    return `sha256:${hex}:${bytes}:${ledger.catalogue.version}`;
   } catch (err) {
     throw new MosaicError({ code: 'io.read_failed', message: (err as Error).message, location: { file } });
   }
-  return `sha256:${h.digest('hex')}:${bytes}:${ledger.catalogue.version}`;
 }
 
 function fileSize(file: string): { bytes: number; mtimeMs: number } {

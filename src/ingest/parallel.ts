@@ -1,13 +1,11 @@
 // Parallel validation of a CSV file (docs/decisions/0176): the file cut at a line end into two byte ranges, the
 // second validated on a worker thread while the main thread validates the first, the results merged in file order.
-import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../core/catalogue-model.js';
 import { MosaicError, type Issue } from '../core/errors.js';
-import { shipped } from '../core/paths.js';
+import { compiledWorker } from '../core/paths.js';
 import { appendParts, encodedParts, EncodedRecords, type EncodedParts } from '../ledger/encoded.js';
 import { MAX_AGENCIES } from '../ledger/ledger.js';
 import { CsvParser } from './csv.js';
@@ -147,10 +145,7 @@ export async function findCut(file: string, bytes: number, opts: ParallelOptions
 
 /** The compiled worker, or undefined (tests run from sources: they use the build in dist/ when there is one). */
 function workerScript(): string | undefined {
-  const here = fileURLToPath(new URL('./validate-worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = shipped('dist', 'src', 'ingest', 'validate-worker.js');
-  return existsSync(built) ? built : undefined;
+  return compiledWorker(import.meta.url, 'ingest/validate-worker.js');
 }
 
 /** Whether to try a cut at all (a worker would be used, or the test's inline mode). */

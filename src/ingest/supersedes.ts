@@ -2,7 +2,7 @@
 // subject; one that points at nothing is refused at its line (record.dangling_supersedes).
 import type { Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
-import type { EncodedRecords } from '../ledger/encoded.js';
+import { own, type EncodedRecords } from '../ledger/encoded.js';
 import { IdSet } from '../ledger/id-index.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { idOut, parseRecordId, recordIdHalves } from '../ledger/record-id.js';
@@ -49,14 +49,6 @@ interface Correction {
 }
 
 /**
- * A copy of s holding only its own characters: a parsed field is a slice of its read chunk, and a correction kept
- * until the end of the file would keep its whole chunk alive (with 1 % corrections, every chunk of the file).
- */
-function own(s: string): string {
-  return (' ' + s).slice(1);
-}
-
-/**
  * The corrections of a file, noted during validation (no per-row cost for files without any) and resolved after it:
  * first against the ledger, then against the file's own records. From the first correction on, validation also
  * notes every valid record's (id, subject) in a hash set (`seen`, 8 bytes a slot), so a target after that line is
@@ -90,6 +82,7 @@ export class Supersessions {
   /** Note a valid record of the file, in file order, with its line (and its id's halves, if known already). */
   note(r: CreditRecord, line: number, idHi?: number, idLo?: number): void {
     if (r.supersedes) {
+      // Copies (own): a correction is kept to the end of the file and must not keep its read chunk alive.
       const target = own(r.supersedes);
       const list = this.wanted.get(target) ?? [];
       const subject = own(r.subject);

@@ -3,7 +3,7 @@
 import type { Catalogue } from '../core/catalogue.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
-import type { EncodedRecords } from '../ledger/encoded.js';
+import { own, type EncodedRecords } from '../ledger/encoded.js';
 import { MAX_AGENCIES } from '../ledger/ledger.js';
 import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
@@ -142,7 +142,7 @@ export class AgencyLimit {
     if (!this.known.has(agency)) {
       if (this.known.size >= MAX_AGENCIES) return false;
       // A copy: the field is a slice of its read chunk, which the set would otherwise keep alive for the file.
-      this.known.add((' ' + agency).slice(1));
+      this.known.add(own(agency));
     }
     this.last = agency;
     return true;

@@ -103,7 +103,7 @@ export class EncodedStrings {
  * chunk alive: every chunk with a new subject, agency or basis, i.e. all of them, promoted to the old generation and
  * marked by every collection. Paid once per distinct string.
  */
-function own(s: string): string {
+export function own(s: string): string {
   return (' ' + s).slice(1);
 }
 

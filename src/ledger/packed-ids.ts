@@ -85,14 +85,7 @@ export class PackedIdMap {
       this.other.set(s, ix);
       return;
     }
-    if ((this.used + 1) * 4 > (this.mask + 1) * 3) {
-      // grow() re-places every entry through w0..w2: keep the new key's words across it.
-      const { w0, w1, w2 } = this;
-      this.grow();
-      this.w0 = w0;
-      this.w1 = w1;
-      this.w2 = w2;
-    }
+    this.growForOneMore();
     this.place(ix);
     this.used++;
   }
@@ -109,13 +102,7 @@ export class PackedIdMap {
       return -1;
     }
     // Grow first (as set does), so the empty slot the walk ends on is where the key goes.
-    if ((this.used + 1) * 4 > (this.mask + 1) * 3) {
-      const { w0, w1, w2 } = this;
-      this.grow();
-      this.w0 = w0;
-      this.w1 = w1;
-      this.w2 = w2;
-    }
+    this.growForOneMore();
     const sl = this.slots;
     const mask = this.mask;
     const { w0, w1, w2 } = this;
@@ -132,6 +119,16 @@ export class PackedIdMap {
       }
       if (sl[o] === w0 && sl[o + 1] === w1 && sl[o + 2] === w2) return v - 1;
     }
+  }
+
+  /** Grow if one more key would pass 3/4 full, keeping the packed key's words (grow() re-places through them). */
+  private growForOneMore(): void {
+    if ((this.used + 1) * 4 <= (this.mask + 1) * 3) return;
+    const { w0, w1, w2 } = this;
+    this.grow();
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
   }
 
   private place(ix: number): void {

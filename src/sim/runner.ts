@@ -1,12 +1,10 @@
 // Runs the districts of one epoch: inline on the main thread, or spread over worker threads by district. Either way
 // the outputs come back in district order, so results do not depend on the number of workers.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { shippedCalendar, type WorkingCalendar } from '../core/calendar.js';
 import { loadCatalogue } from '../core/catalogue.js';
 import { MosaicError } from '../core/errors.js';
-import { shipped } from '../core/paths.js';
+import { compiledWorker } from '../core/paths.js';
 import { DistrictSim, type DistrictOutput } from './district.js';
 import { compileModel, type Model } from './model.js';
 import { resolvePolicyPath, type Scenario } from './scenario.js';
@@ -108,10 +106,8 @@ export class InlineRunner implements DistrictRunner {
 
 /** The compiled worker script. Tests run from sources, so they use the build in dist/ (npm test builds first). */
 export function workerScript(): string {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = shipped('dist', 'src', 'sim', 'worker.js');
-  if (existsSync(built)) return built;
+  const script = compiledWorker(import.meta.url, 'sim/worker.js');
+  if (script) return script;
   throw new MosaicError({
     code: 'sim.worker_missing',
     message: 'worker threads need the compiled worker: run `npm run build` first',

@@ -1,14 +1,13 @@
 // `mosaic sim sweep`: a grid of parameter overrides × seeds, run in parallel worker threads (each run on its own
 // thread), every run written to its own directory and its summary and time series appended to the sweep's files as
 // soon as it finishes, so nothing accumulates in memory.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { MosaicError, type Issue } from '../core/errors.js';
 import { prepareOutputDir } from '../core/outputs.js';
-import { shipped } from '../core/paths.js';
+import { compiledWorker } from '../core/paths.js';
 import { readYaml, validateYaml } from '../core/yaml-doc.js';
 import { loadScenario } from './scenario.js';
 import type { Manifest, SimOptions } from './engine.js';
@@ -61,10 +60,8 @@ export interface SweepOptions {
 }
 
 function sweepWorker(): string {
-  const here = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = shipped('dist', 'src', 'sim', 'sweep-worker.js');
-  if (existsSync(built)) return built;
+  const script = compiledWorker(import.meta.url, 'sim/sweep-worker.js');
+  if (script) return script;
   throw new MosaicError({
     code: 'sim.worker_missing',
     message: 'sweeps need the compiled worker: run `npm run build` first',

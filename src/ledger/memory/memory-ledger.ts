@@ -538,8 +538,8 @@ export class MemoryLedger implements Ledger {
     const n = this.n;
     if (this.linked >= n) return;
     this.prevSame.reserve(n);
-    // Every subject has a head slot (a write past a view's length is dropped); fresh capacity reads 0, "no rows",
-    // and a rollback resets the heads it touched.
+    // Every subject has a head slot (a write past a view's length is dropped); fresh capacity reads 0, "no rows".
+    // A rollback never meets a linked row (see rollback), so the heads of subjects it removes were never set.
     this.subjectLast.reserve(this.subjectDict.size);
     const prev = this.prevSame.array;
     const last = this.subjectLast.array;
