@@ -339,6 +339,8 @@ export class AccessLog {
       this.inFlight++;
       const acked = Promise.all([this.acked, journal.write(rows, lines.join('\n') + '\n')]);
       this.acked = acked.then(() => undefined);
+      // Marked handled: a rejection reaches the callers below and the next group, never the process.
+      this.acked.catch(() => undefined);
       acked.then(
         () => {
           this.inFlight--;
