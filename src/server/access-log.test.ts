@@ -275,7 +275,13 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
         const gate = new Promise<void>((open, fail) => gates.push({ open, fail }));
         return Promise.all([real(rows, text), gate]).then(() => undefined);
       };
-      const entry = (i: number) => ({ actor: `a${i}`, role: 'firm', action: 'decision', target: 't', status: 200 });
+      const entry = (i: number) => ({
+        actor: `a${i}`,
+        role: 'firm',
+        action: 'decision',
+        target: 't',
+        status: 200,
+      });
       const done: string[] = [];
       const track = (name: string, p: Promise<AccessRow>) =>
         p.then(
@@ -302,7 +308,11 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
       await Promise.all([c, d]);
       expect(done).toEqual(['a', 'b', 'c refused', 'd refused']);
       await expect(log.append(entry(5))).rejects.toThrow('EIO');
-      expect(readJournal(file).map((r) => r.actor).slice(0, 2)).toEqual(['a1', 'a2']);
+      expect(
+        readJournal(file)
+          .map((r) => r.actor)
+          .slice(0, 2),
+      ).toEqual(['a1', 'a2']);
     } finally {
       await s.close();
       await l.close();

@@ -10,7 +10,13 @@ import { openLedger } from '../ledger/open.js';
 import { buildServer, type ServerApp } from './app.js';
 import { createContext, type ServerContext } from './context.js';
 import type { DecisionFastPath } from './fast-decisions.js';
-import { RONGCHENG_PERSON, sampleRecords, sampleSubjects, WENDENG_FIRM, WENDENG_PERSON } from './server.contract.js';
+import {
+  RONGCHENG_PERSON,
+  sampleRecords,
+  sampleSubjects,
+  WENDENG_FIRM,
+  WENDENG_PERSON,
+} from './server.contract.js';
 
 interface Side {
   ledger: Ledger;
@@ -48,7 +54,9 @@ async function seed(ctx: ServerContext): Promise<void> {
     ]);
     await ctx.state.query(`INSERT INTO {t}server_keys VALUES ($1, $2, $3, $4, $5, NULL, $6)`, [
       `key_${name}`,
-      createHash('sha256').update(plainKey(name as KeyName)).digest('hex'),
+      createHash('sha256')
+        .update(plainKey(name as KeyName))
+        .digest('hex'),
       k.account,
       JSON.stringify(k.scopes),
       k.expires,
@@ -128,7 +136,11 @@ async function newRows(s: Side): Promise<unknown[]> {
 function normalise(a: Answer, other: Answer): Answer {
   const h = { ...a.headers };
   for (const k of ['x-ratelimit-reset', 'retry-after'])
-    if (h[k] !== undefined && other.headers[k] !== undefined && Math.abs(Number(h[k]) - Number(other.headers[k])) <= 1)
+    if (
+      h[k] !== undefined &&
+      other.headers[k] !== undefined &&
+      Math.abs(Number(h[k]) - Number(other.headers[k])) <= 1
+    )
       h[k] = other.headers[k]!;
   return { ...a, headers: h };
 }
@@ -182,7 +194,9 @@ const bodyText = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', '{', 'null', '[]', '{"__proto__":{"x":1}}', '\uFEFF{}') },
   {
     weight: 1,
-    arbitrary: fc.string({ maxLength: 30 }).map((s) => `{"subject":"${RONGCHENG_PERSON}","action":${JSON.stringify(s)}}`),
+    arbitrary: fc
+      .string({ maxLength: 30 })
+      .map((s) => `{"subject":"${RONGCHENG_PERSON}","action":${JSON.stringify(s)}}`),
   },
 );
 
@@ -215,7 +229,11 @@ describe('the decision fast path answers exactly as Fastify does', () => {
   it('on the happy path, answered by the fast path itself', async () => {
     const q = { subject: WENDENG_PERSON, action: 'fly', date: '2025-03-01', purpose: 'ticket sale' };
     // The first request of a key reads it from the store (Fastify's path); later ones find it cached.
-    await same(fast, slow, { contentType: 'application/json', auth: bearer('firm'), body: JSON.stringify(q) });
+    await same(fast, slow, {
+      contentType: 'application/json',
+      auth: bearer('firm'),
+      body: JSON.stringify(q),
+    });
     const before = fast.fast!.answered;
     for (const body of [
       { ...q, receipt: false },
@@ -243,9 +261,9 @@ describe('the decision fast path answers exactly as Fastify does', () => {
       { body: '{"subject":' },
       { body: JSON.stringify({ subject: WENDENG_PERSON, action: 'fly', purpose: 'x', more: 1 }) },
     ])
-      expect((await same(fast, slow, { contentType: 'application/json', auth: bearer('firm'), ...r })).status).not.toBe(
-        200,
-      );
+      expect(
+        (await same(fast, slow, { contentType: 'application/json', auth: bearer('firm'), ...r })).status,
+      ).not.toBe(200);
     expect(fast.fast!.handed - handed).toBe(5);
   });
 
@@ -260,7 +278,10 @@ describe('the decision fast path answers exactly as Fastify does', () => {
         ),
         fc.oneof(
           { weight: 4, arbitrary: fc.constant('application/json') },
-          { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', undefined) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', undefined),
+          },
         ),
         fc.oneof(
           { weight: 4, arbitrary: fc.constant('/v1/decisions') },

@@ -110,7 +110,8 @@ export function errorHandler(error: FastifyError, req: FastifyRequest, reply: Fa
  */
 export function problemFor(error: unknown): { status: number; issues: Issue[]; fault: boolean } {
   if (error instanceof HttpError) return { status: error.status, issues: error.issues, fault: false };
-  if (error instanceof MosaicError) return { status: statusOf(error.code), issues: error.issues, fault: false };
+  if (error instanceof MosaicError)
+    return { status: statusOf(error.code), issues: error.issues, fault: false };
   const e = error as Partial<FastifyError> | null | undefined;
   const status = e?.statusCode ?? 500;
   if (status >= 500)
