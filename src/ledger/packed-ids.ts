@@ -121,6 +121,17 @@ export class PackedIdMap {
     }
   }
 
+  /**
+   * Make room for `count` keys in all with one rehash, instead of a doubling (a fresh table, every key placed again)
+   * each time the map passes 3/4 full on the way there.
+   */
+  reserve(count: number): void {
+    let cap = this.mask + 1;
+    if (count * 4 <= cap * 3) return;
+    while (count * 4 > cap * 3) cap *= 2;
+    this.grow(cap);
+  }
+
   /** Grow if one more key would pass 3/4 full, keeping the packed key's words (grow() re-places through them). */
   private growForOneMore(): void {
     if ((this.used + 1) * 4 <= (this.mask + 1) * 3) return;
@@ -145,9 +156,9 @@ export class PackedIdMap {
     }
   }
 
-  private grow(): void {
+  private grow(cap = 2 * (this.mask + 1)): void {
     const old = this.slots;
-    this.mask = this.mask * 2 + 1;
+    this.mask = cap - 1;
     this.slots = new Int32Array((this.mask + 1) * STRIDE);
     for (let o = 0; o < old.length; o += STRIDE) {
       const v = old[o + 3]!;
@@ -168,5 +179,10 @@ export class PackedIdMap {
 
   get size(): number {
     return this.used + this.other.size;
+  }
+
+  /** Slots of the inline table (keys it holds before growing: 3/4 of them). */
+  get capacity(): number {
+    return this.mask + 1;
   }
 }
