@@ -165,6 +165,15 @@ describe('RowIdIndex', () => {
     for (let r = n - 1; r >= n - 50; r--) if (!index.remove(cols.hi[r]!, cols.lo[r]!)) wrong++;
     for (let r = 0; r < his.length; r++) if (index.find(his[r]!, r) !== r) wrong++;
     expect(wrong).toBe(0);
+    // Less than a doubling away: exact takes the pages needed, a plain reserve doubles (batch after batch of a
+    // growing ledger must not rehash at every batch).
+    const small = new RowIdIndex(() => cols, 10, true);
+    small.reserve(3000);
+    expect(small.byteLength).toBe(4 * 4096);
+    small.reserve(4000, true);
+    expect(small.byteLength).toBe(4 * 6144);
+    small.reserve(4700);
+    expect(small.byteLength).toBe(4 * 12288);
   });
 
   it('holds a million random ids', () => {
