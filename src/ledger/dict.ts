@@ -119,6 +119,16 @@ export class SubjectDict extends Dict {
     return ix;
   }
 
+  /** Make room for `count` subjects in all (one rehash of the id map instead of a doubling at each 3/4). */
+  reserve(count: number): void {
+    this.ids.reserve(count);
+  }
+
+  /** Slots of the id map (tests: what `reserve` sized). */
+  get capacity(): number {
+    return this.ids.capacity;
+  }
+
   override truncate(size: number): void {
     if (size >= this.size) return;
     // A later entry may reuse these indexes: it must not inherit a type it was never checked for.

@@ -61,7 +61,9 @@ describe('RowIdIndex', () => {
               expect(index.findOrInsert(hi, lo, hiCol.length)).toBe(ref.get(k));
               continue;
             }
-            if (hiCol.length % 7 === 3) index.reserve(ref.size + 5);
+            // Exact sizes too: slot counts that are not powers of two (home = hi scaled to the size, 0182).
+            if (hiCol.length % 7 === 3)
+              index.reserve(ref.size + 5 + (hiCol.length % 300), hiCol.length % 2 === 1);
             const row = hiCol.length;
             hiCol.push(hi);
             loCol.push(lo);
@@ -92,7 +94,11 @@ describe('RowIdIndex', () => {
         fc.integer({ min: 0, max: 40 }),
       ),
       fc.tuple(fc.constant<'pop'>('pop'), fc.integer({ min: 1, max: 20 }), fc.constant(0)),
-      fc.tuple(fc.constant<'reserve'>('reserve'), fc.integer({ min: 0, max: 3000 }), fc.constant(0)),
+      fc.tuple(
+        fc.constant<'reserve'>('reserve'),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 1 }),
+      ),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 3000 }), fc.integer({ min: 1, max: 4 }), (list, bits) => {
@@ -115,7 +121,7 @@ describe('RowIdIndex', () => {
               expect(index.remove(cols.hi[n]!, cols.lo[n]!)).toBe(true);
               ref.delete(key(cols.hi[n]!, cols.lo[n]!));
             }
-          } else index.reserve(a);
+          } else index.reserve(a, b === 1);
         }
         expect(index.size).toBe(n);
         for (const [k, row] of ref) {
@@ -135,6 +141,39 @@ describe('RowIdIndex', () => {
     expect(() => index.remove(2, 5)).toThrow(/not the last/);
     expect(index.remove(3, 6)).toBe(true);
     expect(index.remove(2, 5)).toBe(true);
+  });
+
+  it('sizes exactly for a known count: whole pages at the load limit, every home slot inside the table', () => {
+    const n = 1_500_001;
+    const pages = Math.ceil((Math.ceil(n / 0.75) + 1) / 1024);
+    const cols = { hi: new Uint32Array(n), lo: new Uint32Array(n) };
+    const index = new RowIdIndex(() => cols, 10, true);
+    index.reserve(n, true);
+    // ⌈(n / 0.75 + 1) / 1024⌉ pages of 1024 four-byte slots, not the 2^22 slots of the power of two above.
+    expect(index.byteLength).toBe(4 * 1024 * pages);
+    // The extreme his land inside the table (the last slot's home is size − 1, never size) and are found.
+    const his = [0, 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1];
+    let wrong = 0;
+    for (let r = 0; r < n; r++) {
+      cols.hi[r] = r < his.length ? his[r]! : Math.imul(r, 0x9e3779b1) >>> 0;
+      cols.lo[r] = r;
+      if (index.findOrInsert(cols.hi[r]!, cols.lo[r]!, r) !== -1) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(index.byteLength).toBe(4 * 1024 * pages);
+    for (let r = 0; r < n; r += 997) if (index.find(cols.hi[r]!, cols.lo[r]!) !== r) wrong++;
+    for (let r = n - 1; r >= n - 50; r--) if (!index.remove(cols.hi[r]!, cols.lo[r]!)) wrong++;
+    for (let r = 0; r < his.length; r++) if (index.find(his[r]!, r) !== r) wrong++;
+    expect(wrong).toBe(0);
+    // Less than a doubling away: exact takes the pages needed, a plain reserve doubles (batch after batch of a
+    // growing ledger must not rehash at every batch).
+    const small = new RowIdIndex(() => cols, 10, true);
+    small.reserve(3000);
+    expect(small.byteLength).toBe(4 * 4096);
+    small.reserve(4000, true);
+    expect(small.byteLength).toBe(4 * 6144);
+    small.reserve(4700);
+    expect(small.byteLength).toBe(4 * 12288);
   });
 
   it('holds a million random ids', () => {

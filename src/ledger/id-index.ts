@@ -1,10 +1,13 @@
 // Open-addressing hash indexes over 64-bit record ids (two u32 halves): id → row for the in-memory columns,
 // and a plain id set for adapters whose rows live in a database.
-// Ids are already uniform hashes, so the high bits of `hi` pick the home slot directly (see docs/decisions/0013).
+// Ids are already uniform hashes, so `hi` picks the home slot directly (see docs/decisions/0013): RowIdIndex scales it
+// to any slot count (fastrange), IdSet takes its high bits.
 
 import { Growable } from './growable.js';
 
 const MAX_LOAD = 0.75;
+/** Slots per 4 KiB page: an exact RowIdIndex size is rounded up to whole pages (a partly used page costs the same). */
+const PAGE_SLOTS = 1024;
 const ROW_BITS = 27;
 const ROW_MASK = (1 << ROW_BITS) - 1;
 /** Largest row number a RowIdIndex can hold: slots pack (5-bit tag, row + 1) into one u32. */
@@ -13,7 +16,10 @@ export const MAX_INDEXED_ROWS = ROW_MASK - 1;
 /**
  * Maps an id to its row in caller-owned id columns. A slot is a single u32: the row plus one in the low 27 bits
  * and five bits of `lo` as a tag, so a probe rarely has to read the (cache-cold) id columns to reject a slot.
- * 4 bytes per slot at a load between 0.375 and 0.75.
+ * 4 bytes per slot at a load between 0.375 and 0.75, or just under 0.75 when sized for a known count (`reserve`
+ * with `exact`): the slot count need not be a power of two, since the home slot is `hi` scaled to it (fastrange),
+ * so a ledger sized for a file's records touches ≈ 5.3 bytes of fresh memory a record, not up to 10.7
+ * (docs/decisions/0182).
  */
 export class RowIdIndex {
   /**
@@ -23,8 +29,9 @@ export class RowIdIndex {
    */
   private readonly store: Growable<Uint32Array>;
   private readonly slots: Uint32Array;
-  private shift: number;
-  private mask: number;
+  /** Slot count (any size ≥ 2); `scale` = size / 2^32, so `hi * scale` is the home slot. */
+  private size_: number;
+  private scale: number;
   private count = 0;
 
   /**
@@ -40,8 +47,17 @@ export class RowIdIndex {
     this.store = new Growable(Uint32Array, 2 ** (ROW_BITS + 1));
     this.store.growTo(1 << initialBits);
     this.slots = this.store.array;
-    this.shift = 32 - initialBits;
-    this.mask = (1 << initialBits) - 1;
+    this.size_ = 1 << initialBits;
+    this.scale = this.size_ / 2 ** 32;
+  }
+
+  /**
+   * Home slot of an id: `hi` (uniform over 32 bits) scaled to the slot count. The product is a double: for slot
+   * counts up to 2^28 it is within one rounding of hi × size / 2^32, always below size, and the same for the same hi,
+   * which is all linear probing needs.
+   */
+  private home(hi: number): number {
+    return Math.floor(hi * this.scale);
   }
 
   get size(): number {
@@ -55,8 +71,9 @@ export class RowIdIndex {
   find(hi: number, lo: number): number {
     const { hi: H, lo: L } = this.ids();
     const slots = this.slots;
+    const size = this.size_;
     const tag = lo >>> ROW_BITS;
-    let i = hi >>> this.shift;
+    let i = this.home(hi);
     for (;;) {
       const e = slots[i]!;
       if (e === 0) return -1;
@@ -64,7 +81,7 @@ export class RowIdIndex {
         const row = (e & ROW_MASK) - 1;
         if (H[row] === hi && L[row] === lo) return row;
       }
-      i = (i + 1) & this.mask;
+      if (++i === size) i = 0;
     }
   }
 
@@ -72,7 +89,7 @@ export class RowIdIndex {
   insert(hi: number, lo: number, row: number): void {
     if (row > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
-    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.count + 1 > this.size_ * MAX_LOAD) this.reserve(this.count + 1);
     this.place(hi, (((lo >>> ROW_BITS) << ROW_BITS) | (row + 1)) >>> 0);
     this.count++;
   }
@@ -86,11 +103,12 @@ export class RowIdIndex {
     if (row > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${row} exceeds the index limit ${MAX_INDEXED_ROWS}`);
     // Grow first, so the empty slot found below is still the right one.
-    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.count + 1 > this.size_ * MAX_LOAD) this.reserve(this.count + 1);
     const { hi: H, lo: L } = this.ids();
     const slots = this.slots;
+    const size = this.size_;
     const tag = lo >>> ROW_BITS;
-    let i = hi >>> this.shift;
+    let i = this.home(hi);
     for (;;) {
       const e = slots[i]!;
       if (e === 0) break;
@@ -98,35 +116,40 @@ export class RowIdIndex {
         const r = (e & ROW_MASK) - 1;
         if (H[r] === hi && L[r] === lo) return r;
       }
-      i = (i + 1) & this.mask;
+      if (++i === size) i = 0;
     }
     slots[i] = ((tag << ROW_BITS) | (row + 1)) >>> 0;
     this.count++;
     return -1;
   }
 
-  /** Size the slot array for `count` ids at once (one rehash for a batch instead of one per doubling). */
-  reserve(count: number): void {
-    let bits = 32 - this.shift;
-    while (count > 2 ** bits * MAX_LOAD) bits++;
-    if (bits > 32 - this.shift) this.grow(bits);
+  /**
+   * Size the slot array for `count` ids at once (one rehash for a batch instead of one per doubling). It at least
+   * doubles, so batch after batch of a growing ledger rehashes O(log n) times; `exact` (a count known not to be
+   * passed soon, e.g. a whole file's records) takes just the pages `count` needs at the load limit.
+   */
+  reserve(count: number, exact = false): void {
+    if (count <= this.size_ * MAX_LOAD) return;
+    const need = Math.ceil(Math.ceil(count / MAX_LOAD + 1) / PAGE_SLOTS) * PAGE_SLOTS;
+    this.grow(Math.min(this.store.maxLength, exact ? need : Math.max(need, 2 * this.size_)));
   }
 
   private place(hi: number, entry: number): void {
     const slots = this.slots;
-    let i = hi >>> this.shift;
-    while (slots[i] !== 0) i = (i + 1) & this.mask;
+    const size = this.size_;
+    let i = this.home(hi);
+    while (slots[i] !== 0) if (++i === size) i = 0;
     slots[i] = entry;
   }
 
-  private grow(bits = 32 - this.shift + 1): void {
-    const oldSize = this.mask + 1;
+  private grow(size: number): void {
+    const oldSize = this.size_;
     // Generic mode re-places the old entries, so they are copied out first; dense mode reads the id columns.
     const old = this.dense ? undefined : this.slots.slice(0, oldSize);
-    this.store.growTo(2 ** bits);
+    this.store.growTo(size);
     this.slots.fill(0, 0, oldSize);
-    this.shift = 32 - bits;
-    this.mask = 2 ** bits - 1;
+    this.size_ = size;
+    this.scale = size / 2 ** 32;
     const { hi: H, lo: L } = this.ids();
     if (old) {
       for (let i = 0; i < old.length; i++) {
@@ -143,8 +166,9 @@ export class RowIdIndex {
   remove(hi: number, lo: number): boolean {
     const { hi: H, lo: L } = this.ids();
     const slots = this.slots;
+    const size = this.size_;
     const tag = lo >>> ROW_BITS;
-    let i = hi >>> this.shift;
+    let i = this.home(hi);
     for (;;) {
       const e = slots[i]!;
       if (e === 0) return false;
@@ -156,15 +180,15 @@ export class RowIdIndex {
           break;
         }
       }
-      i = (i + 1) & this.mask;
+      if (++i === size) i = 0;
     }
     let hole = i;
     let j = i;
     for (;;) {
-      j = (j + 1) & this.mask;
+      if (++j === size) j = 0;
       const e = slots[j]!;
       if (e === 0) break;
-      const home = H[(e & ROW_MASK) - 1]! >>> this.shift;
+      const home = this.home(H[(e & ROW_MASK) - 1]!);
       // Move e back into the hole unless its home lies cyclically in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {

@@ -34,6 +34,37 @@ describe('PackedIdMap', () => {
     );
   });
 
+  it('keeps every id through reserves to slot counts that are not powers of two (0182)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), idArb, fc.integer({ min: 0, max: 5000 })), {
+          maxLength: 1500,
+        }),
+        (ops) => {
+          const t = new PackedIdMap(1);
+          const ref = new Map<string, number>();
+          for (const [op, id, n] of ops) {
+            if (op === 0) {
+              t.reserve(n);
+              // Room for n keys at 3/4 full, in a table of any size.
+              expect(n * 4).toBeLessThanOrEqual(t.capacity * 3);
+            } else if (op < 6) {
+              expect(t.getOrSet(id, ref.size)).toBe(ref.get(id) ?? -1);
+              if (!ref.has(id)) ref.set(id, ref.size);
+            } else expect(t.get(id)).toBe(ref.get(id) ?? -1);
+          }
+          expect(t.size).toBe(ref.size);
+          for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // A reserve takes whole 4 KiB pages of 256 slots: 1000 keys need 1334 slots, i.e. 6 pages (not 2048 slots).
+    const t = new PackedIdMap(1);
+    t.reserve(1000);
+    expect(t.capacity).toBe(6 * 256);
+  });
+
   it('maps ids to the index they were given, exactly like a Map', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {

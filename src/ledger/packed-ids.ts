@@ -17,7 +17,8 @@ const STRIDE = 4;
  */
 export class PackedIdMap {
   private slots: Int32Array;
-  private mask: number;
+  /** Slot count: any size ≥ 16 (home = hash scaled to it), so `reserve` can take just the pages a count needs. */
+  private cap: number;
   private used = 0;
   private readonly other = new Map<string, number>();
   // Packed words of the last `pack` call (fields, not a returned tuple, so lookups allocate nothing).
@@ -29,7 +30,7 @@ export class PackedIdMap {
     let cap = 16;
     while (cap < capacity * 2) cap *= 2;
     this.slots = new Int32Array(cap * STRIDE);
-    this.mask = cap - 1;
+    this.cap = cap;
   }
 
   /** Pack s into w0..w2; false when s cannot be held inline. */
@@ -56,22 +57,26 @@ export class PackedIdMap {
     return true;
   }
 
-  /** Home slot of the packed key (murmur-style mixing of the three words). */
+  /**
+   * Home slot of the packed key: murmur-style mixing of the three words, scaled to the slot count (fastrange: the
+   * double product is within one rounding of hash × slots / 2^32, always below the slot count, and the same for
+   * the same key, which is all linear probing needs).
+   */
   private home(): number {
     let h = Math.imul(this.w0 ^ 0x9e3779b9, 0x85ebca6b) ^ this.w1;
     h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ this.w2;
     h = Math.imul(h ^ (h >>> 13), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
-    return (h ^ (h >>> 15)) & this.mask;
+    return Math.floor(((h ^ (h >>> 15)) >>> 0) * (this.cap / 4294967296));
   }
 
   /** Value of s, or -1. */
   get(s: string): number {
     if (!this.pack(s)) return this.other.get(s) ?? -1;
     const sl = this.slots;
-    const mask = this.mask;
+    const cap = this.cap;
     const { w0, w1, w2 } = this;
-    for (let p = this.home(); ; p = (p + 1) & mask) {
+    for (let p = this.home(); ; p = p + 1 === cap ? 0 : p + 1) {
       const o = p * STRIDE;
       const v = sl[o + 3]!;
       if (v === 0) return -1;
@@ -104,9 +109,9 @@ export class PackedIdMap {
     // Grow first (as set does), so the empty slot the walk ends on is where the key goes.
     this.growForOneMore();
     const sl = this.slots;
-    const mask = this.mask;
+    const cap = this.cap;
     const { w0, w1, w2 } = this;
-    for (let p = this.home(); ; p = (p + 1) & mask) {
+    for (let p = this.home(); ; p = p + 1 === cap ? 0 : p + 1) {
       const o = p * STRIDE;
       const v = sl[o + 3]!;
       if (v === 0) {
@@ -121,9 +126,20 @@ export class PackedIdMap {
     }
   }
 
+  /**
+   * Make room for `count` keys in all with one rehash, instead of a doubling (a fresh table, every key placed again)
+   * each time the map passes 3/4 full on the way there.
+   */
+  reserve(count: number): void {
+    if (count * 4 <= this.cap * 3) return;
+    // Just the 4 KiB pages (256 slots of 16 bytes) the count needs at 3/4 full: first touches of fresh memory are
+    // most of a bulk append's cost (docs/decisions/0182).
+    this.grow(Math.ceil((Math.ceil((count * 4) / 3) + 1) / 256) * 256);
+  }
+
   /** Grow if one more key would pass 3/4 full, keeping the packed key's words (grow() re-places through them). */
   private growForOneMore(): void {
-    if ((this.used + 1) * 4 <= (this.mask + 1) * 3) return;
+    if ((this.used + 1) * 4 <= this.cap * 3) return;
     const { w0, w1, w2 } = this;
     this.grow();
     this.w0 = w0;
@@ -133,7 +149,7 @@ export class PackedIdMap {
 
   private place(ix: number): void {
     const sl = this.slots;
-    for (let p = this.home(); ; p = (p + 1) & this.mask) {
+    for (let p = this.home(); ; p = p + 1 === this.cap ? 0 : p + 1) {
       const o = p * STRIDE;
       if (sl[o + 3] === 0) {
         sl[o] = this.w0;
@@ -145,10 +161,10 @@ export class PackedIdMap {
     }
   }
 
-  private grow(): void {
+  private grow(cap = 2 * this.cap): void {
     const old = this.slots;
-    this.mask = this.mask * 2 + 1;
-    this.slots = new Int32Array((this.mask + 1) * STRIDE);
+    this.cap = cap;
+    this.slots = new Int32Array(cap * STRIDE);
     for (let o = 0; o < old.length; o += STRIDE) {
       const v = old[o + 3]!;
       if (v === 0) continue;
@@ -168,5 +184,10 @@ export class PackedIdMap {
 
   get size(): number {
     return this.used + this.other.size;
+  }
+
+  /** Slots of the inline table (keys it holds before growing: 3/4 of them). */
+  get capacity(): number {
+    return this.cap;
   }
 }

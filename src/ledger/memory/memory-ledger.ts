@@ -149,9 +149,9 @@ export class MemoryLedger implements Ledger {
     // Columns are fetched once: they grow in place, so these views stay valid for the whole batch.
     const { subject, kind, agency, occurred, reported, amount, severity, level, status, idHi, idLo } =
       this.views();
+    // The id index grows (at least doubling) as new ids need room, not for the whole batch up front: a batch of
+    // duplicates must not grow an index sized exactly for its file (0182).
     const index = this.index;
-    // At most every record is new: size the id index once for the batch rather than doubling as it fills.
-    index.reserve(start + records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (!ck.ok(r)) {
@@ -216,6 +216,10 @@ export class MemoryLedger implements Ledger {
     { subject: Int32Array; agency: Int32Array; basis: Int32Array }
   >();
 
+  /** Distinct file subjects the last linkRows mapped, and how many of them were new to the ledger. */
+  private metSubjects = 0;
+  private newSubjects = 0;
+
   private encodedMap(strings: EncodedStrings) {
     const widen = (a: Int32Array, want: number) => {
       if (a.length >= want) return a;
@@ -263,11 +267,22 @@ export class MemoryLedger implements Ledger {
     // A file whose first batch was all new is most likely new throughout: size the id index for the whole file now,
     // so it is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds were a quarter of
     // the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare index.
-    if (firstOfFile && !keep) this.index.reserve(start + b.strings.records);
+    if (firstOfFile && !keep) this.index.reserve(start + b.strings.records, true);
     const kept = keep ? keep.kept : len;
     const n = start + kept;
     this.copyCodes(b, start, keep);
+    this.metSubjects = 0;
+    this.newSubjects = 0;
     const full = this.linkRows(b, start, n, keep);
+    // Likewise the subject dictionary's id map, for the file's subjects not met yet in the share the first batch
+    // found new: all of them for a new population, none for a file about subjects already stored (which must not
+    // double a large map for nothing). Its doublings were ≈ 8 bytes of fresh memory a record at 1M (0182).
+    if (firstOfFile && !keep && !full && this.metSubjects > 0) {
+      const rest = b.strings.subjects.length - this.metSubjects;
+      this.subjectDict.reserve(
+        this.subjectDict.size + Math.ceil((rest * this.newSubjects) / this.metSubjects),
+      );
+    }
     if (full) {
       // Rows from the failing one on have ids in the index but no subject, agency or basis yet: take their ids out
       // here, then roll back the written rows as append does.
@@ -296,8 +311,10 @@ export class MemoryLedger implements Ledger {
     // Written in place first: a later probe of the batch confirms an id at its row.
     idHi.set(bHi.subarray(0, len), start);
     idLo.set(bLo.subarray(0, len), start);
+    // Not reserved for the batch up front: sized exactly (0182), the index has no slack, so a re-ingest's batch of
+    // duplicates would grow it for nothing. It grows (at least doubling) when a new id needs room, and a new file is
+    // sized for all its records after its first batch (appendEncoded).
     const index = this.index;
-    index.reserve(start + len);
     let at: Int32Array | undefined;
     let n = start;
     for (let i = 0; i < len; i++) {
@@ -373,8 +390,11 @@ export class MemoryLedger implements Ledger {
       const ls = b.subject[i]!;
       let s = mapS[ls]! - 1;
       if (s < 0) {
+        const size = sd.size;
         s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
         mapS[ls] = s + 1;
+        this.metSubjects++;
+        if (sd.size > size) this.newSubjects++;
       }
       const la = b.agency[i]!;
       let a = mapA[la]! - 1;

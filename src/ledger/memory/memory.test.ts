@@ -105,14 +105,40 @@ describe('memory ledger id index sizing (docs/decisions/0175)', () => {
     expect(enc.strings.records).toBe(5000);
     const ledger = new MemoryLedger(cat);
     await ledger.appendEncoded(enc.batches[0]!);
-    // 5000 ids at a load of at most 0.75: 8192 slots of 4 bytes, where the first batch alone needs 1024.
-    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    // 5000 ids at a load of at most 0.75, exactly (0182): 6,668 slots rounded up to whole 4 KiB pages of 1,024
+    // slots, 7 pages, where the first batch alone needs 1 and the power of two above is 8 pages.
+    expect(ledger.typedBytes.index).toBe(4 * 7 * 1024);
     for (const b of enc.batches.slice(1)) await ledger.appendEncoded(b);
-    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    expect(ledger.typedBytes.index).toBe(4 * 7 * 1024);
     // The same file again (a re-ingest: duplicates from its first batch on) reserves nothing more.
     const again = encodeRecords(cat, all, 700);
     await ledger.appendEncoded(again.batches[0]!);
-    expect(ledger.typedBytes.index).toBe(4 * 8192);
+    expect(ledger.typedBytes.index).toBe(4 * 7 * 1024);
+  });
+
+  it("sizes the subject map for a file's new subjects after its first batch, not for subjects already stored", async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const subjects = (l: MemoryLedger) =>
+      (l as unknown as { subjectDict: { capacity: number; size: number } }).subjectDict;
+    // 3000 subjects over 12000 records in batches of 2000: the first batch meets about half of them, all new.
+    const first = syntheticRecords(cat, { records: 12_000, subjects: 3000, seed: 182 });
+    const enc = encodeRecords(cat, first, 2000);
+    const ledger = new MemoryLedger(cat);
+    await ledger.appendEncoded(enc.batches[0]!);
+    const n = enc.strings.subjects.length;
+    expect(subjects(ledger).size).toBeLessThan(n);
+    // Room for every subject of the file at once (a map grown by doubling would hold only the first batch's).
+    expect(subjects(ledger).capacity * 0.75).toBeGreaterThanOrEqual(n);
+    const cap = subjects(ledger).capacity;
+    for (const b of enc.batches.slice(1)) await ledger.appendEncoded(b);
+    expect(subjects(ledger).size).toBe(n);
+    expect(subjects(ledger).capacity).toBe(cap);
+    // New records about the same subjects (another month's file): its first batch is all new records but no new
+    // subject, so nothing is reserved for the file's subjects (reserving size + file subjects would double the map).
+    const later = first.map(({ id: _id, ...r }) => makeRecord({ ...r, basis: `${r.basis} (later)` }));
+    for (const b of encodeRecords(cat, later, 2000).batches) await ledger.appendEncoded(b);
+    expect(subjects(ledger).size).toBe(n);
+    expect(subjects(ledger).capacity).toBe(cap);
   });
 });
 
