@@ -402,6 +402,10 @@ export class DuckDBLedger implements Ledger {
     return this.serial.run(() => this.appendEncodedNow(batch));
   }
 
+  /** The bulk path's columns and per-row verdicts, reused by every batch (sized to the largest so far). */
+  private batchCols: EncodedColumns | undefined;
+  private freshRows = new Uint8Array(0);
+
   /** File string index → this file's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
   private readonly encodedMaps = new WeakMap<
     EncodedStrings,
@@ -422,26 +426,36 @@ export class DuckDBLedger implements Ledger {
     const ids = await this.idSet();
     const strings = b.strings;
     let map = this.encodedMaps.get(strings);
-    if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+    if (!map) {
+      this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+      // The whole file is validated before its first batch is stored, so its record count is known: the id set is
+      // sized for it once, instead of rebuilt at each doubling while the batches come in (0183).
+      ids.reserve(ids.size + strings.records);
+    }
     const len = b.length;
-    const cols = newColumns(len);
+    // One set of columns serves every batch (appends run one at a time): a fresh set per batch touched ≈ 10 MiB of
+    // new pages each time.
+    if (!this.batchCols || this.batchCols.idHi.length < len) this.batchCols = newColumns(len);
+    const cols = this.batchCols;
+    if (this.freshRows.length < len) this.freshRows = new Uint8Array(len);
+    const fresh = this.freshRows;
     const marks = this.marks();
     const sup: [number, number, number, number][] = [];
     const D = this.dicts;
     const sd = this.subjectDict;
+    // Every id of the batch goes into the set first, in the order of their slots (IdSet.addBatch: the same verdicts
+    // as adding row by row); a refused batch takes out exactly the rows marked fresh.
+    const added = ids.addBatch(b.idHi, b.idLo, len, fresh);
+    const duplicates = len - added;
     let next = 0;
     let k = 0;
-    let duplicates = 0;
     let full: Issue | undefined;
     for (let i = 0; i < len; i++) {
       const hi = b.idHi[i]!;
       const lo = b.idLo[i]!;
       // Read supRow only within its length: a read past the end of an array is a slow path in V8.
       const supAt = next < b.supRow.length && b.supRow[next] === i ? next++ : -1;
-      if (!ids.add(hi, lo)) {
-        duplicates++;
-        continue;
-      }
+      if (fresh[i] === 0) continue;
       const ls = b.subject[i]!;
       let s = map.subject[ls];
       if (s === undefined) {
@@ -473,7 +487,6 @@ export class DuckDBLedger implements Ledger {
           message: 'this ledger already holds 65,536 distinct agencies, kinds or severities',
           location: { path: ['records', i, a < 0 ? 'agency' : kd < 0 ? 'kind' : 'severity'] },
         };
-        ids.remove(hi, lo);
         break;
       }
       cols.idHi[k] = hi;
@@ -492,7 +505,7 @@ export class DuckDBLedger implements Ledger {
       k++;
     }
     const undo = () => {
-      for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
+      for (let j = 0; j < len; j++) if (fresh[j] === 1) ids.remove(b.idHi[j]!, b.idLo[j]!);
       this.rollBack(marks);
       // Its indexes may point past the truncated dictionaries.
       this.encodedMaps.delete(strings);
