@@ -78,6 +78,68 @@ describe('duckdb bulk path (appendEncoded)', () => {
   }, 60_000);
 });
 
+describe('duckdb bulk path: the next batch prepared while the last commits (0183)', () => {
+  it('a failed COMMIT refuses the batch handed over after it and leaves the ledger as before both', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const dir = mkdtempSync(join(tmpdir(), 'mosaic-duckdb-'));
+    let ledger = await DuckDBLedger.open(join(dir, 'ledger.duckdb'), cat);
+    try {
+      const rec = (i: number, agency: string, drunk = false) =>
+        makeRecord({
+          subject: residentIdAt(i),
+          kind: drunk ? 'traffic.drunk_driving' : 'court.defaulter',
+          occurredAt: '2024-01-01',
+          reportedAt: '2024-01-02',
+          agency,
+          basis: `依据 ${i}`,
+          ...(drunk ? { severity: 'detention' } : {}),
+        });
+      const first = [rec(0, '甲'), rec(1, '甲'), rec(2, '乙')];
+      expect(await ledger.appendEncoded(encodeRecords(cat, first, 3).batches[0]!)).toEqual({
+        inserted: 3,
+        duplicates: 0,
+      });
+      // Two batches of one file (one string table): new subjects, agencies, a kind and a severity the ledger has not
+      // seen, a stored record, a repeat across them.
+      const file = [rec(10, '丙'), first[1]!, rec(11, '丁', true), rec(12, '丙'), rec(10, '丙'), rec(13, '戊', true)];
+      const enc = encodeRecords(cat, file, 3);
+      const con = (ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } })
+        .con;
+      const real = con.run.bind(con);
+      let fail = 1;
+      con.run = (sql: string, ...rest: unknown[]) =>
+        sql === 'COMMIT' && fail-- > 0 ? Promise.reject(new Error('disk full')) : real(sql, ...rest);
+      // Handed over together, as ingest does: the second is prepared while the first commits.
+      const a = rejection(ledger.appendEncoded(enc.batches[0]!));
+      const b = rejection(ledger.appendEncoded(enc.batches[1]!));
+      for (const err of [await a, await b]) {
+        expect(err).toBeInstanceOf(MosaicError);
+        expect((err as MosaicError).issues[0]!.code).toBe('ledger.write_failed');
+      }
+      expect(await ledger.count()).toBe(3);
+      expect(await ledger.agencies()).toEqual(['甲', '乙']);
+      expect((await ledger.scan()).subjects).toEqual(first.map((r) => r.subject));
+      // Nothing of either is left in the id set or the dictionaries: the same batches go in whole, in either order.
+      expect(await ledger.appendEncoded(enc.batches[1]!)).toEqual({ inserted: 3, duplicates: 0 });
+      // rec(10) went in with the second batch; the first's stored record stays a duplicate.
+      expect(await ledger.appendEncoded(enc.batches[0]!)).toEqual({ inserted: 1, duplicates: 2 });
+      ledger = await reopen(ledger, join(dir, 'ledger.duckdb'), cat);
+      expect(await ledger.count()).toBe(7);
+      const want = [...first, ...file.filter((r, i) => i !== 1 && i !== 4)];
+      for (const r of want) expect(await ledger.readSubject(r.subject)).toEqual([r]);
+      expect((await ledger.agencies()).sort()).toEqual(['丁', '丙', '乙', '戊', '甲']);
+    } finally {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function reopen(l: DuckDBLedger, file: string, cat: ReturnType<typeof loadCatalogue>) {
+  await l.close();
+  return DuckDBLedger.open(file, cat);
+}
+
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
