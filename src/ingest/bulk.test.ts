@@ -183,8 +183,9 @@ describe('ingest bulk path', () => {
     try {
       const calls = observe(ledger);
       // The second COMMIT of a bulk batch fails inside the ledger, while the third batch is being prepared.
-      const con = (ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } })
-        .con;
+      const con = (
+        ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } }
+      ).con;
       const real = con.run.bind(con);
       let commits = 0;
       con.run = (sql: string, ...rest: unknown[]) =>

@@ -394,7 +394,9 @@ async function storeEncoded(
   // order, each atomic and acknowledged (awaited here) in that order; a refused batch refuses the one handed over
   // after it, so what is stored is always whole batches from the file's start.
   const ahead = ledger.bulkAppendsChained === true;
-  let next: Promise<AppendResult> | undefined = batches.length ? ledger.appendEncoded!(batches[0]!) : undefined;
+  let next: Promise<AppendResult> | undefined = batches.length
+    ? ledger.appendEncoded!(batches[0]!)
+    : undefined;
   for (let bi = 0; bi < batches.length; bi++) {
     const b = batches[bi]!;
     const current = next ?? ledger.appendEncoded!(b);

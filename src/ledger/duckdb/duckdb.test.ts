@@ -59,7 +59,10 @@ describe('duckdb bulk path (appendEncoded)', () => {
       const err = await rejection(ledger.appendEncoded(encodeRecords(cat, batch, batch.length).batches[0]!));
       expect(err).toBeInstanceOf(MosaicError);
       expect((err as MosaicError).issues).toEqual([
-        expect.objectContaining({ code: 'ledger.dictionary_full', location: { path: ['records', 4, 'agency'] } }),
+        expect.objectContaining({
+          code: 'ledger.dictionary_full',
+          location: { path: ['records', 4, 'agency'] },
+        }),
       ]);
       expect(await ledger.count()).toBe(fill.length);
       // Nothing of the refused batch is left in the id set: without its last-but-one row, every new row goes in, and
@@ -101,10 +104,18 @@ describe('duckdb bulk path: the next batch prepared while the last commits (0183
       });
       // Two batches of one file (one string table): new subjects, agencies, a kind and a severity the ledger has not
       // seen, a stored record, a repeat across them.
-      const file = [rec(10, '丙'), first[1]!, rec(11, '丁', true), rec(12, '丙'), rec(10, '丙'), rec(13, '戊', true)];
+      const file = [
+        rec(10, '丙'),
+        first[1]!,
+        rec(11, '丁', true),
+        rec(12, '丙'),
+        rec(10, '丙'),
+        rec(13, '戊', true),
+      ];
       const enc = encodeRecords(cat, file, 3);
-      const con = (ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } })
-        .con;
+      const con = (
+        ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } }
+      ).con;
       const real = con.run.bind(con);
       let fail = 1;
       con.run = (sql: string, ...rest: unknown[]) =>
