@@ -511,9 +511,10 @@ export class DuckDBLedger implements Ledger {
     let map = this.encodedMaps.get(strings);
     if (!map) {
       this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
-      // The whole file is validated before its first batch is stored, so its record count is known: the id set is
-      // sized for it once, instead of rebuilt at each doubling while the batches come in (0183).
-      ids.reserve(ids.size + strings.records);
+      // The whole file is validated before its first batch is stored, so its record count is known: into an empty
+      // ledger the id set is sized for it once, instead of rebuilt at each doubling while the batches come in (0183).
+      // Not into a ledger that holds records: a re-run after a crash would reserve for ids it already holds.
+      if (ids.size === 0) ids.reserve(strings.records);
     }
     const len = b.length;
     // One set of columns serves every batch (appends run one at a time): a fresh set per batch touched ≈ 10 MiB of
