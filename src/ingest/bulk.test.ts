@@ -34,6 +34,9 @@ writeFileSync(
 /** Wrap a ledger to count which append path ingest takes (and optionally fail the k-th bulk append). */
 function observe(ledger: Ledger, failAt = -1) {
   const calls = { append: 0, appendEncoded: 0 };
+  // A failure made up here, outside the ledger, does not refuse the batch handed over after it: the wrapped ledger
+  // no longer chains its bulk appends (Ledger.bulkAppendsChained), so ingest must await each before the next.
+  if (failAt >= 0) (ledger as { bulkAppendsChained?: boolean }).bulkAppendsChained = false;
   const append = ledger.append.bind(ledger);
   ledger.append = (rs: readonly CreditRecord[]) => {
     calls.append++;
@@ -167,6 +170,35 @@ describe('ingest bulk path', () => {
       const sum = await ingestFile(ledger, file, { batchSize: 500, bufferRecords: 1_000 });
       expect(calls).toEqual({ append: Math.ceil(records.length / 500), appendEncoded: 0 });
       expect(sum).toMatchObject({ rows: records.length, inserted: records.length, stored: true });
+      const ref = new MemoryLedger(cat);
+      await ingestFile(ref, file);
+      expect(await contents(ledger)).toEqual(await contents(ref));
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('stores nothing after a batch DuckDB refuses at its COMMIT, with the next batch already handed over (0183)', async () => {
+    const ledger = await DuckDBLedger.open(':memory:', cat);
+    try {
+      const calls = observe(ledger);
+      // The second COMMIT of a bulk batch fails inside the ledger, while the third batch is being prepared.
+      const con = (
+        ledger as unknown as { con: { run: (sql: string, ...rest: unknown[]) => Promise<unknown> } }
+      ).con;
+      const real = con.run.bind(con);
+      let commits = 0;
+      con.run = (sql: string, ...rest: unknown[]) =>
+        sql === 'COMMIT' && ++commits === 2 ? Promise.reject(new Error('disk full')) : real(sql, ...rest);
+      const err = await ingestFile(ledger, file, { batchSize: 1_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MosaicError);
+      expect((err as MosaicError).issues[0]!.code).toBe('ledger.write_failed');
+      // The third batch was handed over before the second answered (the overlap), and refused.
+      expect(calls.appendEncoded).toBe(3);
+      expect(await ledger.count()).toBe(1_000);
+      // A re-run finishes the file, as after a kill.
+      const again = await ingestFile(ledger, file, { batchSize: 1_000 });
+      expect(again).toMatchObject({ inserted: records.length - 1_000, duplicates: 1_000, stored: true });
       const ref = new MemoryLedger(cat);
       await ingestFile(ref, file);
       expect(await contents(ledger)).toEqual(await contents(ref));

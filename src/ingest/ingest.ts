@@ -7,7 +7,7 @@ import { fileSha256 } from './file-hash.js';
 import { MosaicError, type Issue } from '../core/errors.js';
 import type { CreditRecord } from '../core/types.js';
 import { ENCODED_BYTES_PER_RECORD, EncodedRecords } from '../ledger/encoded.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { AppendResult, Ledger } from '../ledger/ledger.js';
 import {
   agenciesFit,
   findCut,
@@ -388,12 +388,26 @@ async function storeEncoded(
   const bytes = fileSize(file).bytes;
   let reported = 0;
   let storedRecords = 0;
-  for (const b of encoded.batches) {
+  const batches = encoded.batches;
+  // Where the ledger chains bulk appends, each batch is handed over before the one before it is awaited: DuckDB
+  // prepares the next batch's rows while it commits the last (0183). Batches are still stored one at a time, in file
+  // order, each atomic and acknowledged (awaited here) in that order; a refused batch refuses the one handed over
+  // after it, so what is stored is always whole batches from the file's start.
+  const ahead = ledger.bulkAppendsChained === true;
+  let next: Promise<AppendResult> | undefined = batches.length
+    ? ledger.appendEncoded!(batches[0]!)
+    : undefined;
+  for (let bi = 0; bi < batches.length; bi++) {
+    const b = batches[bi]!;
+    const current = next ?? ledger.appendEncoded!(b);
+    next = ahead && bi + 1 < batches.length ? ledger.appendEncoded!(batches[bi + 1]!) : undefined;
     let res;
     try {
-      res = await ledger.appendEncoded!(b);
+      res = await current;
     } catch (err) {
       hashing?.stop();
+      // Settled (refused) before ingest returns, so the caller may close the ledger.
+      await next?.catch(() => undefined);
       throw atLines(err, file, b.line);
     }
     summary.inserted += res.inserted;

@@ -41,6 +41,74 @@ describe('IdSet', () => {
       { numRuns: 300 },
     );
   });
+  it('keeps every id through reserve() at any point, and does not grow past a reserved size', () => {
+    fc.assert(
+      fc.property(ops, fc.array(fc.nat({ max: 5000 }), { maxLength: 4 }), (list, reserves) => {
+        const set = new IdSet(2);
+        const ref = new Set<string>();
+        list.forEach(([op, hi, lo], at) => {
+          // A reserve between ops, sized from the ids to come (as a file's record count is).
+          if (reserves.length && at % Math.max(1, Math.floor(list.length / reserves.length)) === 0)
+            set.reserve(ref.size + reserves[at % reserves.length]!);
+          const k = key(hi, lo);
+          if (op === 'add') {
+            expect(set.add(hi, lo)).toBe(!ref.has(k));
+            ref.add(k);
+          } else if (op === 'remove') expect(set.remove(hi, lo)).toBe(ref.delete(k));
+          else expect(set.has(hi, lo)).toBe(ref.has(k));
+        });
+        expect(set.size).toBe(ref.size);
+        for (const k of ref) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(set.has(hi!, lo!)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    const set = new IdSet(2);
+    set.reserve(10_000);
+    const bytes = set.byteLength;
+    for (let i = 1; i <= 10_000; i++) set.add(Math.imul(i, 2654435761) >>> 0, i);
+    expect(set.byteLength).toBe(bytes);
+    expect(set.size).toBe(10_000);
+  });
+});
+
+describe('IdSet.addBatch', () => {
+  it('adds a batch exactly as add() row by row would (fresh flags, count, membership)', () => {
+    const id = fc.tuple(
+      fc.oneof(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+      fc.integer({ min: 0, max: 40 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(id, { maxLength: 400 }), { maxLength: 6 }),
+        fc.integer({ min: 2, max: 12 }),
+        (batches, bits) => {
+          const fast = new IdSet(bits);
+          const ref = new IdSet(bits);
+          for (const batch of batches) {
+            const hi = Uint32Array.from(batch, (x) => x[0]);
+            const lo = Uint32Array.from(batch, (x) => x[1]);
+            // Stale flags must be overwritten: start from the opposite of what add() will answer.
+            const fresh = new Uint8Array(batch.length + 3).fill(7);
+            const added = fast.addBatch(hi, lo, batch.length, fresh);
+            let want = 0;
+            batch.forEach(([h, l], i) => {
+              const ok = ref.add(h, l);
+              expect(fresh[i]).toBe(ok ? 1 : 0);
+              if (ok) want++;
+            });
+            expect(fresh[batch.length]).toBe(7);
+            expect(added).toBe(want);
+            expect(fast.size).toBe(ref.size);
+            for (const [h, l] of batch) expect(fast.has(h, l)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('RowIdIndex', () => {

@@ -78,6 +78,11 @@ export interface Ledger {
    * stores through `append` on an adapter without it.
    */
   appendEncoded?(batch: EncodedBatch): Promise<AppendResult>;
+  /**
+   * True when `appendEncoded` refuses every batch handed over before an earlier one was refused (so a caller may hand
+   * over the next batch before the previous one answers and still store a prefix of its batches; docs/decisions/0183).
+   */
+  readonly bulkAppendsChained?: boolean;
   /** Insert or replace register entries (register data, not credit statements). */
   putSubjects(subjects: readonly Subject[]): Promise<void>;
   getSubject(id: string): Promise<Subject | undefined>;

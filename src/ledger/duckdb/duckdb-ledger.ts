@@ -279,7 +279,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   append(records: readonly CreditRecord[]): Promise<AppendResult> {
-    return this.serial.run(() => this.appendNow(records));
+    return this.run(() => this.appendNow(records));
   }
 
   private async appendNow(records: readonly CreditRecord[]): Promise<AppendResult> {
@@ -372,35 +372,120 @@ export class DuckDBLedger implements Ledger {
     m.sev.forEach((a, i) => this.sevToDb[i]!.set(a));
   }
 
-  /** One transaction: the dictionaries' new strings, the first `k` rows of `cols` and the supersessions. */
+  /**
+   * One transaction: the dictionaries' new strings, the first `k` rows of `cols` and the supersessions. With
+   * `leaveCommit`, the COMMIT is issued and left running (DuckDB writes the batch's row groups on its own thread),
+   * kept in `committing` for the next operation to settle; its promise is returned in an object (an async function
+   * returning a promise would wait for it).
+   */
   private async store(
     cols: EncodedColumns,
     k: number,
     m: BatchMarks,
     sup: [number, number, number, number][],
     undo: () => void,
-  ): Promise<void> {
+    leaveCommit = false,
+  ): Promise<{ committed: Promise<void> }> {
+    const refused = (err: unknown) =>
+      new MosaicError({
+        code: 'ledger.write_failed',
+        message: `DuckDB rejected the batch, nothing was stored: ${(err as Error).message}`,
+      });
     try {
       await this.con.run('BEGIN TRANSACTION');
       for (const d of Object.keys(DICTS) as DictName[])
         await appendDict(this.con, DICTS[d], m.dicts[d], this.dicts[d].strings.slice(m.dicts[d]));
       await appendRecords(this.con, cols, 0, k);
       await appendSupersedes(this.con, sup);
-      await this.con.run('COMMIT');
+      if (!leaveCommit) await this.con.run('COMMIT');
     } catch (err) {
       await this.con.run('ROLLBACK').catch(() => undefined);
       undo();
-      throw new MosaicError({
-        code: 'ledger.write_failed',
-        message: `DuckDB rejected the batch, nothing was stored: ${(err as Error).message}`,
-      });
+      throw refused(err);
     }
-    this.n += k;
+    if (!leaveCommit) {
+      this.n += k;
+      return { committed: Promise.resolve() };
+    }
+    const done = this.con.run('COMMIT').then(
+      () => {
+        this.n += k;
+      },
+      (err: unknown) => {
+        throw refused(err);
+      },
+    );
+    // Its failure is answered to the batch's caller and rolled back by the next operation's settle.
+    done.catch(() => undefined);
+    this.committing = { done, undo };
+    return { committed: done };
   }
 
-  appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
-    return this.serial.run(() => this.appendEncodedNow(batch));
+  /**
+   * The bulk path's COMMIT still running, and what undoes its batch in this process (dictionaries, id set) if it
+   * fails. The next operation on the connection settles it first (`settle`); a bulk batch prepares its rows before
+   * that, so preparing one batch overlaps the commit of the one before it (docs/decisions/0183).
+   */
+  private committing: { done: Promise<void>; undo: () => void } | undefined;
+
+  /**
+   * Wait for the running COMMIT, if any; false if it failed. A failed batch is rolled back here: first `undoLater`
+   * (a batch prepared after it, on top of its state), then its own undo, so states are restored newest first.
+   */
+  private async settle(undoLater?: () => void): Promise<boolean> {
+    const c = this.committing;
+    if (!c) return true;
+    this.committing = undefined;
+    try {
+      await c.done;
+      return true;
+    } catch {
+      await this.con.run('ROLLBACK').catch(() => undefined);
+      undoLater?.();
+      c.undo();
+      return false;
+    }
   }
+
+  /** An operation on the record connection, after any bulk COMMIT still running. */
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      await this.settle();
+      return fn();
+    });
+  }
+
+  /**
+   * Resolves once the batch is committed, as before; the queue moves on as soon as its COMMIT is issued, so the
+   * next batch's rows are prepared while DuckDB writes this one (ingest hands over the next before awaiting).
+   */
+  appendEncoded(batch: EncodedBatch): Promise<AppendResult> {
+    const seen = this.bulkRefusals;
+    const refused = (err: unknown) => {
+      this.bulkRefusals++;
+      throw err;
+    };
+    return this.serial
+      .run(async () => {
+        if (this.bulkRefusals !== seen)
+          throw new MosaicError({
+            code: 'ledger.write_failed',
+            message: 'a batch handed over before this one was refused; nothing of this one was stored',
+          });
+        return this.appendEncodedNow(batch).catch(refused);
+      })
+      .then(({ result, committed }) => committed.then(() => result, refused));
+  }
+
+  readonly bulkAppendsChained = true;
+  /** Bulk batches refused so far: a batch handed over before a refusal is refused too (bulkAppendsChained). */
+  private bulkRefusals = 0;
+
+  /**
+   * The bulk path's columns, reused by every batch (sized to the largest so far): a batch's rows are copied into
+   * DuckDB by its appender before the next batch is prepared.
+   */
+  private batchCols: EncodedColumns | undefined;
 
   /** File string index → this file's dictionary index, per EncodedStrings (one file's ingest), filled as met. */
   private readonly encodedMaps = new WeakMap<
@@ -412,7 +497,9 @@ export class DuckDBLedger implements Ledger {
    * The bulk path: the batch was checked when ingest parsed it (isSealedBatch), so a row costs an id-set probe and
    * array lookups; each distinct string of the file is looked up in this file's dictionaries once.
    */
-  private async appendEncodedNow(b: EncodedBatch): Promise<AppendResult> {
+  private async appendEncodedNow(
+    b: EncodedBatch,
+  ): Promise<{ result: AppendResult; committed: Promise<void> }> {
     this.assertOpen();
     if (!isSealedBatch(b))
       throw new MosaicError({
@@ -422,26 +509,37 @@ export class DuckDBLedger implements Ledger {
     const ids = await this.idSet();
     const strings = b.strings;
     let map = this.encodedMaps.get(strings);
-    if (!map) this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+    if (!map) {
+      this.encodedMaps.set(strings, (map = { subject: [], agency: [], basis: [] }));
+      // The whole file is validated before its first batch is stored, so its record count is known: into an empty
+      // ledger the id set is sized for it once, instead of rebuilt at each doubling while the batches come in (0183).
+      // Not into a ledger that holds records: a re-run after a crash would reserve for ids it already holds.
+      if (ids.size === 0) ids.reserve(strings.records);
+    }
     const len = b.length;
-    const cols = newColumns(len);
+    // One set of columns serves every batch (appends run one at a time): a fresh set per batch touched ≈ 10 MiB of
+    // new pages each time.
+    if (!this.batchCols || this.batchCols.idHi.length < len) this.batchCols = newColumns(len);
+    const cols = this.batchCols;
+    // Per batch, not reused: a batch's undo may run after the next batch is prepared (settle).
+    const fresh = new Uint8Array(len);
     const marks = this.marks();
     const sup: [number, number, number, number][] = [];
     const D = this.dicts;
     const sd = this.subjectDict;
+    // Every id of the batch goes into the set first, in the order of their slots (IdSet.addBatch: the same verdicts
+    // as adding row by row); a refused batch takes out exactly the rows marked fresh.
+    const added = ids.addBatch(b.idHi, b.idLo, len, fresh);
+    const duplicates = len - added;
     let next = 0;
     let k = 0;
-    let duplicates = 0;
     let full: Issue | undefined;
     for (let i = 0; i < len; i++) {
       const hi = b.idHi[i]!;
       const lo = b.idLo[i]!;
       // Read supRow only within its length: a read past the end of an array is a slow path in V8.
       const supAt = next < b.supRow.length && b.supRow[next] === i ? next++ : -1;
-      if (!ids.add(hi, lo)) {
-        duplicates++;
-        continue;
-      }
+      if (fresh[i] === 0) continue;
       const ls = b.subject[i]!;
       let s = map.subject[ls];
       if (s === undefined) {
@@ -473,7 +571,6 @@ export class DuckDBLedger implements Ledger {
           message: 'this ledger already holds 65,536 distinct agencies, kinds or severities',
           location: { path: ['records', i, a < 0 ? 'agency' : kd < 0 ? 'kind' : 'severity'] },
         };
-        ids.remove(hi, lo);
         break;
       }
       cols.idHi[k] = hi;
@@ -492,18 +589,26 @@ export class DuckDBLedger implements Ledger {
       k++;
     }
     const undo = () => {
-      for (let j = 0; j < k; j++) ids.remove(cols.idHi[j]!, cols.idLo[j]!);
+      for (let j = 0; j < len; j++) if (fresh[j] === 1) ids.remove(b.idHi[j]!, b.idLo[j]!);
       this.rollBack(marks);
       // Its indexes may point past the truncated dictionaries.
       this.encodedMaps.delete(strings);
     };
+    // The batch before this one may still be committing: this one was prepared on top of it, so if it failed, this
+    // one is undone first, then it (settle), and nothing of this one is stored.
+    if (!(await this.settle(undo)))
+      throw new MosaicError({
+        code: 'ledger.write_failed',
+        message: 'the batch before this one was refused by DuckDB; nothing of this one was stored',
+      });
     if (full) {
       undo();
       throw new MosaicError(full);
     }
-    if (k === 0) return { inserted: 0, duplicates };
-    await this.store(cols, k, marks, sup, undo);
-    return { inserted: k, duplicates };
+    const result = { inserted: k, duplicates };
+    if (k === 0) return { result, committed: Promise.resolve() };
+    const { committed } = await this.store(cols, k, marks, sup, undo, true);
+    return { result, committed };
   }
 
   progress(activity: string, done: number, total: number): void {
@@ -624,7 +729,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   subjectsOf(ids: readonly string[]): Promise<Map<string, string>> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       const out = new Map<string, string>();
       // Parsed ids are two u32 each, so they are inlined as integers (no quoting); 10,000 pairs per statement.
@@ -650,7 +755,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   fileReceipt(key: string): Promise<FileReceipt | undefined> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       const res = await this.con.runAndReadAll(
         `SELECT key, rows::DOUBLE, records::DOUBLE, stored_at FROM ledger_files WHERE key = $1`,
@@ -662,7 +767,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   fileReceiptEnding(suffix: string): Promise<boolean> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       const res = await this.con.runAndReadAll(
         `SELECT count(*)::INTEGER FROM ledger_files WHERE ends_with(key, $1)`,
@@ -673,7 +778,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   putFileReceipt(r: FileReceipt): Promise<void> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       await this.con.run(`INSERT OR REPLACE INTO ledger_files VALUES ($1, $2, $3, $4)`, [
         r.key,
@@ -685,14 +790,14 @@ export class DuckDBLedger implements Ledger {
   }
 
   agencies(): Promise<string[]> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       return this.dicts.agency.strings.slice();
     });
   }
 
   readSubject(id: string, asOf?: string): Promise<CreditRecord[]> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       const limit = asOfDay(asOf);
       const s = this.subjectDict.get(id);
@@ -730,7 +835,7 @@ export class DuckDBLedger implements Ledger {
   }
 
   scan(): Promise<RecordColumns> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       const n = this.n;
       const subject = new Uint32Array(n);
@@ -825,11 +930,11 @@ export class DuckDBLedger implements Ledger {
   }
 
   count(): Promise<number> {
-    return this.serial.run(async () => this.n);
+    return this.run(async () => this.n);
   }
 
   export(format: ExportFormat, file: string): Promise<number> {
-    return this.serial.run(async () => {
+    return this.run(async () => {
       this.assertOpen();
       ensureDir(dirname(resolve(file)), 'export directory');
       // A ledger opened with few threads (to leave the cores to a simulation's workers) exports with all of them:
@@ -855,7 +960,7 @@ export class DuckDBLedger implements Ledger {
   close(): Promise<void> {
     // After whatever either queue holds.
     return this.subjectSerial.run(() =>
-      this.serial.run(async () => {
+      this.run(async () => {
         if (this.closed) return;
         this.closed = true;
         this.subjectCon.closeSync();
