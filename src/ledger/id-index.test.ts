@@ -18,25 +18,33 @@ const ops = fc.array(
 
 const key = (hi: number, lo: number) => `${hi}:${lo}`;
 
+/** One operation on the set and on the reference, checking the set's answer against the reference's. */
+function step(set: IdSet, ref: Set<string>, op: string, hi: number, lo: number): void {
+  const k = key(hi, lo);
+  if (op === 'add') {
+    expect(set.add(hi, lo)).toBe(!ref.has(k));
+    ref.add(k);
+  } else if (op === 'remove') expect(set.remove(hi, lo)).toBe(ref.delete(k));
+  else expect(set.has(hi, lo)).toBe(ref.has(k));
+}
+
+/** The set holds exactly the reference's ids. */
+function holdsSame(set: IdSet, ref: Set<string>): void {
+  expect(set.size).toBe(ref.size);
+  for (const k of ref) {
+    const [hi, lo] = k.split(':').map(Number);
+    expect(set.has(hi!, lo!)).toBe(true);
+  }
+}
+
 describe('IdSet', () => {
   it('behaves as a set of (hi, lo) pairs', () => {
     fc.assert(
       fc.property(ops, (list) => {
         const set = new IdSet(2);
         const ref = new Set<string>();
-        for (const [op, hi, lo] of list) {
-          const k = key(hi, lo);
-          if (op === 'add') {
-            expect(set.add(hi, lo)).toBe(!ref.has(k));
-            ref.add(k);
-          } else if (op === 'remove') expect(set.remove(hi, lo)).toBe(ref.delete(k));
-          else expect(set.has(hi, lo)).toBe(ref.has(k));
-        }
-        expect(set.size).toBe(ref.size);
-        for (const k of ref) {
-          const [hi, lo] = k.split(':').map(Number);
-          expect(set.has(hi!, lo!)).toBe(true);
-        }
+        for (const [op, hi, lo] of list) step(set, ref, op, hi, lo);
+        holdsSame(set, ref);
       }),
       { numRuns: 300 },
     );
@@ -50,18 +58,9 @@ describe('IdSet', () => {
           // A reserve between ops, sized from the ids to come (as a file's record count is).
           if (reserves.length && at % Math.max(1, Math.floor(list.length / reserves.length)) === 0)
             set.reserve(ref.size + reserves[at % reserves.length]!);
-          const k = key(hi, lo);
-          if (op === 'add') {
-            expect(set.add(hi, lo)).toBe(!ref.has(k));
-            ref.add(k);
-          } else if (op === 'remove') expect(set.remove(hi, lo)).toBe(ref.delete(k));
-          else expect(set.has(hi, lo)).toBe(ref.has(k));
+          step(set, ref, op, hi, lo);
         });
-        expect(set.size).toBe(ref.size);
-        for (const k of ref) {
-          const [hi, lo] = k.split(':').map(Number);
-          expect(set.has(hi!, lo!)).toBe(true);
-        }
+        holdsSame(set, ref);
       }),
       { numRuns: 200 },
     );
