@@ -127,20 +127,12 @@ interface Segment {
   n: number;
   path: string;
   fd: number;
-  /** Bytes given out: a group's place is taken when its write is asked for, before earlier writes have finished. */
   bytes: number;
-  /** The last row placed in it (0 while empty). */
+  /** The last row written to it (0 while empty). */
   lastSeq: number;
-  /** Writes still running on its descriptor (a rotation waits for them before closing it). */
-  writing: Set<Promise<unknown>>;
 }
 
-/**
- * The writing side: one open segment at a time. Groups are placed one after another in the order `write` is called,
- * and their O_DSYNC writes may run at the same time (decision 0181); a caller must treat a group as durable only once
- * it and every group placed before it have been written (the access log answers in that order), because the reader
- * stops at the first gap.
- */
+/** The writing side: one open segment at a time; callers serialize `write` (the access log's group commit does). */
 export class AccessJournal {
   private current: Segment | undefined;
   /** Sealed segments not yet deleted, with their last row. */
@@ -148,8 +140,6 @@ export class AccessJournal {
   private next: number;
   /** After a failed write the file's tail is unknown: refuse further writes rather than chain after garbage. */
   private broken: Error | undefined;
-  /** Placements run one at a time, in call order (only a rotation makes one wait). */
-  private placing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly base: string,
@@ -160,48 +150,27 @@ export class AccessJournal {
     this.next = (stale.at(-1)?.n ?? 0) + 1;
   }
 
-  /**
-   * Place the rows after every group placed before, write them, and return once they are on disk (one O_DSYNC write
-   * on libuv's pool). Resolves for this group alone: an earlier group's write may still be running.
-   */
-  write(rows: readonly AccessRow[], text: string): Promise<void> {
-    if (this.broken) return Promise.reject(this.broken);
-    const buf = Buffer.from(text, 'utf8');
-    const placed = this.placing.then(() => this.place(buf, rows.at(-1)?.seq ?? 0));
-    this.placing = placed.catch(() => undefined);
-    return placed
-      .then(({ written }) => written)
-      .catch((err: Error) => {
-        this.broken ??= err;
-        throw err;
-      });
-  }
-
-  /**
-   * Take the next bytes of the open segment for `buf` (rotating first when it does not fit) and start its write there;
-   * the write is returned inside an object so that the next placement need not wait for it.
-   */
-  private async place(buf: Buffer, lastSeq: number): Promise<{ written: Promise<void> }> {
+  /** Append the rows and return once they are on disk (one O_DSYNC write on libuv's pool). */
+  async write(rows: readonly AccessRow[], text: string): Promise<void> {
     if (this.broken) throw this.broken;
-    if (!this.current || (this.current.bytes > 0 && this.current.bytes + buf.length > SEGMENT_BYTES))
-      await this.rotate();
-    const seg = this.current!;
-    const pos = seg.bytes;
-    seg.bytes += buf.length;
-    if (lastSeq) seg.lastSeq = lastSeq;
-    if (seg.bytes >= PREPARE_AT && !this.spare) this.prepare();
-    // The segment is opened O_DSYNC: each write returns once its bytes are on disk, as write + fdatasync would, in one
-    // libuv request instead of two. The callback API, not FileHandle: no promise machinery per group. (A group larger
-    // than a segment, never seen at 5,000 rows a group, grows the file: still correct, only slower.)
-    const written = (async () => {
+    try {
+      const buf = Buffer.from(text, 'utf8');
+      if (!this.current || (this.current.bytes > 0 && this.current.bytes + buf.length > SEGMENT_BYTES))
+        await this.rotate();
+      const seg = this.current!;
+      // The segment is opened O_DSYNC: each write returns once its bytes are on disk, as write + fdatasync would, in
+      // one libuv request instead of two. The callback API, not FileHandle: no promise machinery per group. (A group
+      // larger than a segment, never seen at 5,000 rows a group, grows the file: still correct, only slower.)
       let off = 0;
-      while (off < buf.length) off += await writeAt(seg.fd, buf, off, pos + off);
+      while (off < buf.length) off += await writeAt(seg.fd, buf, off, seg.bytes + off);
       if (!DSYNC) await syncData(seg.fd);
-    })();
-    seg.writing.add(written);
-    const done = () => void seg.writing.delete(written);
-    written.then(done, done);
-    return { written };
+      seg.bytes += buf.length;
+      seg.lastSeq = rows.at(-1)?.seq ?? seg.lastSeq;
+      if (seg.bytes >= PREPARE_AT && !this.spare) this.prepare();
+    } catch (err) {
+      this.broken = err as Error;
+      throw err;
+    }
   }
 
   /** The next segment, zero-filled in the background while the open one fills. */
@@ -217,20 +186,14 @@ export class AccessJournal {
 
   private async rotate(): Promise<void> {
     if (this.current) {
-      await this.seal(this.current);
+      await closeFd(this.current.fd);
+      this.sealed.push({ path: this.current.path, lastSeq: this.current.lastSeq });
       this.current = undefined;
     }
     if (!this.spare) this.prepare();
     const { n, path, fd } = this.spare!;
     this.spare = undefined;
-    this.current = { n, path, fd: await fd, bytes: 0, lastSeq: 0, writing: new Set() };
-  }
-
-  /** Close a segment once the writes running on it are done, and list it for deletion after its fold. */
-  private async seal(seg: Segment): Promise<void> {
-    await Promise.allSettled([...seg.writing]);
-    await closeFd(seg.fd);
-    this.sealed.push({ path: seg.path, lastSeq: seg.lastSeq });
+    this.current = { n, path, fd: await fd, bytes: 0, lastSeq: 0 };
   }
 
   /** Rows up to `seq` are committed to the table: delete the sealed segments that hold nothing newer. */
@@ -247,10 +210,12 @@ export class AccessJournal {
 
   /** Close the open segment; with `allFolded`, every row is in the table and the journal's files can go. */
   async close(allFolded: boolean): Promise<void> {
-    await this.placing;
     const cur = this.current;
     this.current = undefined;
-    if (cur) await this.seal(cur);
+    if (cur) {
+      await closeFd(cur.fd);
+      this.sealed.push({ path: cur.path, lastSeq: cur.lastSeq });
+    }
     const spare = this.spare;
     this.spare = undefined;
     if (spare) {

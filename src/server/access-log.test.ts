@@ -260,65 +260,6 @@ describe('AccessLog journal (a DuckDB ledger file)', () => {
     }
   }, 60_000);
 
-  it('answers overlapping journal writes in chain order; a failed write acknowledges nothing after it', async () => {
-    const file = join(dir, 'overlap.duckdb');
-    const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });
-    const s = await openState(l);
-    try {
-      const log = new AccessLog(s, { journal: file });
-      await log.ready();
-      const j = (log as unknown as { journal: AccessJournal }).journal;
-      const real = j.write.bind(j);
-      // Each group's write completes only when the test says so (after the real write), or fails as a disk would.
-      const gates: { open: () => void; fail: (e: Error) => void }[] = [];
-      j.write = (rows, text) => {
-        const gate = new Promise<void>((open, fail) => gates.push({ open, fail }));
-        return Promise.all([real(rows, text), gate]).then(() => undefined);
-      };
-      const entry = (i: number) => ({
-        actor: `a${i}`,
-        role: 'firm',
-        action: 'decision',
-        target: 't',
-        status: 200,
-      });
-      const done: string[] = [];
-      const track = (name: string, p: Promise<AccessRow>) =>
-        p.then(
-          () => void done.push(name),
-          () => void done.push(`${name} refused`),
-        );
-      const a = track('a', log.append(entry(1)));
-      const b = track('b', log.append(entry(2)));
-      await vi.waitFor(() => expect(gates.length).toBe(2)); // two groups written at once
-      gates[1]!.open();
-      await new Promise((r) => setTimeout(r, 50));
-      expect(done).toEqual([]); // b is on disk, but a before it is not yet
-      gates[0]!.open();
-      await Promise.all([a, b]);
-      expect(done).toEqual(['a', 'b']);
-      // A write that fails breaks the journal; a later group already on disk is refused, and so is all that follows.
-      const c = track('c', log.append(entry(3)));
-      const d = track('d', log.append(entry(4)));
-      await vi.waitFor(() => expect(gates.length).toBe(4));
-      gates[3]!.open();
-      const err = new Error('EIO');
-      (j as unknown as { broken: Error }).broken = err;
-      gates[2]!.fail(err);
-      await Promise.all([c, d]);
-      expect(done).toEqual(['a', 'b', 'c refused', 'd refused']);
-      await expect(log.append(entry(5))).rejects.toThrow('EIO');
-      expect(
-        readJournal(file)
-          .map((r) => r.actor)
-          .slice(0, 2),
-      ).toEqual(['a1', 'a2']);
-    } finally {
-      await s.close();
-      await l.close();
-    }
-  }, 60_000);
-
   it('an acknowledged row is durable in the journal before it is in the table; reads see it', async () => {
     const file = join(dir, 'ack.duckdb');
     const l = await openLedger({ adapter: 'duckdb', file, threads: 1 });

@@ -159,19 +159,6 @@ function bad(rows: number, head: string, seq: number, problem: Tamper, message: 
   return { ok: false, rows, head, first: { seq, problem, message } };
 }
 
-/**
- * Journal group writes running at once. Each is an O_DSYNC write; this disk (a virtio volume shared with other work)
- * takes several at a time in about the time of one, so a request need not wait for the group before its own to reach
- * the disk as well (decision 0181). Answers still go out in chain order.
- */
-let WRITES_IN_FLIGHT = 4;
-/** For the benchmark's A/B (decision 0181): how many journal writes may run at once. */
-export function setJournalWritesInFlight(n: number): void {
-  WRITES_IN_FLIGHT = Math.max(1, Math.floor(n));
-}
-/** Entries per journal group at most. */
-const MAX_GROUP = 5000;
-
 /** Rows folded from the journal into the table per statement (one JSON value of a few MB). */
 const FOLD_STATEMENT = 8192;
 /**
@@ -203,17 +190,7 @@ export class AccessLog {
   private foldTimer: ReturnType<typeof setTimeout> | undefined;
   private foldError: unknown;
   private closed = false;
-  /** Journal mode: entries waiting for a write, writes running, and the last group's in-order acknowledgement. */
-  private readonly queue: {
-    e: AccessEntry;
-    at: string;
-    resolve: (r: AccessRow) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  private inFlight = 0;
-  private acked: Promise<void> = Promise.resolve();
-  private opening = false;
-  /** Without a journal, rows are chained in arrival order and stored in groups: one INSERT for all that arrived meanwhile. */
+  /** Rows are chained in arrival order and stored in groups: one write for all requests that arrived meanwhile. */
   private readonly writer = new GroupCommit<{ e: AccessEntry; at: string }, AccessRow>((items) =>
     this.store(items),
   );
@@ -255,19 +232,15 @@ export class AccessLog {
 
   /** Append one entry; resolves once it is stored (chained after every entry appended before it). */
   append(e: AccessEntry, at = new Date().toISOString()): Promise<AccessRow> {
-    if (!this.opts.journal) return this.writer.add({ e, at });
-    return new Promise<AccessRow>((resolve, reject) => {
-      this.queue.push({ e, at, resolve, reject });
-      this.pump();
-    });
+    return this.writer.add({ e, at });
   }
 
-  /** Chain entries after `last`: the rows, their journal lines, and the new head. */
-  private chain(
-    items: readonly { e: AccessEntry; at: string }[],
-    last: { seq: number; hash: string },
-  ): { rows: AccessRow[]; lines: string[]; last: { seq: number; hash: string } } {
-    let { seq, hash } = last;
+  private async store(items: { e: AccessEntry; at: string }[]): Promise<AccessRow[]> {
+    await this.ready();
+    // Once a journal is closed nothing may go to the table directly: rows still in the journal would then sit
+    // behind later ones, and the next open skips journal rows the table's tail has passed.
+    if (this.closed) throw new Error('the access log is closed');
+    let { seq, hash } = this.last!;
     const rows: AccessRow[] = [];
     const lines: string[] = [];
     for (const { e, at } of items) {
@@ -288,83 +261,14 @@ export class AccessLog {
       rows.push(row);
       lines.push(line);
     }
-    return { rows, lines, last: { seq, hash } };
-  }
-
-  /** Without a journal: one group at a time, inserted into the table before its callers are answered. */
-  private async store(items: { e: AccessEntry; at: string }[]): Promise<AccessRow[]> {
-    await this.ready();
-    const { rows, last } = this.chain(items, this.last!);
-    await this.insert(rows);
+    if (this.journal) {
+      await this.journal.write(rows, lines.join('\n') + '\n');
+      for (let i = 0; i < rows.length; i++) this.unfolded.push({ row: rows[i]!, line: lines[i]! });
+      this.scheduleFold();
+    } else await this.insert(rows);
     // Advance only past what is stored: a failed group leaves the chain where it was.
-    this.last = last;
+    this.last = { seq, hash };
     return rows;
-  }
-
-  /**
-   * With a journal: start a group write whenever fewer than `WRITES_IN_FLIGHT` are running (decision 0181). Each
-   * group is chained after the one before it when it starts, so the chain and the file order are the arrival order;
-   * groups are answered strictly in that order, each once it and every earlier group are on disk.
-   */
-  private pump(): void {
-    if (!this.last) {
-      if (this.opening) return;
-      this.opening = true;
-      this.ready().then(
-        () => {
-          this.opening = false;
-          this.pump();
-        },
-        (err: unknown) => {
-          this.opening = false;
-          for (const q of this.queue.splice(0)) q.reject(err);
-        },
-      );
-      return;
-    }
-    while (this.queue.length && this.inFlight < WRITES_IN_FLIGHT) {
-      const group = this.queue.splice(0, MAX_GROUP);
-      // Once a journal is closed nothing may go to the table directly: rows still in the journal would then sit
-      // behind later ones, and the next open skips journal rows the table's tail has passed.
-      const journal = this.closed ? undefined : this.journal;
-      if (!journal) {
-        const err = new Error('the access log is closed');
-        for (const q of group) q.reject(err);
-        continue;
-      }
-      const { rows, lines, last } = this.chain(group, this.last);
-      // The next group chains after this one before it is on disk. A failed write breaks the journal for good
-      // (every later write is refused), so no row is ever acknowledged after a hole.
-      this.last = last;
-      this.inFlight++;
-      const acked = Promise.all([this.acked, journal.write(rows, lines.join('\n') + '\n')]);
-      this.acked = acked.then(() => undefined);
-      // Marked handled: a rejection reaches the callers below and the next group, never the process.
-      this.acked.catch(() => undefined);
-      acked.then(
-        () => {
-          this.inFlight--;
-          for (let i = 0; i < rows.length; i++) this.unfolded.push({ row: rows[i]!, line: lines[i]! });
-          this.scheduleFold();
-          group.forEach((q, i) => q.resolve(rows[i]!));
-          this.pump();
-        },
-        (err: unknown) => {
-          this.inFlight--;
-          for (const q of group) q.reject(err);
-          this.pump();
-        },
-      );
-    }
-  }
-
-  /** Resolves once every entry appended so far is stored or refused. */
-  private async idle(): Promise<void> {
-    if (!this.opts.journal) return this.writer.idle();
-    while (this.queue.length || this.inFlight) {
-      await this.acked.catch(() => undefined);
-      await new Promise((r) => setImmediate(r));
-    }
   }
 
   /** Store rows in the table as one atomic statement (or one transaction of statements). */
@@ -460,7 +364,7 @@ export class AccessLog {
     const j = this.journal;
     if (!j) return;
     // Let groups already on their way reach the journal, then refuse new ones and fold.
-    await this.idle();
+    await this.writer.idle();
     this.closed = true;
     await this.fold();
     this.journal = undefined;

@@ -1,6 +1,6 @@
 // Builds the Fastify server: Zod schemas, OpenAPI 3.1 at /openapi.json, the local explorer at /docs, problem+json
 // errors, keys and roles on every route, rate limits, metrics; then one plugin per area (routes/index.ts).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,9 +11,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { authorize, BEARER, PUBLIC, ROLES, type Access, type Principal } from './auth.js';
+import { authorize, PUBLIC, ROLES, type Access, type Principal } from './auth.js';
 import type { ServerContext } from './context.js';
-import { DecisionFastPath, DECISIONS_URL, sharedRateStore, type RateStore } from './fast-decisions.js';
 import { errorHandler, httpError, sendProblem } from './problem.js';
 import { routePlugins, type RoutePlugin } from './routes/index.js';
 
@@ -42,11 +41,6 @@ export interface ServerOptions {
   extraPlugins?: readonly RoutePlugin[];
   /** Largest request body in bytes (default 64 MiB: a 10k-record batch is about 3 MB). */
   bodyLimit?: number;
-  /**
-   * Answer the decision route's happy path on node:http before Fastify (fast-decisions.ts, decision 0181); default
-   * on, except with a request logger (whose lines are Fastify's). False keeps every request on Fastify (tests).
-   */
-  fastDecisions?: boolean;
 }
 
 /** Every route's access, by "METHOD url", as registered (the role × route matrix test walks this). */
@@ -57,27 +51,12 @@ const EVERYONE: Access = { roles: ROLES };
 export async function buildServer(
   ctx: ServerContext,
   opts: ServerOptions = {},
-): Promise<{ app: ServerApp; routes: RouteTable; fast?: DecisionFastPath | undefined }> {
-  // The server Fastify would make, with the decision route's fast path in front of its handler once it is set up.
-  let fast: DecisionFastPath | undefined;
+): Promise<{ app: ServerApp; routes: RouteTable }> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
     // Bad JSON and friends are answered by the error handler as problem+json 400s.
     return503OnClosing: true,
-    serverFactory: (handler, o) => {
-      const server = createServer(o.http ?? {}, (req, res) =>
-        fast ? fast.handle(req, res, handler) : handler(req, res),
-      );
-      // As Fastify sets up its own HTTP/1 server (lib/server.js), from the options it resolved.
-      const t = o as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
-      const perSocket = (o as { maxRequestsPerSocket?: number }).maxRequestsPerSocket ?? 0;
-      server.keepAliveTimeout = t.keepAliveTimeout;
-      server.requestTimeout = t.requestTimeout;
-      server.setTimeout(t.connectionTimeout);
-      if (perSocket > 0) server.maxRequestsPerSocket = perSocket;
-      return server;
-    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -120,7 +99,7 @@ export async function buildServer(
     if (!access) return; // 404: the not-found handler answers
     const h = req.headers.authorization;
     if (h !== undefined) {
-      const m = BEARER.exec(h);
+      const m = /^Bearer\s+(\S+)$/i.exec(h);
       if (!m) throw httpError(401, 'auth.bad_header', "Authorization must be 'Bearer <key>'");
       req.principal = await ctx.keys.authenticate(m[1]!);
     }
@@ -135,16 +114,12 @@ export async function buildServer(
     );
   });
 
-  let rate: { store: RateStore; max: number; timeWindow: number } | undefined;
   if (opts.rateLimit !== false) {
     const rl = opts.rateLimit ?? { max: 600, timeWindow: '1 minute' };
-    const timeWindow = rl.timeWindow ?? '1 minute';
     await app.register(rateLimit, {
       global: true,
-      // The plugin's own LocalStore, kept so the decision fast path counts in the same map.
-      store: sharedRateStore((store, params) => (rate = { store, ...params })),
       max: rl.max,
-      timeWindow,
+      timeWindow: rl.timeWindow ?? '1 minute',
       // After authentication, so a key is limited as a key and an anonymous caller by address.
       hook: 'preHandler',
       keyGenerator: (req) => (req.principal?.keyId ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
@@ -162,12 +137,6 @@ export async function buildServer(
 
   for (const p of [...routePlugins, ...(opts.extraPlugins ?? [])])
     await app.register(async (scope) => p.register(scope as ServerApp, ctx), { name: p.name } as never);
-  // A closing app answers 503 (return503OnClosing): from then on Fastify answers every request.
-  app.addHook('preClose', async () => {
-    if (fast) fast.closing = true;
-  });
   await app.ready();
-  const access = routes.get(`POST ${DECISIONS_URL}`);
-  if (access && (opts.fastDecisions ?? !opts.logger)) fast = new DecisionFastPath({ ctx, access, rate });
-  return { app, routes, fast };
+  return { app, routes };
 }

@@ -175,15 +175,6 @@ export class KeyStore {
     return rows.length > 0;
   }
 
-  /**
-   * The principal of a key already in the cache and not expired at `now`, without a database read (the decision
-   * route's fast path, decision 0181); undefined otherwise, and `authenticate` then decides and words any refusal.
-   */
-  cached(key: string, now = Date.now()): Principal | undefined {
-    const hit = this.cache.get(sha256(key));
-    return hit && now < hit.expires ? hit.p : undefined;
-  }
-
   /** The principal a presented key stands for; throws 401 for an unknown, revoked or expired key. */
   async authenticate(key: string, now = Date.now()): Promise<Principal> {
     const h = sha256(key);
@@ -223,22 +214,13 @@ function accountOf(r: KeyRow): Account {
   };
 }
 
-/** The `Authorization` header's form: the key is the second word. */
-export const BEARER = /^Bearer\s+(\S+)$/i;
-
-/** Whether `authorize` lets the principal through (it throws exactly when this is false). */
-export function admits(p: Principal, access: Access): boolean {
-  return (
-    access.roles.includes(p.role) &&
-    (!access.scope || p.role === 'public' || p.scopes.includes('*') || p.scopes.includes(access.scope))
-  );
-}
-
 /** Refuse a principal a route does not admit: 401 without a key, 403 with the wrong role or scope. */
 export function authorize(p: Principal, access: Access): void {
-  if (admits(p, access)) return;
-  if (access.roles.includes(p.role))
-    throw httpError(403, 'auth.missing_scope', `this key lacks the scope '${access.scope}'`);
+  if (access.roles.includes(p.role)) {
+    if (access.scope && p.role !== 'public' && !p.scopes.includes('*') && !p.scopes.includes(access.scope))
+      throw httpError(403, 'auth.missing_scope', `this key lacks the scope '${access.scope}'`);
+    return;
+  }
   if (p.role === 'public') throw httpError(401, 'auth.required', 'this route needs an API key');
   throw httpError(403, 'auth.forbidden_role', `the role '${p.role}' may not call this route`);
 }

@@ -68,6 +68,8 @@ export function sendProblem(
 /** The one error handler: every error leaves as problem+json; only a real fault is a 500. */
 export function errorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const instance = req.url.split('?')[0];
+  if (error instanceof HttpError) return sendProblem(reply, error.status, error.issues, instance);
+  if (error instanceof MosaicError) return sendProblem(reply, statusOf(error.code), error.issues, instance);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
     return sendProblem(
@@ -98,25 +100,12 @@ export function errorHandler(error: FastifyError, req: FastifyRequest, reply: Fa
       instance,
     );
   }
-  const p = problemFor(error);
-  if (p.fault) req.log.error(error);
-  return sendProblem(reply, p.status, p.issues, instance);
-}
-
-/**
- * The status and issues of an error that is not a schema error: a handler's HttpError or MosaicError, or Fastify's
- * own 4xx; anything else is a fault, a 500 that names nothing. The decision route's fast path answers its own
- * failures with this, as the error handler does (decision 0181).
- */
-export function problemFor(error: unknown): { status: number; issues: Issue[]; fault: boolean } {
-  if (error instanceof HttpError) return { status: error.status, issues: error.issues, fault: false };
-  if (error instanceof MosaicError)
-    return { status: statusOf(error.code), issues: error.issues, fault: false };
-  const e = error as Partial<FastifyError> | null | undefined;
-  const status = e?.statusCode ?? 500;
-  if (status >= 500)
-    return { status: 500, issues: [{ code: 'server.error', message: 'internal error' }], fault: true };
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    req.log.error(error);
+    return sendProblem(reply, 500, [{ code: 'server.error', message: 'internal error' }], instance);
+  }
   // Fastify's own 4xx (bad JSON, unsupported media type, body too large, rate limit, …) keep their status.
-  const code = e?.code ? `request.${e.code.replace(/^FST_ERR_/, '').toLowerCase()}` : 'request.bad';
-  return { status, issues: [{ code, message: e?.message as string }], fault: false };
+  const code = error.code ? `request.${error.code.replace(/^FST_ERR_/, '').toLowerCase()}` : 'request.bad';
+  return sendProblem(reply, status, [{ code, message: error.message }], instance);
 }

@@ -48,14 +48,9 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** Whether the principal must give a purpose and has not (agencies and firms say why they read). */
-export function purposeMissing(p: Principal, purpose: string | undefined): boolean {
-  return (p.role === 'agency' || p.role === 'firm') && !purpose?.trim();
-}
-
 /** Agencies and firms must say why they read a personal record. */
 export function requirePurpose(p: Principal, purpose: string | undefined): void {
-  if (purposeMissing(p, purpose))
+  if ((p.role === 'agency' || p.role === 'firm') && !purpose?.trim())
     throw httpError(400, 'access.purpose_required', `a ${p.role} must give a purpose for this read`, {
       path: ['querystring', 'purpose'],
     });

@@ -1,14 +1,9 @@
 // Point-of-service decisions: may SUBJECT do ACTION on DATE — with every reason and its legal basis, and a receipt
 // that is itself stored in the ledger (the implementing party's feedback to the list owner).
-import { Readable } from 'node:stream';
-import type { preParsingHookHandler } from 'fastify';
 import { z } from 'zod';
 import { isIsoDate } from '../../core/dates.js';
 import { validateSubjectId } from '../../core/identifiers.js';
-import type { Decision as DecisionValue } from '../../schemes/lists/decide.js';
 import { receiptFor } from '../../schemes/lists/receipts.js';
-import type { Principal } from '../auth.js';
-import type { ServerContext } from '../context.js';
 import { actorOf, IsoDate, problems, requirePurpose, SubjectId, today } from './common.js';
 import { fastSerializer, fastValidator } from './fast-route.js';
 import type { RoutePlugin } from './plugin.js';
@@ -57,14 +52,6 @@ export const DecisionBody = z
   })
   .strict();
 
-export type DecisionBody = z.infer<typeof DecisionBody>;
-
-/** The 200 answer. */
-export const DecisionResponse = z.object({
-  decision: Decision,
-  receipt: z.object({ id: z.string(), stored: z.boolean() }).nullable(),
-});
-
 const BODY_KEYS = new Set(['subject', 'action', 'date', 'purpose', 'receipt']);
 
 /**
@@ -86,47 +73,6 @@ export function decisionBodyAccepts(b: unknown): boolean {
   return true;
 }
 
-/**
- * The decision's durable part, shared by the route and its node:http fast path (decision 0181): the receipt stored in
- * the ledger (unless declined), then the access-log row, each stored before the answer is returned.
- */
-export async function recordDecision(
-  ctx: ServerContext,
-  p: Principal,
-  body: DecisionBody,
-  d: DecisionValue,
-): Promise<z.infer<typeof DecisionResponse>> {
-  let receipt: { id: string; stored: boolean } | null = null;
-  if (body.receipt !== false) {
-    const r = receiptFor(d, { agency: p.account?.agency ?? `platform:${p.account?.id ?? 'public'}` });
-    await ctx.receipts.add(r);
-    receipt = { id: r.id, stored: true };
-  }
-  await ctx.accessLog.append({
-    actor: actorOf(p),
-    role: p.role,
-    action: 'decision',
-    target: `${d.action}@${d.date}`,
-    subject: d.subject,
-    purpose: body.purpose ?? null,
-    status: 200,
-    detail: `${d.outcome}${receipt ? ` receipt ${receipt.id}` : ''}`,
-  });
-  return { decision: d, receipt };
-}
-
-/** Where the fast path leaves a body it read and then handed to Fastify (fast-decisions.ts). */
-export const PREREAD_BODY = Symbol('mosaic.prereadBody');
-
-/**
- * A request the fast path read but did not answer comes to Fastify with its body already consumed: the body is given
- * back here as the payload stream, so Fastify parses, checks and answers it exactly as if it had read it itself.
- */
-const replayPrereadBody: preParsingHookHandler = (req, _reply, payload, done) => {
-  const body = (req.raw as { [PREREAD_BODY]?: Buffer })[PREREAD_BODY];
-  done(null, body ? Readable.from([body]) : payload);
-};
-
 export const decisionsPlugin: RoutePlugin = {
   name: 'decisions',
   register(app, ctx) {
@@ -139,13 +85,18 @@ export const decisionsPlugin: RoutePlugin = {
         // The hot path: Zod stays the declaration (OpenAPI, every error), checked and printed without it when it
         // would agree (fast-route.ts, decision 0159).
         validatorCompiler: fastValidator(decisionBodyAccepts),
-        preParsing: replayPrereadBody,
         serializerCompiler: fastSerializer,
         schema: {
           tags: ['decisions'],
           summary: 'May SUBJECT do ACTION on DATE? Every reason with its legal basis, and a stored receipt',
           body: DecisionBody,
-          response: { 200: DecisionResponse, ...problems },
+          response: {
+            200: z.object({
+              decision: Decision,
+              receipt: z.object({ id: z.string(), stored: z.boolean() }).nullable(),
+            }),
+            ...problems,
+          },
         },
       },
       async (req) => {
@@ -153,7 +104,23 @@ export const decisionsPlugin: RoutePlugin = {
         requirePurpose(p, req.body.purpose);
         const ix = await ctx.decisions();
         const d = ix.decide(req.body.subject, req.body.action, req.body.date ?? today());
-        return recordDecision(ctx, p, req.body, d);
+        let receipt: { id: string; stored: boolean } | null = null;
+        if (req.body.receipt !== false) {
+          const r = receiptFor(d, { agency: p.account?.agency ?? `platform:${p.account?.id ?? 'public'}` });
+          await ctx.receipts.add(r);
+          receipt = { id: r.id, stored: true };
+        }
+        await ctx.accessLog.append({
+          actor: actorOf(p),
+          role: p.role,
+          action: 'decision',
+          target: `${d.action}@${d.date}`,
+          subject: d.subject,
+          purpose: req.body.purpose ?? null,
+          status: 200,
+          detail: `${d.outcome}${receipt ? ` receipt ${receipt.id}` : ''}`,
+        });
+        return { decision: d, receipt };
       },
     );
   },
