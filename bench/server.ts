@@ -482,7 +482,7 @@ export const serverBench: BenchModule = {
         // it was loaded with. Collected here, as the database is settled above.
         const heapBefore = process.memoryUsage().heapUsed;
         const gc = (globalThis as { gc?: () => void }).gc;
-        if (process.env.MOSAIC_BENCH_NO_SETTLE_HEAP !== '1') gc?.();
+        gc?.();
         bc.log(
           `report: heap after the load ${Math.round(heapBefore / 2 ** 20)} MB, settled ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`,
         );

@@ -11,7 +11,6 @@ export interface PauseStats {
 export interface Stalls {
   scavenge: PauseStats;
   major: PauseStats;
-  other: PauseStats;
   loopP99Ms: number;
   loopMaxMs: number;
 }
@@ -21,16 +20,18 @@ const round = (x: number) => Math.round(x * 10) / 10;
 /** Starts watching; `stop()` ends it and returns what was seen meanwhile. */
 export function watchStalls(): { stop(): Stalls } {
   const empty = (): PauseStats => ({ count: 0, maxMs: 0, sumMs: 0 });
-  const seen = { scavenge: empty(), major: empty(), other: empty() };
+  const seen = { scavenge: empty(), major: empty() };
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+      // Incremental marking steps and weak-callback processing are left out: they run between, not as, pauses.
       const s =
         kind === constants.NODE_PERFORMANCE_GC_MINOR
           ? seen.scavenge
           : kind === constants.NODE_PERFORMANCE_GC_MAJOR
             ? seen.major
-            : seen.other;
+            : undefined;
+      if (!s) continue;
       s.count++;
       s.sumMs += e.duration;
       s.maxMs = Math.max(s.maxMs, e.duration);
@@ -51,7 +52,6 @@ export function watchStalls(): { stop(): Stalls } {
       return {
         scavenge: fix(seen.scavenge),
         major: fix(seen.major),
-        other: fix(seen.other),
         loopP99Ms: round(loop.percentile(99) / 1e6),
         loopMaxMs: round(loop.max / 1e6),
       };

@@ -15,20 +15,28 @@ const idArb = fc.oneof(
   ),
 );
 
+/** getOrSet (`add`) or get on the map and the reference, checking the map's answer against the reference's. */
+function step(t: PackedIdMap, ref: Map<string, number>, add: boolean, id: string): void {
+  if (add) {
+    expect(t.getOrSet(id, ref.size)).toBe(ref.get(id) ?? -1);
+    if (!ref.has(id)) ref.set(id, ref.size);
+  } else expect(t.get(id)).toBe(ref.get(id) ?? -1);
+}
+
+/** The map holds exactly the reference's keys and values. */
+function holdsSame(t: PackedIdMap, ref: Map<string, number>): void {
+  expect(t.size).toBe(ref.size);
+  for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+}
+
 describe('PackedIdMap', () => {
   it('getOrSet answers as get, then set when absent, would', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), idArb), { maxLength: 2000 }), (ops) => {
         const t = new PackedIdMap(1);
         const ref = new Map<string, number>();
-        for (const [add, id] of ops) {
-          if (add) {
-            expect(t.getOrSet(id, ref.size)).toBe(ref.get(id) ?? -1);
-            if (!ref.has(id)) ref.set(id, ref.size);
-          } else expect(t.get(id)).toBe(ref.get(id) ?? -1);
-        }
-        expect(t.size).toBe(ref.size);
-        for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+        for (const [add, id] of ops) step(t, ref, add, id);
+        holdsSame(t, ref);
       }),
       { numRuns: 200 },
     );
@@ -48,13 +56,9 @@ describe('PackedIdMap', () => {
               t.reserve(n);
               // Room for n keys at 3/4 full, in a table of any size.
               expect(n * 4).toBeLessThanOrEqual(t.capacity * 3);
-            } else if (op < 6) {
-              expect(t.getOrSet(id, ref.size)).toBe(ref.get(id) ?? -1);
-              if (!ref.has(id)) ref.set(id, ref.size);
-            } else expect(t.get(id)).toBe(ref.get(id) ?? -1);
+            } else step(t, ref, op < 6, id);
           }
-          expect(t.size).toBe(ref.size);
-          for (const [id, ix] of ref) expect(t.get(id)).toBe(ix);
+          holdsSame(t, ref);
         },
       ),
       { numRuns: 200 },
