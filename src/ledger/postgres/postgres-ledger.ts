@@ -60,6 +60,17 @@ export const BARE_RECORD_DDL = RECORD_DDL.replace('GENERATED ALWAYS AS IDENTITY'
 export { COPY_COLUMNS as PG_COPY_COLUMNS };
 
 /**
+ * The statements that make the ledger's records table (`table`, schema-qualified): its columns, key and subject index.
+ * Exported so a benchmark can COPY into exactly this layout.
+ */
+export function keyedRecordTableSql(table: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`,
+    `CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${table} USING hash (subject)`,
+  ];
+}
+
+/**
  * Version of the schema's tables, columns, index and view (`ledger_meta` key `schema`). Anything that changes one bumps
  * it and adds its step to `init`. Schemas without the key are version 1: any made before versioning.
  */
@@ -429,8 +440,7 @@ export class PostgresLedger implements Ledger {
       }
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${meta} (key text PRIMARY KEY, value text NOT NULL)`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${records} (${RECORD_DDL}, PRIMARY KEY (id_hi, id_lo))`);
-      await c.query(`CREATE INDEX IF NOT EXISTS ledger_records_subject ON ${records} USING hash (subject)`);
+      for (const sql of keyedRecordTableSql(records)) await c.query(sql);
       await c.query(`CREATE TABLE IF NOT EXISTS ${subjects} (${SUBJECT_DDL.join(', ')})`);
       // Version 1 (before versioning): schemas made before a register field existed gain its column (added columns
       // read NULL: not set).
