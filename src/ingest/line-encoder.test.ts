@@ -19,6 +19,7 @@ import { UNSAFE_TEXT } from './row-checks.js';
 import { rowToRecord } from './rows.js';
 import { rowObject } from './source.js';
 import { AgencyLimit, validRecords } from './validate.js';
+import { MAX_AGENCIES } from '../ledger/ledger.js';
 
 const cat = loadCatalogue(TEST_CATALOGUE);
 const COLUMNS = [
@@ -42,6 +43,7 @@ const cellsOf = (r: Record<string, unknown>): string[] =>
     return v === undefined ? '' : String(v);
   });
 const checks = { reportDate: '2026-12-04' };
+const admitAll = () => true;
 
 /** Cells the encoder must refuse or read exactly as the reference does. */
 const odd = fc.constantFrom(
@@ -112,7 +114,8 @@ describe('CsvLineEncoder', () => {
         fc.boolean(),
         fc.boolean(),
         fc.nat(15),
-        (seen, r, edits, dropped, safe, noId, copy) => {
+        fc.boolean(),
+        (seen, r, edits, dropped, safe, noId, copy, full) => {
           // The file showed `seen` in an accepted row before (its subject, agency and basis are in the table).
           const enc = new EncodedRecords(16);
           const ck = new RecordChecker(cat);
@@ -134,7 +137,14 @@ describe('CsvLineEncoder', () => {
           if (fields.some((f) => /[",\r\n]/.test(f))) return;
           const line = fields.join(',');
           const textSafe = safe && !UNSAFE_TEXT.test(line);
-          const ok = new CsvLineEncoder(header, cat, checks, enc).encode(
+          const sizes = () => [
+            enc.strings.subjects.length,
+            enc.strings.agencies.length,
+            enc.strings.bases.length,
+          ];
+          const before = sizes();
+          // `full`: the agency limit admits no new agency (the reference path then reports the row).
+          const ok = new CsvLineEncoder(header, cat, checks, enc, () => !full).encode(
             `x\n${line}\ny`,
             2,
             2 + line.length,
@@ -142,9 +152,12 @@ describe('CsvLineEncoder', () => {
             textSafe,
           );
           if (!ok) {
+            // Nothing stored, no string kept.
             expect(enc.length).toBe(1);
+            expect(sizes()).toEqual(before);
             return;
           }
+          if (full) expect(enc.strings.agencies.length).toBe(before[1]);
           accepted++;
           const ref = rowToRecord(rowObject(header, fields), { file: 'f.csv', line: 7 }, cat, true, checks);
           expect(ref.issues).toEqual([]);
@@ -182,33 +195,40 @@ describe('CsvLineEncoder', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 
-  it('refuses a subject, agency or basis the file has not shown yet, and text not known safe', () => {
+  it('reads a line with a new subject, agency and basis, storing them only once the line passed', () => {
     const [a, b] = base;
     const header = COLUMNS.slice(1);
     const line = cellsOf(a as unknown as Record<string, unknown>)
       .slice(1)
       .join(',');
     const enc = new EncodedRecords(16);
-    const e = new CsvLineEncoder(header, cat, checks, enc);
-    expect(e.encode(line, 0, line.length, 2, true)).toBe(false);
     const ck = new RecordChecker(cat);
     expect(ck.ok(b!)).toBe(true);
     enc.push(ck, b!, 1);
-    expect(ck.ok(a!)).toBe(true);
-    enc.push(ck, a!, 2);
-    expect(e.encode(line, 0, line.length, 3, false)).toBe(false);
-    expect(e.encode(line, 0, line.length, 3, true)).toBe(true);
-    expect(enc.batches[0]!.record(2, cat)).toEqual(a);
-    // A report date that is not a date: the reference compares strings, so the encoder gives no verdict.
+    const names = () => [enc.strings.subjects, enc.strings.agencies, enc.strings.bases].map((l) => [...l]);
+    const before = names();
+    // Text not known safe, an agency past the limit, a report date that is not a date (the reference compares
+    // strings): no verdict, nothing kept.
     expect(
-      new CsvLineEncoder(header, cat, { reportDate: '2026-13-01' }, enc).encode(
-        line,
-        0,
-        line.length,
-        4,
-        true,
-      ),
+      new CsvLineEncoder(header, cat, checks, enc, admitAll).encode(line, 0, line.length, 2, false),
     ).toBe(false);
+    expect(
+      new CsvLineEncoder(header, cat, checks, enc, () => false).encode(line, 0, line.length, 2, true),
+    ).toBe(false);
+    const notDate = { reportDate: '2026-13-01' };
+    expect(
+      new CsvLineEncoder(header, cat, notDate, enc, admitAll).encode(line, 0, line.length, 2, true),
+    ).toBe(false);
+    expect(names()).toEqual(before);
+    expect(new CsvLineEncoder(header, cat, checks, enc, admitAll).encode(line, 0, line.length, 2, true)).toBe(
+      true,
+    );
+    expect(enc.batches[0]!.record(1, cat)).toEqual(a);
+    expect(names()).toEqual([
+      [...new Set([b!.subject, a!.subject])],
+      [...new Set([b!.agency, a!.agency])],
+      [...new Set([b!.basis, a!.basis])],
+    ]);
   });
 });
 
@@ -247,7 +267,10 @@ describe('validation with lines encoded in place', () => {
     return s;
   }
 
-  async function validate(file: string, inPlace: boolean) {
+  // A ledger three agencies short of its limit: the file's fourth new agency is refused (ledger.dictionary_full).
+  const nearlyFull = Array.from({ length: MAX_AGENCIES - 3 }, (_, i) => `stored agency ${i}`);
+
+  async function validate(file: string, inPlace: boolean, stored: string[]) {
     const encoded = new EncodedRecords(8);
     const issues: Issue[] = [];
     const counts = { rows: 0, rejected: 0 };
@@ -259,7 +282,7 @@ describe('validation with lines encoded in place', () => {
       () => undefined,
       (l) => issues.push(...l),
       counts,
-      new AgencyLimit([]),
+      new AgencyLimit(stored),
       checks,
       {
         sink: { encoded, full: () => false },
@@ -294,6 +317,7 @@ describe('validation with lines encoded in place', () => {
   it('stores the same records and reports the same issues as the reference path', async () => {
     const spy = vi.spyOn(CsvLineEncoder.prototype, 'encode');
     let inPlace = 0;
+    let full = 0;
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -313,18 +337,22 @@ describe('validation with lines encoded in place', () => {
           ),
           { minLength: 5, maxLength: 60 },
         ),
-        async (lines) => {
+        fc.boolean(),
+        async (lines, nearLimit) => {
+          const stored = nearLimit ? nearlyFull : [];
           const file = join(dir, `f${n++}.csv`);
           writeFileSync(file, fileText(lines));
           spy.mockClear();
-          const fast = await validate(file, true);
+          const fast = await validate(file, true, stored);
           inPlace += spy.mock.results.filter((r) => r.value === true).length;
-          expect(await validate(file, false)).toEqual(fast);
+          expect(await validate(file, false, stored)).toEqual(fast);
+          if (fast.issues.some((i) => i.code === 'ledger.dictionary_full')) full++;
         },
       ),
       { numRuns: 150 },
     );
     spy.mockRestore();
     expect(inPlace).toBeGreaterThan(400);
+    expect(full).toBeGreaterThan(10);
   });
 });

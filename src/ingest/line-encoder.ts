@@ -1,11 +1,12 @@
 // The fastest way from a plain CSV line to an encoded record: the line's characters read in place (no string per
-// field, no record object), for rows whose subject, agency and basis the file has already shown in an accepted row.
-// Anything else is left to CsvRecordBuilder and rowToRecord, which decide and report (docs/decisions/0185).
+// field, no record object; a string only for a subject, agency or basis the file shows for the first time). Anything
+// it cannot vouch for is left to CsvRecordBuilder and rowToRecord, which decide and report (docs/decisions/0185).
 import type { Catalogue } from '../core/catalogue.js';
 import { ISSUER_LEVELS } from '../core/types.js';
 import { CharKeyMap } from '../ledger/char-keys.js';
 import type { EncodedRecords, EncodedSlots } from '../ledger/encoded.js';
-import { MAX_DAY, MIN_DAY, parseDay, parseDayAt } from '../ledger/record-check.js';
+import { validateSubjectId } from '../core/identifiers.js';
+import { MAX_DAY, MIN_DAY, parseDay, parseDayAt, type SubjectTypeCode } from '../ledger/record-check.js';
 import {
   amountKeyLength,
   idHashAmount,
@@ -27,9 +28,10 @@ const ABSENT = -1;
 /**
  * Encodes a plain CSV line (no quotes, fields split on every comma) straight into EncodedRecords, or answers false.
  * It accepts a line only when every field is in a form whose verdict it can give exactly as the reference path
- * would (CsvRecordBuilder → RecordChecker and the ingest checks, or rowToRecord): subject, agency and basis already
- * in the file's string table (so each was valid, admitted under the agency limit and not blank when first seen),
- * catalogue codes found character by character, dates in YYYY-MM-DD, an amount of plain digits with at most two
+ * would (CsvRecordBuilder → RecordChecker and the ingest checks, or rowToRecord): subject, agency and basis looked up
+ * in the file's string table by their characters (one found there was valid, admitted under the agency limit and not
+ * blank when first seen; one not found is checked as the reference checks it, and stored only once the whole line
+ * passed), catalogue codes found character by character, dates in YYYY-MM-DD, an amount of plain digits with at most two
  * decimals, status empty or `original`, no id and no supersedes, and text the caller knows is safe. The record it
  * encodes is the one the reference would build, id included (a differential test holds the two equal). A false is
  * no verdict: the caller reads the line the ordinary way.
@@ -71,6 +73,8 @@ export class CsvLineEncoder implements EncodedSlots {
     private readonly cat: Catalogue,
     checks: RowCheckOptions,
     private readonly out: EncodedRecords,
+    /** The agency limit's admission of an agency the table does not hold yet (AgencyLimit.admit). */
+    private readonly admit: (agency: string) => boolean,
   ) {
     this.columns = header.length;
     this.from = new Int32Array(header.length + 1);
@@ -155,13 +159,23 @@ export class CsvLineEncoder implements EncodedSlots {
     const s0 = from[cSubject]!;
     const s1 = to[cSubject]!;
     const strings = this.out.strings;
-    const subject = s1 > s0 ? strings.subjectAt(text, s0, s1) : -1;
-    if (subject < 0) return false;
+    if (s1 === s0) return false;
+    let subject = strings.subjectAt(text, s0, s1);
+    // A subject the table does not hold yet is validated here, as the reference validates it (its id's rules).
+    let subjectText = '';
+    let type: number;
+    if (subject >= 0) type = strings.subjectTypes[subject]!;
+    else {
+      subjectText = text.slice(s0, s1);
+      const v = validateSubjectId(subjectText);
+      if (!v.ok) return false;
+      type = v.type === 'natural' ? 1 : 2;
+    }
     const cKind = col.kind!;
     const k0 = from[cKind]!;
     const k1 = to[cKind]!;
     const ki = this.kinds.getRange(text, k0, k1);
-    if (ki < 0 || (this.kindSubjects[ki]! & strings.subjectTypes[subject]!) === 0) return false;
+    if (ki < 0 || (this.kindSubjects[ki]! & type) === 0) return false;
     const cOcc = col.occurredAt!;
     const o0 = from[cOcc]!;
     const cRep = col.reportedAt!;
@@ -174,13 +188,13 @@ export class CsvLineEncoder implements EncodedSlots {
     const cAgency = col.agency!;
     const a0 = from[cAgency]!;
     const a1 = to[cAgency]!;
-    const agency = a1 > a0 ? strings.agencyAt(text, a0, a1) : -1;
-    if (agency < 0) return false;
+    if (a1 === a0) return false;
+    let agency = strings.agencyAt(text, a0, a1);
     const cBasis = col.basis!;
     const b0 = from[cBasis]!;
     const b1 = to[cBasis]!;
-    const basis = b1 > b0 ? strings.basisAt(text, b0, b1) : -1;
-    if (basis < 0) return false;
+    if (b1 === b0) return false;
+    let basis = strings.basisAt(text, b0, b1);
     const cAmount = col.amount!;
     const m0 = from[cAmount]!;
     const m1 = to[cAmount]!;
@@ -246,9 +260,6 @@ export class CsvLineEncoder implements EncodedSlots {
     idHashEnd();
     this.idHi = idOut.hi;
     this.idLo = idOut.lo;
-    this.subject = subject;
-    this.agency = agency;
-    this.basis = basis;
     this.kind = ki;
     this.occurred = occ;
     this.reported = rep;
@@ -256,6 +267,20 @@ export class CsvLineEncoder implements EncodedSlots {
     this.severity = severity;
     this.level = level;
     this.status = 0;
+    // New strings last, once the line is known valid: the agency admitted under the ledger's limit (past it, the
+    // reference path reports the row), a blank agency or basis refused (checkNotBlank), then each one stored.
+    if (agency < 0 || basis < 0) {
+      const agencyText = agency < 0 ? text.slice(a0, a1) : '';
+      const basisText = basis < 0 ? text.slice(b0, b1) : '';
+      if (agency < 0 && (agencyText.trim() === '' || !this.admit(agencyText))) return false;
+      if (basis < 0 && basisText.trim() === '') return false;
+      if (agency < 0) agency = strings.agency(agencyText);
+      if (basis < 0) basis = strings.basis(basisText);
+    }
+    if (subject < 0) subject = strings.subject(subjectText, type as SubjectTypeCode);
+    this.subject = subject;
+    this.agency = agency;
+    this.basis = basis;
     this.out.pushCodes(this, line);
     return true;
   }

@@ -67,7 +67,7 @@ export async function* validRecords(
     if (issues.length) throw new MosaicError(issues);
     header = names;
     fast = new CsvRecordBuilder(names, ck, checks);
-    if (inPlace) lineEncoder = new CsvLineEncoder(names, cat, checks, sink.encoded);
+    if (inPlace) lineEncoder = new CsvLineEncoder(names, cat, checks, sink.encoded, (a) => limit.admit(a));
   };
   let sinceMemo = 0;
   for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace)) {
