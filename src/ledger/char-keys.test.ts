@@ -1,7 +1,7 @@
 // CharKeyMap against a Map, looked up by string and by range of a larger text; PackedIdMap.getRange against get.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CharKeyMap } from './char-keys.js';
+import { CharKeyMap, hashRange } from './char-keys.js';
 import { PackedIdMap } from './packed-ids.js';
 
 /** Keys that collide in length and share prefixes, in several scripts, the empty one included. */
@@ -39,6 +39,26 @@ describe('CharKeyMap', () => {
     for (let i = 0; i < 100_000; i++) m.set(`鲁${i}号`, i);
     for (let i = 0; i < 100_000; i += 7) expect(m.getRange(`x鲁${i}号y`, 1, 3 + String(i).length)).toBe(i);
     expect(m.get('鲁100000号')).toBe(-1);
+  });
+});
+
+describe('CharKeyMap with equal hashes', () => {
+  it('tells apart two keys of one length whose hashes are equal', () => {
+    // A 32-bit hash collides within ~100k keys (birthday bound): find a pair.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const k = `b${String(i).padStart(7, '0')}`;
+      const h = hashRange(k, 0, k.length);
+      const other = seen.get(h);
+      if (other !== undefined) pair = [other, k];
+      else seen.set(h, k);
+    }
+    const m = new CharKeyMap();
+    m.set(pair[0], 7);
+    expect(m.get(pair[1])).toBe(-1);
+    m.set(pair[1], 8);
+    expect([m.get(pair[0]), m.get(pair[1])]).toEqual([7, 8]);
   });
 });
 

@@ -5,7 +5,7 @@
 const STRIDE = 4;
 
 /** Hash of the UTF-16 code units text[start, end) (FNV-1a with a final avalanche: the same for a string and a range). */
-function hashRange(text: string, start: number, end: number): number {
+export function hashRange(text: string, start: number, end: number): number {
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
