@@ -1,10 +1,10 @@
 // The CSV parser: RFC 4180 cases, error codes with line numbers, and a round-trip property under any chunking.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, formatCsvRow, parseCsv, type CsvRow } from './csv.js';
+import { CsvParser, formatCsvRow, parseCsv, plainFields, type CsvRow } from './csv.js';
 
-function parseChunked(text: string, cuts: number[], plain = true): CsvRow[] {
-  const p = new CsvParser(plain);
+function parseChunked(text: string, cuts: number[], plain = true, lazy = false): CsvRow[] {
+  const p = new CsvParser(plain, lazy);
   const out: CsvRow[] = [];
   let at = 0;
   for (const c of [...cuts].sort((a, b) => a - b)) {
@@ -114,5 +114,24 @@ describe('CSV plain-line path', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('hands out the same rows unsplit when lazy (docs/decisions/0185)', () => {
+    let unsplit = 0;
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 6 }), (t, cutSeeds) => {
+        const cuts = cutSeeds.map((c) => c % (t.length + 1));
+        const lazy = parseChunked(t, cuts, true, true);
+        unsplit += lazy.filter((r) => r.text !== undefined).length;
+        const asRows = lazy.map((r): CsvRow => {
+          if (r.text === undefined) return r;
+          expect(r.fields).toEqual([]);
+          return { line: r.line, fields: plainFields(r) };
+        });
+        expect(asRows).toEqual(parseChunked(t, cuts, false));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(unsplit).toBeGreaterThan(200);
   });
 });

@@ -6,7 +6,22 @@ export interface CsvRow {
   fields: string[];
   /** Set when the record is malformed; the fields are then a best-effort reading. */
   error?: { code: string; message: string };
+  /**
+   * A lazy parser's plain line (no quote, no lone CR): `fields` is empty and the line is text[start, end), to be
+   * split on commas by whoever needs its fields (plainFields), or read in place (docs/decisions/0185).
+   */
+  text?: string;
+  start?: number;
+  end?: number;
 }
+
+/** The fields of a lazy plain line: what a parser that is not lazy gives as `fields`. */
+export function plainFields(row: CsvRow): string[] {
+  return row.text === undefined ? row.fields : row.text.slice(row.start, row.end).split(',');
+}
+
+/** The `fields` of every lazy plain line (never written to). */
+const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -40,8 +55,14 @@ export class CsvParser {
   /** Last character of the previous chunk, to see a CRLF split across chunks inside a quoted field. */
   private lastChar = -1;
 
-  /** `plain` false: every character through the state machine (the reference the differential test compares with). */
-  constructor(private readonly plain = true) {}
+  /**
+   * `plain` false: every character through the state machine (the reference the differential test compares with).
+   * `lazy`: plain lines are handed out unsplit (CsvRow.text), so no string is made per field of a line read in place.
+   */
+  constructor(
+    private readonly plain = true,
+    private readonly lazy = false,
+  ) {}
 
   push(chunk: string): CsvRow[] {
     const out: CsvRow[] = [];
@@ -90,7 +111,12 @@ export class CsvParser {
         if (cr < 0) cr = n;
       }
       // An empty line is a blank line, not a record (as endRecord decides).
-      if (end > i) out.push({ line: this.line, fields: chunk.slice(i, end).split(',') });
+      if (end > i)
+        out.push(
+          this.lazy
+            ? { line: this.line, fields: NO_FIELDS, text: chunk, start: i, end }
+            : { line: this.line, fields: chunk.slice(i, end).split(',') },
+        );
       this.line++;
       this.recordLine = this.line;
       i = nl + 1;

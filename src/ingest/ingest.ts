@@ -194,6 +194,8 @@ export async function ingestFile(
             withIds: false,
             sink,
             onValid: note,
+            // note() needs a plain record only once the buffer is dropped, and then nothing is encoded in place.
+            onValidCorrections: true,
             range,
           }),
         );

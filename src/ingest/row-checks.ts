@@ -86,22 +86,28 @@ export function checkAmountUnit(
     });
     return out;
   }
-  const rule = UNIT_RULES[kind.unit];
-  if (!rule) return out;
-  const a = r.amount;
-  const wrong = (why: string): Issue[] => {
-    out.push({ code: 'record.amount_out_of_unit', message: `amount: ${a} ${kind.unit} ${why}`, location });
-    return out;
-  };
-  if (a > rule.max)
-    return wrong(`exceeds ${rule.max.toLocaleString('en')} ${kind.unit}, the most one record can carry`);
-  if (rule.integer && !Number.isInteger(a)) return wrong('must be a whole number');
+  const why = amountOutOfUnit(r.amount, kind.unit);
+  if (why !== undefined)
+    out.push({
+      code: 'record.amount_out_of_unit',
+      message: `amount: ${r.amount} ${kind.unit} ${why}`,
+      location,
+    });
+  return out;
+}
+
+/** Why amount `a` does not fit `unit` (UNIT_RULES), or undefined if it does (the CSV line encoder asks too, 0185). */
+export function amountOutOfUnit(a: number, unit: string): string | undefined {
+  const rule = UNIT_RULES[unit];
+  if (!rule) return undefined;
+  if (a > rule.max) return `exceeds ${rule.max.toLocaleString('en')} ${unit}, the most one record can carry`;
+  if (rule.integer && !Number.isInteger(a)) return 'must be a whole number';
   if (
     rule.decimals !== undefined &&
     Math.abs(Math.round(a * 10 ** rule.decimals) - a * 10 ** rule.decimals) > 1e-6
   )
-    return wrong(`has more than ${rule.decimals} decimals`);
-  return out;
+    return `has more than ${rule.decimals} decimals`;
+  return undefined;
 }
 
 /** A statement reported after the report date (default: the day of the ingest) is from the future. */

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { MosaicError, type Issue } from '../core/errors.js';
-import { CsvParser } from './csv.js';
+import { CsvParser, plainFields } from './csv.js';
 import { UNSAFE_TEXT } from './row-checks.js';
 
 export type SourceFormat = 'csv' | 'jsonl';
@@ -21,6 +21,13 @@ export interface SourceRow {
    * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts).
    */
   textSafe?: boolean;
+  /**
+   * CSV read with `lazy`: a plain line (no quote) handed out unsplit as text[start, end), `fields` not made and its
+   * count not checked yet (lineFields does both when the line is not read in place; docs/decisions/0185).
+   */
+  text?: string;
+  start?: number;
+  end?: number;
 }
 
 /** The issues of every row without any (never pushed to: a row with problems gets its own list). */
@@ -182,8 +189,10 @@ export async function* readRows(
   raw = false,
   /** CSV only: read just these bytes (parallel ingest). */
   range?: ByteRange,
+  /** CSV with `raw` only: plain lines unsplit (SourceRow.text). */
+  lazy = false,
 ): AsyncGenerator<SourceRow[]> {
-  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range);
+  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range, raw && lazy);
   else yield* jsonlRows(file, onBytes);
 }
 
@@ -193,8 +202,9 @@ async function* csvRows(
   onHeader?: (names: string[]) => void,
   raw = false,
   range?: ByteRange,
+  lazy = false,
 ): AsyncGenerator<SourceRow[]> {
-  const parser = new CsvParser();
+  const parser = new CsvParser(true, lazy);
   let header: string[] | undefined;
   if (range?.header) {
     parser.continueAt();
@@ -213,8 +223,19 @@ async function* csvRows(
             message: r.error.message,
             location: { file, line: r.line },
           });
-        header = r.fields.map((f) => f.trim());
+        header = plainFields(r).map((f) => f.trim());
         onHeader?.(header);
+        continue;
+      }
+      if (r.text !== undefined) {
+        out.push({
+          line: r.line,
+          issues: NO_ISSUES,
+          textSafe: safe,
+          text: r.text,
+          start: r.start,
+          end: r.end,
+        });
         continue;
       }
       const issues: Issue[] =
@@ -224,11 +245,7 @@ async function* csvRows(
             : []
           : NO_ISSUES;
       if (r.fields.length !== header.length) {
-        issues.push({
-          code: 'csv.field_count',
-          message: `${r.fields.length} fields where the header has ${header.length}`,
-          location: { file, line: r.line },
-        });
+        issues.push(fieldCountIssue(r.fields.length, header.length, file, r.line));
         out.push({ line: r.line, issues });
         continue;
       }
@@ -261,6 +278,28 @@ async function* csvRows(
       message: 'the file is empty: no header row',
       location: { file },
     });
+}
+
+/**
+ * A lazy plain line's fields, as a row read without `lazy` has them: `row.fields` set, or (a count other than the
+ * header's) `row.issues` set to the csv.field_count issue that row would carry. Returns whether it has fields.
+ */
+export function lineFields(row: SourceRow, header: readonly string[], file: string): boolean {
+  const fields = row.text!.slice(row.start, row.end).split(',');
+  if (fields.length === header.length) {
+    row.fields = fields;
+    return true;
+  }
+  row.issues = [fieldCountIssue(fields.length, header.length, file, row.line)];
+  return false;
+}
+
+function fieldCountIssue(fields: number, columns: number, file: string, line: number): Issue {
+  return {
+    code: 'csv.field_count',
+    message: `${fields} fields where the header has ${columns}`,
+    location: { file, line },
+  };
 }
 
 /** A CSV row's cells as an object keyed by the header's column names. */

@@ -7,8 +7,9 @@ import { own, type EncodedRecords } from '../ledger/encoded.js';
 import { MAX_AGENCIES } from '../ledger/ledger.js';
 import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
+import { CsvLineEncoder } from './line-encoder.js';
 import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
-import { readRows, rowObject, type ByteRange } from './source.js';
+import { lineFields, readRows, rowObject, type ByteRange } from './source.js';
 
 /** The counts validation keeps (IngestSummary's). */
 export interface RowCounts {
@@ -24,8 +25,14 @@ export interface ValidateOptions {
   withIds?: boolean;
   /** Keep each valid record encoded in `encoded` (ids computed, not sealed) until `full()` says stop. */
   sink?: { encoded: EncodedRecords; full: () => boolean };
-  /** Sees each valid record with its line as it is accepted (after it is encoded). */
+  /** Sees each valid record with its line as it is accepted (after it is encoded); but see `onValidCorrections`. */
   onValid?: (record: CreditRecord, line: number) => void;
+  /**
+   * The caller's onValid needs only records that supersede another while records are encoded into the sink (a plain
+   * record there is fully kept by the sink): plain lines may then be encoded in place, with no record object and no
+   * onValid call (CsvLineEncoder, docs/decisions/0185). Without onValid, so may they.
+   */
+  onValidCorrections?: boolean;
   /** CSV only: read just these bytes of the file (parallel ingest, 0176). */
   range?: ByteRange;
 }
@@ -42,6 +49,10 @@ export async function* validRecords(
   opts: ValidateOptions = {},
 ): AsyncGenerator<CreditRecord[]> {
   const { lines, withIds = lines !== undefined, sink, onValid, range } = opts;
+  // Lines read in place need a sink to encode into, and a caller that wants no record object for a plain one.
+  const inPlace =
+    format === 'csv' && sink !== undefined && !lines && (!onValid || opts.onValidCorrections === true);
+  let lineEncoder: CsvLineEncoder | undefined;
   // Records are yielded a read chunk at a time, not one by one: an async generator's step per record (a promise and
   // a microtask each) cost about as much as checking the record.
   // A bad header makes every row unreadable: stop at once, naming line 1.
@@ -56,13 +67,24 @@ export async function* validRecords(
     if (issues.length) throw new MosaicError(issues);
     header = names;
     fast = new CsvRecordBuilder(names, ck, checks);
+    if (inPlace) lineEncoder = new CsvLineEncoder(names, cat, checks, sink.encoded, (a) => limit.admit(a));
   };
   let sinceMemo = 0;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true, range)) {
+  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace)) {
     const out: CreditRecord[] = [];
     if (lines) lines.length = 0;
     for (const row of rows) {
       summary.rows++;
+      if (row.text !== undefined) {
+        // A plain line: encoded where it lies if the encoder can vouch for it, else split and read as any row.
+        if (
+          lineEncoder !== undefined &&
+          !sink!.full() &&
+          lineEncoder.encode(row.text, row.start!, row.end!, row.line, row.textSafe === true)
+        )
+          continue;
+        lineFields(row, header, file);
+      }
       if ((!row.value && !row.fields) || row.issues.length) {
         summary.rejected++;
         report(row.issues);

@@ -2,6 +2,7 @@
 // hands to an adapter's bulk path (Ledger.appendEncoded), with no object per record (docs/decisions/0142).
 import type { Catalogue } from '../core/catalogue.js';
 import type { CreditRecord } from '../core/types.js';
+import { CharKeyMap } from './char-keys.js';
 import { buildRecord } from './codec.js';
 import { PackedIdMap } from './packed-ids.js';
 import { RecordChecker, rejectBatch, type SubjectTypeCode } from './record-check.js';
@@ -23,8 +24,9 @@ export class EncodedStrings {
   readonly agencies: string[] = [];
   readonly bases: string[] = [];
   private readonly subjectIx = new PackedIdMap();
-  private readonly agencyIx = new Map<string, number>();
-  private readonly basisIx = new Map<string, number>();
+  // Keyed by characters, so the CSV line encoder looks a field up without slicing it (docs/decisions/0185).
+  private readonly agencyIx = new CharKeyMap();
+  private readonly basisIx = new CharKeyMap(4096);
   // Files hold long runs of one subject, agency or basis: a repeat skips the lookup.
   private lastSubject = '';
   private lastSubjectIx = -1;
@@ -68,10 +70,28 @@ export class EncodedStrings {
     return this.subjectTypes[ix] as SubjectTypeCode;
   }
 
+  /**
+   * Index of the subject text[start, end) already in the table, or -1 (absent, or not an inline-packed id): the CSV
+   * line encoder's lookup, no string made (docs/decisions/0185).
+   */
+  subjectAt(text: string, start: number, end: number): number {
+    return this.subjectIx.getRange(text, start, end);
+  }
+
+  /** Index of the agency text[start, end) already in the table, or -1. */
+  agencyAt(text: string, start: number, end: number): number {
+    return this.agencyIx.getRange(text, start, end);
+  }
+
+  /** Index of the basis text[start, end) already in the table, or -1. */
+  basisAt(text: string, start: number, end: number): number {
+    return this.basisIx.getRange(text, start, end);
+  }
+
   agency(s: string): number {
     if (s === this.lastAgency) return this.lastAgencyIx;
     let ix = this.agencyIx.get(s);
-    if (ix === undefined) {
+    if (ix < 0) {
       ix = this.agencies.length;
       s = own(s);
       this.agencies.push(s);
@@ -85,7 +105,7 @@ export class EncodedStrings {
   basis(s: string): number {
     if (s === this.lastBasis) return this.lastBasisIx;
     let ix = this.basisIx.get(s);
-    if (ix === undefined) {
+    if (ix < 0) {
       ix = this.bases.length;
       s = own(s);
       this.bases.push(s);
@@ -241,6 +261,47 @@ export class EncodedRecords {
     }
     this.length++;
   }
+
+  /**
+   * A record the CSV line encoder accepted (src/ingest/line-encoder.ts), already as codes: its subject, agency and
+   * basis are indexes of this table's strings, and it supersedes nothing. The encoder's slots are read as `push`
+   * reads a checker's.
+   */
+  pushCodes(e: EncodedSlots, line: number): void {
+    const b = this.open();
+    const i = b.length++;
+    this.strings.records++;
+    b.idHi[i] = this.lastHi = e.idHi;
+    b.idLo[i] = this.lastLo = e.idLo;
+    b.subject[i] = e.subject;
+    b.agency[i] = e.agency;
+    b.basis[i] = e.basis;
+    b.kind[i] = e.kind;
+    b.occurred[i] = e.occurred;
+    b.reported[i] = e.reported;
+    b.amount[i] = e.amount;
+    b.severity[i] = e.severity;
+    b.level[i] = e.level;
+    b.status[i] = e.status;
+    b.line[i] = line;
+    this.length++;
+  }
+}
+
+/** One record's columns as codes (the CSV line encoder's slots, read by EncodedRecords.pushCodes). */
+export interface EncodedSlots {
+  idHi: number;
+  idLo: number;
+  subject: number;
+  agency: number;
+  basis: number;
+  kind: number;
+  occurred: number;
+  reported: number;
+  amount: number;
+  severity: number;
+  level: number;
+  status: number;
 }
 
 /** One batch's columns as plain data (EncodedBatch without its string table), as a worker posts them. */

@@ -85,17 +85,22 @@ const STATUS_CODE = new Map<string, number>(RECORD_STATUSES.map((s, i) => [s, i]
  * arithmetic instead of a regex and two Date objects.
  */
 export function parseDay(s: string): number {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  return s.length === 10 ? parseDayAt(s, 0) : NaN;
+}
+
+/** parseDay of the ten code units text[at, at + 10) (the caller has checked there are ten): no string sliced. */
+export function parseDayAt(s: string, at: number): number {
+  if (s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45) return NaN;
   let y = 0;
   for (let i = 0; i < 4; i++) {
-    const d = s.charCodeAt(i) - 48;
+    const d = s.charCodeAt(at + i) - 48;
     if (d < 0 || d > 9) return NaN;
     y = y * 10 + d;
   }
-  const m1 = s.charCodeAt(5) - 48;
-  const m2 = s.charCodeAt(6) - 48;
-  const d1 = s.charCodeAt(8) - 48;
-  const d2 = s.charCodeAt(9) - 48;
+  const m1 = s.charCodeAt(at + 5) - 48;
+  const m2 = s.charCodeAt(at + 6) - 48;
+  const d1 = s.charCodeAt(at + 8) - 48;
+  const d2 = s.charCodeAt(at + 9) - 48;
   if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return NaN;
   const m = m1 * 10 + m2;
   const d = d1 * 10 + d2;

@@ -215,3 +215,58 @@ export function recordIdHalvesJoined(r: Omit<CreditRecord, 'id'>): void {
   idOut.hi = hi;
   idOut.lo = lo;
 }
+
+/*
+ * recordIdHalves in pieces, for a caller that holds the fields as ranges of a larger text (the CSV line encoder,
+ * docs/decisions/0185): seed with the key's whole length, feed the fields and separators in recordIdHalves's order,
+ * finish. A differential test holds the result equal to recordIdHalves of the same record.
+ */
+
+/** Seed the lanes for a key of `length` code units (the fields' lengths plus the nine separators). */
+export function idHashBegin(length: number): void {
+  lanes[0] = 0x811c9dc5 ^ length;
+  lanes[1] = 0x9747b28c;
+}
+
+/** Feed text[start, end). */
+export function idHashRange(text: string, start: number, end: number): void {
+  let h1 = lanes[0]!;
+  let h2 = lanes[1]!;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  lanes[0] = h1;
+  lanes[1] = h2;
+}
+
+/** Feed a whole string (a catalogue code the line stands for). */
+export const idHashString = mix;
+
+/** Feed the field separator. */
+export function idHashSeparator(): void {
+  mixChar(SEP);
+}
+
+/**
+ * Length of String(a) when a is on the cent grid below 1e9 (its digits kept for idHashAmount), or -1: then the caller
+ * does not take this path.
+ */
+export function amountKeyLength(a: number): number {
+  return centsOf(a) ? nDigits + (fraction > 0 ? 1 : 0) : -1;
+}
+
+/** Feed the digits amountKeyLength kept, as recordIdHalves does. */
+export function idHashAmount(): void {
+  for (let i = nDigits - 1; i >= 0; i--) {
+    mixChar(48 + digits[i]!);
+    if (i === fraction && fraction > 0) mixChar(46);
+  }
+}
+
+/** Finish into idOut. */
+export function idHashEnd(): void {
+  finish(lanes[0]!, lanes[1]!);
+}
