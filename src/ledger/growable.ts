@@ -1,23 +1,25 @@
-// Typed-array columns in plain (malloc'd) buffers that grow by copying: sized once when the final length is known,
-// so the process's allocator can back them with 2 MiB pages (docs/decisions/0186).
+// Typed-array columns that grow in place: backed by resizable ArrayBuffers, so growth commits new pages instead
+// of copying, resident memory tracks the rows actually stored, and views handed out earlier stay valid.
 
-type TypedArrayCtor<T> = { new (length: number): T; readonly BYTES_PER_ELEMENT: number };
-type Column = ArrayBufferView &
-  ArrayLike<number> & { set(a: ArrayLike<number>): void; subarray(a: number, b: number): ArrayLike<number> };
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+  readonly maxByteLength: number;
+}
+// lib ES2023 (the project's TS lib) predates resizable buffers; Node 20 has them.
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
 
-/** The largest column a ledger makes (as with the resizable buffers it used before, 0175). */
+type TypedArrayCtor<T> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
+
+/** V8 refuses resizable buffers above 4 GiB. */
 const MAX_BUFFER_BYTES = 2 ** 32;
 
-/**
- * Why plain buffers: on this project's VMs a first touch of a 4 KiB page costs 12–17 µs of CPU, most of a bulk
- * append's cost (0175, 0182). glibc asks the kernel for transparent huge pages (`madvise`) on its own mappings when
- * the process starts with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (bin/mosaic.js and the npm scripts set it), and a
- * plain ArrayBuffer is calloc'd; V8 maps a resizable buffer's pages itself, so those never get them. The price is a
- * copy when a column outgrows its buffer, so callers that know a final length (a file's records) reserve it once,
- * and other growth at least doubles. `array` is replaced by a growth: fetch it after `reserve`, not before.
- */
-export class Growable<T extends Column> {
-  private array_: T;
+export class Growable<T extends ArrayBufferView> {
+  private readonly buffer: ResizableArrayBuffer;
+  /** A length-tracking view over the whole buffer: its length is the capacity. */
+  readonly array: T;
   readonly maxLength: number;
 
   constructor(
@@ -25,35 +27,36 @@ export class Growable<T extends Column> {
     maxLength: number,
   ) {
     this.maxLength = Math.min(maxLength, Math.floor(MAX_BUFFER_BYTES / ctor.BYTES_PER_ELEMENT));
-    this.array_ = new ctor(0);
-  }
-
-  /** The column's current array; its length is the capacity. */
-  get array(): T {
-    return this.array_;
+    this.buffer = new ResizableArrayBuffer(0, { maxByteLength: this.maxLength * ctor.BYTES_PER_ELEMENT });
+    this.array = new ctor(this.buffer);
   }
 
   get capacity(): number {
-    return this.array_.length;
+    return this.buffer.byteLength / this.ctor.BYTES_PER_ELEMENT;
   }
 
   /**
-   * Make room for `length` elements, keeping the first `filled` (default: all). Grows to at least twice the capacity,
-   * so a stream of batches copies each element O(1) times; untouched capacity of a large buffer is never resident
-   * (calloc maps it zero-filled). `exact`: just `length`, for a final size known in advance.
+   * Make room for `length` elements. Grows by at least 1/8 so a stream of small batches does not resize on every
+   * call; the slack is at most 1/8 of the column, and untouched pages of it are never resident anyway. `exact`: just
+   * `length`, for a final size known in advance (a file's records, docs/decisions/0186).
    */
-  reserve(length: number, filled = this.capacity, exact = false): void {
+  reserve(length: number, exact = false): void {
     if (length <= this.capacity) return;
     if (length > this.maxLength) throw new RangeError(`column capacity ${this.maxLength} exceeded`);
-    const want = exact ? length : Math.min(this.maxLength, Math.max(length, 2 * this.capacity, 1024));
-    const next = new this.ctor(want);
-    const keep = Math.min(filled, this.capacity);
-    // Only the filled prefix: reading the untouched rest would map pages for nothing.
-    if (keep > 0) next.set(keep === this.capacity ? this.array_ : this.array_.subarray(0, keep));
-    this.array_ = next;
+    const want = exact
+      ? length
+      : Math.min(this.maxLength, Math.max(length, Math.ceil(this.capacity * 1.125), 1024));
+    this.buffer.resize(want * this.ctor.BYTES_PER_ELEMENT);
+  }
+
+  /** Make the capacity exactly `length` elements (at least the current one): for power-of-two hash tables. */
+  growTo(length: number): void {
+    if (length < this.capacity) throw new RangeError('growTo cannot shrink');
+    if (length > this.maxLength) throw new RangeError(`column capacity ${this.maxLength} exceeded`);
+    this.buffer.resize(length * this.ctor.BYTES_PER_ELEMENT);
   }
 
   get byteLength(): number {
-    return this.array_.byteLength;
+    return this.buffer.byteLength;
   }
 }

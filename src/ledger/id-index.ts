@@ -3,6 +3,8 @@
 // Ids are already uniform hashes, so `hi` picks the home slot directly (see docs/decisions/0013): RowIdIndex scales it
 // to any slot count (fastrange), IdSet takes its high bits.
 
+import { Growable } from './growable.js';
+
 const MAX_LOAD = 0.75;
 /** Slots per 4 KiB page: an exact RowIdIndex size is rounded up to whole pages (a partly used page costs the same). */
 const PAGE_SLOTS = 1024;
@@ -12,8 +14,6 @@ const ROW_BITS = 27;
 const ROW_MASK = (1 << ROW_BITS) - 1;
 /** Largest row number a RowIdIndex can hold: slots pack (5-bit tag, row + 1) into one u32. */
 export const MAX_INDEXED_ROWS = ROW_MASK - 1;
-/** Most slots a RowIdIndex takes (2^28: 1 GiB, room for every row it can index at the load limit). */
-const MAX_SLOTS = 2 ** (ROW_BITS + 1);
 
 /**
  * Maps an id to its row in caller-owned id columns. A slot is a single u32: the row plus one in the low 27 bits
@@ -25,12 +25,12 @@ const MAX_SLOTS = 2 ** (ROW_BITS + 1);
  */
 export class RowIdIndex {
   /**
-   * A plain (calloc'd) array, replaced by a growth: it gets 2 MiB pages when the process runs with
-   * `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which a resizable buffer never does (first touches of fresh 4 KiB pages
-   * are most of a bulk append's cost, docs/decisions/0175, 0186). A ledger that knows its file's size reserves it
-   * once (`reserve(count, true)`), so the index is allocated once rather than at every doubling.
+   * The slots live in a resizable buffer and grow in place: a doubling commits new pages instead of allocating a
+   * second array, so a growing ledger touches each page of its index once (first touches of fresh memory are most of
+   * a bulk append's cost, docs/decisions/0175).
    */
-  private slots: Uint32Array;
+  private readonly store: Growable<Uint32Array>;
+  private readonly slots: Uint32Array;
   /** Slot count (any size ≥ 2); `scale` = size / 2^32, so `hi * scale` is the home slot. */
   private size_: number;
   private scale: number;
@@ -46,7 +46,9 @@ export class RowIdIndex {
     initialBits = 10,
     private readonly dense = false,
   ) {
-    this.slots = new Uint32Array(1 << initialBits);
+    this.store = new Growable(Uint32Array, 2 ** (ROW_BITS + 1));
+    this.store.growTo(1 << initialBits);
+    this.slots = this.store.array;
     this.size_ = 1 << initialBits;
     this.scale = this.size_ / 2 ** 32;
   }
@@ -64,7 +66,7 @@ export class RowIdIndex {
     return this.count;
   }
   get byteLength(): number {
-    return this.slots.byteLength;
+    return this.store.byteLength;
   }
 
   /** Row of the id, or -1. */
@@ -131,7 +133,7 @@ export class RowIdIndex {
   reserve(count: number, exact = false): void {
     if (count <= this.size_ * MAX_LOAD) return;
     const need = Math.ceil(Math.ceil(count / MAX_LOAD + 1) / PAGE_SLOTS) * PAGE_SLOTS;
-    this.grow(Math.min(MAX_SLOTS, exact ? need : Math.max(need, 2 * this.size_)));
+    this.grow(Math.min(this.store.maxLength, exact ? need : Math.max(need, 2 * this.size_)));
   }
 
   private place(hi: number, entry: number): void {
@@ -143,9 +145,11 @@ export class RowIdIndex {
   }
 
   private grow(size: number): void {
-    // Generic mode re-places the old entries; dense mode reads the id columns.
-    const old = this.dense ? undefined : this.slots;
-    this.slots = new Uint32Array(size);
+    const oldSize = this.size_;
+    // Generic mode re-places the old entries, so they are copied out first; dense mode reads the id columns.
+    const old = this.dense ? undefined : this.slots.slice(0, oldSize);
+    this.store.growTo(size);
+    this.slots.fill(0, 0, oldSize);
     this.size_ = size;
     this.scale = size / 2 ** 32;
     const { hi: H, lo: L } = this.ids();

@@ -1,4 +1,4 @@
-// The in-memory ledger: typed-array columns sized per file, string dictionaries, and an id → row hash index.
+// The in-memory ledger: typed-array columns that grow in place, string dictionaries, and an id → row hash index.
 // Layout and its bytes-per-record arithmetic: docs/decisions/0012-typed-array-memory-ledger.md.
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Catalogue } from '../../core/catalogue.js';
@@ -65,11 +65,11 @@ export class MemoryLedger implements Ledger {
   private readonly agencyDict = new Dict(MAX_AGENCIES);
   private readonly bases = new Dict();
   /**
-   * The id columns as the index reads them. One object, its fields replaced when the columns grow (`reserve`): a
-   * closure building a fresh object allocated twice per appended record.
+   * The id columns as the index reads them. Made once: the views track their buffers' length, so they stay valid as
+   * the columns grow, and a closure building a fresh object allocated twice per appended record.
    */
   private readonly idColumns = { hi: this.cIdHi.array, lo: this.cIdLo.array };
-  /** Dense: it holds exactly rows [0, n), so a growth rebuilds it from the id columns (docs/decisions/0175). */
+  /** Dense: it holds exactly rows [0, n), so it grows in place from the id columns (docs/decisions/0175). */
   private readonly index = new RowIdIndex(() => this.idColumns, 10, true);
   /**
    * Per-subject row chains, so readSubject touches only its subject's rows: `subjectLast[s]` is the last row of
@@ -89,7 +89,7 @@ export class MemoryLedger implements Ledger {
     this.checker = new RecordChecker(catalogue, (s) => this.subjectDict.typeOf(s));
   }
 
-  /** The columns' current arrays, fetched after `reserve` (a growth replaces them, docs/decisions/0186). */
+  /** The columns' current arrays, fetched once per batch: they grow in place in `reserve`, so the views stay valid. */
   private views() {
     return {
       subject: this.cSubject.array,
@@ -105,11 +105,8 @@ export class MemoryLedger implements Ledger {
       idLo: this.cIdLo.array,
     };
   }
-  /**
-   * Room for `length` rows, keeping rows [0, filled) of every column. `exact` for a final size known in advance (a
-   * file's records): the columns are plain buffers that grow by copying, so they are best sized once (0186).
-   */
-  private reserve(length: number, filled = this.n, exact = false): void {
+  /** Room for `length` rows; `exact`: no slack, for a final size known in advance (a file's records, 0186). */
+  private reserve(length: number, exact = false): void {
     for (const c of [
       this.cSubject,
       this.cKind,
@@ -124,16 +121,13 @@ export class MemoryLedger implements Ledger {
       this.cIdLo,
       this.cBasis,
     ])
-      c.reserve(length, filled, exact);
-    this.idColumns.hi = this.cIdHi.array;
-    this.idColumns.lo = this.cIdLo.array;
+      c.reserve(length, exact);
   }
 
   /** Switch the basis column to Uint32 once more than 65,536 distinct bases exist; rows [0, filled) are kept. */
   private widenBasis(filled: number, capacity: number): void {
     const wide = new Growable(Uint32Array, MEMORY_MAX_RECORDS);
-    // As large as the other columns, so a file-sized reserve is not undone by the widening.
-    wide.reserve(Math.max(capacity, this.cSubject.capacity), 0, true);
+    wide.reserve(capacity);
     wide.array.set(this.cBasis.array.subarray(0, filled));
     this.cBasis = wide;
   }
@@ -269,24 +263,23 @@ export class MemoryLedger implements Ledger {
       });
     const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
     const firstOfFile = !this.encodedMaps.has(b.strings);
-    const fileRows = start + Math.max(len, b.strings.records);
+    const fileRows = Math.min(MEMORY_MAX_RECORDS, start + Math.max(len, b.strings.records));
     if (firstOfFile && start === 0) {
       // An empty ledger's first file is all new (but for its own duplicates): the columns, the id index and the
-      // subject map are allocated once at the file's size before anything is written (0186), not grown batch by
-      // batch (each growth of a plain buffer is a fresh allocation and a copy).
-      this.reserve(fileRows, 0, true);
+      // subject map are sized for the whole file before anything is written (docs/decisions/0186), so the first
+      // batch does not grow the index and the map doubling by doubling (each a rebuild) only to resize them again.
+      this.reserve(fileRows, true);
       this.index.reserve(fileRows, true);
       this.subjectDict.reserve(b.strings.subjects.length);
     } else this.reserve(start + len);
     const keep = this.insertIds(b, start);
     // A file whose first batch was all new is most likely new throughout: size the id index and the columns for the
-    // whole file now, so each is rebuilt or copied once rather than at every doubling (at 2M records the index's
-    // doublings were a quarter of the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and
-    // no spare index.
+    // whole file now, so the index is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds
+    // were a quarter of the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare
+    // index.
     if (firstOfFile && !keep) {
       this.index.reserve(fileRows, true);
-      // Rows [start, start + len) hold only their ids so far.
-      this.reserve(fileRows, start + len, true);
+      this.reserve(fileRows, true);
     }
     const kept = keep ? keep.kept : len;
     const n = start + kept;
@@ -577,7 +570,7 @@ export class MemoryLedger implements Ledger {
   private linkChains(): void {
     const n = this.n;
     if (this.linked >= n) return;
-    this.prevSame.reserve(n, this.linked);
+    this.prevSame.reserve(n);
     // Every subject has a head slot (a write past a view's length is dropped); fresh capacity reads 0, "no rows".
     // A rollback never meets a linked row (see rollback), so the heads of subjects it removes were never set.
     this.subjectLast.reserve(this.subjectDict.size);
