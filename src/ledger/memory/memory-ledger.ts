@@ -105,8 +105,7 @@ export class MemoryLedger implements Ledger {
       idLo: this.cIdLo.array,
     };
   }
-  /** Room for `length` rows; `exact`: no slack, for a final size known in advance (a file's records, 0186). */
-  private reserve(length: number, exact = false): void {
+  private reserve(length: number): void {
     for (const c of [
       this.cSubject,
       this.cKind,
@@ -121,7 +120,7 @@ export class MemoryLedger implements Ledger {
       this.cIdLo,
       this.cBasis,
     ])
-      c.reserve(length, exact);
+      c.reserve(length);
   }
 
   /** Switch the basis column to Uint32 once more than 65,536 distinct bases exist; rows [0, filled) are kept. */
@@ -261,26 +260,14 @@ export class MemoryLedger implements Ledger {
         code: 'ledger.capacity',
         message: `an in-memory ledger holds at most ${MEMORY_MAX_RECORDS} records (${start} stored, ${len} offered)`,
       });
+    this.reserve(start + len);
     const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
     const firstOfFile = !this.encodedMaps.has(b.strings);
-    const fileRows = Math.min(MEMORY_MAX_RECORDS, start + Math.max(len, b.strings.records));
-    if (firstOfFile && start === 0) {
-      // An empty ledger's first file is all new (but for its own duplicates): the columns, the id index and the
-      // subject map are sized for the whole file before anything is written (docs/decisions/0186), so the first
-      // batch does not grow the index and the map doubling by doubling (each a rebuild) only to resize them again.
-      this.reserve(fileRows, true);
-      this.index.reserve(fileRows, true);
-      this.subjectDict.reserve(b.strings.subjects.length);
-    } else this.reserve(start + len);
     const keep = this.insertIds(b, start);
-    // A file whose first batch was all new is most likely new throughout: size the id index and the columns for the
-    // whole file now, so the index is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds
-    // were a quarter of the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare
-    // index.
-    if (firstOfFile && !keep) {
-      this.index.reserve(fileRows, true);
-      this.reserve(fileRows, true);
-    }
+    // A file whose first batch was all new is most likely new throughout: size the id index for the whole file now,
+    // so it is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds were a quarter of
+    // the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare index.
+    if (firstOfFile && !keep) this.index.reserve(start + b.strings.records, true);
     const kept = keep ? keep.kept : len;
     const n = start + kept;
     this.copyCodes(b, start, keep);
