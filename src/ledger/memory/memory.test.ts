@@ -233,7 +233,23 @@ describe('memory ledger agency limit', () => {
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
   });
 
-  it('the bulk path refuses the same batch the same way, at the record, and leaves nothing behind', async () => {
+  it.each([
+    ['row order', sortedWalk.minSlots],
+    ['home-slot order', 0],
+  ])(
+    'the bulk path refuses the same batch the same way, at the record, and leaves nothing behind (%s)',
+    async (_walk, minSlots) => {
+      const saved = sortedWalk.minSlots;
+      sortedWalk.minSlots = minSlots;
+      try {
+        await bulkRefusesOverflow(minSlots === 0);
+      } finally {
+        sortedWalk.minSlots = saved;
+      }
+    },
+  );
+
+  async function bulkRefusesOverflow(sorted: boolean) {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
     const { id: _id, ...fields } = base;
@@ -265,5 +281,7 @@ describe('memory ledger agency limit', () => {
     });
     expect(index.size).toBe(MAX_AGENCIES + 3);
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 3);
-  });
+    // The failing batch, with its duplicates, went through the sorted walk too.
+    expect(ledger.sortedBatches).toBe(sorted ? 3 : 0);
+  }
 });
