@@ -37,12 +37,15 @@ export class Growable<T extends ArrayBufferView> {
 
   /**
    * Make room for `length` elements. Grows by at least 1/8 so a stream of small batches does not resize on every
-   * call; the slack is at most 1/8 of the column, and untouched pages of it are never resident anyway.
+   * call; the slack is at most 1/8 of the column, and untouched pages of it are never resident anyway. `exact`: just
+   * `length`, for a final size known in advance (a file's records, docs/decisions/0186).
    */
-  reserve(length: number): void {
+  reserve(length: number, exact = false): void {
     if (length <= this.capacity) return;
     if (length > this.maxLength) throw new RangeError(`column capacity ${this.maxLength} exceeded`);
-    const want = Math.min(this.maxLength, Math.max(length, Math.ceil(this.capacity * 1.125), 1024));
+    const want = exact
+      ? length
+      : Math.min(this.maxLength, Math.max(length, Math.ceil(this.capacity * 1.125), 1024));
     this.buffer.resize(want * this.ctor.BYTES_PER_ELEMENT);
   }
 

@@ -243,6 +243,89 @@ describe('RowIdIndex', () => {
     expect(small.byteLength).toBe(4 * 12288);
   });
 
+  it('insertSorted finds and inserts a batch as findOrInsert in row order would; moveRow relabels the kept rows', () => {
+    // Ids from a small pool (repeats within the batch and of stored ids), his clustered to share a sort bucket and a
+    // home (the walk must keep equal ids in batch order), or spread over 32 bits (buckets across the table).
+    const id = fc.tuple(
+      fc.oneof(
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 2 ** 32 - 4, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      ),
+      fc.integer({ min: 0, max: 40 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(id, { maxLength: 400 }),
+        fc.array(fc.array(id, { maxLength: 400 }), { maxLength: 4 }),
+        fc.boolean(),
+        (stored, batches, exact) => {
+          const cols = { hi: new Uint32Array(4096), lo: new Uint32Array(4096) };
+          const index = new RowIdIndex(() => cols, 2, true);
+          const ref = new Map<string, number>();
+          let n = 0;
+          for (const [hi, lo] of stored) {
+            cols.hi[n] = hi;
+            cols.lo[n] = lo;
+            if (index.findOrInsert(hi, lo, n) < 0) ref.set(key(hi, lo), n++);
+          }
+          for (const batch of batches) {
+            const len = batch.length;
+            const bHi = Uint32Array.from(batch, ([h]) => h);
+            const bLo = Uint32Array.from(batch, ([, l]) => l);
+            // As the memory ledger does: the batch's ids at rows n + i first, room for all of them, then the walk.
+            cols.hi.set(bHi, n);
+            cols.lo.set(bLo, n);
+            index.reserve(n + len, exact);
+            expect(index.hasRoom(len)).toBe(true);
+            const dup = new Uint8Array(len).fill(7);
+            const found = index.insertSorted(bHi, bLo, len, n, dup);
+            // The reference: row order, the first occurrence kept.
+            const want: number[] = [];
+            const start = n;
+            let kept = start;
+            for (const [hi, lo] of batch) {
+              const k = key(hi, lo);
+              want.push(ref.has(k) ? 1 : 0);
+              if (!ref.has(k)) ref.set(k, kept++);
+            }
+            expect([...dup]).toEqual(want);
+            expect(found).toBe(want.filter((d) => d === 1).length);
+            // Compaction as the memory ledger does it: kept ids move down to their rows, the index follows.
+            for (let i = 0; i < len; i++) {
+              if (dup[i]) continue;
+              if (n !== start + i) {
+                cols.hi[n] = bHi[i]!;
+                cols.lo[n] = bLo[i]!;
+                index.moveRow(bHi[i]!, start + i, n);
+              }
+              n++;
+            }
+            expect(n).toBe(kept);
+          }
+          expect(index.size).toBe(n);
+          for (const [k, row] of ref) {
+            const [hi, lo] = k.split(':').map(Number);
+            expect(index.find(hi!, lo!)).toBe(row);
+          }
+          // Dense again: every row comes out from the top (a row left unrelabelled would not be the last).
+          for (let r = n - 1; r >= 0; r--) expect(index.remove(cols.hi[r]!, cols.lo[r]!)).toBe(true);
+          expect(index.size).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('insertSorted refuses a batch the slots have no room for', () => {
+    const cols = { hi: new Uint32Array(2048), lo: new Uint32Array(2048) };
+    const index = new RowIdIndex(() => cols, 10, true);
+    expect(index.hasRoom(768)).toBe(true);
+    expect(index.hasRoom(769)).toBe(false);
+    expect(() => index.insertSorted(cols.hi, cols.lo, 769, 0, new Uint8Array(769))).toThrow(/no room/);
+    expect(index.size).toBe(0);
+  });
+
   it('holds a million random ids', () => {
     const n = 1_000_000;
     const rng = new Rng(11);

@@ -125,6 +125,68 @@ export class RowIdIndex {
     return -1;
   }
 
+  /** Whether `n` more ids fit without a growth. */
+  hasRoom(n: number): boolean {
+    return this.count + n <= this.size_ * MAX_LOAD;
+  }
+
+  /** Slot count (the array's length): callers choose the sorted walk by it. */
+  get slotCount(): number {
+    return this.size_;
+  }
+
+  /**
+   * findOrInsert for ids [0, len) of a batch, id i at row `start + i`, visited in home-slot order (a stable counting
+   * sort on the top bits of `hi`, which orders homes): a large slot array is walked from start to end instead of
+   * missing the cache on every probe (docs/decisions/0186). Equal ids share a home and keep their batch order, so the
+   * first occurrence is inserted and the later ones found, as in row order. `dup[i]` is set to 1 for an id already
+   * present (stored, or earlier in the batch), else 0; returns how many. The batch's ids must already be in the id
+   * columns at rows start + i. Needs room for `len` ids (`hasRoom`): no growth may happen mid-walk, since the rows
+   * inserted are not yet [0, size) in order. A caller that drops duplicates relabels the kept rows with `moveRow`.
+   */
+  insertSorted(hi: Uint32Array, lo: Uint32Array, len: number, start: number, dup: Uint8Array): number {
+    if (!this.hasRoom(len)) throw new RangeError(`insertSorted: no room for ${len} ids`);
+    if (start + len - 1 > MAX_INDEXED_ROWS)
+      throw new RangeError(`row ${start + len - 1} exceeds the index limit ${MAX_INDEXED_ROWS}`);
+    const down = 32 - SORT_BITS;
+    const counts = new Uint32Array((1 << SORT_BITS) + 1);
+    for (let i = 0; i < len; i++) counts[(hi[i]! >>> down) + 1]!++;
+    for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+    if (this.order.length < len) this.order = new Uint32Array(len);
+    const order = this.order;
+    for (let i = 0; i < len; i++) order[counts[hi[i]! >>> down]!++] = i;
+    let found = 0;
+    for (let k = 0; k < len; k++) {
+      const i = order[k]!;
+      const at = this.findOrInsert(hi[i]!, lo[i]!, start + i);
+      dup[i] = at >= 0 ? 1 : 0;
+      if (at >= 0) found++;
+    }
+    return found;
+  }
+
+  /** Scratch of insertSorted: batch positions in home-slot order. */
+  private order = new Uint32Array(0);
+
+  /**
+   * Relabel the id at row `from` as row `to` (after insertSorted, when dropped duplicates shift the rows kept). Found
+   * by its row alone: the id columns may already have been compacted.
+   */
+  moveRow(hi: number, from: number, to: number): void {
+    const slots = this.slots;
+    const size = this.size_;
+    let i = this.home(hi);
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) throw new Error(`RowIdIndex.moveRow: row ${from} not found`);
+      if ((e & ROW_MASK) - 1 === from) {
+        slots[i] = (((e >>> ROW_BITS) << ROW_BITS) | (to + 1)) >>> 0;
+        return;
+      }
+      if (++i === size) i = 0;
+    }
+  }
+
   /**
    * Size the slot array for `count` ids at once (one rehash for a batch instead of one per doubling). It at least
    * doubles, so batch after batch of a growing ledger rehashes O(log n) times; `exact` (a count known not to be

@@ -29,6 +29,12 @@ import { RecordChecker, rejectBatch, type SubjectTypeCode } from '../record-chec
 import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { checkSubjects, cloneSubject } from '../subjects.js';
 
+/**
+ * Slot arrays from this size (4 MiB) are probed in home-slot order by the bulk path (0186); a test lowers it to
+ * reach the sorted walk with small files.
+ */
+export const sortedWalk = { minSlots: 1 << 20 };
+
 /** Most records one in-memory ledger holds (the id index packs a row number into 27 bits). */
 export const MEMORY_MAX_RECORDS = MAX_INDEXED_ROWS + 1;
 
@@ -105,7 +111,8 @@ export class MemoryLedger implements Ledger {
       idLo: this.cIdLo.array,
     };
   }
-  private reserve(length: number): void {
+  /** Room for `length` rows; `exact`: no slack, for a final size known in advance (a file's records, 0186). */
+  private reserve(length: number, exact = false): void {
     for (const c of [
       this.cSubject,
       this.cKind,
@@ -120,7 +127,7 @@ export class MemoryLedger implements Ledger {
       this.cIdLo,
       this.cBasis,
     ])
-      c.reserve(length);
+      c.reserve(length, exact);
   }
 
   /** Switch the basis column to Uint32 once more than 65,536 distinct bases exist; rows [0, filled) are kept. */
@@ -260,14 +267,26 @@ export class MemoryLedger implements Ledger {
         code: 'ledger.capacity',
         message: `an in-memory ledger holds at most ${MEMORY_MAX_RECORDS} records (${start} stored, ${len} offered)`,
       });
-    this.reserve(start + len);
     const marks = [this.subjectDict.size, this.agencyDict.size, this.bases.size, this.nSup, this.unresolved];
     const firstOfFile = !this.encodedMaps.has(b.strings);
+    const fileRows = Math.min(MEMORY_MAX_RECORDS, start + Math.max(len, b.strings.records));
+    if (firstOfFile && start === 0) {
+      // An empty ledger's first file is all new (but for its own duplicates): the columns, the id index and the
+      // subject map are sized for the whole file before anything is written (docs/decisions/0186), so the first
+      // batch does not grow the index and the map doubling by doubling (each a rebuild) only to resize them again.
+      this.reserve(fileRows, true);
+      this.index.reserve(fileRows, true);
+      this.subjectDict.reserve(b.strings.subjects.length);
+    } else this.reserve(start + len);
     const keep = this.insertIds(b, start);
-    // A file whose first batch was all new is most likely new throughout: size the id index for the whole file now,
-    // so it is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds were a quarter of
-    // the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare index.
-    if (firstOfFile && !keep) this.index.reserve(start + b.strings.records, true);
+    // A file whose first batch was all new is most likely new throughout: size the id index and the columns for the
+    // whole file now, so the index is rebuilt once rather than at every doubling (at 2M records the doublings' rebuilds
+    // were a quarter of the append). A re-ingest (duplicates from the start) keeps the per-batch sizing and no spare
+    // index.
+    if (firstOfFile && !keep) {
+      this.index.reserve(fileRows, true);
+      this.reserve(fileRows, true);
+    }
     const kept = keep ? keep.kept : len;
     const n = start + kept;
     this.copyCodes(b, start, keep);
@@ -315,6 +334,10 @@ export class MemoryLedger implements Ledger {
     // duplicates would grow it for nothing. It grows (at least doubling) when a new id needs room, and a new file is
     // sized for all its records after its first batch (appendEncoded).
     const index = this.index;
+    // A slot array larger than the caches is walked in home-slot order when the batch fits without a growth: each
+    // probe in row order was a cache miss (most of this pass at 1M records, 0186). A small one stays in row order:
+    // there the sort cost more than the misses it saved (0163).
+    if (index.slotCount >= sortedWalk.minSlots && index.hasRoom(len)) return this.insertIdsSorted(b, start);
     let at: Int32Array | undefined;
     let n = start;
     for (let i = 0; i < len; i++) {
@@ -335,6 +358,40 @@ export class MemoryLedger implements Ledger {
       n++;
     }
     return at && { at, kept: n - start };
+  }
+
+  /** Batches walked in home-slot order by insertIds (a counter for the tests). */
+  sortedBatches = 0;
+  private dupScratch = new Uint8Array(0);
+
+  /** insertIds in home-slot order (RowIdIndex.insertSorted); the kept rows are then compacted and relabelled. */
+  private insertIdsSorted(b: EncodedBatch, start: number): { at: Int32Array; kept: number } | undefined {
+    const len = b.length;
+    const { hi: idHi, lo: idLo } = this.idColumns;
+    const bHi = b.idHi;
+    const bLo = b.idLo;
+    if (this.dupScratch.length < len) this.dupScratch = new Uint8Array(len);
+    const dup = this.dupScratch;
+    this.sortedBatches++;
+    const found = this.index.insertSorted(bHi, bLo, len, start, dup);
+    if (found === 0) return undefined;
+    // Rows shift down past each duplicate: ids move to their kept row and the index learns the new row. In place:
+    // kept row k comes from batch position i ≥ k, already read, and relabelled rows (< start + i) never equal a row
+    // not yet relabelled (≥ start + i).
+    const at = new Int32Array(len);
+    let n = start;
+    for (let i = 0; i < len; i++) {
+      if (dup[i]) continue;
+      const k = n - start;
+      at[k] = i;
+      if (k !== i) {
+        idHi[n] = bHi[i]!;
+        idLo[n] = bLo[i]!;
+        this.index.moveRow(bHi[i]!, start + i, n);
+      }
+      n++;
+    }
+    return { at, kept: n - start };
   }
 
   /** Bulk pass 2: the columns that are the batch's own codes, copied whole when no row was dropped. */

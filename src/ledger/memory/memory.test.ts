@@ -1,5 +1,5 @@
-// Runs the ledger contract against the in-memory adapter, and holds its per-subject row chains to a full scan.
-import { describe, expect, it } from 'vitest';
+// Runs the ledger contract against the in-memory adapter (both id-index walks), and holds its per-subject row chains to a full scan.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
 import { MosaicError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -9,11 +9,27 @@ import { MAX_AGENCIES } from '../ledger.js';
 import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
 import { syntheticRecords } from '../synthetic.js';
 import { encodeRecords } from '../encoded.js';
-import { MemoryLedger } from './memory-ledger.js';
+import { MemoryLedger, sortedWalk } from './memory-ledger.js';
 
 ledgerContract('memory', async (catalogue) => {
   const ledger = new MemoryLedger(catalogue);
   return { ledger, dispose: () => ledger.close() };
+});
+
+// The contract again with the bulk path's id index walked in home-slot order for every batch with room (0186): the
+// contract's ledgers are far below the size that takes it by default.
+describe('memory, id index walked in home-slot order', () => {
+  const saved = sortedWalk.minSlots;
+  beforeAll(() => {
+    sortedWalk.minSlots = 0;
+  });
+  afterAll(() => {
+    sortedWalk.minSlots = saved;
+  });
+  ledgerContract('memory', async (catalogue) => {
+    const ledger = new MemoryLedger(catalogue);
+    return { ledger, dispose: () => ledger.close() };
+  });
 });
 
 describe('memory ledger readSubject (per-subject chains)', () => {
@@ -68,7 +84,25 @@ describe('memory ledger readSubject (per-subject chains)', () => {
 });
 
 describe('memory ledger bulk path (column by column, docs/decisions/0163)', () => {
-  it('stores what append stores, through duplicates within a batch, of stored rows, and across batches of a file', async () => {
+  // Both walks of the id index: row order (this file's index is far below the sorted walk's size) and home-slot
+  // order (0186), forced on for every batch with room.
+  it.each([
+    ['row order', sortedWalk.minSlots],
+    ['home-slot order', 0],
+  ])(
+    'stores what append stores, through duplicates within a batch, of stored rows, and across batches of a file (%s)',
+    async (_walk, minSlots) => {
+      const saved = sortedWalk.minSlots;
+      sortedWalk.minSlots = minSlots;
+      try {
+        await bulkMatchesAppend(minSlots === 0);
+      } finally {
+        sortedWalk.minSlots = saved;
+      }
+    },
+  );
+
+  async function bulkMatchesAppend(sorted: boolean) {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const rng = new Rng(163);
     const all = syntheticRecords(cat, { records: 5000, subjects: 300, seed: 163 });
@@ -94,10 +128,43 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
     expect(await byBulk.agencies()).toEqual(await byAppend.agencies());
     for (const s of new Set(all.map((r) => r.subject)))
       expect(await byBulk.readSubject(s)).toEqual(await byAppend.readSubject(s));
-  });
+    // Every batch of the first pass had room (the file was sized at its first batch); the re-ingest's may not.
+    if (sorted) expect(byBulk.sortedBatches).toBeGreaterThanOrEqual(enc.batches.length);
+    else expect(byBulk.sortedBatches).toBe(0);
+  }
 });
 
 describe('memory ledger id index sizing (docs/decisions/0175)', () => {
+  it("sizes an empty ledger's index and subject map for the whole file before its first batch (0186)", async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const all = syntheticRecords(cat, { records: 5000, subjects: 3000, seed: 186 });
+    const enc = encodeRecords(cat, all, 2000);
+    const ledger = new MemoryLedger(cat);
+    const inner = ledger as unknown as {
+      index: { grow(size: number): void };
+      subjectDict: { capacity: number };
+    };
+    const grow = inner.index.grow.bind(inner.index);
+    const sizes: number[] = [];
+    inner.index.grow = (size: number) => {
+      sizes.push(size);
+      grow(size);
+    };
+    const saved = sortedWalk.minSlots;
+    sortedWalk.minSlots = 0;
+    try {
+      await ledger.appendEncoded(enc.batches[0]!);
+    } finally {
+      sortedWalk.minSlots = saved;
+    }
+    // One growth, straight to the file's 7 pages: not 2,048 then 4,096 slots for the first batch's 2,000 ids.
+    expect(sizes).toEqual([7 * 1024]);
+    // So the first batch already had room for the sorted walk.
+    expect(ledger.sortedBatches).toBe(1);
+    // And the subject map holds all of the file's subjects before the first batch mapped any.
+    expect(inner.subjectDict.capacity * 0.75).toBeGreaterThanOrEqual(new Set(all.map((r) => r.subject)).size);
+  });
+
   it('sizes the id index for the whole file after its first batch turned out all new, not when it repeats', async () => {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const all = syntheticRecords(cat, { records: 5000, subjects: 300, seed: 175 });
@@ -166,7 +233,23 @@ describe('memory ledger agency limit', () => {
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 2);
   });
 
-  it('the bulk path refuses the same batch the same way, at the record, and leaves nothing behind', async () => {
+  it.each([
+    ['row order', sortedWalk.minSlots],
+    ['home-slot order', 0],
+  ])(
+    'the bulk path refuses the same batch the same way, at the record, and leaves nothing behind (%s)',
+    async (_walk, minSlots) => {
+      const saved = sortedWalk.minSlots;
+      sortedWalk.minSlots = minSlots;
+      try {
+        await bulkRefusesOverflow(minSlots === 0);
+      } finally {
+        sortedWalk.minSlots = saved;
+      }
+    },
+  );
+
+  async function bulkRefusesOverflow(sorted: boolean) {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
     const { id: _id, ...fields } = base;
@@ -198,5 +281,7 @@ describe('memory ledger agency limit', () => {
     });
     expect(index.size).toBe(MAX_AGENCIES + 3);
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 3);
-  });
+    // The failing batch, with its duplicates, went through the sorted walk too.
+    expect(ledger.sortedBatches).toBe(sorted ? 3 : 0);
+  }
 });
