@@ -259,7 +259,9 @@ async function* csvRows(
   };
   for await (const chunk of textChunks(file, onBytes, range)) {
     // One native scan of the chunk instead of one per field of every row (the text is all that rows are made of).
-    if (safe && raw) safe = !UNSAFE_TEXT.test(chunk);
+    // Not when lazy: the plain lines are read in place by CsvLineEncoder, whose split checks every character
+    // itself, so the scan would be a second pass over them; the few other rows are checked field by field.
+    if (safe && raw) safe = !lazy && !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
   }
