@@ -3,7 +3,7 @@
 // it cannot vouch for is left to CsvRecordBuilder and rowToRecord, which decide and report (docs/decisions/0185).
 import type { Catalogue } from '../core/catalogue.js';
 import { ISSUER_LEVELS } from '../core/types.js';
-import { CharKeyMap, HASH_SEED, hashEnd } from '../ledger/char-keys.js';
+import { CharKeyMap } from '../ledger/char-keys.js';
 import type { EncodedRecords, EncodedSlots } from '../ledger/encoded.js';
 import { validateSubjectId } from '../core/identifiers.js';
 import { MAX_DAY, MIN_DAY, parseDay, parseDayUnits, type SubjectTypeCode } from '../ledger/record-check.js';
@@ -56,8 +56,6 @@ export class CsvLineEncoder implements EncodedSlots {
   /** Start and end of each column's text in the line being read. */
   private readonly from: Int32Array;
   private readonly to: Int32Array;
-  /** CharKeyMap's hash of each column's text (hashRange), made while splitting. */
-  private readonly hash: Int32Array;
   /** The text whose code units `units` holds (the chunk the lines are read from). */
   private text = '';
   private unitBytes = Buffer.alloc(0);
@@ -85,7 +83,6 @@ export class CsvLineEncoder implements EncodedSlots {
     this.columns = header.length;
     this.from = new Int32Array(header.length + 1);
     this.to = new Int32Array(header.length + 1);
-    this.hash = new Int32Array(header.length + 1);
     for (const f of [
       'id',
       'subject',
@@ -107,7 +104,6 @@ export class CsvLineEncoder implements EncodedSlots {
     });
     // The empty range of an absent field sits in the spare slot past the last column.
     this.from[header.length] = this.to[header.length] = 0;
-    this.hash[header.length] = hashEnd(HASH_SEED, 0);
     for (const f in this.col) if (this.col[f] === ABSENT) this.col[f] = header.length;
     const allSeverities: string[] = [];
     cat.kinds.forEach((k, i) => {
@@ -146,22 +142,17 @@ export class CsvLineEncoder implements EncodedSlots {
     if (text !== this.text) this.copyUnits(text);
     const units = this.units;
     // One pass over the characters: split on commas (exactly as many fields as the header, else the reference
-    // reports the count), refuse unsafe text (what the chunk's UNSAFE_TEXT scan did), and hash each field for the
-    // lookups of kind, agency, basis, severity and level (hashRange, its length folded in at the comma).
+    // reports the count) and refuse unsafe text (what the chunk's UNSAFE_TEXT scan did before; a second pass).
     const from = this.from;
     const to = this.to;
-    const hash = this.hash;
     const last = this.columns - 1;
     let k = 0;
-    let h = HASH_SEED;
     from[0] = start;
     for (let i = start; i < end; i++) {
       const c = units[i]!;
       if (c < 45) {
         if (c === COMMA) {
           if (k === last) return false;
-          hash[k] = hashEnd(h, i - from[k]!);
-          h = HASH_SEED;
           to[k++] = i;
           from[k] = i + 1;
           continue;
@@ -170,11 +161,9 @@ export class CsvLineEncoder implements EncodedSlots {
         if (c < 32 && c !== 9) return false;
       } else if (c >= 127 && (c <= 159 || (c >= 0x202a && (c <= 0x202e || (c >= 0x2066 && c <= 0x2069)))))
         return false;
-      h = Math.imul(h ^ c, 0x01000193);
     }
     if (k !== last) return false;
     to[k] = end;
-    hash[k] = hashEnd(h, end - from[k]!);
     const col = this.col;
     // No id to compare and nothing superseded (a correction is noted by the caller, on the reference path).
     const cId = col.id!;
@@ -203,7 +192,7 @@ export class CsvLineEncoder implements EncodedSlots {
     const cKind = col.kind!;
     const k0 = from[cKind]!;
     const k1 = to[cKind]!;
-    const ki = this.kinds.getHashedUnits(units, k0, k1, hash[cKind]!);
+    const ki = this.kinds.getUnits(units, k0, k1);
     if (ki < 0 || (this.kindSubjects[ki]! & type) === 0) return false;
     const cOcc = col.occurredAt!;
     const o0 = from[cOcc]!;
@@ -218,12 +207,12 @@ export class CsvLineEncoder implements EncodedSlots {
     const a0 = from[cAgency]!;
     const a1 = to[cAgency]!;
     if (a1 === a0) return false;
-    let agency = strings.agencyAtUnits(units, a0, a1, hash[cAgency]!);
+    let agency = strings.agencyAtUnits(units, a0, a1);
     const cBasis = col.basis!;
     const b0 = from[cBasis]!;
     const b1 = to[cBasis]!;
     if (b1 === b0) return false;
-    let basis = strings.basisAtUnits(units, b0, b1, hash[cBasis]!);
+    let basis = strings.basisAtUnits(units, b0, b1);
     const cAmount = col.amount!;
     const m0 = from[cAmount]!;
     const m1 = to[cAmount]!;
@@ -241,7 +230,7 @@ export class CsvLineEncoder implements EncodedSlots {
     const v1 = to[cSev]!;
     let severity = 0;
     if (v1 > v0) {
-      const si = this.severities.getHashedUnits(units, v0, v1, hash[cSev]!);
+      const si = this.severities.getUnits(units, v0, v1);
       if (si < 0) return false;
       severity = this.severityCodes[ki * this.severityCount + si]!;
       if (severity <= 0) return false;
@@ -251,7 +240,7 @@ export class CsvLineEncoder implements EncodedSlots {
     const l1 = to[cLevel]!;
     let level = 0;
     if (l1 > l0) {
-      level = this.levels.getHashedUnits(units, l0, l1, hash[cLevel]!);
+      level = this.levels.getUnits(units, l0, l1);
       if (level <= 0) return false;
     }
     // recordId's key: the fields in its order joined by nine separators, the status as the record holds it.

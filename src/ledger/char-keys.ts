@@ -4,30 +4,24 @@
 /** Each slot: the key's hash, its index + 1 (0 = empty), its offset in the pool and its length: 16 bytes. */
 const STRIDE = 4;
 
-/** FNV-1a's starting state; `hashStep` folds in one code unit, `hashEnd` the length and a final avalanche. */
-export const HASH_SEED = 0x811c9dc5 | 0;
-
-/** One code unit folded into a running hash (FNV-1a's step). */
-export function hashStep(h: number, c: number): number {
-  return Math.imul(h ^ c, 0x01000193);
+/** Hash of the UTF-16 code units text[start, end) (FNV-1a with a final avalanche: the same for a string and a range). */
+export function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return avalanche(h);
 }
 
-/**
- * A running hash finished: the key's length folded in last (not first, as hash64 does), so a caller splitting a
- * line can hash every field as it goes, before it knows the field's length (docs/decisions/0188).
- */
-export function hashEnd(h: number, n: number): number {
-  h = Math.imul(h ^ n, 0x01000193);
+/** hashRange of code units already copied out of a text (CsvLineEncoder's view of a chunk, docs/decisions/0188). */
+export function hashUnits(units: Uint16Array, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ units[i]!, 0x01000193);
+  return avalanche(h);
+}
+
+function avalanche(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
-}
-
-/** Hash of the UTF-16 code units text[start, end): the same for a string and a range. */
-export function hashRange(text: string, start: number, end: number): number {
-  let h = HASH_SEED;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return hashEnd(h, end - start);
 }
 
 /**
@@ -62,11 +56,7 @@ export class CharKeyMap {
 
   /** Value of the key text[start, end), or -1. */
   getRange(text: string, start: number, end: number): number {
-    return this.getHashed(text, start, end, hashRange(text, start, end));
-  }
-
-  /** Value of the key text[start, end) whose hashRange the caller computed already (with hashStep/hashEnd), or -1. */
-  getHashed(text: string, start: number, end: number, h: number): number {
+    const h = hashRange(text, start, end);
     const n = end - start;
     const sl = this.slots;
     const pool = this.pool;
@@ -84,8 +74,9 @@ export class CharKeyMap {
     }
   }
 
-  /** getHashed over code units already copied out of the text (CsvLineEncoder's view of a chunk). */
-  getHashedUnits(units: Uint16Array, start: number, end: number, h: number): number {
+  /** getRange over code units already copied out of a text (CsvLineEncoder's view of a chunk). */
+  getUnits(units: Uint16Array, start: number, end: number): number {
+    const h = hashUnits(units, start, end);
     const n = end - start;
     const sl = this.slots;
     const pool = this.pool;

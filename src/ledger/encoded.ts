@@ -93,12 +93,12 @@ export class EncodedStrings {
     return this.subjectIx.getUnits(units, start, end);
   }
 
-  agencyAtUnits(units: Uint16Array, start: number, end: number, hash: number): number {
-    return this.agencyIx.getHashedUnits(units, start, end, hash);
+  agencyAtUnits(units: Uint16Array, start: number, end: number): number {
+    return this.agencyIx.getUnits(units, start, end);
   }
 
-  basisAtUnits(units: Uint16Array, start: number, end: number, hash: number): number {
-    return this.basisIx.getHashedUnits(units, start, end, hash);
+  basisAtUnits(units: Uint16Array, start: number, end: number): number {
+    return this.basisIx.getUnits(units, start, end);
   }
 
   agency(s: string): number {
