@@ -219,17 +219,15 @@ describe('CsvLineEncoder', () => {
     expect(
       new CsvLineEncoder(header, cat, checks, enc, admitAll).encode(unsafeLine, 0, unsafeLine.length, 2),
     ).toBe(false);
-    expect(
-      new CsvLineEncoder(header, cat, checks, enc, () => false).encode(line, 0, line.length, 2),
-    ).toBe(false);
-    const notDate = { reportDate: '2026-13-01' };
-    expect(
-      new CsvLineEncoder(header, cat, notDate, enc, admitAll).encode(line, 0, line.length, 2),
-    ).toBe(false);
-    expect(names()).toEqual(before);
-    expect(new CsvLineEncoder(header, cat, checks, enc, admitAll).encode(line, 0, line.length, 2)).toBe(
-      true,
+    expect(new CsvLineEncoder(header, cat, checks, enc, () => false).encode(line, 0, line.length, 2)).toBe(
+      false,
     );
+    const notDate = { reportDate: '2026-13-01' };
+    expect(new CsvLineEncoder(header, cat, notDate, enc, admitAll).encode(line, 0, line.length, 2)).toBe(
+      false,
+    );
+    expect(names()).toEqual(before);
+    expect(new CsvLineEncoder(header, cat, checks, enc, admitAll).encode(line, 0, line.length, 2)).toBe(true);
     expect(enc.batches[0]!.record(1, cat)).toEqual(a);
     expect(names()).toEqual([
       [...new Set([b!.subject, a!.subject])],

@@ -307,7 +307,11 @@ export class CsvLineEncoder implements EncodedSlots {
   private copyUnits(text: string): void {
     if (this.unitBytes.length < text.length * 2) {
       this.unitBytes = Buffer.allocUnsafe(Math.max(text.length * 2, 1 << 18));
-      this.units = new Uint16Array(this.unitBytes.buffer, this.unitBytes.byteOffset, this.unitBytes.length >>> 1);
+      this.units = new Uint16Array(
+        this.unitBytes.buffer,
+        this.unitBytes.byteOffset,
+        this.unitBytes.length >>> 1,
+      );
     }
     this.unitBytes.write(text, 0, 'utf16le');
     this.text = text;
