@@ -260,7 +260,8 @@ async function* csvRows(
   for await (const chunk of textChunks(file, onBytes, range)) {
     // One native scan of the chunk instead of one per field of every row (the text is all that rows are made of).
     // Not when lazy: the plain lines are read in place by CsvLineEncoder, whose split checks every character
-    // itself, so the scan would be a second pass over them; the few other rows are checked field by field.
+    // itself, so the scan would be a second pass over them; a line it declines is scanned by lineFields, and the
+    // few quoted rows are checked field by field (docs/decisions/0188).
     if (safe && raw) safe = !lazy && !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
@@ -287,7 +288,10 @@ async function* csvRows(
  * header's) `row.issues` set to the csv.field_count issue that row would carry. Returns whether it has fields.
  */
 export function lineFields(row: SourceRow, header: readonly string[], file: string): boolean {
-  const fields = row.text!.slice(row.start, row.end).split(',');
+  const line = row.text!.slice(row.start, row.end);
+  // A lazy read does not scan whole chunks (CsvLineEncoder checks the lines it reads): the line is scanned here.
+  row.textSafe = !UNSAFE_TEXT.test(line);
+  const fields = line.split(',');
   if (fields.length === header.length) {
     row.fields = fields;
     return true;
