@@ -18,7 +18,8 @@ export interface SourceRow {
   issues: Issue[];
   /**
    * CSV read with `raw`: true when no text of the file up to this row's chunk holds a character checkTextSafety
-   * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts).
+   * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts). With `lazy` no
+   * chunk is scanned: a plain line gets it from lineFields (its own text scanned), any other row is left false.
    */
   textSafe?: boolean;
   /**
