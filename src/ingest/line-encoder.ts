@@ -6,13 +6,13 @@ import { ISSUER_LEVELS } from '../core/types.js';
 import { CharKeyMap } from '../ledger/char-keys.js';
 import type { EncodedRecords, EncodedSlots } from '../ledger/encoded.js';
 import { validateSubjectId } from '../core/identifiers.js';
-import { MAX_DAY, MIN_DAY, parseDay, parseDayAt, type SubjectTypeCode } from '../ledger/record-check.js';
+import { MAX_DAY, MIN_DAY, parseDay, parseDayUnits, type SubjectTypeCode } from '../ledger/record-check.js';
 import {
   amountKeyLength,
   idHashAmount,
   idHashBegin,
   idHashEnd,
-  idHashRange,
+  idHashUnits,
   idHashSeparator,
   idHashString,
   idOut,
@@ -32,7 +32,7 @@ const ABSENT = -1;
  * in the file's string table by their characters (one found there was valid, admitted under the agency limit and not
  * blank when first seen; one not found is checked as the reference checks it, and stored only once the whole line
  * passed), catalogue codes found character by character, dates in YYYY-MM-DD, an amount of plain digits with at most two
- * decimals, status empty or `original`, no id and no supersedes, and text the caller knows is safe. The record it
+ * decimals, status empty or `original`, no id and no supersedes, and no unsafe or control character. The record it
  * encodes is the one the reference would build, id included (a differential test holds the two equal). A false is
  * no verdict: the caller reads the line the ordinary way.
  */
@@ -56,6 +56,10 @@ export class CsvLineEncoder implements EncodedSlots {
   /** Start and end of each column's text in the line being read. */
   private readonly from: Int32Array;
   private readonly to: Int32Array;
+  /** The text whose code units `units` holds (the chunk the lines are read from). */
+  private text = '';
+  private unitBytes = Buffer.alloc(0);
+  private units = new Uint16Array(0);
   private readonly kinds = new CharKeyMap(64);
   /** Per kind: bit 1 natural persons allowed, bit 2 legal persons (as RecordChecker). */
   private readonly kindSubjects: Uint8Array;
@@ -128,22 +132,36 @@ export class CsvLineEncoder implements EncodedSlots {
 
   /**
    * Encode text[start, end) (one line, without its line end) as a record at `line`, or answer false having stored
-   * nothing. `textSafe`: no character of the line is one the text-safety check refuses (SourceRow.textSafe).
+   * nothing. The line may hold any character: one the text-safety check refuses (UNSAFE_TEXT), or any other control
+   * character, gets no verdict here.
    */
-  encode(text: string, start: number, end: number, line: number, textSafe: boolean): boolean {
-    if (!textSafe || !(this.lastDay >= 0)) return false;
-    // Split on commas: exactly as many fields as the header, else the reference reports the count.
+  encode(text: string, start: number, end: number, line: number): boolean {
+    if (!(this.lastDay >= 0)) return false;
+    // The chunk's code units copied once into a typed array (a memcpy for two-byte text), read from there: indexing
+    // it is cheaper than charCodeAt on the chunk's string, and every field below is read at least twice.
+    if (text !== this.text) this.copyUnits(text);
+    const units = this.units;
+    // One pass over the characters: split on commas (exactly as many fields as the header, else the reference
+    // reports the count) and refuse unsafe text (what the chunk's UNSAFE_TEXT scan did before; a second pass).
     const from = this.from;
     const to = this.to;
     const last = this.columns - 1;
     let k = 0;
     from[0] = start;
-    for (let i = start; i < end; i++)
-      if (text.charCodeAt(i) === COMMA) {
-        if (k === last) return false;
-        to[k++] = i;
-        from[k] = i + 1;
-      }
+    for (let i = start; i < end; i++) {
+      const c = units[i]!;
+      if (c < 45) {
+        if (c === COMMA) {
+          if (k === last) return false;
+          to[k++] = i;
+          from[k] = i + 1;
+          continue;
+        }
+        // Controls but the tab: those UNSAFE_TEXT refuses, and a line end that has no business inside a line.
+        if (c < 32 && c !== 9) return false;
+      } else if (c >= 127 && (c <= 159 || (c >= 0x202a && (c <= 0x202e || (c >= 0x2066 && c <= 0x2069)))))
+        return false;
+    }
     if (k !== last) return false;
     to[k] = end;
     const col = this.col;
@@ -154,13 +172,13 @@ export class CsvLineEncoder implements EncodedSlots {
     const cStatus = col.status!;
     const st0 = from[cStatus]!;
     const st1 = to[cStatus]!;
-    if (st1 > st0 && !isText(text, st0, st1, ORIGINAL)) return false;
+    if (st1 > st0 && !isText(units, st0, st1, ORIGINAL)) return false;
     const cSubject = col.subject!;
     const s0 = from[cSubject]!;
     const s1 = to[cSubject]!;
     const strings = this.out.strings;
     if (s1 === s0) return false;
-    let subject = strings.subjectAt(text, s0, s1);
+    let subject = strings.subjectAtUnits(units, s0, s1);
     // A subject the table does not hold yet is validated here, as the reference validates it (its id's rules).
     let subjectText = '';
     let type: number;
@@ -174,34 +192,34 @@ export class CsvLineEncoder implements EncodedSlots {
     const cKind = col.kind!;
     const k0 = from[cKind]!;
     const k1 = to[cKind]!;
-    const ki = this.kinds.getRange(text, k0, k1);
+    const ki = this.kinds.getUnits(units, k0, k1);
     if (ki < 0 || (this.kindSubjects[ki]! & type) === 0) return false;
     const cOcc = col.occurredAt!;
     const o0 = from[cOcc]!;
     const cRep = col.reportedAt!;
     const r0 = from[cRep]!;
     if (to[cOcc]! - o0 !== 10 || to[cRep]! - r0 !== 10) return false;
-    const occ = parseDayAt(text, o0);
-    const rep = parseDayAt(text, r0);
+    const occ = parseDayUnits(units, o0);
+    const rep = parseDayUnits(units, r0);
     // NaN fails every comparison, so this also refuses malformed dates.
     if (!(occ >= MIN_DAY && rep <= MAX_DAY && rep >= occ && rep <= this.lastDay)) return false;
     const cAgency = col.agency!;
     const a0 = from[cAgency]!;
     const a1 = to[cAgency]!;
     if (a1 === a0) return false;
-    let agency = strings.agencyAt(text, a0, a1);
+    let agency = strings.agencyAtUnits(units, a0, a1);
     const cBasis = col.basis!;
     const b0 = from[cBasis]!;
     const b1 = to[cBasis]!;
     if (b1 === b0) return false;
-    let basis = strings.basisAt(text, b0, b1);
+    let basis = strings.basisAtUnits(units, b0, b1);
     const cAmount = col.amount!;
     const m0 = from[cAmount]!;
     const m1 = to[cAmount]!;
     let amount = NaN;
     let amountLength = 0;
     if (m1 > m0) {
-      amount = plainAmount(text, m0, m1);
+      amount = plainAmount(units, m0, m1);
       const unit = this.kindUnit[ki];
       if (!(amount >= 0) || unit === undefined || amountOutOfUnit(amount, unit) !== undefined) return false;
       amountLength = amountKeyLength(amount);
@@ -212,7 +230,7 @@ export class CsvLineEncoder implements EncodedSlots {
     const v1 = to[cSev]!;
     let severity = 0;
     if (v1 > v0) {
-      const si = this.severities.getRange(text, v0, v1);
+      const si = this.severities.getUnits(units, v0, v1);
       if (si < 0) return false;
       severity = this.severityCodes[ki * this.severityCount + si]!;
       if (severity <= 0) return false;
@@ -222,7 +240,7 @@ export class CsvLineEncoder implements EncodedSlots {
     const l1 = to[cLevel]!;
     let level = 0;
     if (l1 > l0) {
-      level = this.levels.getRange(text, l0, l1);
+      level = this.levels.getUnits(units, l0, l1);
       if (level <= 0) return false;
     }
     // recordId's key: the fields in its order joined by nine separators, the status as the record holds it.
@@ -239,21 +257,21 @@ export class CsvLineEncoder implements EncodedSlots {
         ORIGINAL.length +
         9,
     );
-    idHashRange(text, s0, s1);
+    idHashUnits(units, s0, s1);
     idHashSeparator();
-    idHashRange(text, k0, k1);
+    idHashUnits(units, k0, k1);
     idHashSeparator();
-    idHashRange(text, o0, o0 + 10);
+    idHashUnits(units, o0, o0 + 10);
     idHashSeparator();
-    idHashRange(text, a0, a1);
+    idHashUnits(units, a0, a1);
     idHashSeparator();
-    idHashRange(text, b0, b1);
+    idHashUnits(units, b0, b1);
     idHashSeparator();
     if (amountLength > 0) idHashAmount();
     idHashSeparator();
-    idHashRange(text, v0, v1);
+    idHashUnits(units, v0, v1);
     idHashSeparator();
-    idHashRange(text, l0, l1);
+    idHashUnits(units, l0, l1);
     idHashSeparator();
     idHashString(ORIGINAL);
     idHashSeparator();
@@ -284,12 +302,26 @@ export class CsvLineEncoder implements EncodedSlots {
     this.out.pushCodes(this, line);
     return true;
   }
+
+  /** Copy text's code units into `units`, in a buffer kept from chunk to chunk (grown when a chunk is longer). */
+  private copyUnits(text: string): void {
+    if (this.unitBytes.length < text.length * 2) {
+      this.unitBytes = Buffer.allocUnsafe(Math.max(text.length * 2, 1 << 18));
+      this.units = new Uint16Array(
+        this.unitBytes.buffer,
+        this.unitBytes.byteOffset,
+        this.unitBytes.length >>> 1,
+      );
+    }
+    this.unitBytes.write(text, 0, 'utf16le');
+    this.text = text;
+  }
 }
 
-/** text[start, end) is exactly s. */
-function isText(text: string, start: number, end: number, s: string): boolean {
+/** units[start, end) is exactly s. */
+function isText(units: Uint16Array, start: number, end: number, s: string): boolean {
   if (end - start !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (text.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
+  for (let i = 0; i < s.length; i++) if (units[start + i] !== s.charCodeAt(i)) return false;
   return true;
 }
 
@@ -298,11 +330,11 @@ function isText(text: string, start: number, end: number, s: string): boolean {
  * reference path then reads it). k / 10 and k / 100 are single correctly rounded divisions of exact integers, so
  * they equal the correctly rounded decimal Number() gives.
  */
-function plainAmount(text: string, start: number, end: number): number {
+function plainAmount(units: Uint16Array, start: number, end: number): number {
   let k = 0;
   let point = -1;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = units[i]!;
     if (c >= 48 && c <= 57) k = k * 10 + (c - 48);
     else if (c === 46 && point < 0) point = i;
     else return NaN;

@@ -18,7 +18,8 @@ export interface SourceRow {
   issues: Issue[];
   /**
    * CSV read with `raw`: true when no text of the file up to this row's chunk holds a character checkTextSafety
-   * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts).
+   * refuses, so no field of this row can (ingest then skips that per-field check; row-checks.ts). With `lazy` no
+   * chunk is scanned: a plain line gets it from lineFields (its own text scanned), any other row is left false.
    */
   textSafe?: boolean;
   /**
@@ -259,7 +260,10 @@ async function* csvRows(
   };
   for await (const chunk of textChunks(file, onBytes, range)) {
     // One native scan of the chunk instead of one per field of every row (the text is all that rows are made of).
-    if (safe && raw) safe = !UNSAFE_TEXT.test(chunk);
+    // Not when lazy: the plain lines are read in place by CsvLineEncoder, whose split checks every character
+    // itself, so the scan would be a second pass over them; a line it declines is scanned by lineFields, and the
+    // few quoted rows are checked field by field (docs/decisions/0188).
+    if (safe && raw) safe = !lazy && !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
     if (rows.length) yield rows;
   }
@@ -285,7 +289,10 @@ async function* csvRows(
  * header's) `row.issues` set to the csv.field_count issue that row would carry. Returns whether it has fields.
  */
 export function lineFields(row: SourceRow, header: readonly string[], file: string): boolean {
-  const fields = row.text!.slice(row.start, row.end).split(',');
+  const line = row.text!.slice(row.start, row.end);
+  // A lazy read does not scan whole chunks (CsvLineEncoder checks the lines it reads): the line is scanned here.
+  row.textSafe = !UNSAFE_TEXT.test(line);
+  const fields = line.split(',');
   if (fields.length === header.length) {
     row.fields = fields;
     return true;

@@ -80,7 +80,7 @@ export async function* validRecords(
         if (
           lineEncoder !== undefined &&
           !sink!.full() &&
-          lineEncoder.encode(row.text, row.start!, row.end!, row.line, row.textSafe === true)
+          lineEncoder.encode(row.text, row.start!, row.end!, row.line)
         )
           continue;
         lineFields(row, header, file);

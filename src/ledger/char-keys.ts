@@ -8,6 +8,17 @@ const STRIDE = 4;
 export function hashRange(text: string, start: number, end: number): number {
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return avalanche(h);
+}
+
+/** hashRange of code units already copied out of a text (CsvLineEncoder's view of a chunk, docs/decisions/0188). */
+export function hashUnits(units: Uint16Array, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ units[i]!, 0x01000193);
+  return avalanche(h);
+}
+
+function avalanche(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
@@ -58,6 +69,26 @@ export class CharKeyMap {
         const off = sl[o + 2]!;
         let i = 0;
         while (i < n && pool[off + i] === text.charCodeAt(start + i)) i++;
+        if (i === n) return v - 1;
+      }
+    }
+  }
+
+  /** getRange over code units already copied out of a text (CsvLineEncoder's view of a chunk). */
+  getUnits(units: Uint16Array, start: number, end: number): number {
+    const h = hashUnits(units, start, end);
+    const n = end - start;
+    const sl = this.slots;
+    const pool = this.pool;
+    const mask = this.mask;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      const o = p * STRIDE;
+      const v = sl[o + 1]!;
+      if (v === 0) return -1;
+      if (sl[o] === h && sl[o + 3] === n) {
+        const off = sl[o + 2]!;
+        let i = 0;
+        while (i < n && pool[off + i] === units[start + i]) i++;
         if (i === n) return v - 1;
       }
     }

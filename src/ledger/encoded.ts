@@ -88,6 +88,19 @@ export class EncodedStrings {
     return this.basisIx.getRange(text, start, end);
   }
 
+  /** subjectAt, agencyAt and basisAt over code units already copied out of the text (CsvLineEncoder). */
+  subjectAtUnits(units: Uint16Array, start: number, end: number): number {
+    return this.subjectIx.getUnits(units, start, end);
+  }
+
+  agencyAtUnits(units: Uint16Array, start: number, end: number): number {
+    return this.agencyIx.getUnits(units, start, end);
+  }
+
+  basisAtUnits(units: Uint16Array, start: number, end: number): number {
+    return this.basisIx.getUnits(units, start, end);
+  }
+
   agency(s: string): number {
     if (s === this.lastAgency) return this.lastAgencyIx;
     let ix = this.agencyIx.get(s);

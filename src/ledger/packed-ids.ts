@@ -118,6 +118,39 @@ export class PackedIdMap {
     }
   }
 
+  /**
+   * getRange over code units already copied out of the text (CsvLineEncoder's view of a chunk, docs/decisions/0188):
+   * the same packing, read from a typed array instead of through charCodeAt.
+   */
+  getUnits(units: Uint16Array, start: number, end: number): number {
+    const n = end - start;
+    if (n <= 0 || n > MAX_INLINE) return -1;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (let i = 0; i < n; i++) {
+      const c = units[start + i]!;
+      let v: number;
+      if (c >= 48 && c <= 57) v = c - 47;
+      else if (c >= 65 && c <= 90) v = c - 54;
+      else return -1;
+      if (i < 6) w0 = w0 * 37 + v;
+      else if (i < 12) w1 = w1 * 37 + v;
+      else w2 = w2 * 37 + v;
+    }
+    this.w0 = w0 | 0;
+    this.w1 = w1 | 0;
+    this.w2 = w2 | 0;
+    const sl = this.slots;
+    const cap = this.cap;
+    for (let p = this.home(); ; p = p + 1 === cap ? 0 : p + 1) {
+      const o = p * STRIDE;
+      const v = sl[o + 3]!;
+      if (v === 0) return -1;
+      if (sl[o] === this.w0 && sl[o + 1] === this.w1 && sl[o + 2] === this.w2) return v - 1;
+    }
+  }
+
   /** Map s to ix ≥ 0. s must not be present yet (callers set after a failed get); there is no overwrite. */
   set(s: string, ix: number): void {
     if (!this.pack(s)) {

@@ -102,8 +102,11 @@ export function parseDayAt(s: string, at: number): number {
   const d1 = s.charCodeAt(at + 8) - 48;
   const d2 = s.charCodeAt(at + 9) - 48;
   if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return NaN;
-  const m = m1 * 10 + m2;
-  const d = d1 * 10 + d2;
+  return civilDay(y, m1 * 10 + m2, d1 * 10 + d2);
+}
+
+/** Days since 1970-01-01 of year y, month m, day d, NaN unless a date of a year ≥ 100 (parseDayAt's arithmetic). */
+function civilDay(y: number, m: number, d: number): number {
   if (y < 100 || m < 1 || m > 12 || d < 1) return NaN;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
@@ -115,6 +118,23 @@ export function parseDayAt(s: string, at: number): number {
   const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/** parseDayAt over code units already copied out of the text (CsvLineEncoder's view of a chunk). */
+export function parseDayUnits(s: Uint16Array, at: number): number {
+  if (s[at + 4]! !== 45 || s[at + 7]! !== 45) return NaN;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const d = s[at + i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    y = y * 10 + d;
+  }
+  const m1 = s[at + 5]! - 48;
+  const m2 = s[at + 6]! - 48;
+  const d1 = s[at + 8]! - 48;
+  const d2 = s[at + 9]! - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return NaN;
+  return civilDay(y, m1 * 10 + m2, d1 * 10 + d2);
 }
 
 /** How a check treats the id: verify the given one, compute it, skip it, or trust a sealed record's (seal()). */

@@ -242,6 +242,20 @@ export function idHashRange(text: string, start: number, end: number): void {
   lanes[1] = h2;
 }
 
+/** idHashRange over code units already copied out of the text (CsvLineEncoder's view of a chunk). */
+export function idHashUnits(units: Uint16Array, start: number, end: number): void {
+  let h1 = lanes[0]!;
+  let h2 = lanes[1]!;
+  for (let i = start; i < end; i++) {
+    const c = units[i]!;
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  lanes[0] = h1;
+  lanes[1] = h2;
+}
+
 /** Feed a whole string (a catalogue code the line stands for). */
 export const idHashString = mix;
 
