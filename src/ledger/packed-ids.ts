@@ -73,6 +73,11 @@ export class PackedIdMap {
   /** Value of s, or -1. */
   get(s: string): number {
     if (!this.pack(s)) return this.other.get(s) ?? -1;
+    return this.probe();
+  }
+
+  /** Value of the key packed in w0..w2, or -1 (the probe every reader shares). */
+  private probe(): number {
     const sl = this.slots;
     const cap = this.cap;
     const { w0, w1, w2 } = this;
@@ -108,14 +113,7 @@ export class PackedIdMap {
     this.w0 = w0 | 0;
     this.w1 = w1 | 0;
     this.w2 = w2 | 0;
-    const sl = this.slots;
-    const cap = this.cap;
-    for (let p = this.home(); ; p = p + 1 === cap ? 0 : p + 1) {
-      const o = p * STRIDE;
-      const v = sl[o + 3]!;
-      if (v === 0) return -1;
-      if (sl[o] === this.w0 && sl[o + 1] === this.w1 && sl[o + 2] === this.w2) return v - 1;
-    }
+    return this.probe();
   }
 
   /**
@@ -141,14 +139,7 @@ export class PackedIdMap {
     this.w0 = w0 | 0;
     this.w1 = w1 | 0;
     this.w2 = w2 | 0;
-    const sl = this.slots;
-    const cap = this.cap;
-    for (let p = this.home(); ; p = p + 1 === cap ? 0 : p + 1) {
-      const o = p * STRIDE;
-      const v = sl[o + 3]!;
-      if (v === 0) return -1;
-      if (sl[o] === this.w0 && sl[o + 1] === this.w1 && sl[o + 2] === this.w2) return v - 1;
-    }
+    return this.probe();
   }
 
   /** Map s to ix ≥ 0. s must not be present yet (callers set after a failed get); there is no overwrite. */
