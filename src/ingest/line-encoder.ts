@@ -17,7 +17,7 @@ import {
   idHashString,
   idOut,
 } from '../ledger/record-id.js';
-import { amountOutOfUnit } from './row-checks.js';
+import { amountOutOfUnit, unsafeUnit } from './row-checks.js';
 import { fieldOf, type RowCheckOptions } from './rows.js';
 
 const COMMA = 44;
@@ -159,8 +159,7 @@ export class CsvLineEncoder implements EncodedSlots {
         }
         // Controls but the tab: those UNSAFE_TEXT refuses, and a line end that has no business inside a line.
         if (c < 32 && c !== 9) return false;
-      } else if (c >= 127 && (c <= 159 || (c >= 0x202a && (c <= 0x202e || (c >= 0x2066 && c <= 0x2069)))))
-        return false;
+      } else if (c >= 127 && unsafeUnit(c)) return false;
     }
     if (k !== last) return false;
     to[k] = end;

@@ -11,6 +11,7 @@ import { makeRecord, type RecordInput } from '../core/types.js';
 import { MemoryLedger } from '../ledger/memory/memory-ledger.js';
 import { formatCsvRow } from './csv.js';
 import { ingestFile } from './ingest.js';
+import { UNSAFE_TEXT, unsafeUnit } from './row-checks.js';
 
 const cat = loadCatalogue(defaultCataloguePath());
 const dir = mkdtempSync(join(tmpdir(), 'mosaic-row-checks-'));
@@ -167,5 +168,14 @@ describe('ingest refuses', () => {
       expect(s.issues.map((i) => i.code)).toEqual(['record.dangling_supersedes']);
       expect(s.rejected).toBe(1);
     }
+  });
+});
+
+describe('unsafeUnit', () => {
+  it('refuses exactly the code units UNSAFE_TEXT refuses, over all 65,536', () => {
+    const differ: number[] = [];
+    for (let c = 0; c <= 0xffff; c++)
+      if (unsafeUnit(c) !== UNSAFE_TEXT.test(String.fromCharCode(c))) differ.push(c);
+    expect(differ).toEqual([]);
   });
 });

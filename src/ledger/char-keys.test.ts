@@ -62,14 +62,15 @@ describe('CharKeyMap with equal hashes', () => {
   });
 });
 
-describe('PackedIdMap.getRange', () => {
+describe('PackedIdMap.getUnits', () => {
   it('answers as get for keys held inline, and -1 for any other', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), key)), fc.string({ maxLength: 3 }), (ops, pad) => {
         const m = new PackedIdMap(4);
         for (const [add, k] of ops) {
           const text = pad + k + pad;
-          const got = m.getRange(text, pad.length, pad.length + k.length);
+          const units = Uint16Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
+          const got = m.getUnits(units, pad.length, pad.length + k.length);
           const inline = /^[0-9A-Z]{1,18}$/.test(k);
           expect(got).toBe(inline ? m.get(k) : -1);
           if (add && m.get(k) < 0) m.set(k, m.size);

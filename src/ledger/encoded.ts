@@ -71,32 +71,19 @@ export class EncodedStrings {
   }
 
   /**
-   * Index of the subject text[start, end) already in the table, or -1 (absent, or not an inline-packed id): the CSV
-   * line encoder's lookup, no string made (docs/decisions/0185).
+   * Index of the subject units[start, end) already in the table, or -1 (absent, or not an inline-packed id): the CSV
+   * line encoder's lookups over the code units of its chunk, no string made (docs/decisions/0185, 0188).
    */
-  subjectAt(text: string, start: number, end: number): number {
-    return this.subjectIx.getRange(text, start, end);
-  }
-
-  /** Index of the agency text[start, end) already in the table, or -1. */
-  agencyAt(text: string, start: number, end: number): number {
-    return this.agencyIx.getRange(text, start, end);
-  }
-
-  /** Index of the basis text[start, end) already in the table, or -1. */
-  basisAt(text: string, start: number, end: number): number {
-    return this.basisIx.getRange(text, start, end);
-  }
-
-  /** subjectAt, agencyAt and basisAt over code units already copied out of the text (CsvLineEncoder). */
   subjectAtUnits(units: Uint16Array, start: number, end: number): number {
     return this.subjectIx.getUnits(units, start, end);
   }
 
+  /** Index of the agency units[start, end) already in the table, or -1. */
   agencyAtUnits(units: Uint16Array, start: number, end: number): number {
     return this.agencyIx.getUnits(units, start, end);
   }
 
+  /** Index of the basis units[start, end) already in the table, or -1. */
   basisAtUnits(units: Uint16Array, start: number, end: number): number {
     return this.basisIx.getUnits(units, start, end);
   }

@@ -90,35 +90,9 @@ export class PackedIdMap {
   }
 
   /**
-   * Value of the key text[start, end), or -1: `get` without slicing the key out of a larger text (a CSV line,
-   * docs/decisions/0185). A key that cannot be held inline answers -1 even if present: callers take their slower
-   * path then, which asks `get` with the string.
-   */
-  getRange(text: string, start: number, end: number): number {
-    const n = end - start;
-    if (n <= 0 || n > MAX_INLINE) return -1;
-    let w0 = 0;
-    let w1 = 0;
-    let w2 = 0;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(start + i);
-      let v: number;
-      if (c >= 48 && c <= 57) v = c - 47;
-      else if (c >= 65 && c <= 90) v = c - 54;
-      else return -1;
-      if (i < 6) w0 = w0 * 37 + v;
-      else if (i < 12) w1 = w1 * 37 + v;
-      else w2 = w2 * 37 + v;
-    }
-    this.w0 = w0 | 0;
-    this.w1 = w1 | 0;
-    this.w2 = w2 | 0;
-    return this.probe();
-  }
-
-  /**
-   * getRange over code units already copied out of the text (CsvLineEncoder's view of a chunk, docs/decisions/0188):
-   * the same packing, read from a typed array instead of through charCodeAt.
+   * Value of the key units[start, end) (code units already copied out of a text: CsvLineEncoder's view of a chunk,
+   * docs/decisions/0185, 0188), or -1: `get` without making the key a string. A key that cannot be held inline
+   * answers -1 even if present: callers take their slower path then, which asks `get` with the string.
    */
   getUnits(units: Uint16Array, start: number, end: number): number {
     const n = end - start;

@@ -228,21 +228,7 @@ export function idHashBegin(length: number): void {
   lanes[1] = 0x9747b28c;
 }
 
-/** Feed text[start, end). */
-export function idHashRange(text: string, start: number, end: number): void {
-  let h1 = lanes[0]!;
-  let h2 = lanes[1]!;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  lanes[0] = h1;
-  lanes[1] = h2;
-}
-
-/** idHashRange over code units already copied out of the text (CsvLineEncoder's view of a chunk). */
+/** Feed units[start, end): code units already copied out of a text (CsvLineEncoder's view of a chunk). */
 export function idHashUnits(units: Uint16Array, start: number, end: number): void {
   let h1 = lanes[0]!;
   let h2 = lanes[1]!;
