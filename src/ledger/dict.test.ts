@@ -1,4 +1,5 @@
 // Unit tests of the string dictionaries: the subject dictionary's type table follows every entry, however added.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SubjectDict } from './dict.js';
 
@@ -64,5 +65,65 @@ describe('SubjectDict', () => {
     for (const id of ids.slice(2)) expect(d.get(id)).toBe(-1);
     expect(d.add('11010519500101001X')).toBe(2);
     expect(d.typeOf('11010519500101001X')).toBe(0);
+  });
+});
+
+describe('SubjectDict.appendNew (entries left out of the id map until a lookup, docs/decisions/0191)', () => {
+  // Each step: append a subject known absent without a lookup, intern one (new or held), look one up, or truncate.
+  const step = fc.oneof(
+    fc.record({ op: fc.constant('appendNew' as const), type: fc.constantFrom(1 as const, 2 as const) }),
+    fc.record({
+      op: fc.constant('intern' as const),
+      pick: fc.nat(),
+      fresh: fc.boolean(),
+      type: fc.constantFrom(1 as const, 2 as const),
+    }),
+    fc.record({ op: fc.constant('get' as const), pick: fc.nat() }),
+    fc.record({ op: fc.constant('truncate' as const), pick: fc.nat() }),
+  );
+  it('answers every lookup as a dictionary that indexed each entry at once', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), fc.boolean(), (steps, packed) => {
+        // Identifier-shaped ids go to the packed map, others to its Map fallback.
+        const name = (k: number) => (packed ? `1101011990${String(k).padStart(8, '0')}` : `s${k}`);
+        const d = new SubjectDict();
+        const ref: { s: string; t: number }[] = [];
+        let made = 0;
+        for (const st of steps) {
+          if (st.op === 'appendNew') {
+            const s = name(made++);
+            expect(d.appendNew(s, st.type)).toBe(ref.length);
+            ref.push({ s, t: st.type });
+          } else if (st.op === 'intern') {
+            const s = st.fresh || ref.length === 0 ? name(made++) : ref[st.pick % ref.length]!.s;
+            const at = ref.findIndex((e) => e.s === s);
+            expect(d.intern(s, st.type)).toBe(at < 0 ? ref.length : at);
+            if (at < 0) ref.push({ s, t: st.type });
+          } else if (st.op === 'get') {
+            const s = name(st.pick % (made + 1));
+            const at = ref.findIndex((e) => e.s === s);
+            expect(d.get(s)).toBe(at);
+            expect(d.typeOf(s)).toBe(at < 0 ? 0 : ref[at]!.t);
+          } else {
+            const size = st.pick % (ref.length + 1);
+            d.truncate(size);
+            ref.length = size;
+          }
+          expect(d.size).toBe(ref.length);
+        }
+        expect(d.strings).toEqual(ref.map((e) => e.s));
+        for (const [i, e] of ref.entries()) expect(d.get(e.s)).toBe(i);
+        expect(d.unindexed).toBe(0);
+      }),
+    );
+  });
+
+  it('leaves appended entries out of the id map until the first lookup by string', () => {
+    const d = new SubjectDict();
+    d.intern('A1', 1);
+    for (let i = 0; i < 1000; i++) d.appendNew(`1101011990${String(i).padStart(8, '0')}`, 1);
+    expect(d.unindexed).toBe(1000);
+    expect(d.get('110101199000000999')).toBe(1000);
+    expect(d.unindexed).toBe(0);
   });
 });

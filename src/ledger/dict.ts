@@ -57,13 +57,54 @@ export class SubjectDict extends Dict {
    * It has no delete, so a truncate (a failed batch) rebuilds it from the strings kept.
    */
   private ids = new PackedIdMap();
+  /**
+   * Entries [0, indexed) are in `ids`; [indexed, size) were appended by `appendNew` and are placed in the map on the
+   * first lookup by string. A bulk append of a new population (1M subjects, each a probe of a 21 MB map) then leaves
+   * the map to the first reader that needs it: scans and scoring never do (docs/decisions/0191).
+   */
+  private indexed = 0;
+
+  /** Place the entries `appendNew` left out of the id map (every lookup by string calls this first). */
+  private catchUp(): void {
+    const strings = this.strings;
+    if (this.indexed === strings.length) return;
+    this.ids.reserve(strings.length);
+    for (let i = this.indexed; i < strings.length; i++) this.ids.set(strings[i]!, i);
+    this.indexed = strings.length;
+  }
+
+  /** Entries not yet in the id map (tests). */
+  get unindexed(): number {
+    return this.strings.length - this.indexed;
+  }
 
   override get(s: string): number {
+    this.catchUp();
     return this.ids.get(s);
   }
 
   protected override put(s: string, ix: number): void {
+    this.catchUp();
     this.ids.set(s, ix);
+    this.indexed = ix + 1;
+  }
+
+  /**
+   * Add `s`, which the caller knows is absent (it holds every entry's string elsewhere, e.g. a file's string table
+   * that made all of them), with its type, without a lookup; -1 if the dictionary is full. Its index is `size` before
+   * the call. The id map learns it at the next lookup by string.
+   */
+  appendNew(s: string, type: SubjectTypeCode): number {
+    const next = this.strings.length;
+    if (next >= this.limit) return -1;
+    this.strings.push(s);
+    if (next >= this.types.length) {
+      const t = new Uint8Array(Math.max(next + 1, this.types.length * 2));
+      t.set(this.types);
+      this.types = t;
+    }
+    this.types[next] = type;
+    return next;
   }
   /** Index found by the last `typeOf` call (-1 if unknown): lets the caller skip a second lookup. */
   lastIndex = -1;
@@ -104,9 +145,11 @@ export class SubjectDict extends Dict {
       return ix;
     }
     // One pack and one probe walk: the id map places s at `next` if it is new (packed-ids.ts getOrSet).
+    this.catchUp();
     const ix = this.ids.getOrSet(s, next);
     if (ix < 0) {
       this.strings.push(s);
+      this.indexed = next + 1;
       if (next >= this.types.length) {
         const t = new Uint8Array(Math.max(next + 1, this.types.length * 2));
         t.set(this.types);
@@ -137,6 +180,7 @@ export class SubjectDict extends Dict {
     const ids = new PackedIdMap(size);
     for (let i = 0; i < size; i++) ids.set(this.strings[i]!, i);
     this.ids = ids;
+    this.indexed = size;
   }
 
   get byteLength(): number {

@@ -220,7 +220,7 @@ export class MemoryLedger implements Ledger {
    */
   private readonly encodedMaps = new WeakMap<
     EncodedStrings,
-    { subject: Int32Array; agency: Int32Array; basis: Int32Array }
+    { subject: Int32Array; agency: Int32Array; basis: Int32Array; own: number }
   >();
 
   /** Distinct file subjects the last linkRows mapped, and how many of them were new to the ledger. */
@@ -239,6 +239,8 @@ export class MemoryLedger implements Ledger {
       subject: widen(old?.subject ?? new Int32Array(0), strings.subjects.length),
       agency: widen(old?.agency ?? new Int32Array(0), strings.agencies.length),
       basis: widen(old?.basis ?? new Int32Array(0), strings.bases.length),
+      // Subjects of the ledger this file's batches added (linkRows).
+      own: old?.own ?? 0,
     };
     this.encodedMaps.set(strings, map);
     return map;
@@ -437,7 +439,8 @@ export class MemoryLedger implements Ledger {
   ): { issue: Issue; row: number } | undefined {
     const { subject, agency } = this.views();
     const strings = b.strings;
-    const { subject: mapS, agency: mapA, basis: mapB } = this.encodedMap(strings);
+    const map = this.encodedMap(strings);
+    const { subject: mapS, agency: mapA, basis: mapB } = map;
     const sd = this.subjectDict;
     const supRow = b.supRow;
     const at = keep?.at;
@@ -459,10 +462,17 @@ export class MemoryLedger implements Ledger {
       if (s < 0) s = mapS[ls]! - 1;
       if (s < 0) {
         const size = sd.size;
-        s = sd.intern(strings.subjects[ls]!, strings.subjectTypes[ls] as SubjectTypeCode);
+        const type = strings.subjectTypes[ls] as SubjectTypeCode;
+        // While every subject of the ledger came from this file, one this file has not mapped yet is new to it (the
+        // file's table holds each string once): added without the id map's probe (docs/decisions/0191).
+        s = size === map.own ? sd.appendNew(strings.subjects[ls]!, type) : -1;
+        if (s < 0) s = sd.intern(strings.subjects[ls]!, type);
         mapS[ls] = s + 1;
         this.metSubjects++;
-        if (sd.size > size) this.newSubjects++;
+        if (sd.size > size) {
+          this.newSubjects++;
+          map.own++;
+        }
       }
       const la = b.agency[i]!;
       let a = mapA[la]! - 1;

@@ -285,3 +285,55 @@ describe('memory ledger agency limit', () => {
     expect(ledger.sortedBatches).toBe(sorted ? 3 : 0);
   }
 });
+
+describe("memory ledger bulk path: a file's new subjects added without the id map's probe (docs/decisions/0191)", () => {
+  const dict = (l: MemoryLedger) =>
+    (l as unknown as { subjectDict: { unindexed: number; size: number } }).subjectDict;
+
+  it('leaves the subjects of a first file into an empty ledger out of the id map until a lookup', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const recs = syntheticRecords(cat, { records: 3000, subjects: 400, seed: 191 });
+    const enc = encodeRecords(cat, recs, 1000);
+    const ledger = new MemoryLedger(cat);
+    for (const b of enc.batches) await ledger.appendEncoded(b);
+    expect(dict(ledger).size).toBe(enc.strings.subjects.length);
+    expect(dict(ledger).unindexed).toBe(enc.strings.subjects.length);
+    const s = recs[2999]!.subject;
+    expect((await ledger.readSubject(s)).map((r) => r.id).sort()).toEqual(
+      recs
+        .filter((r) => r.subject === s)
+        .map((r) => r.id)
+        .sort(),
+    );
+    expect(dict(ledger).unindexed).toBe(0);
+  });
+
+  it('stores what append stores when other writes add subjects between the batches of a file', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const recs = syntheticRecords(cat, { records: 4000, subjects: 500, seed: 1910 });
+    // File A: the first 3000 records. Between its batches, record objects (B) about some of A's later subjects and
+    // some of their own, and a second file (C) about others: A must then find those subjects, not add them again.
+    const a = recs.slice(0, 3000);
+    const b = recs.slice(3000, 3500);
+    const c = recs.slice(3500);
+    const encA = encodeRecords(cat, a, 1000);
+    const encC = encodeRecords(cat, c, 250);
+    const bulk = new MemoryLedger(cat);
+    const ref = new MemoryLedger(cat);
+    const steps: [() => Promise<unknown>, CreditRecord[]][] = [
+      [() => bulk.appendEncoded(encA.batches[0]!), a.slice(0, 1000)],
+      [() => bulk.append(b), b],
+      [() => bulk.appendEncoded(encA.batches[1]!), a.slice(1000, 2000)],
+      [() => bulk.appendEncoded(encC.batches[0]!), c.slice(0, 250)],
+      [() => bulk.appendEncoded(encA.batches[2]!), a.slice(2000)],
+      [() => bulk.appendEncoded(encC.batches[1]!), c.slice(250)],
+    ];
+    for (const [run, same] of steps) {
+      expect(await run()).toEqual(await ref.append(same));
+      expect(dict(bulk).size).toBe(dict(ref).size);
+    }
+    expect(await bulk.scan()).toEqual(await ref.scan());
+    for (const s of new Set(recs.map((r) => r.subject)))
+      expect(await bulk.readSubject(s)).toEqual(await ref.readSubject(s));
+  });
+});
