@@ -29,11 +29,16 @@ import { RecordChecker, rejectBatch, type SubjectTypeCode } from '../record-chec
 import { formatRecordId, idOut, parseRecordId } from '../record-id.js';
 import { checkSubjects, cloneSubject } from '../subjects.js';
 
-/**
- * Slot arrays from this size (4 MiB) are probed in home-slot order by the bulk path (0186); a test lowers it to
- * reach the sorted walk with small files.
- */
-export const sortedWalk = { minSlots: 1 << 20 };
+/** Slot arrays from this size (4 MiB) are probed in home-slot order by the bulk path (0186). */
+const SORTED_WALK_MIN_SLOTS = 1 << 20;
+
+/** Knobs of the bulk path's id walk, for tests that need the sorted walk with small files (0186, 0191). */
+export interface MemoryLedgerOptions {
+  /** Smallest id index (slots) the bulk path walks in home-slot order; default 2^20. */
+  sortedWalkMinSlots?: number;
+  /** Counts the batches walked in home-slot order. */
+  walks?: { sorted: number };
+}
 
 /** Most records one in-memory ledger holds (the id index packs a row number into 27 bits). */
 export const MEMORY_MAX_RECORDS = MAX_INDEXED_ROWS + 1;
@@ -91,7 +96,15 @@ export class MemoryLedger implements Ledger {
   private readonly checker: RecordChecker;
   private readonly register = new Map<string, Subject>();
 
-  constructor(readonly catalogue: Catalogue) {
+  private readonly sortedWalkMinSlots: number;
+  private readonly walks: { sorted: number } | undefined;
+
+  constructor(
+    readonly catalogue: Catalogue,
+    opts: MemoryLedgerOptions = {},
+  ) {
+    this.sortedWalkMinSlots = opts.sortedWalkMinSlots ?? SORTED_WALK_MIN_SLOTS;
+    this.walks = opts.walks;
     this.checker = new RecordChecker(catalogue, (s) => this.subjectDict.typeOf(s));
   }
 
@@ -339,7 +352,7 @@ export class MemoryLedger implements Ledger {
     // A slot array larger than the caches is walked in home-slot order when the batch fits without a growth: each
     // probe in row order was a cache miss (most of this pass at 1M records, 0186). A small one stays in row order:
     // there the sort cost more than the misses it saved (0163).
-    if (index.slotCount >= sortedWalk.minSlots && index.hasRoom(len)) return this.insertIdsSorted(b, start);
+    if (index.slotCount >= this.sortedWalkMinSlots && index.hasRoom(len)) return this.insertIdsSorted(b, start);
     let at: Int32Array | undefined;
     let n = start;
     for (let i = 0; i < len; i++) {
@@ -362,8 +375,6 @@ export class MemoryLedger implements Ledger {
     return at && { at, kept: n - start };
   }
 
-  /** Batches walked in home-slot order by insertIds (a counter for the tests). */
-  sortedBatches = 0;
   private dupScratch = new Uint8Array(0);
   /** linkRows' read-ahead of the subject map, one entry a kept row of the batch. */
   private mapScratch = new Int32Array(0);
@@ -376,7 +387,7 @@ export class MemoryLedger implements Ledger {
     const bLo = b.idLo;
     if (this.dupScratch.length < len) this.dupScratch = new Uint8Array(len);
     const dup = this.dupScratch;
-    this.sortedBatches++;
+    if (this.walks) this.walks.sorted++;
     const found = this.index.insertSorted(bHi, bLo, len, start, dup);
     if (found === 0) return undefined;
     // Rows shift down past each duplicate: ids move to their kept row and the index learns the new row. In place:

@@ -1,5 +1,5 @@
 // Runs the ledger contract against the in-memory adapter (both id-index walks), and holds its per-subject row chains to a full scan.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
 import { MosaicError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -9,7 +9,7 @@ import { MAX_AGENCIES } from '../ledger.js';
 import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
 import { syntheticRecords } from '../synthetic.js';
 import { encodeRecords } from '../encoded.js';
-import { MemoryLedger, sortedWalk } from './memory-ledger.js';
+import { MemoryLedger } from './memory-ledger.js';
 
 ledgerContract('memory', async (catalogue) => {
   const ledger = new MemoryLedger(catalogue);
@@ -19,15 +19,8 @@ ledgerContract('memory', async (catalogue) => {
 // The contract again with the bulk path's id index walked in home-slot order for every batch with room (0186): the
 // contract's ledgers are far below the size that takes it by default.
 describe('memory, id index walked in home-slot order', () => {
-  const saved = sortedWalk.minSlots;
-  beforeAll(() => {
-    sortedWalk.minSlots = 0;
-  });
-  afterAll(() => {
-    sortedWalk.minSlots = saved;
-  });
   ledgerContract('memory', async (catalogue) => {
-    const ledger = new MemoryLedger(catalogue);
+    const ledger = new MemoryLedger(catalogue, { sortedWalkMinSlots: 0 });
     return { ledger, dispose: () => ledger.close() };
   });
 });
@@ -87,18 +80,12 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
   // Both walks of the id index: row order (this file's index is far below the sorted walk's size) and home-slot
   // order (0186), forced on for every batch with room.
   it.each([
-    ['row order', sortedWalk.minSlots],
-    ['home-slot order', 0],
+    ['row order', false],
+    ['home-slot order', true],
   ])(
     'stores what append stores, through duplicates within a batch, of stored rows, and across batches of a file (%s)',
-    async (_walk, minSlots) => {
-      const saved = sortedWalk.minSlots;
-      sortedWalk.minSlots = minSlots;
-      try {
-        await bulkMatchesAppend(minSlots === 0);
-      } finally {
-        sortedWalk.minSlots = saved;
-      }
+    async (_walk, sorted) => {
+      await bulkMatchesAppend(sorted);
     },
   );
 
@@ -114,7 +101,8 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
       if (i > 2000 && i < 2600) file.push(all[i]!);
     }
     const byAppend = new MemoryLedger(cat);
-    const byBulk = new MemoryLedger(cat);
+    const walks = { sorted: 0 };
+    const byBulk = new MemoryLedger(cat, sorted ? { sortedWalkMinSlots: 0, walks } : { walks });
     const enc = encodeRecords(cat, file, 700);
     let at = 0;
     for (const b of enc.batches) {
@@ -129,8 +117,8 @@ describe('memory ledger bulk path (column by column, docs/decisions/0163)', () =
     for (const s of new Set(all.map((r) => r.subject)))
       expect(await byBulk.readSubject(s)).toEqual(await byAppend.readSubject(s));
     // Every batch of the first pass had room (the file was sized at its first batch); the re-ingest's may not.
-    if (sorted) expect(byBulk.sortedBatches).toBeGreaterThanOrEqual(enc.batches.length);
-    else expect(byBulk.sortedBatches).toBe(0);
+    if (sorted) expect(walks.sorted).toBeGreaterThanOrEqual(enc.batches.length);
+    else expect(walks.sorted).toBe(0);
   }
 });
 
@@ -139,7 +127,8 @@ describe('memory ledger id index sizing (docs/decisions/0175)', () => {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const all = syntheticRecords(cat, { records: 5000, subjects: 3000, seed: 186 });
     const enc = encodeRecords(cat, all, 2000);
-    const ledger = new MemoryLedger(cat);
+    const walks = { sorted: 0 };
+    const ledger = new MemoryLedger(cat, { sortedWalkMinSlots: 0, walks });
     const inner = ledger as unknown as {
       index: { grow(size: number): void };
       subjectDict: { capacity: number };
@@ -150,17 +139,11 @@ describe('memory ledger id index sizing (docs/decisions/0175)', () => {
       sizes.push(size);
       grow(size);
     };
-    const saved = sortedWalk.minSlots;
-    sortedWalk.minSlots = 0;
-    try {
-      await ledger.appendEncoded(enc.batches[0]!);
-    } finally {
-      sortedWalk.minSlots = saved;
-    }
+    await ledger.appendEncoded(enc.batches[0]!);
     // One growth, straight to the file's 7 pages: not 2,048 then 4,096 slots for the first batch's 2,000 ids.
     expect(sizes).toEqual([7 * 1024]);
     // So the first batch already had room for the sorted walk.
-    expect(ledger.sortedBatches).toBe(1);
+    expect(walks.sorted).toBe(1);
     // And the subject map holds all of the file's subjects before the first batch mapped any.
     expect(inner.subjectDict.capacity * 0.75).toBeGreaterThanOrEqual(new Set(all.map((r) => r.subject)).size);
   });
@@ -234,18 +217,12 @@ describe('memory ledger agency limit', () => {
   });
 
   it.each([
-    ['row order', sortedWalk.minSlots],
-    ['home-slot order', 0],
+    ['row order', false],
+    ['home-slot order', true],
   ])(
     'the bulk path refuses the same batch the same way, at the record, and leaves nothing behind (%s)',
-    async (_walk, minSlots) => {
-      const saved = sortedWalk.minSlots;
-      sortedWalk.minSlots = minSlots;
-      try {
-        await bulkRefusesOverflow(minSlots === 0);
-      } finally {
-        sortedWalk.minSlots = saved;
-      }
+    async (_walk, sorted) => {
+      await bulkRefusesOverflow(sorted);
     },
   );
 
@@ -254,7 +231,8 @@ describe('memory ledger agency limit', () => {
     const base = syntheticRecords(cat, { records: 1, subjects: 1, seed: 3 })[0]!;
     const { id: _id, ...fields } = base;
     const withAgency = (i: number) => makeRecord({ ...fields, agency: `agency ${i}` });
-    const ledger = new MemoryLedger(cat);
+    const walks = { sorted: 0 };
+    const ledger = new MemoryLedger(cat, sorted ? { sortedWalkMinSlots: 0, walks } : { walks });
     const full: CreditRecord[] = [];
     for (let i = 0; i < MAX_AGENCIES; i++) full.push(withAgency(i));
     expect(await ledger.appendEncoded(encodeRecords(cat, full, MAX_AGENCIES).batches[0]!)).toEqual({
@@ -282,7 +260,7 @@ describe('memory ledger agency limit', () => {
     expect(index.size).toBe(MAX_AGENCIES + 3);
     expect((await ledger.readSubject(base.subject)).length).toBe(MAX_AGENCIES + 3);
     // The failing batch, with its duplicates, went through the sorted walk too.
-    expect(ledger.sortedBatches).toBe(sorted ? 3 : 0);
+    expect(walks.sorted).toBe(sorted ? 3 : 0);
   }
 });
 
