@@ -352,7 +352,8 @@ export class MemoryLedger implements Ledger {
     // A slot array larger than the caches is walked in home-slot order when the batch fits without a growth: each
     // probe in row order was a cache miss (most of this pass at 1M records, 0186). A small one stays in row order:
     // there the sort cost more than the misses it saved (0163).
-    if (index.slotCount >= this.sortedWalkMinSlots && index.hasRoom(len)) return this.insertIdsSorted(b, start);
+    if (index.slotCount >= this.sortedWalkMinSlots && index.hasRoom(len))
+      return this.insertIdsSorted(b, start);
     let at: Int32Array | undefined;
     let n = start;
     for (let i = 0; i < len; i++) {
