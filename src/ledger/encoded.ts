@@ -35,19 +35,6 @@ export class EncodedStrings {
   private lastBasis = '';
   private lastBasisIx = -1;
 
-  /**
-   * Room for `count` subjects in all: a merge that knows how many are coming (parallel ingest's second part) rehashes
-   * the table once instead of at each doubling on the way (docs/decisions/0190).
-   */
-  reserveSubjects(count: number): void {
-    this.subjectIx.reserve(count);
-    if (count > this.subjectTypes.length) {
-      const t = new Uint8Array(count);
-      t.set(this.subjectTypes);
-      this.subjectTypes = t;
-    }
-  }
-
   subject(s: string, type: SubjectTypeCode): number {
     if (s === this.lastSubject) return this.lastSubjectIx;
     let ix = this.subjectIx.get(s);
@@ -406,7 +393,6 @@ export function encodedParts(records: EncodedRecords): { parts: EncodedParts; tr
  */
 export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: number): void {
   const s = to.strings;
-  s.reserveSubjects(s.subjects.length + p.subjects.length);
   const subj = new Uint32Array(p.subjects.length);
   for (let i = 0; i < subj.length; i++)
     subj[i] = s.subject(p.subjects[i]!, p.subjectTypes[i]! as SubjectTypeCode);
