@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../core/catalogue.js';
 import { MosaicError } from '../../core/errors.js';
-import { ISSUER_LEVELS, makeRecord } from '../../core/types.js';
+import { makeRecord } from '../../core/types.js';
 import { encodeRecords } from '../encoded.js';
 import { ledgerContract, TEST_CATALOGUE } from '../ledger.contract.js';
 import { MAX_AGENCIES, type Ledger } from '../ledger.js';
@@ -146,47 +146,7 @@ describe('duckdb bulk path: the next batch prepared while the last commits (0183
   });
 });
 
-describe('duckdb: what an ingest into an empty ledger skips (0190)', () => {
-  it('stores a batch of only new rows from its own columns the same as one with duplicates', async () => {
-    const cat = loadCatalogue(TEST_CATALOGUE);
-    const dir = mkdtempSync(join(tmpdir(), 'mosaic-duckdb-'));
-    let ledger = await DuckDBLedger.open(join(dir, 'ledger.duckdb'), cat);
-    try {
-      // Every column varied: ids, subjects, kinds (one with severities), agencies, bases, both dates, amounts
-      // (absent, whole, with cents), severity, level, status.
-      const rec = (i: number) =>
-        makeRecord({
-          subject: residentIdAt(i % 7),
-          kind: ['court.defaulter', 'traffic.drunk_driving', 'tax.arrears'][i % 3]!,
-          occurredAt: `2023-0${1 + (i % 9)}-1${i % 10}`,
-          reportedAt: `2024-0${1 + (i % 8)}-2${i % 9}`,
-          agency: `机构 ${i % 4}`,
-          basis: `依据 ${i % 5}`,
-          ...(i % 3 === 1 ? { severity: i % 2 ? 'warning' : 'detention' } : {}),
-          ...(i % 3 === 2 ? { amount: i % 2 ? i * 1000 : i + 0.25 } : {}),
-          ...(i % 4 ? { level: ISSUER_LEVELS[i % ISSUER_LEVELS.length]! } : {}),
-        });
-      const all = Array.from({ length: 40 }, (_, i) => rec(i));
-      // One file of two batches: the first all new (stored from its own columns), the second half repeats.
-      const file = [...all.slice(0, 20), ...all.slice(20, 30), ...all.slice(5, 15)];
-      const enc = encodeRecords(cat, file, 20);
-      expect(await ledger.appendEncoded(enc.batches[0]!)).toEqual({ inserted: 20, duplicates: 0 });
-      expect(await ledger.appendEncoded(enc.batches[1]!)).toEqual({ inserted: 10, duplicates: 10 });
-      // A later file of new rows only, into a ledger that holds some.
-      const later = encodeRecords(cat, all.slice(30), 20);
-      expect(await ledger.appendEncoded(later.batches[0]!)).toEqual({ inserted: 10, duplicates: 0 });
-      ledger = await reopen(ledger, join(dir, 'ledger.duckdb'), cat);
-      expect(await ledger.count()).toBe(40);
-      for (let s = 0; s < 7; s++)
-        expect(sortById(await ledger.readSubject(residentIdAt(s)))).toEqual(
-          sortById(all.filter((r) => r.subject === residentIdAt(s))),
-        );
-    } finally {
-      await ledger.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
+describe("duckdb: corrections' targets looked up where they may be (0190)", () => {
   it("asks DuckDB for corrections' targets only where the ledger may hold them", async () => {
     const cat = loadCatalogue(TEST_CATALOGUE);
     const dir = mkdtempSync(join(tmpdir(), 'mosaic-duckdb-'));
@@ -232,10 +192,6 @@ describe('duckdb: what an ingest into an empty ledger skips (0190)', () => {
     }
   });
 });
-
-function sortById<T extends { id: string }>(rs: T[]): T[] {
-  return [...rs].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-}
 
 async function reopen(l: DuckDBLedger, file: string, cat: ReturnType<typeof loadCatalogue>) {
   await l.close();
