@@ -146,6 +146,53 @@ describe('duckdb bulk path: the next batch prepared while the last commits (0183
   });
 });
 
+describe("duckdb: corrections' targets looked up where they may be (0190)", () => {
+  it("asks DuckDB for corrections' targets only where the ledger may hold them", async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const dir = mkdtempSync(join(tmpdir(), 'mosaic-duckdb-'));
+    const ledger = await DuckDBLedger.open(join(dir, 'ledger.duckdb'), cat);
+    try {
+      const rec = (i: number) =>
+        makeRecord({
+          subject: residentIdAt(i),
+          kind: 'court.defaulter',
+          occurredAt: '2024-01-01',
+          reportedAt: '2024-01-02',
+          agency: '甲',
+          basis: `依据 ${i}`,
+        });
+      const con = (
+        ledger as unknown as { con: { runAndReadAll: (sql: string, ...rest: unknown[]) => Promise<unknown> } }
+      ).con;
+      const real = con.runAndReadAll.bind(con);
+      const lookups: string[] = [];
+      con.runAndReadAll = (sql: string, ...rest: unknown[]) => {
+        if (sql.includes('VALUES')) lookups.push(sql);
+        return real(sql, ...rest);
+      };
+      const [a, b, c] = [rec(1), rec(2), rec(3)];
+      // Empty: nothing can be stored, so nothing is asked.
+      expect(await ledger.subjectsOf([a.id, b.id])).toEqual(new Map());
+      expect(lookups).toEqual([]);
+      await ledger.appendEncoded(encodeRecords(cat, [a, b], 2).batches[0]!);
+      // Only the ids the in-process set holds are looked up; the answer is as before.
+      expect(await ledger.subjectsOf([a.id, c.id, 'nope', b.id])).toEqual(
+        new Map([
+          [a.id, a.subject],
+          [b.id, b.subject],
+        ]),
+      );
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]!.match(/UINTEGER,/g)).toHaveLength(2);
+      expect(await ledger.subjectsOf([c.id])).toEqual(new Map());
+      expect(lookups).toHaveLength(1);
+    } finally {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 async function reopen(l: DuckDBLedger, file: string, cat: ReturnType<typeof loadCatalogue>) {
   await l.close();
   return DuckDBLedger.open(file, cat);
