@@ -98,14 +98,19 @@ export class SubjectDict extends Dict {
     const next = this.strings.length;
     if (next >= this.limit) return -1;
     this.strings.push(s);
-    if (next >= this.types.length) {
-      const t = new Uint8Array(Math.max(next + 1, this.types.length * 2));
+    this.setType(next, type);
+    return next;
+  }
+  /** The type of a new entry at `ix` (the type array grows by doubling). */
+  private setType(ix: number, type: SubjectTypeCode): void {
+    if (ix >= this.types.length) {
+      const t = new Uint8Array(Math.max(ix + 1, this.types.length * 2));
       t.set(this.types);
       this.types = t;
     }
-    this.types[next] = type;
-    return next;
+    this.types[ix] = type;
   }
+
   /** Index found by the last `typeOf` call (-1 if unknown): lets the caller skip a second lookup. */
   lastIndex = -1;
 
@@ -150,12 +155,7 @@ export class SubjectDict extends Dict {
     if (ix < 0) {
       this.strings.push(s);
       this.indexed = next + 1;
-      if (next >= this.types.length) {
-        const t = new Uint8Array(Math.max(next + 1, this.types.length * 2));
-        t.set(this.types);
-        this.types = t;
-      }
-      this.types[next] = type;
+      this.setType(next, type);
       return next;
     }
     if (this.types[ix] === 0) this.types[ix] = type;
