@@ -159,6 +159,9 @@ export class RowIdIndex {
     for (let i = 0; i < len; i++) order[counts[hi[i]! >>> down]!++] = i;
     let found = 0;
     const slots = this.slots;
+    const size = this.size_;
+    const scale = this.scale;
+    const { hi: H, lo: L } = this.ids();
     let touched = 0;
     for (let k0 = 0; k0 < len; k0 += GATHER) {
       const k1 = Math.min(len, k0 + GATHER);
@@ -166,14 +169,34 @@ export class RowIdIndex {
       // independent, so the core has many cache misses in flight at once, where the probe loop below (a branch on
       // each slot) mostly waits for one at a time. At 10M ids the slot array is 53 MB and nearly every home is a
       // miss (docs/decisions/0191).
-      for (let k = k0; k < k1; k++) touched |= slots[this.home(hi[order[k]!]!)]!;
+      for (let k = k0; k < k1; k++) touched |= slots[Math.floor(hi[order[k]!]! * scale)]!;
+      // findOrInsert's probe, inlined with the table's fields in locals (room was checked for the whole batch): a
+      // call per id re-read them and re-checked the load limit, ≈ a third of this walk at 10M ids (0192).
       for (let k = k0; k < k1; k++) {
         const i = order[k]!;
-        const at = this.findOrInsert(hi[i]!, lo[i]!, start + i);
-        dup[i] = at >= 0 ? 1 : 0;
-        if (at >= 0) found++;
+        const h = hi[i]!;
+        const l = lo[i]!;
+        const tag = l >>> ROW_BITS;
+        let s = Math.floor(h * scale);
+        let d = 0;
+        for (;;) {
+          const e = slots[s]!;
+          if (e === 0) break;
+          if (e >>> ROW_BITS === tag) {
+            const r = (e & ROW_MASK) - 1;
+            if (H[r] === h && L[r] === l) {
+              d = 1;
+              break;
+            }
+          }
+          if (++s === size) s = 0;
+        }
+        if (d === 0) slots[s] = ((tag << ROW_BITS) | (start + i + 1)) >>> 0;
+        else found++;
+        dup[i] = d;
       }
     }
+    this.count += len - found;
     this.sink = touched;
     return found;
   }
