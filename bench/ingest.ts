@@ -303,7 +303,9 @@ async function bulkInChild(ctx: BenchContext, enc: EncodedRecords, dir: string):
     c.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     c.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
     c.on('error', reject);
-    c.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bulk child exit ${code}: ${stderr}`))));
+    c.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`bulk child exit ${code}: ${stderr}`)),
+    );
   });
   rmSync(file, { force: true });
   return JSON.parse(out.trim().split('\n').pop()!) as BulkChildResult;

@@ -240,7 +240,7 @@ export class MemoryLedger implements Ledger {
       own: number;
       base: number;
       ident: number;
-      frozen: boolean;
+      mapped: boolean;
     }
   >();
 
@@ -265,10 +265,10 @@ export class MemoryLedger implements Ledger {
       // File subjects [0, ident) are ledger subjects [base, base + ident): the file's table lists subjects in the
       // order the file first names them, and a ledger meeting them in that order adds them in that order, so most
       // rows map with no read of `subject` (a 4 MB array at 1M subjects, a cache miss a row; docs/decisions/0193).
-      // `subject` holds only the file subjects from `ident` on; `frozen` once one arrives out of that order.
+      // `subject` holds the others; `mapped` once it holds any.
       base: old?.base ?? this.subjectDict.size,
       ident: old?.ident ?? 0,
-      frozen: old?.frozen ?? false,
+      mapped: old?.mapped ?? false,
     };
     this.encodedMaps.set(strings, map);
     return map;
@@ -491,7 +491,7 @@ export class MemoryLedger implements Ledger {
     start: number,
     n: number,
     at: Int32Array | undefined,
-    map: { subject: Int32Array; own: number; base: number; ident: number; frozen: boolean },
+    map: { subject: Int32Array; own: number; base: number; ident: number; mapped: boolean },
   ): void {
     const subject = this.cSubject.array;
     const strings = b.strings;
@@ -503,7 +503,7 @@ export class MemoryLedger implements Ledger {
     const rows = n - start;
     // Off the identity run the map is read first in a loop of loads alone: at 10M records over 1M subjects it is
     // 4 MB and each read a cache miss, which the loop below (a branch per row) would wait for one at a time (0191).
-    const ahead = map.frozen;
+    const ahead = map.mapped;
     if (ahead) {
       if (this.mapScratch.length < rows) this.mapScratch = new Int32Array(b.capacity);
       const pre = this.mapScratch;
@@ -531,11 +531,13 @@ export class MemoryLedger implements Ledger {
             this.newSubjects++;
             map.own++;
           }
-          // The next file subject in order, at the next ledger index: the identity run extends (its map entry is
-          // never read). Anything else ends the run for the rest of the file.
-          if (!map.frozen && ls === ident && s === base + ident) ident++;
+          // The next file subject in order, at the next ledger index: the identity run extends by it (its map entry
+          // is never read). Each extension is checked so, so the run is exact however the file and other writes
+          // interleave; a subject out of that order (first named by a dropped row, or after other writes added
+          // subjects) goes into the map, and once the ledger has grown past base + ident the run stops for good.
+          if (ls === ident && s === base + ident) ident++;
           else {
-            map.frozen = true;
+            map.mapped = true;
             mapS[ls] = s + 1;
           }
         }
