@@ -151,16 +151,33 @@ export class RowIdIndex {
     if (start + len - 1 > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${start + len - 1} exceeds the index limit ${MAX_INDEXED_ROWS}`);
     const down = 32 - SORT_BITS;
-    const counts = new Uint32Array((1 << SORT_BITS) + 1);
+    const counts = this.counts.fill(0);
     for (let i = 0; i < len; i++) counts[(hi[i]! >>> down) + 1]!++;
     for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-    if (this.order.length < len) this.order = new Uint32Array(len);
+    if (this.order.length < len) {
+      this.order = new Uint32Array(len);
+      this.sortedHi = new Uint32Array(len);
+      this.sortedLo = new Uint32Array(len);
+      this.homes = new Uint32Array(len);
+    }
     const order = this.order;
-    for (let i = 0; i < len; i++) order[counts[hi[i]! >>> down]!++] = i;
+    const sHi = this.sortedHi;
+    const sLo = this.sortedLo;
+    const homes = this.homes;
+    const scale = this.scale;
+    // The sort lays the batch out in walk order (position, halves, home slot), so the walk below reads its inputs in
+    // sequence instead of through `order` into the batch's columns (0193).
+    for (let i = 0; i < len; i++) {
+      const h = hi[i]!;
+      const k = counts[h >>> down]!++;
+      order[k] = i;
+      sHi[k] = h;
+      sLo[k] = lo[i]!;
+      homes[k] = Math.floor(h * scale);
+    }
     let found = 0;
     const slots = this.slots;
     const size = this.size_;
-    const scale = this.scale;
     const { hi: H, lo: L } = this.ids();
     let touched = 0;
     for (let k0 = 0; k0 < len; k0 += GATHER) {
@@ -169,15 +186,14 @@ export class RowIdIndex {
       // independent, so the core has many cache misses in flight at once, where the probe loop below (a branch on
       // each slot) mostly waits for one at a time. At 10M ids the slot array is 53 MB and nearly every home is a
       // miss (docs/decisions/0191).
-      for (let k = k0; k < k1; k++) touched |= slots[Math.floor(hi[order[k]!]! * scale)]!;
+      for (let k = k0; k < k1; k++) touched |= slots[homes[k]!]!;
       // findOrInsert's probe, inlined with the table's fields in locals (room was checked for the whole batch): a
-      // call per id re-read them and re-checked the load limit, ≈ a third of this walk at 10M ids (0192).
+      // call per id re-read them and re-checked the load limit (0193).
       for (let k = k0; k < k1; k++) {
-        const i = order[k]!;
-        const h = hi[i]!;
-        const l = lo[i]!;
+        const h = sHi[k]!;
+        const l = sLo[k]!;
         const tag = l >>> ROW_BITS;
-        let s = Math.floor(h * scale);
+        let s = homes[k]!;
         let d = 0;
         for (;;) {
           const e = slots[s]!;
@@ -191,6 +207,7 @@ export class RowIdIndex {
           }
           if (++s === size) s = 0;
         }
+        const i = order[k]!;
         if (d === 0) slots[s] = ((tag << ROW_BITS) | (start + i + 1)) >>> 0;
         else found++;
         dup[i] = d;
@@ -204,8 +221,12 @@ export class RowIdIndex {
   /** Keeps insertSorted's gathering reads live (a value nothing needs). */
   private sink = 0;
 
-  /** Scratch of insertSorted: batch positions in home-slot order. */
+  /** Scratch of insertSorted: batch positions in home-slot order, their ids' halves and home slots. */
   private order = new Uint32Array(0);
+  private sortedHi = new Uint32Array(0);
+  private sortedLo = new Uint32Array(0);
+  private homes = new Uint32Array(0);
+  private readonly counts = new Uint32Array((1 << SORT_BITS) + 1);
 
   /**
    * Relabel the id at row `from` as row `to` (after insertSorted, when dropped duplicates shift the rows kept). Found
