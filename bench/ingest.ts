@@ -334,7 +334,7 @@ async function memoryFigures(
     target: '≥ 5M records/s',
     note:
       `${fmtN(n / bulk.cpu)} per CPU-second; checked, hashed and encoded before the clock, as ingest's parse does; ` +
-      `timed in a fresh process after a two-batch warm-up, batches of ${fmtN(BULK_BATCH)}; ${perRec(bulk.minorFaults)}`,
+      `timed in a fresh process after a warm-up on two throwaway ledgers, batches of ${fmtN(BULK_BATCH)}; ${perRec(bulk.minorFaults)}`,
   };
   ctx.log(`bulk append: ${fmtN(bulkFigure.value)} records/s, ${fmtN(n / bulk.cpu)} per CPU-second`);
   if (bulkOnly) return [bulkFigure];
