@@ -151,14 +151,34 @@ export class RowIdIndex {
     if (start + len - 1 > MAX_INDEXED_ROWS)
       throw new RangeError(`row ${start + len - 1} exceeds the index limit ${MAX_INDEXED_ROWS}`);
     const down = 32 - SORT_BITS;
-    const counts = new Uint32Array((1 << SORT_BITS) + 1);
+    const counts = this.counts.fill(0);
     for (let i = 0; i < len; i++) counts[(hi[i]! >>> down) + 1]!++;
     for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-    if (this.order.length < len) this.order = new Uint32Array(len);
+    if (this.order.length < len) {
+      this.order = new Uint32Array(len);
+      this.sortedHi = new Uint32Array(len);
+      this.sortedLo = new Uint32Array(len);
+      this.homes = new Uint32Array(len);
+    }
     const order = this.order;
-    for (let i = 0; i < len; i++) order[counts[hi[i]! >>> down]!++] = i;
+    const sHi = this.sortedHi;
+    const sLo = this.sortedLo;
+    const homes = this.homes;
+    const scale = this.scale;
+    // The sort lays the batch out in walk order (position, halves, home slot), so the walk below reads its inputs in
+    // sequence instead of through `order` into the batch's columns (0193).
+    for (let i = 0; i < len; i++) {
+      const h = hi[i]!;
+      const k = counts[h >>> down]!++;
+      order[k] = i;
+      sHi[k] = h;
+      sLo[k] = lo[i]!;
+      homes[k] = Math.floor(h * scale);
+    }
     let found = 0;
     const slots = this.slots;
+    const size = this.size_;
+    const { hi: H, lo: L } = this.ids();
     let touched = 0;
     for (let k0 = 0; k0 < len; k0 += GATHER) {
       const k1 = Math.min(len, k0 + GATHER);
@@ -166,14 +186,34 @@ export class RowIdIndex {
       // independent, so the core has many cache misses in flight at once, where the probe loop below (a branch on
       // each slot) mostly waits for one at a time. At 10M ids the slot array is 53 MB and nearly every home is a
       // miss (docs/decisions/0191).
-      for (let k = k0; k < k1; k++) touched |= slots[this.home(hi[order[k]!]!)]!;
+      for (let k = k0; k < k1; k++) touched |= slots[homes[k]!]!;
+      // findOrInsert's probe, inlined with the table's fields in locals (room was checked for the whole batch): a
+      // call per id re-read them and re-checked the load limit (0193).
       for (let k = k0; k < k1; k++) {
+        const h = sHi[k]!;
+        const l = sLo[k]!;
+        const tag = l >>> ROW_BITS;
+        let s = homes[k]!;
+        let d = 0;
+        for (;;) {
+          const e = slots[s]!;
+          if (e === 0) break;
+          if (e >>> ROW_BITS === tag) {
+            const r = (e & ROW_MASK) - 1;
+            if (H[r] === h && L[r] === l) {
+              d = 1;
+              break;
+            }
+          }
+          if (++s === size) s = 0;
+        }
         const i = order[k]!;
-        const at = this.findOrInsert(hi[i]!, lo[i]!, start + i);
-        dup[i] = at >= 0 ? 1 : 0;
-        if (at >= 0) found++;
+        if (d === 0) slots[s] = ((tag << ROW_BITS) | (start + i + 1)) >>> 0;
+        else found++;
+        dup[i] = d;
       }
     }
+    this.count += len - found;
     this.sink = touched;
     return found;
   }
@@ -181,8 +221,12 @@ export class RowIdIndex {
   /** Keeps insertSorted's gathering reads live (a value nothing needs). */
   private sink = 0;
 
-  /** Scratch of insertSorted: batch positions in home-slot order. */
+  /** Scratch of insertSorted: batch positions in home-slot order, their ids' halves and home slots. */
   private order = new Uint32Array(0);
+  private sortedHi = new Uint32Array(0);
+  private sortedLo = new Uint32Array(0);
+  private homes = new Uint32Array(0);
+  private readonly counts = new Uint32Array((1 << SORT_BITS) + 1);
 
   /**
    * Relabel the id at row `from` as row `to` (after insertSorted, when dropped duplicates shift the rows kept). Found

@@ -233,7 +233,15 @@ export class MemoryLedger implements Ledger {
    */
   private readonly encodedMaps = new WeakMap<
     EncodedStrings,
-    { subject: Int32Array; agency: Int32Array; basis: Int32Array; own: number }
+    {
+      subject: Int32Array;
+      agency: Int32Array;
+      basis: Int32Array;
+      own: number;
+      base: number;
+      ident: number;
+      mapped: boolean;
+    }
   >();
 
   /** Distinct file subjects the last linkRows mapped, and how many of them were new to the ledger. */
@@ -254,6 +262,13 @@ export class MemoryLedger implements Ledger {
       basis: widen(old?.basis ?? new Int32Array(0), strings.bases.length),
       // Subjects of the ledger this file's batches added (linkRows).
       own: old?.own ?? 0,
+      // File subjects [0, ident) are ledger subjects [base, base + ident): the file's table lists subjects in the
+      // order the file first names them, and a ledger meeting them in that order adds them in that order, so most
+      // rows map with no read of `subject` (a 4 MB array at 1M subjects, a cache miss a row; docs/decisions/0193).
+      // `subject` holds the others; `mapped` once it holds any.
+      base: old?.base ?? this.subjectDict.size,
+      ident: old?.ident ?? 0,
+      mapped: old?.mapped ?? false,
     };
     this.encodedMaps.set(strings, map);
     return map;
@@ -440,8 +455,9 @@ export class MemoryLedger implements Ledger {
 
   /**
    * Bulk pass 3: rows [start, n) get their subject, agency and basis (file string → this ledger's dictionaries, each
-   * distinct string once per file) and their supersessions (subject chains are linked when first read). On a full
-   * agency dictionary, the issue and the row it stopped at (rows before it are written, the rest are not).
+   * distinct string once per file) and their supersessions (subject chains are linked when first read). A loop per
+   * column, each with one branch a row on the common path (docs/decisions/0193). On a full agency dictionary, the
+   * issue and the row it stopped at (the caller rolls the whole batch back).
    */
   private linkRows(
     b: EncodedBatch,
@@ -449,78 +465,137 @@ export class MemoryLedger implements Ledger {
     n: number,
     keep: { at: Int32Array; kept: number } | undefined,
   ): { issue: Issue; row: number } | undefined {
-    const { subject, agency } = this.views();
-    const strings = b.strings;
-    const map = this.encodedMap(strings);
-    const { subject: mapS, agency: mapA, basis: mapB } = map;
-    const sd = this.subjectDict;
-    const supRow = b.supRow;
+    const map = this.encodedMap(b.strings);
     const at = keep?.at;
-    let next = 0;
-    // The subject map first, in a loop of loads alone: at 10M records over 1M subjects the map is 4 MB and each read
-    // a cache miss, which the loop below (a branch per column) waited for one at a time (docs/decisions/0191).
-    if (this.mapScratch.length < n - start) this.mapScratch = new Int32Array(b.capacity);
-    const pre = this.mapScratch;
+    this.linkSubjects(b, start, n, at, map);
+    const full = this.linkAgencies(b, start, n, at, map.agency);
+    if (full) return full;
+    this.linkBases(b, start, n, at, map.basis);
+    // Supersessions are sparse and ascending by batch position; a duplicate's entry is passed over.
+    const supRow = b.supRow;
+    let k = 0;
+    for (let j = 0; j < supRow.length; j++) {
+      const i = supRow[j]!;
+      if (at) {
+        while (k < n - start && at[k]! < i) k++;
+        if (k === n - start || at[k] !== i) continue;
+      } else k = i;
+      this.addPair(start + k, b.supHi[j]!, b.supLo[j]!);
+    }
+    return undefined;
+  }
+
+  /** linkRows' subjects: by the file's identity run where it holds, else through the file's map. */
+  private linkSubjects(
+    b: EncodedBatch,
+    start: number,
+    n: number,
+    at: Int32Array | undefined,
+    map: { subject: Int32Array; own: number; base: number; ident: number; mapped: boolean },
+  ): void {
+    const subject = this.cSubject.array;
+    const strings = b.strings;
+    const mapS = map.subject;
+    const sd = this.subjectDict;
     const bSubject = b.subject;
-    if (at) for (let k = 0; k < n - start; k++) pre[k] = mapS[bSubject[at[k]!]!]!;
-    else for (let k = 0; k < n - start; k++) pre[k] = mapS[bSubject[k]!]!;
-    // Re-read after a widening (a new column).
-    let basisCol: Uint16Array | Uint32Array = this.cBasis.array;
-    for (let row = start; row < n; row++) {
-      const i = at ? at[row - start]! : row - start;
-      const ls = bSubject[i]!;
-      // Read ahead, so 0 may be stale: a subject first met earlier in this batch is mapped since.
-      let s = pre[row - start]! - 1;
-      if (s < 0) s = mapS[ls]! - 1;
-      if (s < 0) {
-        const size = sd.size;
-        const type = strings.subjectTypes[ls] as SubjectTypeCode;
-        // While every subject of the ledger came from this file, one this file has not mapped yet is new to it (the
-        // file's table holds each string once): added without the id map's probe (docs/decisions/0191).
-        s = size === map.own ? sd.appendNew(strings.subjects[ls]!, type) : -1;
-        if (s < 0) s = sd.intern(strings.subjects[ls]!, type);
-        mapS[ls] = s + 1;
-        this.metSubjects++;
-        if (sd.size > size) {
-          this.newSubjects++;
-          map.own++;
+    const base = map.base;
+    let ident = map.ident;
+    const rows = n - start;
+    // Off the identity run the map is read first in a loop of loads alone: at 10M records over 1M subjects it is
+    // 4 MB and each read a cache miss, which the loop below (a branch per row) would wait for one at a time (0191).
+    const ahead = map.mapped;
+    if (ahead) {
+      if (this.mapScratch.length < rows) this.mapScratch = new Int32Array(b.capacity);
+      const pre = this.mapScratch;
+      if (at) for (let k = 0; k < rows; k++) pre[k] = mapS[bSubject[at[k]!]!]!;
+      else for (let k = 0; k < rows; k++) pre[k] = mapS[bSubject[k]!]!;
+    }
+    const pre = this.mapScratch;
+    for (let k = 0; k < rows; k++) {
+      const ls = bSubject[at ? at[k]! : k]!;
+      let s: number;
+      if (ls < ident) s = base + ls;
+      else {
+        // Read ahead, so 0 may be stale: a subject first met earlier in this batch is mapped since.
+        s = (ahead ? pre[k]! : 0) - 1;
+        if (s < 0) s = mapS[ls]! - 1;
+        if (s < 0) {
+          const size = sd.size;
+          const type = strings.subjectTypes[ls] as SubjectTypeCode;
+          // While every subject of the ledger came from this file, one this file has not mapped yet is new to it (the
+          // file's table holds each string once): added without the id map's probe (docs/decisions/0191).
+          s = size === map.own ? sd.appendNew(strings.subjects[ls]!, type) : -1;
+          if (s < 0) s = sd.intern(strings.subjects[ls]!, type);
+          this.metSubjects++;
+          if (sd.size > size) {
+            this.newSubjects++;
+            map.own++;
+          }
+          // The next file subject in order, at the next ledger index: the identity run extends by it (its map entry
+          // is never read). Each extension is checked so, so the run is exact however the file and other writes
+          // interleave; a subject out of that order (first named by a dropped row, or after other writes added
+          // subjects) goes into the map, and once the ledger has grown past base + ident the run stops for good.
+          if (ls === ident && s === base + ident) ident++;
+          else {
+            map.mapped = true;
+            mapS[ls] = s + 1;
+          }
         }
       }
-      const la = b.agency[i]!;
+      subject[start + k] = s;
+    }
+    map.ident = ident;
+  }
+
+  /** linkRows' agencies; on a full dictionary, the issue and its row. */
+  private linkAgencies(
+    b: EncodedBatch,
+    start: number,
+    n: number,
+    at: Int32Array | undefined,
+    mapA: Int32Array,
+  ): { issue: Issue; row: number } | undefined {
+    const agency = this.cAgency.array;
+    const bAgency = b.agency;
+    for (let k = 0; k < n - start; k++) {
+      const i = at ? at[k]! : k;
+      const la = bAgency[i]!;
       let a = mapA[la]! - 1;
       if (a < 0) {
-        a = this.agencyDict.add(strings.agencies[la]!);
+        a = this.agencyDict.add(b.strings.agencies[la]!);
         if (a < 0) {
           const issue: Issue = {
             code: 'ledger.dictionary_full',
             message: `a ledger holds at most ${MAX_AGENCIES} distinct agencies`,
             location: { path: ['records', i, 'agency'] },
           };
-          return { issue, row };
+          return { issue, row: start + k };
         }
         mapA[la] = a + 1;
       }
-      const lb = b.basis[i]!;
+      agency[start + k] = a;
+    }
+    return undefined;
+  }
+
+  /** linkRows' bases (the column widens to Uint32 at the 65,537th distinct basis). */
+  private linkBases(b: EncodedBatch, start: number, n: number, at: Int32Array | undefined, mapB: Int32Array) {
+    const bBasis = b.basis;
+    // Re-read after a widening (a new column).
+    let basisCol: Uint16Array | Uint32Array = this.cBasis.array;
+    for (let k = 0; k < n - start; k++) {
+      const lb = bBasis[at ? at[k]! : k]!;
       let bs = mapB[lb]! - 1;
       if (bs < 0) {
-        bs = this.bases.add(strings.bases[lb]!);
+        bs = this.bases.add(b.strings.bases[lb]!);
         mapB[lb] = bs + 1;
         if (bs > 0xffff && basisCol instanceof Uint16Array) {
-          this.widenBasis(row, b.length + start);
+          this.widenBasis(start + k, b.length + start);
           basisCol = this.cBasis.array;
         }
       }
-      subject[row] = s;
-      agency[row] = a;
-      basisCol[row] = bs;
-      // Supersessions are sparse and ascending by batch position; a duplicate's entry is passed over.
-      while (next < supRow.length && supRow[next]! < i) next++;
-      if (next < supRow.length && supRow[next] === i) {
-        this.addPair(row, b.supHi[next]!, b.supLo[next]!);
-        next++;
-      }
+      basisCol[start + k] = bs;
     }
-    return undefined;
   }
 
   private addPair(row: number, hi: number, lo: number): void {

@@ -315,3 +315,104 @@ describe("memory ledger bulk path: a file's new subjects added without the id ma
       expect(await bulk.readSubject(s)).toEqual(await ref.readSubject(s));
   });
 });
+
+describe("memory ledger bulk path: a file's subjects mapped by their order while it holds (docs/decisions/0193)", () => {
+  type FileMap = { ident: number; mapped: boolean };
+  const fileMap = (l: MemoryLedger, enc: { strings: object }) =>
+    (l as unknown as { encodedMaps: WeakMap<object, FileMap> }).encodedMaps.get(enc.strings)!;
+
+  it('takes every subject of a new file in order by identity, also into a ledger holding others', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const recs = syntheticRecords(cat, { records: 4000, subjects: 600, seed: 1930 });
+    const ledger = new MemoryLedger(cat);
+    const ref = new MemoryLedger(cat);
+    // The first 1000 records come first, as objects; the rest is a file about many subjects those did not name.
+    await ledger.append(recs.slice(0, 1000));
+    await ref.append(recs.slice(0, 1000));
+    const rest = recs.slice(1000).filter((r) => !recs.slice(0, 1000).some((o) => o.subject === r.subject));
+    const enc = encodeRecords(cat, rest, 500);
+    let at = 0;
+    for (const b of enc.batches) {
+      expect(await ledger.appendEncoded(b)).toEqual(await ref.append(rest.slice(at, at + b.length)));
+      at += b.length;
+    }
+    expect(fileMap(ledger, enc)).toMatchObject({ ident: enc.strings.subjects.length, mapped: false });
+    expect(await ledger.scan()).toEqual(await ref.scan());
+  });
+
+  it('leaves the identity run when a subject is first named by a dropped row, and stores what append stores', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const recs = syntheticRecords(cat, { records: 3000, subjects: 300, seed: 1931 });
+    const subjects = [...new Set(recs.map((r) => r.subject))];
+    const first = subjects[0]!;
+    const old = new Set(subjects.slice(0, 100));
+    // Stored before the file: records about the first 100 subjects, but for a few about the very first one.
+    const held = recs.filter((r) => r.subject === first).slice(1);
+    const stored = recs.filter((r) => old.has(r.subject) && !held.includes(r));
+    const ledger = new MemoryLedger(cat);
+    const ref = new MemoryLedger(cat);
+    await ledger.append(stored);
+    await ref.append(stored);
+    // The file opens with a stored record about that subject (a duplicate: it names the file's first subject, but no
+    // row of it is kept), goes on with new subjects, and names the first subject again, in new records, at the end.
+    const fresh = recs.filter((r) => !old.has(r.subject));
+    const file = [stored.find((r) => r.subject === first)!, ...fresh, ...held];
+    const enc = encodeRecords(cat, file, 400);
+    let at = 0;
+    for (const b of enc.batches) {
+      expect(await ledger.appendEncoded(b)).toEqual(await ref.append(file.slice(at, at + b.length)));
+      at += b.length;
+    }
+    expect(held.length).toBeGreaterThan(0);
+    expect(fileMap(ledger, enc)).toMatchObject({ ident: 0, mapped: true });
+    expect(await ledger.scan()).toEqual(await ref.scan());
+    for (const s of new Set(file.map((r) => r.subject)))
+      expect(await ledger.readSubject(s)).toEqual(await ref.readSubject(s));
+  });
+
+  it('stores what append stores through random files, duplicates, rolled-back batches and writes in between', async () => {
+    const cat = loadCatalogue(TEST_CATALOGUE);
+    const rng = new Rng(193);
+    const pool = syntheticRecords(cat, { records: 6000, subjects: 700, seed: 193 });
+    for (let round = 0; round < 6; round++) {
+      const ledger = new MemoryLedger(cat, round % 2 ? { sortedWalkMinSlots: 0 } : {});
+      const ref = new MemoryLedger(cat);
+      let ident = 0;
+      let mapped = 0;
+      for (let f = 0; f < 4; f++) {
+        // A file: a random run of the pool, with repeats of earlier pool records (stored or not) spliced in.
+        const from = rng.int(pool.length - 1500);
+        const file = pool.slice(from, from + 300 + rng.int(1200));
+        for (let k = rng.int(40); k > 0; k--)
+          file.splice(rng.int(file.length + 1), 0, pool[rng.int(from + 1)]!);
+        const enc = encodeRecords(cat, file, 50 + rng.int(400));
+        let at = 0;
+        for (const b of enc.batches) {
+          const same = file.slice(at, at + b.length);
+          at += b.length;
+          if (rng.next() < 0.2) {
+            // Record objects between the file's batches, some about subjects the file names later.
+            const objs = pool.slice(rng.int(pool.length - 50)).slice(0, 1 + rng.int(50));
+            expect(await ledger.append(objs)).toEqual(await ref.append(objs));
+          }
+          if (rng.next() < 0.1) {
+            // A batch refused whole (a bad record at its end): nothing of it may stay, maps included.
+            const bad = [...same, { ...same[0]!, id: 'r0000000000000000' }];
+            await expect(ledger.append(bad)).rejects.toBeInstanceOf(MosaicError);
+            await expect(ref.append(bad)).rejects.toBeInstanceOf(MosaicError);
+          }
+          expect(await ledger.appendEncoded(b)).toEqual(await ref.append(same));
+        }
+        const m = fileMap(ledger, enc);
+        ident += m.ident;
+        if (m.mapped) mapped++;
+      }
+      expect(await ledger.scan()).toEqual(await ref.scan());
+      for (const s of new Set(pool.map((r) => r.subject)))
+        expect(await ledger.readSubject(s)).toEqual(await ref.readSubject(s));
+      // Both ways of mapping were taken.
+      expect(ident).toBeGreaterThan(0);
+      expect(mapped).toBeGreaterThan(0);
+    }
+  });
+});
