@@ -54,6 +54,13 @@ export class CsvParser {
   private started = false;
   /** Last character of the previous chunk, to see a CRLF split across chunks inside a quoted field. */
   private lastChar = -1;
+  /**
+   * Lazy only: offered each plain line, in file order, until a row of the current chunk is waiting in push's answer
+   * (after that the chunk's lines are handed out as rows, so the caller still sees every row in file order). True:
+   * the caller has dealt with the line there and then, and no row is made for it (no object per line read in place,
+   * docs/decisions/0192).
+   */
+  onPlain: ((text: string, start: number, end: number, line: number) => boolean) | undefined = undefined;
 
   /**
    * `plain` false: every character through the state machine (the reference the differential test compares with).
@@ -111,12 +118,11 @@ export class CsvParser {
         if (cr < 0) cr = n;
       }
       // An empty line is a blank line, not a record (as endRecord decides).
-      if (end > i)
-        out.push(
-          this.lazy
-            ? { line: this.line, fields: NO_FIELDS, text: chunk, start: i, end }
-            : { line: this.line, fields: chunk.slice(i, end).split(',') },
-        );
+      if (end > i) {
+        if (!this.lazy) out.push({ line: this.line, fields: chunk.slice(i, end).split(',') });
+        else if (out.length !== 0 || this.onPlain === undefined || !this.onPlain(chunk, i, end, this.line))
+          out.push({ line: this.line, fields: NO_FIELDS, text: chunk, start: i, end });
+      }
       this.line++;
       this.recordLine = this.line;
       i = nl + 1;

@@ -32,7 +32,7 @@ export interface SourceRow {
 }
 
 /** The issues of every row without any (never pushed to: a row with problems gets its own list). */
-const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
+export const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
 export function formatOf(file: string): SourceFormat {
   const ext = extname(file).toLowerCase();
@@ -192,8 +192,13 @@ export async function* readRows(
   range?: ByteRange,
   /** CSV with `raw` only: plain lines unsplit (SourceRow.text). */
   lazy = false,
+  /**
+   * CSV with `lazy` only: offered each plain line after the header as the parser finds it (CsvParser.onPlain); a
+   * line it takes yields no row. A batch is yielded for every chunk then, empty or not.
+   */
+  onPlain?: CsvParser['onPlain'],
 ): AsyncGenerator<SourceRow[]> {
-  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range, raw && lazy);
+  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range, raw && lazy, raw && lazy ? onPlain : undefined);
   else yield* jsonlRows(file, onBytes);
 }
 
@@ -204,6 +209,7 @@ async function* csvRows(
   raw = false,
   range?: ByteRange,
   lazy = false,
+  onPlain?: CsvParser['onPlain'],
 ): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser(true, lazy);
   let header: string[] | undefined;
@@ -212,6 +218,8 @@ async function* csvRows(
     header = range.header;
     onHeader?.(header);
   }
+  // Lines are offered only once the header is known (before, the first line is the header).
+  if (header) parser.onPlain = onPlain;
   // Sticky: once a chunk holds an unsafe character, rows from then on are checked field by field.
   let safe = true;
   const convert = (rows: ReturnType<CsvParser['push']>): SourceRow[] => {
@@ -226,6 +234,7 @@ async function* csvRows(
           });
         header = plainFields(r).map((f) => f.trim());
         onHeader?.(header);
+        parser.onPlain = onPlain;
         continue;
       }
       if (r.text !== undefined) {
@@ -265,7 +274,7 @@ async function* csvRows(
     // few quoted rows are checked field by field (docs/decisions/0188).
     if (safe && raw) safe = !lazy && !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
-    if (rows.length) yield rows;
+    if (rows.length || parser.onPlain) yield rows;
   }
   if (range && !range.endsFile) {
     range.linesRead = parser.linesEnded;

@@ -9,7 +9,7 @@ import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
 import { CsvLineEncoder } from './line-encoder.js';
 import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
-import { lineFields, readRows, rowObject, type ByteRange } from './source.js';
+import { lineFields, NO_ISSUES, readRows, rowObject, type ByteRange, type SourceRow } from './source.js';
 
 /** The counts validation keeps (IngestSummary's). */
 export interface RowCounts {
@@ -70,8 +70,76 @@ export async function* validRecords(
     if (inPlace) lineEncoder = new CsvLineEncoder(names, cat, checks, sink.encoded, (a) => limit.admit(a));
   };
   let sinceMemo = 0;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace)) {
-    const out: CreditRecord[] = [];
+  // The valid records of the step (a read chunk) not kept only as codes: yielded when the step ends.
+  let out: CreditRecord[] = [];
+  /** A row's verdict: its record into `out` (and the sink), or its issues reported. */
+  const take = (row: SourceRow): void => {
+    if ((!row.value && !row.fields) || row.issues.length) {
+      summary.rejected++;
+      report(row.issues);
+      return;
+    }
+    if (++sinceMemo === 100_000) {
+      sinceMemo = 0;
+      ck.beginBatch();
+    }
+    // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
+    const encode = sink !== undefined && !sink.full();
+    let record =
+      row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
+    // The fast path left this record's encoded fields in the checker's slots.
+    let inSlots = record !== undefined;
+    if (!record) {
+      const value = row.value ?? rowObject(header, row.fields!);
+      const res = rowToRecord(value, { file, line: row.line }, cat, format === 'csv', checks);
+      if (!res.record) {
+        summary.rejected++;
+        report(res.issues);
+        return;
+      }
+      record = res.record;
+      inSlots = false;
+    }
+    if (!limit.admit(record.agency)) {
+      summary.rejected++;
+      report([
+        {
+          code: 'ledger.dictionary_full',
+          message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
+          location: { file, line: row.line },
+        },
+      ]);
+      return;
+    }
+    if (encode) {
+      // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
+      if (!inSlots && !ck.ok(record))
+        throw new MosaicError({
+          code: 'ledger.internal',
+          message: 'a row passed the reference check but not the fast check',
+          location: { file, line: row.line },
+        });
+      sink.encoded.push(ck, record, row.line);
+    }
+    onValid?.(record, row.line);
+    lines?.push(row.line);
+    out.push(record);
+  };
+  // Plain lines read in place are taken as the parser finds them, with no row object each (0192): encoded where
+  // they lie if the encoder vouches for them, else split and decided as any row, there and then, so every row is
+  // still decided in file order.
+  const plain = inPlace
+    ? (text: string, start: number, end: number, line: number): boolean => {
+        if (lineEncoder === undefined) return false;
+        summary.rows++;
+        if (!sink.full() && lineEncoder.encode(text, start, end, line)) return true;
+        const row: SourceRow = { line, issues: NO_ISSUES, textSafe: false, text, start, end };
+        lineFields(row, header, file);
+        take(row);
+        return true;
+      }
+    : undefined;
+  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace, plain)) {
     if (lines) lines.length = 0;
     for (const row of rows) {
       summary.rows++;
@@ -85,58 +153,13 @@ export async function* validRecords(
           continue;
         lineFields(row, header, file);
       }
-      if ((!row.value && !row.fields) || row.issues.length) {
-        summary.rejected++;
-        report(row.issues);
-        continue;
-      }
-      if (++sinceMemo === 100_000) {
-        sinceMemo = 0;
-        ck.beginBatch();
-      }
-      // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      const encode = sink !== undefined && !sink.full();
-      let record =
-        row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
-      // The fast path left this record's encoded fields in the checker's slots.
-      let inSlots = record !== undefined;
-      if (!record) {
-        const value = row.value ?? rowObject(header, row.fields!);
-        const res = rowToRecord(value, { file, line: row.line }, cat, format === 'csv', checks);
-        if (!res.record) {
-          summary.rejected++;
-          report(res.issues);
-          continue;
-        }
-        record = res.record;
-        inSlots = false;
-      }
-      if (!limit.admit(record.agency)) {
-        summary.rejected++;
-        report([
-          {
-            code: 'ledger.dictionary_full',
-            message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
-            location: { file, line: row.line },
-          },
-        ]);
-        continue;
-      }
-      if (encode) {
-        // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
-        if (!inSlots && !ck.ok(record))
-          throw new MosaicError({
-            code: 'ledger.internal',
-            message: 'a row passed the reference check but not the fast check',
-            location: { file, line: row.line },
-          });
-        sink.encoded.push(ck, record, row.line);
-      }
-      onValid?.(record, row.line);
-      lines?.push(row.line);
-      out.push(record);
+      take(row);
     }
-    if (out.length) yield out;
+    if (out.length) {
+      const step = out;
+      out = [];
+      yield step;
+    }
   }
 }
 
