@@ -31,6 +31,14 @@ export interface SourceRow {
   end?: number;
 }
 
+/** Where a lazy CSV read hands its rows as it finds them (readRows' `inline`). */
+export interface SourceInline {
+  /** A plain line, text[start, end) on `line`, not split (a row of it would have `text`, `start` and `end`). */
+  plain(text: string, start: number, end: number, line: number): void;
+  /** Any other row after the header. */
+  row(row: SourceRow): void;
+}
+
 /** The issues of every row without any (never pushed to: a row with problems gets its own list). */
 export const NO_ISSUES: Issue[] = Object.freeze([]) as unknown as Issue[];
 
@@ -193,12 +201,14 @@ export async function* readRows(
   /** CSV with `raw` only: plain lines unsplit (SourceRow.text). */
   lazy = false,
   /**
-   * CSV with `lazy` only: offered each plain line after the header as the parser finds it (CsvParser.onPlain); a
-   * line it takes yields no row. A batch is yielded for every chunk then, empty or not.
+   * CSV with `lazy` only: once the header is read, every row goes here as the parser finds it, in file order, a plain
+   * line as its range of the chunk with no row made (docs/decisions/0192); the batches yielded (one a chunk) are then
+   * empty.
    */
-  onPlain?: CsvParser['onPlain'],
+  inline?: SourceInline,
 ): AsyncGenerator<SourceRow[]> {
-  if (format === 'csv') yield* csvRows(file, onBytes, onHeader, raw, range, raw && lazy, raw && lazy ? onPlain : undefined);
+  if (format === 'csv')
+    yield* csvRows(file, onBytes, onHeader, raw, range, raw && lazy, raw && lazy ? inline : undefined);
   else yield* jsonlRows(file, onBytes);
 }
 
@@ -209,7 +219,7 @@ async function* csvRows(
   raw = false,
   range?: ByteRange,
   lazy = false,
-  onPlain?: CsvParser['onPlain'],
+  inline?: SourceInline,
 ): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser(true, lazy);
   let header: string[] | undefined;
@@ -218,8 +228,17 @@ async function* csvRows(
     header = range.header;
     onHeader?.(header);
   }
-  // Lines are offered only once the header is known (before, the first line is the header).
-  if (header) parser.onPlain = onPlain;
+  // Rows go inline only once the header is known (before, the first line is the header).
+  const goInline = () => {
+    if (inline)
+      parser.inline = {
+        plain: inline.plain,
+        row: (r) => {
+          for (const row of convert([r])) inline.row(row);
+        },
+      };
+  };
+  if (header) goInline();
   // Sticky: once a chunk holds an unsafe character, rows from then on are checked field by field.
   let safe = true;
   const convert = (rows: ReturnType<CsvParser['push']>): SourceRow[] => {
@@ -234,7 +253,7 @@ async function* csvRows(
           });
         header = plainFields(r).map((f) => f.trim());
         onHeader?.(header);
-        parser.onPlain = onPlain;
+        goInline();
         continue;
       }
       if (r.text !== undefined) {
@@ -274,7 +293,7 @@ async function* csvRows(
     // few quoted rows are checked field by field (docs/decisions/0188).
     if (safe && raw) safe = !lazy && !UNSAFE_TEXT.test(chunk);
     const rows = convert(parser.push(chunk));
-    if (rows.length || parser.onPlain) yield rows;
+    if (rows.length || parser.inline) yield rows;
   }
   if (range && !range.endsFile) {
     range.linesRead = parser.linesEnded;

@@ -9,7 +9,15 @@ import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
 import { CsvLineEncoder } from './line-encoder.js';
 import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
-import { lineFields, NO_ISSUES, readRows, rowObject, type ByteRange, type SourceRow } from './source.js';
+import {
+  lineFields,
+  NO_ISSUES,
+  readRows,
+  rowObject,
+  type ByteRange,
+  type SourceInline,
+  type SourceRow,
+} from './source.js';
 
 /** The counts validation keeps (IngestSummary's). */
 export interface RowCounts {
@@ -125,36 +133,36 @@ export async function* validRecords(
     lines?.push(row.line);
     out.push(record);
   };
-  // Plain lines read in place are taken as the parser finds them, with no row object each (0192): encoded where
-  // they lie if the encoder vouches for them, else split and decided as any row, there and then, so every row is
-  // still decided in file order.
-  const plain = inPlace
-    ? (text: string, start: number, end: number, line: number): boolean => {
-        if (lineEncoder === undefined) return false;
-        summary.rows++;
-        if (!sink.full() && lineEncoder.encode(text, start, end, line)) return true;
-        const row: SourceRow = { line, issues: NO_ISSUES, textSafe: false, text, start, end };
-        lineFields(row, header, file);
-        take(row);
-        return true;
+  /** A row as read: a lazy plain line encoded where it lies if the encoder can vouch for it, else split and taken. */
+  const row = (row: SourceRow): void => {
+    summary.rows++;
+    if (row.text !== undefined) {
+      if (
+        lineEncoder !== undefined &&
+        !sink!.full() &&
+        lineEncoder.encode(row.text, row.start!, row.end!, row.line)
+      )
+        return;
+      lineFields(row, header, file);
+    }
+    take(row);
+  };
+  // Lines read in place are taken as the parser finds them, with no row object for a plain one (0192).
+  const inline: SourceInline | undefined = inPlace
+    ? {
+        plain(text, start, end, line) {
+          summary.rows++;
+          if (lineEncoder !== undefined && !sink.full() && lineEncoder.encode(text, start, end, line)) return;
+          const r: SourceRow = { line, issues: NO_ISSUES, textSafe: false, text, start, end };
+          lineFields(r, header, file);
+          take(r);
+        },
+        row,
       }
     : undefined;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace, plain)) {
+  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace, inline)) {
     if (lines) lines.length = 0;
-    for (const row of rows) {
-      summary.rows++;
-      if (row.text !== undefined) {
-        // A plain line: encoded where it lies if the encoder can vouch for it, else split and read as any row.
-        if (
-          lineEncoder !== undefined &&
-          !sink!.full() &&
-          lineEncoder.encode(row.text, row.start!, row.end!, row.line)
-        )
-          continue;
-        lineFields(row, header, file);
-      }
-      take(row);
-    }
+    for (const r of rows) row(r);
     if (out.length) {
       const step = out;
       out = [];
