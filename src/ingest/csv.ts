@@ -15,6 +15,13 @@ export interface CsvRow {
   end?: number;
 }
 
+/** Where a lazy parser hands its records as it finds them (CsvParser.inline). */
+export interface CsvInline {
+  /** A plain line: text[start, end), on `line`. */
+  plain(text: string, start: number, end: number, line: number): void;
+  row(row: CsvRow): void;
+}
+
 /** The fields of a lazy plain line: what a parser that is not lazy gives as `fields`. */
 export function plainFields(row: CsvRow): string[] {
   return row.text === undefined ? row.fields : row.text.slice(row.start, row.end).split(',');
@@ -54,6 +61,12 @@ export class CsvParser {
   private started = false;
   /** Last character of the previous chunk, to see a CRLF split across chunks inside a quoted field. */
   private lastChar = -1;
+  /**
+   * Lazy only: when set, every record goes to it as the parser finds it, in file order, instead of into push's and
+   * end's answers (which stay empty): a plain line as its range of the chunk, with no object made for it
+   * (docs/decisions/0192), any other record as a row.
+   */
+  inline: CsvInline | undefined = undefined;
 
   /**
    * `plain` false: every character through the state machine (the reference the differential test compares with).
@@ -111,12 +124,11 @@ export class CsvParser {
         if (cr < 0) cr = n;
       }
       // An empty line is a blank line, not a record (as endRecord decides).
-      if (end > i)
-        out.push(
-          this.lazy
-            ? { line: this.line, fields: NO_FIELDS, text: chunk, start: i, end }
-            : { line: this.line, fields: chunk.slice(i, end).split(',') },
-        );
+      if (end > i) {
+        if (!this.lazy) out.push({ line: this.line, fields: chunk.slice(i, end).split(',') });
+        else if (this.inline !== undefined) this.inline.plain(chunk, i, end, this.line);
+        else out.push({ line: this.line, fields: NO_FIELDS, text: chunk, start: i, end });
+      }
       this.line++;
       this.recordLine = this.line;
       i = nl + 1;
@@ -259,8 +271,9 @@ export class CsvParser {
   private emit(out: CsvRow[]): void {
     const row: CsvRow = { line: this.recordLine, fields: this.fields };
     if (this.error) row.error = this.error;
-    out.push(row);
     this.reset();
+    if (this.inline !== undefined && this.lazy) this.inline.row(row);
+    else out.push(row);
   }
 
   private reset(): void {

@@ -1,6 +1,6 @@
 // Differential tests: a CSV line encoded in place (CsvLineEncoder) is one the reference path accepts, encoded as the
 // reference would (record, id and codes), and validation of whole files gives the same columns and issues with it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -17,7 +17,7 @@ import { CsvRecordBuilder } from './fast-rows.js';
 import { CsvLineEncoder } from './line-encoder.js';
 import { UNSAFE_TEXT } from './row-checks.js';
 import { rowToRecord } from './rows.js';
-import { rowObject } from './source.js';
+import { rowObject, type ByteRange } from './source.js';
 import { AgencyLimit, validRecords } from './validate.js';
 import { MAX_AGENCIES } from '../ledger/ledger.js';
 
@@ -275,7 +275,7 @@ describe('validation with lines encoded in place', () => {
   // A ledger three agencies short of its limit: the file's fourth new agency is refused (ledger.dictionary_full).
   const nearlyFull = Array.from({ length: MAX_AGENCIES - 3 }, (_, i) => `stored agency ${i}`);
 
-  async function validate(file: string, inPlace: boolean, stored: string[]) {
+  async function validate(file: string, inPlace: boolean, stored: string[], range?: ByteRange) {
     const encoded = new EncodedRecords(8);
     const issues: Issue[] = [];
     const counts = { rows: 0, rejected: 0 };
@@ -294,6 +294,7 @@ describe('validation with lines encoded in place', () => {
         // An onValid that wants every record turns reading in place off: the reference.
         onValid: (_r: CreditRecord, line: number) => valid.push(line),
         onValidCorrections: inPlace,
+        range,
       },
     )) {
       // kept in `encoded`
@@ -322,6 +323,7 @@ describe('validation with lines encoded in place', () => {
   it('stores the same records and reports the same issues as the reference path', async () => {
     const spy = vi.spyOn(CsvLineEncoder.prototype, 'encode');
     let inPlace = 0;
+    let inPlaceRange = 0;
     let full = 0;
     let n = 0;
     await fc.assert(
@@ -351,6 +353,19 @@ describe('validation with lines encoded in place', () => {
           const fast = await validate(file, true, stored);
           inPlace += spy.mock.results.filter((r) => r.value === true).length;
           expect(await validate(file, false, stored)).toEqual(fast);
+          // Read as a parallel ingest's second part (the header given): every row after it is handed over as the
+          // parser finds it (CsvParser.inline, 0192), from the first line on.
+          const text = readFileSync(file);
+          const range = () => ({
+            start: text.indexOf(10) + 1,
+            end: text.length,
+            header: [...ROW] as string[],
+            endsFile: true,
+          });
+          spy.mockClear();
+          const part = await validate(file, true, stored, range());
+          inPlaceRange += spy.mock.results.filter((r) => r.value === true).length;
+          expect(await validate(file, false, stored, range())).toEqual(part);
           if (fast.issues.some((i) => i.code === 'ledger.dictionary_full')) full++;
         },
       ),
@@ -358,6 +373,48 @@ describe('validation with lines encoded in place', () => {
     );
     spy.mockRestore();
     expect(inPlace).toBeGreaterThan(400);
+    expect(inPlaceRange).toBeGreaterThan(400);
     expect(full).toBeGreaterThan(10);
+  });
+
+  it('hands every row over in file order across read chunks (lines cut by a chunk, quoted rows, refusals)', async () => {
+    // Far more than one 64 KiB read: from the second chunk on, rows go to the reader as the parser finds them
+    // (0192), a line cut by a chunk's end finished by the parser's state machine, quoted and refused rows between.
+    const kinds: Kind[] = [
+      'plain',
+      'plain',
+      'quoted',
+      'plain',
+      'short',
+      'plain',
+      'badKind',
+      'plain',
+      'future',
+    ];
+    const lines: [Kind, number, string][] = [];
+    for (let i = 0; i < 30_000; i++)
+      lines.push([kinds[(i * 7) % kinds.length]!, (i * 5) % 12, i % 3 ? '\n' : '\r\n']);
+    const file = join(dir, 'long.csv');
+    writeFileSync(file, fileText(lines));
+    const bytes = readFileSync(file);
+    // More than two 1 MiB blocks of a range read, so its two read buffers are each used again (0192).
+    expect(bytes.length).toBeGreaterThan(3 * 2 ** 20);
+    const spy = vi.spyOn(CsvLineEncoder.prototype, 'encode');
+    const fast = await validate(file, true, []);
+    expect(spy.mock.results.filter((r) => r.value === true).length).toBeGreaterThan(1500);
+    spy.mockRestore();
+    const reference = await validate(file, false, []);
+    expect(reference.issues.length).toBeGreaterThan(500);
+    expect(fast).toEqual(reference);
+    // The same rows read as a range (a parallel ingest's part: read ahead in 1 MiB blocks), lines counted from it.
+    const range = {
+      start: bytes.indexOf(10) + 1,
+      end: bytes.length,
+      header: [...ROW] as string[],
+      endsFile: true,
+    };
+    const part = await validate(file, true, [], range);
+    expect(part.rows.map((r) => r[0])).toEqual(reference.rows.map((r) => r[0]));
+    expect(part.rows.map((r) => r[1])).toEqual(reference.rows.map((r) => (r[1] as number) - 1));
   });
 });

@@ -9,7 +9,15 @@ import { RecordChecker } from '../ledger/record-check.js';
 import { CsvRecordBuilder } from './fast-rows.js';
 import { CsvLineEncoder } from './line-encoder.js';
 import { checkColumns, rowToRecord, type RowCheckOptions } from './rows.js';
-import { lineFields, readRows, rowObject, type ByteRange } from './source.js';
+import {
+  lineFields,
+  NO_ISSUES,
+  readRows,
+  rowObject,
+  type ByteRange,
+  type SourceInline,
+  type SourceRow,
+} from './source.js';
 
 /** The counts validation keeps (IngestSummary's). */
 export interface RowCounts {
@@ -70,73 +78,96 @@ export async function* validRecords(
     if (inPlace) lineEncoder = new CsvLineEncoder(names, cat, checks, sink.encoded, (a) => limit.admit(a));
   };
   let sinceMemo = 0;
-  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace)) {
-    const out: CreditRecord[] = [];
-    if (lines) lines.length = 0;
-    for (const row of rows) {
-      summary.rows++;
-      if (row.text !== undefined) {
-        // A plain line: encoded where it lies if the encoder can vouch for it, else split and read as any row.
-        if (
-          lineEncoder !== undefined &&
-          !sink!.full() &&
-          lineEncoder.encode(row.text, row.start!, row.end!, row.line)
-        )
-          continue;
-        lineFields(row, header, file);
-      }
-      if ((!row.value && !row.fields) || row.issues.length) {
-        summary.rejected++;
-        report(row.issues);
-        continue;
-      }
-      if (++sinceMemo === 100_000) {
-        sinceMemo = 0;
-        ck.beginBatch();
-      }
-      // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
-      const encode = sink !== undefined && !sink.full();
-      let record =
-        row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
-      // The fast path left this record's encoded fields in the checker's slots.
-      let inSlots = record !== undefined;
-      if (!record) {
-        const value = row.value ?? rowObject(header, row.fields!);
-        const res = rowToRecord(value, { file, line: row.line }, cat, format === 'csv', checks);
-        if (!res.record) {
-          summary.rejected++;
-          report(res.issues);
-          continue;
-        }
-        record = res.record;
-        inSlots = false;
-      }
-      if (!limit.admit(record.agency)) {
-        summary.rejected++;
-        report([
-          {
-            code: 'ledger.dictionary_full',
-            message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
-            location: { file, line: row.line },
-          },
-        ]);
-        continue;
-      }
-      if (encode) {
-        // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
-        if (!inSlots && !ck.ok(record))
-          throw new MosaicError({
-            code: 'ledger.internal',
-            message: 'a row passed the reference check but not the fast check',
-            location: { file, line: row.line },
-          });
-        sink.encoded.push(ck, record, row.line);
-      }
-      onValid?.(record, row.line);
-      lines?.push(row.line);
-      out.push(record);
+  // The valid records of the step (a read chunk) not kept only as codes: yielded when the step ends.
+  let out: CreditRecord[] = [];
+  /** A row's verdict: its record into `out` (and the sink), or its issues reported. */
+  const take = (row: SourceRow): void => {
+    if ((!row.value && !row.fields) || row.issues.length) {
+      summary.rejected++;
+      report(row.issues);
+      return;
     }
-    if (out.length) yield out;
+    if (++sinceMemo === 100_000) {
+      sinceMemo = 0;
+      ck.beginBatch();
+    }
+    // CSV rows take the fast path; a row it does not accept (and every JSONL row) is decided by rowToRecord.
+    const encode = sink !== undefined && !sink.full();
+    let record =
+      row.fields && fast ? fast.build(row.fields, withIds || encode, !encode, row.textSafe) : undefined;
+    // The fast path left this record's encoded fields in the checker's slots.
+    let inSlots = record !== undefined;
+    if (!record) {
+      const value = row.value ?? rowObject(header, row.fields!);
+      const res = rowToRecord(value, { file, line: row.line }, cat, format === 'csv', checks);
+      if (!res.record) {
+        summary.rejected++;
+        report(res.issues);
+        return;
+      }
+      record = res.record;
+      inSlots = false;
+    }
+    if (!limit.admit(record.agency)) {
+      summary.rejected++;
+      report([
+        {
+          code: 'ledger.dictionary_full',
+          message: `agency: '${record.agency}' would be distinct agency ${limit.size + 1} of this ledger; a ledger holds at most ${MAX_AGENCIES}`,
+          location: { file, line: row.line },
+        },
+      ]);
+      return;
+    }
+    if (encode) {
+      // A record rowToRecord accepted is checked once more, by the same checker the fast path uses, to fill its slots.
+      if (!inSlots && !ck.ok(record))
+        throw new MosaicError({
+          code: 'ledger.internal',
+          message: 'a row passed the reference check but not the fast check',
+          location: { file, line: row.line },
+        });
+      sink.encoded.push(ck, record, row.line);
+    }
+    onValid?.(record, row.line);
+    lines?.push(row.line);
+    out.push(record);
+  };
+  /** A row as read: a lazy plain line encoded where it lies if the encoder can vouch for it, else split and taken. */
+  const row = (row: SourceRow): void => {
+    summary.rows++;
+    if (row.text !== undefined) {
+      if (
+        lineEncoder !== undefined &&
+        !sink!.full() &&
+        lineEncoder.encode(row.text, row.start!, row.end!, row.line)
+      )
+        return;
+      lineFields(row, header, file);
+    }
+    take(row);
+  };
+  // Lines read in place are taken as the parser finds them, with no row object for a plain one (0192).
+  const inline: SourceInline | undefined = inPlace
+    ? {
+        plain(text, start, end, line) {
+          summary.rows++;
+          if (lineEncoder !== undefined && !sink.full() && lineEncoder.encode(text, start, end, line)) return;
+          const r: SourceRow = { line, issues: NO_ISSUES, textSafe: false, text, start, end };
+          lineFields(r, header, file);
+          take(r);
+        },
+        row,
+      }
+    : undefined;
+  for await (const rows of readRows(file, format, onBytes, onHeader, true, range, inPlace, inline)) {
+    if (lines) lines.length = 0;
+    for (const r of rows) row(r);
+    if (out.length) {
+      const step = out;
+      out = [];
+      yield step;
+    }
   }
 }
 

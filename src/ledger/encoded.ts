@@ -165,7 +165,25 @@ export class EncodedBatch {
   constructor(
     readonly strings: EncodedStrings,
     readonly capacity: number,
+    /** Columns to hold this batch's rows instead of new ones (each `capacity` long; appendParts, 0192). */
+    columns?: BatchColumns,
   ) {
+    if (columns) {
+      this.idHi = columns.idHi;
+      this.idLo = columns.idLo;
+      this.subject = columns.subject;
+      this.agency = columns.agency;
+      this.basis = columns.basis;
+      this.kind = columns.kind;
+      this.occurred = columns.occurred;
+      this.reported = columns.reported;
+      this.amount = columns.amount;
+      this.severity = columns.severity;
+      this.level = columns.level;
+      this.status = columns.status;
+      this.line = columns.line;
+      return;
+    }
     this.idHi = new Uint32Array(capacity);
     this.idLo = new Uint32Array(capacity);
     this.subject = new Uint32Array(capacity);
@@ -234,6 +252,21 @@ export class EncodedRecords {
       this.batches.push(b);
     }
     return b;
+  }
+
+  /** A batch made elsewhere in this module (appendParts) joins the file's, as the one rows go into next. */
+  adopt(b: EncodedBatch): void {
+    sealed.add(b);
+    this.batches.push(b);
+    this.current = b;
+    this.length += b.length;
+    this.strings.records += b.length;
+  }
+
+  /** The batch rows go into next if it has room left, else undefined. */
+  openBatch(): EncodedBatch | undefined {
+    const b = this.current;
+    return b && b.length < b.capacity ? b : undefined;
   }
 
   push(ck: RecordChecker, r: Omit<CreditRecord, 'id'>, line: number): void {
@@ -400,12 +433,83 @@ export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: num
   for (let i = 0; i < ag.length; i++) ag[i] = s.agency(p.agencies[i]!);
   const bs = new Uint32Array(p.bases.length);
   for (let i = 0; i < bs.length; i++) bs[i] = s.basis(p.bases[i]!);
+  const size = to.batchSize;
+  const src = p.batches;
+  // The part's batches are cut at multiples of the batch size from its own start: full, each as long as ours, but
+  // the last. Then its rows are re-cut in its own columns (a shift within a batch and the next batch's head moved
+  // up), not copied into new batches: no fresh memory for half the file (docs/decisions/0192). Else copied.
+  const fits = src.every(
+    (b, j) => (j === src.length - 1 || b.length === size) && COLUMNS.every((k) => b[k].length === size),
+  );
+  if (!fits) {
+    copyParts(to, p, lineOffset, subj, ag, bs);
+    return;
+  }
+  // The open batch filled first, from the part's first rows.
+  const open = to.openBatch();
+  const d = open ? copyParts(to, p, lineOffset, subj, ag, bs, open.capacity - open.length) : 0;
+  for (let k = 0; k < src.length; k++) {
+    const b = src[k]!;
+    const next = src[k + 1];
+    // Rows [d, b.length) of this batch and the first d rows of the next: the part's rows from d + k * size on.
+    const own = b.length - d;
+    const take = next ? Math.min(d, next.length) : 0;
+    const n = own + take;
+    if (n <= 0) break;
+    if (d > 0)
+      for (const c of COLUMNS) {
+        b[c].copyWithin(0, d, b.length);
+        if (take) (b[c] as Uint32Array).set((next![c] as Uint32Array).subarray(0, take), own);
+      }
+    const sS = b.subject;
+    const sA = b.agency;
+    const sB = b.basis;
+    const sL = b.line;
+    for (let i = 0; i < n; i++) {
+      sS[i] = subj[sS[i]!]!;
+      sA[i] = ag[sA[i]!]!;
+      sB[i] = bs[sB[i]!]!;
+      sL[i] = sL[i]! + lineOffset;
+    }
+    const out = new EncodedBatch(s, size, b);
+    out.length = n;
+    for (let j = 0; j < b.supRow.length; j++)
+      if (b.supRow[j]! >= d) {
+        out.supRow.push(b.supRow[j]! - d);
+        out.supHi.push(b.supHi[j]!);
+        out.supLo.push(b.supLo[j]!);
+      }
+    if (next)
+      for (let j = 0; j < next.supRow.length && next.supRow[j]! < take; j++) {
+        out.supRow.push(next.supRow[j]! + own);
+        out.supHi.push(next.supHi[j]!);
+        out.supLo.push(next.supLo[j]!);
+      }
+    to.adopt(out);
+  }
+}
+
+/** Every typed column of a batch. */
+const COLUMNS = [...COPIED, 'subject', 'agency', 'basis', 'line'] as const;
+
+/** appendParts by copying the part's rows (`rows` of them at most) into batches of `to`; returns how many. */
+function copyParts(
+  to: EncodedRecords,
+  p: EncodedParts,
+  lineOffset: number,
+  subj: Uint32Array,
+  ag: Uint32Array,
+  bs: Uint32Array,
+  rows = Infinity,
+): number {
+  const s = to.strings;
+  let copied = 0;
   for (const src of p.batches) {
     let from = 0;
     let sup = 0;
-    while (from < src.length) {
+    while (from < src.length && copied < rows) {
       const b = to.open();
-      const n = Math.min(src.length - from, b.capacity - b.length);
+      const n = Math.min(src.length - from, b.capacity - b.length, rows - copied);
       const at = b.length;
       for (const k of COPIED) b[k].set(src[k].subarray(from, from + n), at);
       const sS = src.subject;
@@ -427,8 +531,10 @@ export function appendParts(to: EncodedRecords, p: EncodedParts, lineOffset: num
       to.length += n;
       s.records += n;
       from += n;
+      copied += n;
     }
   }
+  return copied;
 }
 
 /** Position of `row` in the ascending list `rows`, or -1. */
