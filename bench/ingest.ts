@@ -398,6 +398,9 @@ async function memoryFigures(
   ] satisfies BenchFigure[];
 }
 
+/** The parts MOSAIC_BENCH_INGEST may name. */
+const INGEST_PARTS = ['memory', 'memory-bulk', 'duckdb', 'postgres'];
+
 export const ingestBench: BenchModule = {
   name: 'ingest',
   async run(ctx) {
@@ -414,6 +417,12 @@ export const ingestBench: BenchModule = {
       // MOSAIC_BENCH_INGEST=memory,duckdb,postgres runs a subset while developing; memory-bulk is the in-memory bulk
       // figure alone (at 10M the record-object figures take minutes, it takes seconds after the generation).
       const parts = (process.env.MOSAIC_BENCH_INGEST ?? 'memory,duckdb,postgres').split(',');
+      const unknown = parts.filter((p) => !INGEST_PARTS.includes(p));
+      // A misspelt part would otherwise run nothing and print an empty section.
+      if (unknown.length)
+        throw new Error(
+          `MOSAIC_BENCH_INGEST: unknown part ${unknown.join(', ')}; one of ${INGEST_PARTS.join(', ')}`,
+        );
       const csv = join(dir, 'records.csv');
       // Only the database figures read the file.
       if (parts.includes('duckdb') || parts.includes('postgres')) {

@@ -133,6 +133,28 @@ const sealed = new WeakSet<EncodedBatch>();
 /** Bytes one record takes in a batch (the columns below, its line included), for memory limits. */
 export const ENCODED_BYTES_PER_RECORD = 4 * 5 + 2 * 4 + 8 + 2 + 4;
 
+/** A batch's typed columns (BatchColumns without its length and supersessions). */
+type TypedColumns = Omit<BatchColumns, 'length' | 'supRow' | 'supHi' | 'supLo'>;
+
+/** New zeroed typed columns for a batch of `capacity` rows. */
+function freshColumns(capacity: number): TypedColumns {
+  return {
+    idHi: new Uint32Array(capacity),
+    idLo: new Uint32Array(capacity),
+    subject: new Uint32Array(capacity),
+    agency: new Uint32Array(capacity),
+    basis: new Uint32Array(capacity),
+    kind: new Uint16Array(capacity),
+    occurred: new Uint16Array(capacity),
+    reported: new Uint16Array(capacity),
+    amount: new Float64Array(capacity),
+    severity: new Uint16Array(capacity),
+    level: new Uint8Array(capacity),
+    status: new Uint8Array(capacity),
+    line: new Uint32Array(capacity),
+  };
+}
+
 /** Up to `capacity` validated records as columns. Kinds and severities are catalogue codes (RecordChecker's). */
 export class EncodedBatch {
   length = 0;
@@ -166,37 +188,22 @@ export class EncodedBatch {
     readonly strings: EncodedStrings,
     readonly capacity: number,
     /** Columns to hold this batch's rows instead of new ones (each `capacity` long; appendParts, 0192). */
-    columns?: BatchColumns,
+    columns?: TypedColumns,
   ) {
-    if (columns) {
-      this.idHi = columns.idHi;
-      this.idLo = columns.idLo;
-      this.subject = columns.subject;
-      this.agency = columns.agency;
-      this.basis = columns.basis;
-      this.kind = columns.kind;
-      this.occurred = columns.occurred;
-      this.reported = columns.reported;
-      this.amount = columns.amount;
-      this.severity = columns.severity;
-      this.level = columns.level;
-      this.status = columns.status;
-      this.line = columns.line;
-      return;
-    }
-    this.idHi = new Uint32Array(capacity);
-    this.idLo = new Uint32Array(capacity);
-    this.subject = new Uint32Array(capacity);
-    this.agency = new Uint32Array(capacity);
-    this.basis = new Uint32Array(capacity);
-    this.kind = new Uint16Array(capacity);
-    this.occurred = new Uint16Array(capacity);
-    this.reported = new Uint16Array(capacity);
-    this.amount = new Float64Array(capacity);
-    this.severity = new Uint16Array(capacity);
-    this.level = new Uint8Array(capacity);
-    this.status = new Uint8Array(capacity);
-    this.line = new Uint32Array(capacity);
+    const c = columns ?? freshColumns(capacity);
+    this.idHi = c.idHi;
+    this.idLo = c.idLo;
+    this.subject = c.subject;
+    this.agency = c.agency;
+    this.basis = c.basis;
+    this.kind = c.kind;
+    this.occurred = c.occurred;
+    this.reported = c.reported;
+    this.amount = c.amount;
+    this.severity = c.severity;
+    this.level = c.level;
+    this.status = c.status;
+    this.line = c.line;
   }
 
   /** Record i as an object (the ingest lint, tests; the bulk paths never build one). */

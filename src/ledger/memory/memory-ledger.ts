@@ -504,13 +504,12 @@ export class MemoryLedger implements Ledger {
     // Off the identity run the map is read first in a loop of loads alone: at 10M records over 1M subjects it is
     // 4 MB and each read a cache miss, which the loop below (a branch per row) would wait for one at a time (0191).
     const ahead = map.mapped;
+    if (ahead && this.mapScratch.length < rows) this.mapScratch = new Int32Array(b.capacity);
+    const pre = this.mapScratch;
     if (ahead) {
-      if (this.mapScratch.length < rows) this.mapScratch = new Int32Array(b.capacity);
-      const pre = this.mapScratch;
       if (at) for (let k = 0; k < rows; k++) pre[k] = mapS[bSubject[at[k]!]!]!;
       else for (let k = 0; k < rows; k++) pre[k] = mapS[bSubject[k]!]!;
     }
-    const pre = this.mapScratch;
     for (let k = 0; k < rows; k++) {
       const ls = bSubject[at ? at[k]! : k]!;
       let s: number;
